@@ -1,0 +1,51 @@
+"""One identity per model: "o3-mini", "o3 Mini", "OpenAI o3-mini" and "o3-mini-2025-01-31" are all
+`openai/o3-mini` (the last with version 2025-01-31).
+
+The mapping is data, not code: aliases.csv (bundled) seeds the warehouse's `model_aliases` table, which a
+user extends with `modeltrail alias add`. This module only computes the lookup key of a name.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+
+from . import normalize
+
+# Vendor names that pages put in front of a model's name ("OpenAI o3-mini", "Meta Llama 3.1").
+_VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google", "deepseek", "mistral")
+_DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
+
+
+def alias_key(name: str) -> tuple[str, str | None]:
+    """(lookup key, version) for a name or id as a source prints it."""
+    key = normalize.slug(name)
+    for vendor in _VENDOR_PREFIXES:
+        prefix = normalize.slug(vendor) + "-"
+        if key.startswith(prefix) and len(key) > len(prefix):
+            key = key[len(prefix):]
+            break
+    if m := _DATED.match(key):
+        return m.group("base"), m.group("version")
+    return key, None
+
+
+@lru_cache(maxsize=1)
+def bundled_aliases() -> dict[str, str]:
+    """alias key -> canonical model id, from the bundled aliases.csv."""
+    text = resources.files("modeltrail").joinpath("data/aliases.csv").read_text("utf-8")
+    return {alias_key(row["alias"])[0]: row["model_id"] for row in csv.DictReader(text.splitlines())}
+
+
+def resolve(*names: str | None, aliases: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """(canonical model id or None, version or None) for the first of `names` that maps."""
+    table = bundled_aliases() if aliases is None else aliases
+    version = None
+    for name in filter(None, names):
+        key, ver = alias_key(name)
+        version = version or ver
+        if key in table:
+            return table[key], version
+    return None, version

@@ -1,0 +1,122 @@
+"""Azure AI Foundry catalog: one model page (https://ai.azure.com/catalog/models/<name>) -> one card.
+
+Vendor quirks:
+- The page is mostly marketing prose shared by a whole model family: the "Key model capabilities" list
+  also describes o1, o3 and o4-mini. A bullet that opens with another model's name is about that model
+  and is skipped, so o1's image analysis never becomes o3-mini's.
+- Specs appear twice: "Long context" prose ("Context window: 200K, Max Completion Tokens: 100K") and the
+  "Model Specifications" panel ("Context Length200000": text captures glue label and value).
+- "The provider has not supplied this information." is the page's way of saying null.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import unquote, urlsplit
+
+from .. import identity, normalize
+from ..text import page_lines
+from .base import Draft, Parsed, index_of, label_value, sha256
+
+SOURCE = "azure"
+PARSER_VERSION = "azure/1"
+NOT_SUPPLIED = "the provider has not supplied this information"
+_OTHER_MODEL = re.compile(r"^(o\d[\w.-]*|gpt-[\w.-]+|phi-[\w.-]+)\b[ :]", re.I)
+_STATUS = {"preview": "preview", "generally available": "active", "deprecated": "deprecated",
+           "retired": "retired", "deprecating": "deprecated"}
+
+
+def is_card_url(url: str) -> bool:
+    parts = urlsplit(url).path.rstrip("/").split("/")
+    return len(parts) >= 4 and parts[-2] == "models" and parts[-3] == "catalog"
+
+
+def _spec(lines: list[str], label: str, start: int) -> str | None:
+    value = label_value(lines, label, start)
+    if value is None or value.lower().rstrip(".") == NOT_SUPPLIED:
+        return None
+    return value
+
+
+def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
+    lines = page_lines(page, content_type)
+    d = Draft(SOURCE, url, fetched_at, sha256(page), PARSER_VERSION)
+    vline = next((i for i, ln in enumerate(lines) if re.match(r"^Version:\s*\S", ln)), -1)
+    if vline < 1:
+        return Parsed(problems=[_no_card(url)])
+    name = lines[vline - 1]
+    d.put("name", name)
+    d.put("version", lines[vline].split(":", 1)[1])
+    path_id = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if is_card_url(url) else None
+    d.put("source_model_id", path_id or identity.alias_key(name)[0])
+
+    # "OpenAILast updated November 2025" (text capture) or "OpenAI" / "Last updated November 2025".
+    if vline + 1 < len(lines):
+        org = re.split(r"\s*Last updated", lines[vline + 1], flags=re.I)[0].strip()
+        d.put("organization", org)
+
+    key_caps = index_of(lines, "Key capabilities", vline)
+    for ln in lines[vline + 2: key_caps if key_caps > 0 else vline + 12]:
+        # tag chips under the description: "Reasoning", "Multilingual", "Coding", "Preview"
+        if len(ln.split()) <= 2 and ln.lower() in normalize.CAPABILITY_WORDS:
+            d.add("capabilities", normalize.capability(ln))
+        elif ln.lower() in _STATUS:
+            d.put("status", _STATUS[ln.lower()])
+
+    own = identity.alias_key(path_id or name)[0]
+    start = index_of(lines, "Key model capabilities")
+    end = index_of(lines, "Use cases", max(start, 0))
+    for ln in lines[start + 1: end] if start >= 0 else []:
+        bullet = ln.lstrip("•-* ").strip()
+        m = _OTHER_MODEL.match(bullet)
+        if m and identity.alias_key(m.group(1))[0] != own:
+            continue
+        d.add("capabilities", *normalize.capabilities_in(bullet))
+        if re.search(r"reasoning effort", bullet, re.I):
+            d.add("reasoning_efforts", *[e for e in ("low", "medium", "high", "minimal")
+                                         if re.search(rf"\b{e}\b", bullet, re.I)])
+            d.add("capabilities", "reasoning")
+
+    for ln in lines:
+        if m := re.search(r"Context window:\s*([\d.,]+\s*[KM]?)", ln, re.I):
+            d.put("context_window", m.group(1), normalize.token_count)
+        if m := re.search(r"Max (?:Completion|Output) Tokens:\s*([\d.,]+\s*[KM]?)", ln, re.I):
+            d.put("max_output_tokens", m.group(1), normalize.token_count)
+        if m := re.search(r"(Deprecation|Retirement) date:?\s*(.+)$", ln, re.I):
+            field = "deprecation_date" if m.group(1).lower() == "deprecation" else "retirement_date"
+            d.put(field, m.group(2), normalize.partial_date)
+            d.put("status", "deprecated" if "status" not in d.values else d.values["status"])
+        if m := re.search(r"\b(?:replaced by|successor|upgrade to|migrate to)[:\s]+([\w.-]+)", ln, re.I):
+            d.put("successor", m.group(1))
+
+    specs = index_of(lines, "Model Specifications")
+    if specs >= 0:
+        d.put("context_window", _spec(lines, "Context Length", specs), normalize.token_count)
+        if q := _spec(lines, "Quality Index", specs):
+            d.bench("Quality Index", q, default_unit="index")
+        d.put("license", _spec(lines, "License", specs))
+        d.put("training_cutoff", _spec(lines, "Training Data", specs), normalize.partial_date)
+        d.put("organization", _spec(lines, "Provider", specs))
+        for field, label in (("input_modalities", "Input Type"), ("output_modalities", "Output Type")):
+            for word in re.split(r"[,/]|\band\b", _spec(lines, label, specs) or ""):
+                if word.strip():
+                    try:
+                        d.add(field, normalize.modality(word))
+                    except normalize.NormalizeError as exc:
+                        d.problem(field, str(exc))
+        if (langs := _spec(lines, "Languages", specs)) and re.match(r"([2-9]|\d{2,})\s+Languages", langs):
+            d.add("capabilities", "multilingual")
+    else:
+        training = index_of(lines, "Training cut-off date")
+        if training >= 0 and training + 1 < len(lines) and NOT_SUPPLIED not in lines[training + 1].lower():
+            d.put("training_cutoff", lines[training + 1], normalize.partial_date)
+
+    card = d.build()
+    return Parsed(cards=[card] if card else [], problems=d.problems)
+
+
+def _no_card(url: str):
+    from ..records import InvalidValue
+
+    return InvalidValue(SOURCE, url, "page", "no model card found (no 'Version:' line): layout changed?")

@@ -1,0 +1,135 @@
+"""What every parser shares: a draft card that collects values and the problems met on the way.
+
+A parser is a pure function (page, url, fetched_at) -> Parsed. A value that does not normalize or
+validate is left out of the card and reported as a problem naming source, url and field; the rest of
+the card survives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from .. import identity, normalize
+from ..records import Benchmark, InvalidValue, ModelCard, Price
+
+
+@dataclass
+class Parsed:
+    cards: list[ModelCard] = field(default_factory=list)
+    problems: list[InvalidValue] = field(default_factory=list)
+
+
+def sha256(page: str | bytes) -> str:
+    return hashlib.sha256(page.encode("utf-8") if isinstance(page, str) else page).hexdigest()
+
+
+class Draft:
+    """Values for one card, filled in by a parser, validated once at the end."""
+
+    def __init__(self, source: str, url: str, fetched_at: datetime, page_sha256: str, parser_version: str):
+        self.source, self.url = source, url
+        self.values: dict[str, Any] = {
+            "source": source, "url": url, "fetched_at": fetched_at,
+            "page_sha256": page_sha256, "parser_version": parser_version,
+        }
+        self.sets: dict[str, set[str]] = {
+            "capabilities": set(), "input_modalities": set(), "output_modalities": set(),
+            "reasoning_efforts": set(),
+        }
+        self.prices: dict[tuple[str, str | None], Price] = {}
+        self.benchmarks: dict[tuple[str, str | None], Benchmark] = {}
+        self.problems: list[InvalidValue] = []
+
+    def problem(self, fieldname: str, message: str) -> None:
+        self.problems.append(InvalidValue(self.source, self.url, fieldname, message))
+
+    def put(self, fieldname: str, raw: Any, convert: Callable[[Any], Any] | None = None) -> None:
+        """Set a field from raw text through a normalizer; a failure becomes a problem, not a crash."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return
+        try:
+            value = convert(raw) if convert else (raw.strip() if isinstance(raw, str) else raw)
+        except normalize.NormalizeError as exc:
+            self.problem(fieldname, str(exc))
+            return
+        self.values[fieldname] = value
+
+    def add(self, setname: str, *items: str) -> None:
+        self.sets[setname].update(items)
+
+    def price(self, kind: str, raw: str, tier: str | None = None) -> None:
+        try:
+            usd = normalize.usd_per_million(raw)
+            self.prices[(kind, tier)] = Price(kind=kind, usd_per_million_tokens=usd, tier=tier)
+        except (normalize.NormalizeError, ValidationError) as exc:
+            self.problem(f"prices.{kind}", _message(exc))
+
+    def bench(self, reported_name: str, raw: str, setting: str | None = None,
+              default_unit: str | None = None) -> None:
+        reported_name = re.sub(r"\s+", " ", reported_name).strip()
+        try:
+            value, unit = normalize.score(raw, default_unit)
+            b = Benchmark(benchmark=normalize.benchmark_key(reported_name), setting=setting, value=value,
+                          unit=unit, reported_name=reported_name)
+        except (normalize.NormalizeError, ValidationError) as exc:
+            self.problem(f"benchmarks.{reported_name}", _message(exc))
+            return
+        self.benchmarks.setdefault((b.benchmark or "?" + reported_name, setting), b)
+
+    def build(self) -> ModelCard | None:
+        values = dict(self.values)
+        for name, items in self.sets.items():
+            values[name] = sorted(items)
+        values["prices"] = list(self.prices.values())
+        values["benchmarks"] = list(self.benchmarks.values())
+        if "model_id" not in values:
+            values["model_id"], version = identity.resolve(values.get("source_model_id"), values.get("name"))
+            if version and not values.get("version"):
+                values["version"] = version
+        for _ in range(len(values)):
+            try:
+                return ModelCard(**values)
+            except ValidationError as exc:
+                bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+                for name in bad:
+                    self.problem(str(name), _message(exc, name))
+                    if name in ("source", "source_model_id", "name", "url", "fetched_at"):
+                        return None
+                    values.pop(name, None)
+        return None
+
+
+def _message(exc: Exception, fieldname: str | None = None) -> str:
+    if isinstance(exc, ValidationError):
+        errs = [e for e in exc.errors() if fieldname is None or (e["loc"] and e["loc"][0] == fieldname)]
+        return "; ".join(f"{e['msg']} (got {e.get('input')!r})" for e in errs)
+    return str(exc)
+
+
+def label_value(lines: list[str], label: str, start: int = 0) -> str | None:
+    """The value printed after a label: "Label: value", "Labelvalue" (captures glue them) or the label
+    alone on a line with the value on the next."""
+    pat = re.compile(rf"^\W*{re.escape(label)}\W*?(?::\**)?\s*(.*)$", re.I)
+    for i in range(start, len(lines)):
+        if m := pat.match(lines[i]):
+            value = m.group(1).strip(" *:")
+            if value:
+                return value
+            if i + 1 < len(lines):
+                return lines[i + 1].strip()
+    return None
+
+
+def index_of(lines: list[str], text: str, start: int = 0) -> int:
+    """Index of the first line that is `text` (case-insensitive), or -1."""
+    t = text.lower()
+    for i in range(start, len(lines)):
+        if lines[i].strip().lower() == t:
+            return i
+    return -1

@@ -1,0 +1,149 @@
+"""The records modeltrail produces: one ModelCard per model per source page, schema version 1.
+
+These names are the public contract of `modeltrail parse` and of the warehouse's tables.
+
+Dates are ISO 8601 strings that keep the precision the source stated: "2025" (year), "2025-01" (month)
+or "2025-01-31" (day). A page saying "Jan/2025" never becomes "2025-01-01". They sort correctly as text
+and compare correctly against a day with `starts_with`/prefix logic.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+Status = Literal["active", "preview", "deprecated", "retired"]
+Architecture = Literal["dense", "moe"]
+Unit = Literal["percent", "elo", "index", "score"]
+PriceKind = Literal[
+    "input", "output", "cache_read", "cache_write", "batch_input", "batch_output",
+    "audio_input", "audio_output", "image_input", "image_output",
+]
+
+#: Closed vocabulary of capabilities. A source's wording maps onto these in normalize.CAPABILITY_WORDS.
+CAPABILITIES = (
+    "function_calling", "structured_outputs", "reasoning", "streaming", "vision", "batch",
+    "developer_messages", "system_messages", "web_search", "image_generation", "audio", "fine_tuning",
+    "coding", "multilingual",
+)
+MODALITIES = ("text", "image", "audio", "video", "file")
+
+_DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+class Price(Strict):
+    kind: PriceKind
+    """What is billed: input, output, cache_read, … tokens."""
+    usd_per_million_tokens: float = Field(ge=0)
+    """Price in US dollars per one million tokens (non-USD prices are rejected, never converted)."""
+    tier: str | None = None
+    """A price tier the source names (e.g. "standard", "batch", "302ai"); None when there is one."""
+
+
+class Benchmark(Strict):
+    benchmark: str | None
+    """Canonical key from normalize.BENCHMARKS (e.g. "gpqa_diamond"); None when the name is unknown."""
+    setting: str | None = None
+    """The setting the score was taken at, e.g. reasoning effort "high"; None when not stated."""
+    value: float
+    unit: Unit
+    reported_name: str
+    """The benchmark's name exactly as the source wrote it."""
+
+    @model_validator(mode="after")
+    def _range(self) -> "Benchmark":
+        if self.unit == "percent" and not 0 <= self.value <= 100:
+            raise ValueError(f"percent value {self.value} is outside 0..100 for {self.reported_name!r}")
+        if self.unit == "elo" and self.value < 0:
+            raise ValueError(f"Elo value {self.value} is negative for {self.reported_name!r}")
+        return self
+
+
+class ModelCard(Strict):
+    # identity
+    source: str
+    source_model_id: str
+    """The id exactly as the source publishes it (e.g. "o3-mini-2025-01-31")."""
+    model_id: str | None
+    """Canonical id, e.g. "openai/o3-mini" (see modeltrail.identity); None when nothing maps."""
+    name: str
+    organization: str | None = None
+    url: str
+    version: str | None = None
+    # lifecycle
+    release_date: str | None = None
+    status: Status | None = None
+    deprecation_date: str | None = None
+    retirement_date: str | None = None
+    successor: str | None = None
+    # specs
+    context_window: int | None = Field(default=None, gt=0)
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    input_modalities: list[str] = []
+    output_modalities: list[str] = []
+    capabilities: list[str] = []
+    reasoning_efforts: list[str] = []
+    training_cutoff: str | None = None
+    parameters: int | None = Field(default=None, gt=0)
+    training_tokens: int | None = Field(default=None, gt=0)
+    architecture: Architecture | None = None
+    license: str | None = None
+    prices: list[Price] = []
+    benchmarks: list[Benchmark] = []
+    # provenance
+    fetched_at: datetime
+    page_sha256: str
+    parser_version: str
+
+    @field_validator("release_date", "deprecation_date", "retirement_date", "training_cutoff")
+    @classmethod
+    def _iso_partial_date(cls, v: str | None) -> str | None:
+        if v is not None and not _DATE_RE.match(v):
+            raise ValueError(f"date {v!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        return v
+
+    @field_validator("capabilities")
+    @classmethod
+    def _closed_capabilities(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(CAPABILITIES))
+        if unknown:
+            raise ValueError(f"capabilities outside the vocabulary: {unknown}")
+        return sorted(set(v))
+
+    @field_validator("input_modalities", "output_modalities")
+    @classmethod
+    def _modalities(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(MODALITIES))
+        if unknown:
+            raise ValueError(f"modalities outside the vocabulary: {unknown}")
+        return sorted(set(v))
+
+    @field_validator("reasoning_efforts")
+    @classmethod
+    def _sorted(cls, v: list[str]) -> list[str]:
+        order = {"minimal": 0, "low": 1, "medium": 2, "high": 3, "xhigh": 4}
+        return sorted(set(v), key=lambda e: (order.get(e, 99), e))
+
+    @field_validator("fetched_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("fetched_at must carry a time zone")
+        return v
+
+
+class InvalidValue(ValueError):
+    """A value on a page that the records refuse; says which source, url and field."""
+
+    def __init__(self, source: str, url: str, field: str, message: str):
+        self.source, self.url, self.field = source, url, field
+        super().__init__(f"{source}: {url}: field {field}: {message}")

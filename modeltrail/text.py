@@ -1,0 +1,119 @@
+"""Turn a fetched page (HTML, markdown or a plain-text capture) into the text lines parsers read.
+
+Markup changes often; the label -> value text a person reads is the stable part. So every parser reads
+lines of text, and this module gives the same lines for a page's HTML and for its plain-text capture:
+block elements end lines, table rows become "| a | b |", scripts and styles are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_BLOCK = {
+    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "li", "ul", "ol",
+    "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "dl", "br", "hr", "table", "tr", "pre",
+    "blockquote", "figure", "figcaption", "details", "summary", "form", "title",
+}
+_SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+
+
+def decode(body: bytes, declared: str | None = None) -> str:
+    """Bytes to text. Tries the declared charset, then UTF-8; if either fails, lets BeautifulSoup's
+    UnicodeDammit sniff it (pages served as UTF-8 that are really cp1252 exist)."""
+    for enc in filter(None, (declared, "utf-8")):
+        try:
+            return body.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from bs4 import UnicodeDammit  # only on the rare page that needs sniffing
+
+    dammit = UnicodeDammit(body, ["utf-8", "cp1252"], is_html=True)
+    if dammit.unicode_markup is None:
+        return body.decode("utf-8", errors="replace")
+    return dammit.unicode_markup
+
+
+# UTF-8 bytes read as cp1252/cp1254 (seen in the leaderboard capture: "âˆš", "ğŸ“Š"). Each run of
+# non-ASCII characters is repaired on its own, since the capture already lost the bytes those code pages
+# cannot show; a run that does not decode back to UTF-8 (real "é", "τ²") is kept as it is.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+
+
+def _repair_run(m: re.Match) -> str:
+    run = m.group(0)
+    for enc in ("cp1252", "cp1254"):
+        try:
+            return run.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return run
+
+
+def repair_mojibake(text: str) -> str:
+    return _NON_ASCII_RUN.sub(_repair_run, text)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|div|main|head)\b", head))
+
+
+def html_lines(html: str) -> list[str]:
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(buf)).strip()
+        if line:
+            out.append(line)
+        buf.clear()
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIP:
+            if el.tail:
+                buf.append(el.tail)
+            return
+        if tag == "tr":
+            flush()
+            cells = [re.sub(r"\s+", " ", c.text_content()).strip() for c in el if c.tag in ("td", "th")]
+            out.append("| " + " | ".join(cells) + " |")
+            if el.tail:
+                buf.append(el.tail)
+            return
+        block = tag in _BLOCK
+        if block:
+            flush()
+        if el.text and tag:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            buf.append(el.tail)
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    flush()
+    return out
+
+
+def page_lines(page: str | bytes, content_type: str | None = None) -> list[str]:
+    """The text lines of a page, whatever form it came in."""
+    if isinstance(page, bytes):
+        charset = None
+        if content_type and (m := re.search(r"charset=([\w-]+)", content_type, re.I)):
+            charset = m.group(1)
+        page = decode(page, charset)
+    page = repair_mojibake(page)
+    if looks_like_html(page):
+        return html_lines(page)
+    return [ln.strip() for ln in page.replace("\r\n", "\n").split("\n") if ln.strip()]

@@ -1,0 +1,318 @@
+"""Moves data in and out of the DuckDB warehouse. The logic lives in the SQL files beside this one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import duckdb
+
+from modeltrail import identity
+from modeltrail.records import ModelCard
+
+DEFAULT_DB = "modeltrail.duckdb"
+SCHEMA_VERSION = "1"
+
+CARD_FIELDS = (
+    "name", "organization", "version", "release_date", "status", "deprecation_date", "retirement_date",
+    "successor", "context_window", "max_output_tokens", "input_modalities", "output_modalities",
+    "capabilities", "reasoning_efforts", "training_cutoff", "parameters", "training_tokens",
+    "architecture", "license",
+)
+LIST_FIELDS = {"input_modalities", "output_modalities", "capabilities", "reasoning_efforts"}
+
+
+class WarehouseError(Exception):
+    """A warehouse problem a user can act on; the message says what and where."""
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get("MODELTRAIL_DB") or DEFAULT_DB)
+
+
+def _sql(name: str) -> str:
+    return resources.files("modeltrail.warehouse").joinpath(name).read_text("utf-8")
+
+
+def sections(name: str) -> dict[str, list[str]]:
+    """The statements of a SQL file, grouped by its "-- name:" lines."""
+    out: dict[str, list[str]] = {}
+    current = None
+    for block in re.split(r"^-- name: (\w+)\s*$", _sql(name), flags=re.M)[1:]:
+        if current is None:
+            current = block
+            continue
+        out[current] = [s.strip() for s in _split(block) if s.strip()]
+        current = None
+    return out
+
+
+def _split(script: str) -> list[str]:
+    stmts = []
+    for stmt in script.split(";\n"):
+        body = "\n".join(ln for ln in stmt.splitlines() if not ln.strip().startswith("--")).strip()
+        if body:
+            stmts.append(body.rstrip(";"))
+    return stmts
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", stmt)}
+    return con.execute(stmt, used)
+
+
+def _translate(exc: Exception, path: Path) -> WarehouseError:
+    msg = str(exc)
+    if "Conflicting lock" in msg or "Could not set lock" in msg:
+        holder = re.search(r"PID (\d+)", msg)
+        who = f"process {holder.group(1)}" if holder else "another process"
+        run = _lock_owner(path)
+        return WarehouseError(f"warehouse {path} is being written by {who}{run}; try again when it finishes")
+    if "No space left" in msg:
+        return WarehouseError(f"no space left on the device holding {path}: nothing was written")
+    if "Permission denied" in msg or "Read-only file system" in msg:
+        return WarehouseError(f"cannot write the warehouse {path}: permission denied")
+    return WarehouseError(f"warehouse {path}: {msg.splitlines()[0]}")
+
+
+def _lock_owner(path: Path) -> str:
+    info = Path(str(path) + ".writer")
+    try:
+        return f" ({info.read_text().strip()})"
+    except OSError:
+        return ""
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. Writers create it and bring schema and views up to date; readers get a
+    read-only connection that cannot touch files or load extensions."""
+    path = db_path(path)
+    try:
+        if read_only:
+            if not path.exists():
+                raise WarehouseError(f"no warehouse at {path}: run `modeltrail refresh` first (or pass --db)")
+            con = duckdb.connect(str(path), read_only=True, config={
+                "enable_external_access": False,
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            })
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET lock_configuration = true")
+            return con
+        if path.parent and not path.parent.exists():
+            raise WarehouseError(f"cannot create the warehouse {path}: directory {path.parent} does not exist")
+        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
+        con.execute("SET TimeZone = 'UTC'")
+        for stmt in _split(_sql("schema.sql")):
+            con.execute(stmt)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        for stmt in _split(_sql("views.sql")):
+            con.execute(stmt)
+        seed_aliases(con)
+        return con
+    except WarehouseError:
+        raise
+    except (duckdb.Error, OSError) as exc:
+        raise _translate(exc, path) from exc
+
+
+# --- identity ----------------------------------------------------------------------------------------
+
+def seed_aliases(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [(k, v, "bundled") for k, v in identity.bundled_aliases().items()]
+    con.executemany("INSERT OR IGNORE INTO model_aliases VALUES (?, ?, ?)", rows)
+
+
+def remap(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute model_identity for every source id from the alias table (no re-crawl). Returns how many
+    source ids map to a model."""
+    aliases = dict(con.execute("SELECT alias, model_id FROM model_aliases").fetchall())
+    ids = con.execute("""
+        SELECT source, source_model_id, arg_max(name, valid_from) FROM model_cards_history GROUP BY ALL
+    """).fetchall()
+    rows = []
+    for source, smid, name in ids:
+        model_id, version = identity.resolve(smid, name, aliases=aliases)
+        rows.append((source, smid, model_id, version))
+    con.execute("BEGIN")
+    con.execute("DELETE FROM model_identity")
+    if rows:
+        con.executemany("INSERT INTO model_identity VALUES (?, ?, ?, ?)", rows)
+    con.execute("COMMIT")
+    return sum(1 for r in rows if r[2])
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+def _hash(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def card_row(card: ModelCard) -> dict[str, Any]:
+    d = card.model_dump()
+    canon = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in CARD_FIELDS}
+    row = {"source": card.source, "source_model_id": card.source_model_id, **canon,
+           "row_hash": _hash(canon), "url": card.url, "fetched_at": card.fetched_at,
+           "page_sha256": card.page_sha256, "parser_version": card.parser_version}
+    return row
+
+
+def price_rows(card: ModelCard) -> list[dict[str, Any]]:
+    return [{"source": card.source, "source_model_id": card.source_model_id, "kind": p.kind, "tier": p.tier,
+             "usd_per_million_tokens": p.usd_per_million_tokens, "row_hash": _hash(p.usd_per_million_tokens),
+             "url": card.url, "fetched_at": card.fetched_at, "page_sha256": card.page_sha256}
+            for p in card.prices]
+
+
+def benchmark_rows(card: ModelCard) -> list[dict[str, Any]]:
+    return [{"source": card.source, "source_model_id": card.source_model_id, "benchmark": b.benchmark,
+             "reported_name": b.reported_name, "setting": b.setting, "value": b.value, "unit": b.unit,
+             "row_hash": _hash([b.benchmark, b.value, b.unit]), "url": card.url,
+             "fetched_at": card.fetched_at, "page_sha256": card.page_sha256}
+            for b in card.benchmarks]
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert by binding one list per column (much faster than executemany)."""
+    if not rows:
+        return
+    types = dict(con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall())
+    cols = list(rows[0])
+    select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
+
+
+@dataclass
+class PageRecord:
+    """One fetch of one url in a crawl (what spiders/ hand over through pipelines/archive.py)."""
+    url: str
+    fetched_at: datetime
+    status: int | None
+    page_kind: str | None = None
+    sha256: str | None = None
+    content_type: str | None = None
+    body: bytes | None = None
+    error: str | None = None
+
+
+@dataclass
+class SourceLoad:
+    """Everything one source run hands to the warehouse."""
+    source: str
+    status: str                                   # complete | partial | failed
+    pages: list[PageRecord] = field(default_factory=list)
+    cards: list[ModelCard] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)   # (url, field, message)
+    reasons: list[str] = field(default_factory=list)
+    coverage: dict[str, float] = field(default_factory=dict)
+    card_pages: int = 0
+    error: str | None = None
+
+
+@dataclass
+class LoadResult:
+    source: str
+    status: str
+    versions_added: int = 0
+    versions_closed: int = 0
+    removed: int = 0
+
+
+def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, replay: str | None = None,
+              flow_run_id: str | None = None) -> int:
+    run_id = con.execute("SELECT nextval('run_ids')").fetchone()[0]
+    con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, replay, flow_run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [run_id, kind, observed_at, datetime.now(timezone.utc), replay, flow_run_id])
+    return run_id
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, summary: str) -> None:
+    con.execute("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
+                [datetime.now(timezone.utc), status, summary, run_id])
+
+
+def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
+    (stmt,) = sections("merge.sql")["guard_time_order"]
+    later = run_sql(con, stmt, {"source": source, "observed_at": observed_at}).fetchone()[0]
+    if later is not None:
+        raise WarehouseError(
+            f"{source}: history already holds a snapshot from {later.isoformat()}, later than "
+            f"--observed-at {observed_at.isoformat()}; load snapshots oldest first, or use `modeltrail reparse`")
+
+
+def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
+                removal_runs: int = 2) -> LoadResult:
+    """One source run into the warehouse, in one transaction: archive, verdict, history merge."""
+    sql = sections("merge.sql")
+    params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
+              "complete": load.status == "complete", "removal_runs": removal_runs}
+    result = LoadResult(load.source, load.status)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        bodies = {p.sha256: p for p in load.pages if p.sha256 and p.body is not None}
+        if bodies:
+            known = {r[0] for r in con.execute(
+                "SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(bodies)]).fetchall()}
+            new = [{"sha256": s, "content_type": p.content_type, "size": len(p.body),
+                    "body_zlib": zlib.compress(p.body, 6)} for s, p in bodies.items() if s not in known]
+            _insert_columns(con, "pages", new)
+        _insert_columns(con, "fetches", [
+            {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
+             "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error}
+            for p in load.pages])
+        _insert_columns(con, "parse_problems", [
+            {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
+            for u, f, m in load.problems])
+        if load.status != "failed":
+            for stmt in sql["stage"]:
+                con.execute(stmt)
+            _insert_columns(con, "stg_cards", [card_row(c) for c in load.cards])
+            _insert_columns(con, "stg_prices", [r for c in load.cards for r in price_rows(c)])
+            _insert_columns(con, "stg_benchmarks", [r for c in load.cards for r in benchmark_rows(c)])
+            for section in ("cards", "prices", "benchmarks", "sightings", "removals"):
+                for stmt in sql[section]:
+                    run_sql(con, stmt, params)
+            (count,) = sql["count_changes"]
+            result.versions_added, result.versions_closed, result.removed = run_sql(con, count, params).fetchone()
+        con.execute(
+            "INSERT INTO source_runs (run_id, source, status, pages_ok, pages_failed, card_pages, cards, "
+            "problems, versions_added, versions_closed, removed, reasons, coverage, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, load.source, load.status,
+             sum(1 for p in load.pages if p.error is None and p.status and p.status < 400),
+             sum(1 for p in load.pages if p.error is not None or not p.status or p.status >= 400),
+             load.card_pages, len(load.cards), len(load.problems), result.versions_added,
+             result.versions_closed, result.removed, load.reasons, json.dumps(load.coverage), load.error])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return result
+
+
+def body_of(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:
+    row = con.execute("SELECT body_zlib FROM pages WHERE sha256 = ?", [sha256]).fetchone()
+    if row is None:
+        raise WarehouseError(f"page {sha256} is not in the archive")
+    return zlib.decompress(row[0])
+
+
+def rows_as_dicts(cur: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
+    cols = [d[0] for d in cur.description]
+    return cols, cur.fetchall()
+
+
+def iter_dicts(cur: duckdb.DuckDBPyConnection) -> Iterable[dict[str, Any]]:
+    cols, rows = rows_as_dicts(cur)
+    for r in rows:
+        yield dict(zip(cols, r))

@@ -1,0 +1,112 @@
+-- The merge of one source run into history, run as one transaction by warehouse/db.py.
+-- Inputs: temp tables stg_cards, stg_prices, stg_benchmarks (this run's records for one source), and
+-- the parameters $source, $run_id, $observed_at, $complete (the source run was complete and healthy),
+-- $removal_runs (consecutive complete runs a model must be missing from to count as removed).
+-- Sections are named by "-- name:" lines and run in this order.
+
+-- name: stage
+CREATE OR REPLACE TEMP TABLE stg_cards AS
+    SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM model_cards_history LIMIT 0;
+CREATE OR REPLACE TEMP TABLE stg_prices AS
+    SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM prices_history LIMIT 0;
+CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
+    SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM benchmarks_history LIMIT 0;
+
+-- name: guard_time_order
+-- History is built forwards: a snapshot older than what a source already holds would rewrite it.
+SELECT max(valid_from) FROM (
+    SELECT valid_from FROM model_cards_history WHERE source = $source
+    UNION ALL SELECT last_seen FROM card_state WHERE source = $source
+) WHERE valid_from > $observed_at;
+
+-- name: cards
+-- A changed card: close the current version, then open the new one.
+UPDATE model_cards_history AS h SET valid_to = $observed_at
+FROM stg_cards AS s
+WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
+  AND h.row_hash <> s.row_hash;
+INSERT INTO model_cards_history BY NAME
+SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id
+FROM stg_cards AS s
+WHERE NOT EXISTS (
+    SELECT 1 FROM model_cards_history AS h
+    WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
+      AND h.row_hash = s.row_hash);
+
+-- name: prices
+UPDATE prices_history AS h SET valid_to = $observed_at
+FROM stg_prices AS s
+WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
+  AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier AND h.row_hash <> s.row_hash;
+INSERT INTO prices_history BY NAME
+SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id
+FROM stg_prices AS s
+WHERE NOT EXISTS (
+    SELECT 1 FROM prices_history AS h
+    WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
+      AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier AND h.row_hash = s.row_hash);
+-- A price that left a page this complete run read: closed (only for cards this run saw whole).
+UPDATE prices_history AS h SET valid_to = $observed_at
+WHERE $complete AND h.valid_to IS NULL AND h.source = $source
+  AND h.source_model_id IN (SELECT source_model_id FROM stg_cards)
+  AND NOT EXISTS (
+    SELECT 1 FROM stg_prices AS s
+    WHERE s.source_model_id = h.source_model_id AND s.kind = h.kind AND s.tier IS NOT DISTINCT FROM h.tier);
+
+-- name: benchmarks
+UPDATE benchmarks_history AS h SET valid_to = $observed_at
+FROM stg_benchmarks AS s
+WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
+  AND h.reported_name = s.reported_name AND h.setting IS NOT DISTINCT FROM s.setting
+  AND h.row_hash <> s.row_hash;
+INSERT INTO benchmarks_history BY NAME
+SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id
+FROM stg_benchmarks AS s
+WHERE NOT EXISTS (
+    SELECT 1 FROM benchmarks_history AS h
+    WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
+      AND h.reported_name = s.reported_name AND h.setting IS NOT DISTINCT FROM s.setting
+      AND h.row_hash = s.row_hash);
+UPDATE benchmarks_history AS h SET valid_to = $observed_at
+WHERE $complete AND h.valid_to IS NULL AND h.source = $source
+  AND h.source_model_id IN (SELECT source_model_id FROM stg_cards)
+  AND NOT EXISTS (
+    SELECT 1 FROM stg_benchmarks AS s
+    WHERE s.source_model_id = h.source_model_id AND s.reported_name = h.reported_name
+      AND s.setting IS NOT DISTINCT FROM h.setting);
+
+-- name: sightings
+INSERT INTO card_state (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at)
+SELECT source, source_model_id, $observed_at, $observed_at, $run_id, 0, NULL FROM stg_cards
+ON CONFLICT (source, source_model_id) DO UPDATE
+SET last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run, missed_runs = 0, removed_at = NULL;
+-- Absence counts only in complete runs; partial and failed runs never move a model towards removal.
+UPDATE card_state SET missed_runs = missed_runs + 1
+WHERE $complete AND source = $source AND removed_at IS NULL
+  AND source_model_id NOT IN (SELECT source_model_id FROM stg_cards);
+
+-- name: removals
+INSERT INTO removals (source, source_model_id, removed_at, last_seen, run_id)
+SELECT source, source_model_id, $observed_at, last_seen, $run_id FROM card_state
+WHERE $complete AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
+UPDATE card_state SET removed_at = $observed_at
+WHERE $complete AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
+UPDATE model_cards_history SET valid_to = $observed_at
+WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
+    SELECT source_model_id FROM removals WHERE source = $source AND run_id = $run_id);
+UPDATE prices_history SET valid_to = $observed_at
+WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
+    SELECT source_model_id FROM removals WHERE source = $source AND run_id = $run_id);
+UPDATE benchmarks_history SET valid_to = $observed_at
+WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
+    SELECT source_model_id FROM removals WHERE source = $source AND run_id = $run_id);
+
+-- name: count_changes
+SELECT
+    (SELECT count(*) FROM model_cards_history WHERE source = $source AND valid_from = $observed_at AND run_id = $run_id)
+  + (SELECT count(*) FROM prices_history WHERE source = $source AND valid_from = $observed_at AND run_id = $run_id)
+  + (SELECT count(*) FROM benchmarks_history WHERE source = $source AND valid_from = $observed_at AND run_id = $run_id),
+    (SELECT count(*) FROM model_cards_history WHERE source = $source AND valid_to = $observed_at)
+  + (SELECT count(*) FROM prices_history WHERE source = $source AND valid_to = $observed_at)
+  + (SELECT count(*) FROM benchmarks_history WHERE source = $source AND valid_to = $observed_at),
+    (SELECT count(*) FROM removals WHERE source = $source AND run_id = $run_id);

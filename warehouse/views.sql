@@ -1,0 +1,198 @@
+-- Views and table macros over the history tables. Recreated on every open, so they always match the
+-- installed modeltrail.
+
+-- As of a timestamp: the versions current at that instant (valid_from <= ts < valid_to).
+CREATE OR REPLACE MACRO model_cards_as_of(ts) AS TABLE
+    SELECT i.model_id, h.* EXCLUDE (row_hash)
+    FROM model_cards_history AS h
+    LEFT JOIN model_identity AS i USING (source, source_model_id)
+    WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
+
+CREATE OR REPLACE MACRO prices_as_of(ts) AS TABLE
+    SELECT i.model_id, h.* EXCLUDE (row_hash)
+    FROM prices_history AS h
+    LEFT JOIN model_identity AS i USING (source, source_model_id)
+    WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
+
+CREATE OR REPLACE MACRO benchmarks_as_of(ts) AS TABLE
+    SELECT i.model_id, h.* EXCLUDE (row_hash)
+    FROM benchmarks_history AS h
+    LEFT JOIN model_identity AS i USING (source, source_model_id)
+    WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
+
+-- Current values.
+CREATE OR REPLACE VIEW model_cards AS
+    SELECT i.model_id, h.* EXCLUDE (row_hash, valid_to)
+    FROM model_cards_history AS h
+    LEFT JOIN model_identity AS i USING (source, source_model_id)
+    WHERE h.valid_to IS NULL;
+
+CREATE OR REPLACE VIEW prices AS
+    SELECT i.model_id, h.* EXCLUDE (row_hash, valid_to)
+    FROM prices_history AS h
+    LEFT JOIN model_identity AS i USING (source, source_model_id)
+    WHERE h.valid_to IS NULL;
+
+CREATE OR REPLACE VIEW benchmarks AS
+    SELECT i.model_id, h.* EXCLUDE (row_hash, valid_to)
+    FROM benchmarks_history AS h
+    LEFT JOIN model_identity AS i USING (source, source_model_id)
+    WHERE h.valid_to IS NULL;
+
+-- Every field of every card version as text, one row per field: the base of `changes` and `history`.
+CREATE OR REPLACE VIEW card_field_versions AS
+    SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256, field, value
+    FROM (
+        SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
+               name, organization, version, release_date, status, deprecation_date, retirement_date,
+               successor,
+               CAST(context_window AS VARCHAR) AS context_window,
+               CAST(max_output_tokens AS VARCHAR) AS max_output_tokens,
+               array_to_string(input_modalities, ',') AS input_modalities,
+               array_to_string(output_modalities, ',') AS output_modalities,
+               array_to_string(capabilities, ',') AS capabilities,
+               array_to_string(reasoning_efforts, ',') AS reasoning_efforts,
+               training_cutoff,
+               CAST(parameters AS VARCHAR) AS parameters,
+               CAST(training_tokens AS VARCHAR) AS training_tokens,
+               architecture, license
+        FROM model_cards_history
+    ) UNPIVOT INCLUDE NULLS (value FOR field IN (
+        name, organization, version, release_date, status, deprecation_date, retirement_date, successor,
+        context_window, max_output_tokens, input_modalities, output_modalities, capabilities,
+        reasoning_efforts, training_cutoff, parameters, training_tokens, architecture, license));
+
+-- Prices and benchmarks as fields too: "price.input", "benchmark.gpqa[high]".
+CREATE OR REPLACE VIEW child_field_versions AS
+    SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
+           'price.' || kind || coalesce('[' || tier || ']', '') AS field,
+           CAST(usd_per_million_tokens AS VARCHAR) AS value
+    FROM prices_history
+    UNION ALL
+    SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
+           'benchmark.' || coalesce(benchmark, '"' || reported_name || '"') || coalesce('[' || setting || ']', ''),
+           CAST(value AS VARCHAR) || CASE unit WHEN 'percent' THEN '%' WHEN 'elo' THEN ' Elo' ELSE '' END
+    FROM benchmarks_history;
+
+-- The change feed: added, changed (field, old -> new), deprecated, removed. One row per event.
+CREATE OR REPLACE VIEW changes AS
+WITH card_versions AS (
+    SELECT source, source_model_id, valid_from, valid_to, run_id, url,
+           lag(valid_to) OVER (PARTITION BY source, source_model_id ORDER BY valid_from) AS prev_to,
+           row_number() OVER (PARTITION BY source, source_model_id ORDER BY valid_from) AS n
+    FROM model_cards_history
+),
+-- a card appears: its first version, or the first after a removal (a gap between versions)
+added AS (
+    SELECT valid_from AS changed_at, source, source_model_id, 'added' AS change_type,
+           NULL AS field, NULL AS old_value, NULL AS new_value, run_id, url
+    FROM card_versions WHERE n = 1 OR prev_to IS DISTINCT FROM valid_from
+),
+fields AS (
+    SELECT *, lag(value) OVER w AS old_value, lag(valid_to) OVER w AS prev_to
+    FROM (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions)
+    WINDOW w AS (PARTITION BY source, source_model_id, field ORDER BY valid_from)
+),
+field_changes AS (
+    SELECT f.valid_from AS changed_at, f.source, f.source_model_id,
+           CASE WHEN f.field = 'status' AND f.value = 'deprecated' THEN 'deprecated'
+                WHEN f.field = 'status' AND f.value = 'retired' THEN 'retired'
+                ELSE 'changed' END AS change_type,
+           f.field, f.old_value, f.value AS new_value, f.run_id, f.url
+    FROM fields AS f
+    WHERE f.old_value IS DISTINCT FROM f.value
+      -- not the fields of a card that is itself being added at this instant
+      AND NOT EXISTS (SELECT 1 FROM added AS a
+                      WHERE a.source = f.source AND a.source_model_id = f.source_model_id
+                        AND a.changed_at = f.valid_from)
+      AND (f.old_value IS NOT NULL OR f.value IS NOT NULL)
+),
+-- a price or benchmark that left a page while its card stayed
+child_gone AS (
+    SELECT c.valid_to AS changed_at, c.source, c.source_model_id, 'changed' AS change_type,
+           c.field, c.value AS old_value, NULL AS new_value, c.run_id, c.url
+    FROM child_field_versions AS c
+    WHERE c.valid_to IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM child_field_versions AS n
+                      WHERE n.source = c.source AND n.source_model_id = c.source_model_id
+                        AND n.field = c.field AND n.valid_from = c.valid_to)
+      AND NOT EXISTS (SELECT 1 FROM removals AS r
+                      WHERE r.source = c.source AND r.source_model_id = c.source_model_id
+                        AND r.removed_at = c.valid_to)
+),
+removed AS (
+    SELECT removed_at AS changed_at, source, source_model_id, 'removed' AS change_type,
+           NULL AS field, NULL AS old_value, NULL AS new_value, run_id, NULL AS url
+    FROM removals
+)
+SELECT e.changed_at, e.source, i.model_id, e.source_model_id, e.change_type, e.field, e.old_value,
+       e.new_value, e.run_id, e.url
+FROM (SELECT * FROM added UNION ALL SELECT * FROM field_changes
+      UNION ALL SELECT * FROM child_gone UNION ALL SELECT * FROM removed) AS e
+LEFT JOIN model_identity AS i USING (source, source_model_id);
+
+-- Per model and source: when it was seen, what the source says of its lifecycle, and whether it left.
+CREATE OR REPLACE VIEW lifecycle AS
+SELECT i.model_id, s.source, s.source_model_id, s.first_seen, s.last_seen,
+       CASE WHEN s.removed_at IS NOT NULL THEN 'removed' ELSE coalesce(c.status, 'active') END AS status,
+       c.status AS stated_status, c.deprecation_date, c.retirement_date, c.successor,
+       d.announced_at AS deprecation_seen_at, d.url AS deprecation_url, s.removed_at
+FROM card_state AS s
+LEFT JOIN model_identity AS i USING (source, source_model_id)
+LEFT JOIN (SELECT source, source_model_id, status, deprecation_date, retirement_date, successor
+           FROM model_cards_history
+           QUALIFY row_number() OVER (PARTITION BY source, source_model_id ORDER BY valid_from DESC) = 1
+          ) AS c USING (source, source_model_id)
+LEFT JOIN (SELECT source, source_model_id, min(valid_from) AS announced_at, arg_min(url, valid_from) AS url
+           FROM model_cards_history
+           WHERE status IN ('deprecated', 'retired') OR deprecation_date IS NOT NULL
+              OR retirement_date IS NOT NULL
+           GROUP BY ALL) AS d USING (source, source_model_id);
+
+-- Source ids that map to no canonical model (add aliases for them: `modeltrail alias add`).
+CREATE OR REPLACE VIEW unmatched AS
+SELECT i.source, i.source_model_id, c.name, c.organization, c.url
+FROM model_identity AS i
+LEFT JOIN model_cards AS c USING (source, source_model_id)
+WHERE i.model_id IS NULL;
+
+-- Side by side: per canonical model and field, the current value from each source.
+CREATE OR REPLACE VIEW model_compare AS
+SELECT i.model_id, f.field, f.source, f.source_model_id, f.value, f.url, f.valid_from AS seen_since
+FROM (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions) AS f
+JOIN model_identity AS i USING (source, source_model_id)
+WHERE f.valid_to IS NULL AND f.value IS NOT NULL AND f.value <> ''
+  AND i.model_id IS NOT NULL
+  AND f.field NOT IN ('name');
+
+-- Where sources disagree beyond rounding. Numbers are compared with a tolerance of 0.5% of the larger
+-- value (77.0 vs 77.3 is a conflict; 200000 vs 200000.0 is not); text compares case-insensitively.
+CREATE OR REPLACE VIEW conflicts AS
+WITH v AS (
+    SELECT model_id, field, source, value,
+           TRY_CAST(regexp_replace(value, '( Elo|%)$', '') AS DOUBLE) AS num
+    FROM model_compare
+    WHERE field NOT IN ('organization', 'version', 'capabilities', 'reasoning_efforts', 'license')
+)
+SELECT model_id, field,
+       list(source || '=' || value ORDER BY source) AS values_by_source,
+       count(DISTINCT source) AS sources
+FROM v
+GROUP BY model_id, field
+HAVING count(DISTINCT source) > 1
+   AND CASE WHEN bool_and(num IS NOT NULL)
+            THEN max(num) - min(num) > 0.005 * greatest(abs(max(num)), abs(min(num)))
+            ELSE count(DISTINCT lower(value)) > 1 END;
+
+-- Each reseller's current price against the vendor's own list price, per kind (markup as a share).
+CREATE OR REPLACE VIEW price_compare AS
+WITH p AS (
+    SELECT model_id, source, kind, tier, usd_per_million_tokens AS usd FROM prices WHERE model_id IS NOT NULL
+)
+SELECT r.model_id, r.kind, r.source, r.tier, r.usd AS usd_per_million_tokens,
+       v.source AS vendor_source, v.usd AS vendor_usd_per_million_tokens,
+       round(r.usd / nullif(v.usd, 0) - 1, 4) AS markup
+FROM p AS r
+JOIN vendors AS vd ON split_part(r.model_id, '/', 1) = vd.organization
+JOIN p AS v ON v.model_id = r.model_id AND v.kind = r.kind AND v.source = vd.source AND v.tier IS NULL
+WHERE r.source <> vd.source;
