@@ -91,16 +91,17 @@ def _lock_owner(path: Path) -> str:
         return ""
 
 
-def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | os.PathLike | None = None, read_only: bool = False,
+            allow_files: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. Writers create it and bring schema and views up to date; readers get a
-    read-only connection that cannot touch files or load extensions."""
+    read-only connection that cannot touch files or load extensions (allow_files: our own exports)."""
     path = db_path(path)
     try:
         if read_only:
             if not path.exists():
                 raise WarehouseError(f"no warehouse at {path}: run `modeltrail refresh` first (or pass --db)")
             con = duckdb.connect(str(path), read_only=True, config={
-                "enable_external_access": False,
+                "enable_external_access": allow_files,
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
             })

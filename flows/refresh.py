@@ -1,0 +1,127 @@
+"""The refresh flow: crawl each source (subprocess, concurrently), then parse, judge and load each one.
+
+extract (crawl_source) -> transform (parse + verdict) -> load (one transaction per source).
+Only the crawl touches the network, so only it retries, and only on network failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.states import Completed, Failed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from modeltrail import refresh as steps
+from modeltrail import replay as replay_server
+from modeltrail.sources import SOURCES
+from modeltrail.warehouse import db
+
+MAX_PARALLEL_CRAWLS = 3
+
+
+class NetworkFailure(Exception):
+    """Every page of a crawl failed on the wire: worth another try later."""
+
+
+def _network_only(task, task_run, state) -> bool:
+    try:
+        state.result()
+    except NetworkFailure:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="crawl", retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=_network_only,
+      cache_policy=NO_CACHE, persist_result=False, task_run_name="crawl-{source}")
+def crawl_source(source: str, workdir: str, replay: str | None) -> steps.CrawlOutput:
+    """Fetch one source's pages in a Scrapy subprocess."""
+    out = Path(tempfile.mkdtemp(prefix=f"{source}-", dir=workdir))
+    result = steps.crawl(source, out, replay=replay)
+    ok = [p for p in result.pages if p.error is None and p.status and p.status < 400]
+    if result.stats is not None and result.pages and not ok and all(p.status is None for p in result.pages):
+        raise NetworkFailure(f"{source}: every request failed: {result.pages[0].error}")
+    return result
+
+
+def _changes_table(con, run_id: int) -> str:
+    rows = con.execute("""
+        SELECT source, coalesce(model_id, source_model_id), change_type, coalesce(field, ''),
+               coalesce(old_value, ''), coalesce(new_value, '')
+        FROM changes WHERE run_id = ? ORDER BY 1, 2, 3, 4 LIMIT 200""", [run_id]).fetchall()
+    if not rows:
+        return "No changes in this run.\n"
+    lines = ["| source | model | change | field | old | new |", "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+@flow(name="modeltrail-refresh", task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL_CRAWLS),
+      persist_result=False, log_prints=False)
+def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db_file: str | None = None,
+                 observed_at: str | None = None, removal_runs: int = 2, retries: int | None = None):
+    """Crawl the sources, judge each run, and load what they saw into the warehouse."""
+    logger = get_run_logger()
+    names = sources or list(SOURCES)
+    when = datetime.fromisoformat(observed_at) if observed_at else datetime.now(timezone.utc)
+    ctx = get_run_context()
+    flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
+    con = db.connect(db_file)
+    for name in names:
+        db.check_time_order(con, name, when)
+    kind = "live" if replay is None else "replay"
+    run_id = db.start_run(con, kind, when, replay=replay, flow_run_id=flow_run_id)
+
+    with contextlib.ExitStack() as stack:
+        base = replay
+        if replay is not None and not replay.startswith(("http://", "https://")):
+            base = stack.enter_context(replay_server.serve(replay))
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="modeltrail-"))
+        crawl = crawl_source if retries is None else crawl_source.with_options(retries=retries)
+        futures = {name: crawl.submit(name, workdir, base) for name in names}
+        verdicts = {}
+        for name, future in futures.items():
+            state = future.wait() or future.state
+            if future.state.is_completed():
+                out = future.result()
+            else:  # the crawl task failed for good: a failed source run, recorded as such
+                try:
+                    future.result()
+                except Exception as exc:  # noqa: BLE001 - the reason goes into the record
+                    out = steps.CrawlOutput(name, stats=None, log_tail=str(exc))
+            load = steps.build_load(name, out, steps.last_complete_run(con, name))
+            result = db.load_source(con, run_id, when, load, removal_runs=removal_runs)
+            verdicts[name] = result.status
+            logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),
+                        result.versions_added)
+
+    status = ("failed" if all(v == "failed" for v in verdicts.values())
+              else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
+    summary = steps.summarize(con, run_id)
+    db.finish_run(con, run_id, status, summary)
+    db.remap(con)
+    try:
+        create_markdown_artifact(
+            key="modeltrail-refresh",
+            markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\n"
+                     + "\n".join(f"- {line}" for line in summary.splitlines())
+                     + "\n\n## Changes\n\n" + _changes_table(con, run_id),
+            description=f"modeltrail run {run_id}")
+    finally:
+        con.close()
+    bad = sorted(n for n, v in verdicts.items() if v != "complete")
+    result = {"run_id": run_id, "status": status, "verdicts": verdicts}
+    if any(verdicts[n] == "failed" for n in bad):
+        return Failed(message=f"run {run_id}: sources not complete: {', '.join(f'{n}={verdicts[n]}' for n in bad)}",
+                      data=result)
+    if bad:
+        return Completed(name="Partial", message=f"run {run_id}: partial sources: {', '.join(bad)}", data=result)
+    return Completed(message=f"run {run_id}: all sources complete", data=result)

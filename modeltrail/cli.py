@@ -1,0 +1,336 @@
+"""modeltrail: scrape AI model cards and keep every change in a DuckDB warehouse.
+
+Exit codes: 0 success; 1 an error (bad input, unreadable file, warehouse busy or missing);
+2 a usage error; 3 a refresh that ran and was recorded, but with a source not complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from . import output
+
+# Prefect: offline and quiet unless the user says otherwise.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+EXIT_ERROR, EXIT_INCOMPLETE = 1, 3
+REPO_CAPTURES = Path(__file__).resolve().parent.parent / "captures"
+
+
+def bundled_captures() -> Path:
+    env = os.environ.get("MODELTRAIL_CAPTURES")
+    for candidate in filter(None, (env, "captures", str(REPO_CAPTURES))):
+        if Path(candidate).is_dir():
+            return Path(candidate)
+    raise click.ClickException("no captures folder found: pass --replay DIR or set MODELTRAIL_CAPTURES")
+
+
+def parse_time(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z)",
+                                 param_hint=option)
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def fail(message: str, code: int = EXIT_ERROR):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+db_option = click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb",
+                         show_default=True, help="Warehouse file (or MODELTRAIL_DB).")
+format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
+                             show_default=True, help="Output format.")
+
+
+def reader(db_file: str):
+    from .warehouse import db
+    try:
+        return db.connect(db_file, read_only=True)
+    except db.WarehouseError as exc:
+        fail(str(exc))
+
+
+def writer(db_file: str):
+    from .warehouse import db
+    try:
+        return db.connect(db_file)
+    except db.WarehouseError as exc:
+        fail(str(exc))
+
+
+def show(con, query: str, params=None, fmt: str = "table") -> int:
+    import duckdb
+    try:
+        cur = con.execute(query, params or [])
+    except duckdb.Error as exc:
+        fail(str(exc).splitlines()[0])
+    cols = [d[0] for d in cur.description] if cur.description else []
+    rows = cur.fetchall() if cols else []
+    output.render(cols, rows, fmt)
+    return len(rows)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="modeltrail")
+def main():
+    """Scrape AI model cards, normalize them, and keep every change in a DuckDB warehouse."""
+
+
+# --- crawling ----------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@click.option("--replay", "replay", is_flag=False, flag_value="__bundled__", default=None, metavar="[DIR|URL]",
+              help="Crawl captures instead of the live sites: the bundled captures/ (no value), a folder "
+                   "laid out as <host>/<path>, or a http://127.0.0.1:PORT server of that layout.")
+@click.option("--observed-at", help="Record the snapshot at this ISO 8601 time (backfills). Default: now.")
+@click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
+              help="Consecutive complete runs a model must be missing from to count as removed.")
+@click.option("--retries", type=click.IntRange(0), default=None,
+              help="Crawl retries on network failure (default 2 live, 0 for replays).")
+@db_option
+def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
+    """Crawl SOURCES (default: all) and load what they show into the warehouse."""
+    from .sources import SOURCES
+    unknown = [s for s in sources if s not in SOURCES]
+    if unknown:
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}",
+                                 param_hint="SOURCES")
+    if replay == "__bundled__":
+        replay = str(bundled_captures())
+    elif replay and not replay.startswith(("http://", "https://")) and not Path(replay).is_dir():
+        raise click.BadParameter(f"{replay} is not a folder or a http:// url", param_hint="--replay")
+    when = parse_time(observed_at, "--observed-at")
+    if retries is None and replay is not None:
+        retries = 0
+    from .warehouse import db
+    names = list(sources) or list(SOURCES)
+    progress(f"refresh: crawling {', '.join(names)}" + (f" from {replay}" if replay else " (live)"))
+    from .flows.refresh import refresh_flow
+    try:
+        state = refresh_flow(sources=names, replay=replay, db_file=db_file,
+                             observed_at=when.isoformat() if when else None, removal_runs=removal_runs,
+                             retries=retries, return_state=True)
+    except db.WarehouseError as exc:
+        fail(str(exc))
+    con = reader(db_file)
+    run = con.execute("SELECT run_id, status, summary FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+    if run is None or state.is_crashed():
+        fail(f"the refresh did not run: {state.message}")
+    if not state.is_completed() and run[1] is None:
+        fail(f"the refresh failed: {state.message}")
+    click.echo(f"run {run[0]}: {run[1]}")
+    for line in (run[2] or "").splitlines():
+        click.echo(f"  {line}")
+    sys.exit(0 if run[1] == "complete" else EXIT_INCOMPLETE)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--source", required=True, help="Which parser: " + ", ".join(
+    ["azure", "leaderboard"]) + ", …")
+@click.option("--url", help="The page's url (default: the file's path as a file:// url).")
+@click.option("--fetched-at", help="ISO 8601 fetch time to stamp on the cards (default: now).")
+def parse(file, source, url, fetched_at):
+    """Parse one saved page and print its cards, one JSON object per line."""
+    from .sources import SOURCES
+    if source not in SOURCES:
+        raise click.BadParameter(f"unknown source {source!r}; known: {', '.join(SOURCES)}", param_hint="--source")
+    body = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    when = parse_time(fetched_at, "--fetched-at") or datetime.now(timezone.utc)
+    url = url or (Path(file).resolve().as_uri() if file != "-" else "stdin:")
+    parsed = SOURCES[source].parser.parse(body, url, when)
+    for problem in parsed.problems:
+        click.echo(f"warning: {problem}", err=True)
+    if not parsed.cards:
+        fail(f"no card found in {file} by the {source} parser")
+    for card in parsed.cards:
+        click.echo(card.model_dump_json())
+
+
+# --- querying ----------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("query")
+@format_option
+@db_option
+def sql(query, fmt, db_file):
+    """Run a read-only SQL QUERY against the warehouse."""
+    show(reader(db_file), query, fmt=fmt)
+
+
+@main.command()
+@click.argument("model")
+@click.option("--field", help="Only this field (e.g. context_window, price.input, benchmark.gpqa).")
+@format_option
+@db_option
+def history(model, field, fmt, db_file):
+    """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
+    con = reader(db_file)
+    n = show(con, """
+        WITH f AS (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions)
+        SELECT i.model_id, f.source, f.source_model_id, f.field, f.value, f.valid_from, f.valid_to, f.url,
+               f.page_sha256
+        FROM f JOIN model_identity AS i USING (source, source_model_id)
+        WHERE (i.model_id = $m OR f.source_model_id = $m) AND f.value IS NOT NULL AND f.value <> ''
+          AND ($field IS NULL OR f.field = $field OR f.field LIKE $field || '[%')
+        ORDER BY f.field, f.source, f.valid_from""", {"m": model, "field": field}, fmt)
+    if n == 0:
+        fail(f"no history for {model!r} (try `modeltrail sql \"SELECT DISTINCT model_id FROM model_cards\"`)")
+
+
+@main.command()
+@click.option("--since", help="Only changes at or after this ISO 8601 time.")
+@click.option("--source", help="Only this source.")
+@click.option("--model", help="Only this model (canonical id or source id).")
+@format_option
+@db_option
+def changes(since, source, model, fmt, db_file):
+    """The change feed: added, changed (field, old -> new), deprecated, removed."""
+    show(reader(db_file), """
+        SELECT changed_at, source, model_id, source_model_id, change_type, field, old_value, new_value, run_id
+        FROM changes
+        WHERE ($since IS NULL OR changed_at >= $since) AND ($source IS NULL OR source = $source)
+          AND ($model IS NULL OR model_id = $model OR source_model_id = $model)
+        ORDER BY changed_at, source, source_model_id, field""",
+         {"since": parse_time(since, "--since"), "source": source, "model": model}, fmt)
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs.")
+@format_option
+@db_option
+def runs(limit, fmt, db_file):
+    """Recent runs with each source's verdict."""
+    show(reader(db_file), """
+        SELECT r.run_id, r.kind, r.observed_at, s.source, s.status, s.pages_ok, s.pages_failed, s.cards,
+               s.versions_added, s.versions_closed, s.removed, array_to_string(s.reasons, '; ') AS reasons
+        FROM runs AS r LEFT JOIN source_runs AS s USING (run_id)
+        WHERE r.run_id IN (SELECT run_id FROM runs ORDER BY run_id DESC LIMIT $n)
+        ORDER BY r.run_id DESC, s.source""", {"n": limit}, fmt)
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory to write into (created if missing).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="File format.")
+@click.option("--as-of", help="ISO 8601 instant of the snapshot (default: now).")
+@db_option
+def export(out_dir, fmt, as_of, db_file):
+    """Write model_cards, prices and benchmarks as of an instant to CSV or Parquet files."""
+    from . import export as exporter
+    from .warehouse import db
+    when = parse_time(as_of, "--as-of") or datetime.now(timezone.utc)
+    try:
+        con = db.connect(db_file, read_only=True, allow_files=True)
+        written = exporter.export(con, out_dir, fmt, when, progress=progress)
+    except db.WarehouseError as exc:
+        fail(str(exc))
+    click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
+
+
+# --- sources side by side ------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("model")
+@format_option
+@db_option
+def compare(model, fmt, db_file):
+    """MODEL's current values from every source, side by side, then the conflicts."""
+    con = reader(db_file)
+    srcs = [r[0] for r in con.execute(
+        "SELECT DISTINCT source FROM model_compare WHERE model_id = ? ORDER BY 1", [model]).fetchall()]
+    if not srcs:
+        fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
+    pivot = ", ".join(f"max(value) FILTER (WHERE source = '{s}') AS \"{s}\"" for s in srcs)
+    show(con, f"SELECT field, {pivot} FROM model_compare WHERE model_id = ? GROUP BY field ORDER BY field",
+         [model], fmt)
+    if fmt == "table":
+        click.echo("\nconflicts:")
+    show(con, "SELECT field, values_by_source FROM conflicts WHERE model_id = ? ORDER BY field", [model], fmt)
+
+
+@main.command()
+@format_option
+@db_option
+def unmatched(fmt, db_file):
+    """Source ids that map to no canonical model (add one with `modeltrail alias add`)."""
+    show(reader(db_file), "SELECT * FROM unmatched ORDER BY source, source_model_id", fmt=fmt)
+
+
+@main.command()
+@format_option
+@db_option
+def lifecycle(fmt, db_file):
+    """Per model and source: first and last seen, status, deprecation and retirement, removal."""
+    show(reader(db_file), "SELECT * FROM lifecycle ORDER BY model_id, source", fmt=fmt)
+
+
+@main.group()
+def alias():
+    """Manage the aliases that give source ids one canonical identity."""
+
+
+@alias.command("add")
+@click.argument("name")
+@click.argument("model_id")
+@db_option
+def alias_add(name, model_id, db_file):
+    """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse."""
+    from .identity import alias_key
+    if "/" not in model_id:
+        raise click.BadParameter(f"{model_id!r} is not of the form organization/model", param_hint="MODEL_ID")
+    con = writer(db_file)
+    key = alias_key(name)[0]
+    con.execute("INSERT OR REPLACE INTO model_aliases VALUES (?, ?, 'user')", [key, model_id])
+    from .warehouse import db
+    matched = db.remap(con)
+    click.echo(f"alias {key!r} -> {model_id}; {matched} source ids now map to a model")
+
+
+@alias.command("list")
+@format_option
+@db_option
+def alias_list(fmt, db_file):
+    """List the aliases."""
+    show(reader(db_file), "SELECT * FROM model_aliases ORDER BY model_id, alias", fmt=fmt)
+
+
+@main.command()
+@db_option
+def remap(db_file):
+    """Re-run the identity mapping over the warehouse (no crawl)."""
+    from .warehouse import db
+    matched = db.remap(writer(db_file))
+    click.echo(f"{matched} source ids map to a model")
+
+
+@main.command()
+@format_option
+def sources(fmt):
+    """List the sources and their default start urls."""
+    from .sources import SOURCES
+    rows = [(s.name, s.parser_module, ", ".join(s.spider_class().start_urls)) for s in SOURCES.values()]
+    output.render(["source", "parser", "start_urls"], rows, fmt)
+
+
+if __name__ == "__main__":
+    main()

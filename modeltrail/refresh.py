@@ -1,0 +1,188 @@
+"""The steps of a refresh as plain functions: crawl (in a subprocess), parse, judge, load.
+
+flows/refresh.py strings them together as a Prefect flow; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .parsers.base import Parsed
+from .records import InvalidValue, ModelCard
+from .sources import get
+from .warehouse import db
+from .warehouse.db import PageRecord, SourceLoad
+
+#: a complete run's card count may not fall below this share of the last complete run's
+MIN_CARD_SHARE = 0.5
+#: seconds one source's crawl may take before it is stopped and counted as failed
+CRAWL_TIMEOUT = float(os.environ.get("MODELTRAIL_CRAWL_TIMEOUT", 1800))
+
+
+@dataclass
+class CrawlOutput:
+    source: str
+    pages: list[PageRecord] = field(default_factory=list)
+    stats: dict | None = None       # Scrapy's stats; None when the crawl died before writing them
+    returncode: int | None = None
+    log_tail: str = ""
+
+
+def crawl(source: str, out_dir: str | Path, replay: str | None = None,
+          start_urls: list[str] | None = None, timeout: float = CRAWL_TIMEOUT) -> CrawlOutput:
+    """Run the source's spider in a subprocess (Scrapy's reactor cannot restart in one process)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "modeltrail.crawl", source, str(out)]
+    if replay:
+        cmd += ["--replay", replay]
+    for url in start_urls or []:
+        cmd += ["--start-url", url]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        returncode, log = proc.returncode, proc.stderr
+    except subprocess.TimeoutExpired as exc:
+        returncode, log = None, f"crawl stopped after {timeout:.0f} s\n{exc.stderr or ''}"
+    return read_crawl(source, out, returncode, log)
+
+
+def read_crawl(source: str, out: Path, returncode: int | None = None, log: str = "") -> CrawlOutput:
+    pages: list[PageRecord] = []
+    index = out / "pages.jsonl"
+    if index.exists():
+        for line in index.read_text("utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by a killed crawl
+            body = None
+            if rec.get("sha256"):
+                body = (out / "bodies" / rec["sha256"]).read_bytes()
+            pages.append(PageRecord(url=rec["url"], fetched_at=datetime.fromisoformat(rec["fetched_at"]),
+                                    status=rec.get("status"), page_kind=rec.get("page_kind"),
+                                    sha256=rec.get("sha256"), content_type=rec.get("content_type"),
+                                    body=body, error=rec.get("error")))
+    stats_file = out / "stats.json"
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else None
+    tail = "\n".join(log.strip().splitlines()[-5:])
+    return CrawlOutput(source, pages, stats, returncode, tail)
+
+
+def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:
+    """Parse every card page that came back with a body. Returns (cards, problems, card pages read)."""
+    parser = get(source).parser
+    cards: list[ModelCard] = []
+    problems: list[InvalidValue] = []
+    card_pages = 0
+    seen: set[str] = set()
+    for page in pages:
+        if page.body is None or page.page_kind != "card" or (page.status or 0) >= 400:
+            continue
+        card_pages += 1
+        try:
+            parsed: Parsed = parser.parse(page.body, page.url, page.fetched_at, page.content_type)
+        except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
+            problems.append(InvalidValue(source, page.url, "page", f"parser crashed: {exc!r}"))
+            continue
+        problems.extend(parsed.problems)
+        for card in parsed.cards:
+            if card.source_model_id in seen:
+                problems.append(InvalidValue(source, page.url, "source_model_id",
+                                             f"{card.source_model_id!r} seen on two pages; kept the first"))
+                continue
+            seen.add(card.source_model_id)
+            cards.append(card)
+    return cards, problems, card_pages
+
+
+def coverage(cards: list[ModelCard], fields: tuple[str, ...]) -> dict[str, float]:
+    """Share of cards with a value in each field (None, "" and [] count as missing)."""
+    if not cards:
+        return {f: 0.0 for f in fields}
+    out = {}
+    for f in fields:
+        have = sum(1 for c in cards if getattr(c, f) not in (None, "", []))
+        out[f] = round(have / len(cards), 3)
+    return out
+
+
+def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems: list[InvalidValue],
+          card_pages: int, last_complete: dict | None = None) -> tuple[str, list[str], dict[str, float]]:
+    """The verdict on one source run, from facts: complete, partial or failed, with the reasons.
+
+    Scrapy exits 0 even when every request failed, so the exit code is never the verdict."""
+    src = get(source)
+    reasons: list[str] = []
+    cov = coverage(cards, src.key_fields)
+    ok = [p for p in crawl_out.pages if p.error is None and p.status and p.status < 400]
+    bad = [p for p in crawl_out.pages if p not in ok]
+    if crawl_out.stats is None:
+        reasons.append("crawl died before finishing (no stats)"
+                       + (f": {crawl_out.log_tail.splitlines()[-1]}" if crawl_out.log_tail else ""))
+        return "failed", reasons, cov
+    if not ok:
+        errors = Counter(p.error or f"HTTP {p.status}" for p in bad)
+        what = "; ".join(f"{e} ({n}x)" for e, n in errors.most_common(2)) or "no page was fetched"
+        reasons.append(f"every page failed: {what}" if bad else "no page was fetched")
+        return "failed", reasons, cov
+    if not cards:
+        why = problems[0] if problems else None
+        reasons.append(f"no card found on {card_pages} card page(s)"
+                       + (f" ({why})" if why else "") + ": layout changed?")
+        return "failed", reasons, cov
+    finish = crawl_out.stats.get("finish_reason")
+    if finish not in (None, "finished"):
+        reasons.append(f"crawl ended early: {finish}")
+    if bad:
+        reasons.append(f"{len(bad)} of {len(crawl_out.pages)} page(s) failed"
+                       f" (first: {bad[0].url}: {bad[0].error or 'HTTP %s' % bad[0].status})")
+    no_card = card_pages - len({c.url for c in cards})
+    if no_card > 0:
+        reasons.append(f"{no_card} card page(s) gave no card")
+    if len(cards) < src.min_cards:
+        reasons.append(f"{len(cards)} card(s), fewer than the {src.min_cards} expected")
+    if last_complete:
+        if last_complete.get("cards") and len(cards) < MIN_CARD_SHARE * last_complete["cards"]:
+            reasons.append(f"card count fell from {last_complete['cards']} to {len(cards)}")
+        before = last_complete.get("coverage") or {}
+        for f, share in cov.items():
+            if share == 0 and before.get(f, 0) > 0:
+                reasons.append(f"field {f} is missing on every card (was on {before[f]:.0%})")
+    return ("partial" if reasons else "complete"), reasons, cov
+
+
+def last_complete_run(con, source: str) -> dict | None:
+    row = con.execute("""
+        SELECT cards, coverage FROM source_runs WHERE source = ? AND status = 'complete'
+        ORDER BY run_id DESC LIMIT 1""", [source]).fetchone()
+    if row is None:
+        return None
+    return {"cards": row[0], "coverage": json.loads(row[1]) if row[1] else {}}
+
+
+def build_load(source: str, crawl_out: CrawlOutput, last_complete: dict | None) -> SourceLoad:
+    cards, problems, card_pages = parse_pages(source, crawl_out.pages)
+    status, reasons, cov = judge(source, crawl_out, cards, problems, card_pages, last_complete)
+    return SourceLoad(source=source, status=status, pages=crawl_out.pages, cards=cards,
+                      problems=[(p.url, p.field, str(p)) for p in problems], reasons=reasons,
+                      coverage=cov, card_pages=card_pages, error=reasons[0] if status == "failed" else None)
+
+
+def summarize(con, run_id: int) -> str:
+    """One paragraph naming each source's verdict and what changed in the run."""
+    parts = []
+    for source, status, cards, added, closed, removed, reasons in con.execute("""
+            SELECT source, status, cards, versions_added, versions_closed, removed, reasons
+            FROM source_runs WHERE run_id = ? ORDER BY source""", [run_id]).fetchall():
+        line = f"{source}: {status}, {cards} cards, {added} new versions, {closed} closed, {removed} removed"
+        if reasons:
+            line += " (" + "; ".join(reasons) + ")"
+        parts.append(line)
+    return "\n".join(parts)

@@ -1,0 +1,78 @@
+"""Serve a captures folder (laid out as <host>/<url path>) on 127.0.0.1, for offline crawls.
+
+A url path ending in "/" or naming a folder is served from that folder's index.html. Nothing outside the
+folder is ever served, and the server binds to the loopback address only.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+def resolve(root: Path, url_path: str) -> Path | None:
+    """The file that serves a request path, or None. Refuses anything that leaves root."""
+    rel = unquote(urlsplit(url_path).path).lstrip("/")
+    if "\x00" in rel:
+        return None
+    target = (root / rel).resolve()
+    root = root.resolve()
+    if target != root and root not in target.parents:
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def content_type(path: Path, head: bytes) -> str:
+    if path.suffix == ".md":
+        return "text/plain; charset=utf-8"
+    guessed = mimetypes.guess_type(path.name)[0]
+    if guessed and guessed != "application/octet-stream":
+        return guessed + ("; charset=utf-8" if guessed.startswith("text/") else "")
+    return "text/html; charset=utf-8" if head.lstrip()[:1] == b"<" else "text/plain; charset=utf-8"
+
+
+class CaptureHandler(BaseHTTPRequestHandler):
+    server_version = "modeltrail-replay"
+
+    def __init__(self, *args, root: Path, **kwargs):
+        self.root = root
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self):
+        path = resolve(self.root, self.path)
+        if path is None:
+            self.send_error(404, "not in the captures")
+            return
+        body = path.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type(path, body[:64]))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(root: str | Path, host: str = "127.0.0.1"):
+    """Serve `root` on a free loopback port for the duration of the block; yields the base url."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"replay folder {root} does not exist")
+    server = ThreadingHTTPServer((host, 0), partial(CaptureHandler, root=root))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,41 @@
+"""The sources modeltrail reads: parser, spider and what a healthy run of each looks like."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    parser_module: str
+    spider: str                 # "module:Class"
+    min_cards: int              # a complete run finds at least this many cards
+    key_fields: tuple[str, ...]  # fields most of its cards carry; losing one on every card is a warning sign
+
+    @property
+    def parser(self) -> ModuleType:
+        return import_module(self.parser_module)
+
+    def spider_class(self):
+        module, cls = self.spider.split(":")
+        return getattr(import_module(module), cls)
+
+
+SOURCES: dict[str, Source] = {
+    s.name: s for s in (
+        Source("azure", "modeltrail.parsers.azure", "modeltrail.spiders.azure:AzureSpider",
+               min_cards=1, key_fields=("version", "context_window", "organization")),
+        Source("leaderboard", "modeltrail.parsers.leaderboard",
+               "modeltrail.spiders.leaderboard:LeaderboardSpider",
+               min_cards=1, key_fields=("organization", "release_date")),
+    )
+}
+
+
+def get(name: str) -> Source:
+    if name not in SOURCES:
+        raise KeyError(f"unknown source {name!r}; known: {', '.join(sorted(SOURCES))}")
+    return SOURCES[name]
