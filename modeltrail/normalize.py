@@ -60,7 +60,7 @@ def scaled_count(text: str) -> int:
 _CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
              "¥": "CNY", "cny": "CNY", "rmb": "CNY", "元": "CNY", "₹": "INR", "inr": "INR"}
 _PRICE_RE = re.compile(
-    r"^(?:(?P<label>[a-z][a-z ]*?)\s*:?\s*)?"
+    r"^(?:(?P<label>[a-z][a-z ]*?)\s*:\s*)?"
     r"(?P<cur>us\$|\$|€|£|¥|₹|usd|eur|gbp|cny|rmb|inr)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<cur2>usd|eur|gbp|cny|rmb|inr|元)?"
     r"\s*(?:/|per)\s*(?P<per>\d+(?:\.\d+)?)?\s*(?P<scale>[km]|million|thousand)?\s*(?:tokens?)?$",
     re.I,

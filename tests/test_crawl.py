@@ -1,0 +1,115 @@
+"""Crawls through Scrapy's real downloader against servers on 127.0.0.1, and the verdicts they get."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from modeltrail import refresh as steps
+from modeltrail import replay
+from tests.conftest import CAPTURES
+
+
+def verdict(source, out):
+    cards, problems, card_pages = steps.parse_pages(source, out.pages)
+    return steps.judge(source, out, cards, problems, card_pages)[:2], cards
+
+
+def test_replay_crawl_of_azure(tmp_path):
+    with replay.serve(CAPTURES) as base:
+        out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120)
+    assert out.stats is not None and out.stats["finish_reason"] == "finished"
+    urls = sorted(p.url for p in out.pages)
+    assert urls == ["https://ai.azure.com/catalog/models", "https://ai.azure.com/catalog/models/gpt-4o",
+                    "https://ai.azure.com/catalog/models/o1-mini", "https://ai.azure.com/catalog/models/o3-mini"]
+    (status, reasons), cards = verdict("azure", out)
+    assert status == "complete", reasons
+    assert sorted(c.source_model_id for c in cards) == ["gpt-4o", "o1-mini", "o3-mini"]
+    # records carry the live url, not the replay server's
+    assert all(c.url.startswith("https://ai.azure.com/") for c in cards)
+
+
+def test_replay_crawl_of_leaderboard_follows_relative_links(tmp_path):
+    with replay.serve(CAPTURES) as base:
+        out = steps.crawl("leaderboard", tmp_path / "lb", replay=base, timeout=120)
+    (status, reasons), cards = verdict("leaderboard", out)
+    assert status == "complete", reasons
+    ids = sorted(c.source_model_id for c in cards)
+    assert "meta/Llama 3.1 405B" in ids and "deepseek/DeepSeek-R1 (0528)" in ids and "openai/o3-mini" in ids
+    kinds = {p.url.split("/main/")[1].split("/")[0] for p in out.pages}
+    assert {"README.md", "labs", "architectures", "rankings", "models"} <= kinds
+
+
+def test_missing_page_makes_a_partial_run(tmp_path):
+    root = tmp_path / "captures"
+    shutil.copytree(CAPTURES / "ai.azure.com", root / "ai.azure.com")
+    (root / "ai.azure.com/catalog/models/gpt-4o").unlink()
+    with replay.serve(root) as base:
+        out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120)
+    (status, reasons), cards = verdict("azure", out)
+    assert status == "partial"
+    assert any("HTTP 404" in r and "gpt-4o" in r for r in reasons), reasons
+    assert len(cards) == 2
+
+
+class Always500(BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):
+        type(self).hits += 1
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *a):
+        pass
+
+
+def test_server_answering_500_everywhere_fails_the_source(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Always500)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        out = steps.crawl("azure", tmp_path / "azure", replay=f"http://127.0.0.1:{server.server_address[1]}",
+                          timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    (status, reasons), cards = verdict("azure", out)
+    assert status == "failed" and cards == []
+    assert "every page failed: HTTP 500" in reasons[0]
+    assert Always500.hits <= 10  # robots.txt + the listing with its bounded retries
+
+
+def test_unreachable_host_fails_with_a_one_line_reason(tmp_path):
+    with socket.socket() as s:  # a loopback port with nobody listening: what "no network" looks like
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = steps.crawl("azure", tmp_path / "azure", replay=f"http://127.0.0.1:{port}", timeout=120)
+    (status, reasons), _ = verdict("azure", out)
+    assert status == "failed"
+    assert "every page failed" in reasons[0] and "\n" not in reasons[0]
+    assert "Connection" in reasons[0] or "refused" in reasons[0].lower()
+
+
+def test_crawl_that_dies_without_stats_is_failed(tmp_path):
+    out = steps.read_crawl("azure", tmp_path, returncode=-9, log="Killed")
+    (status, reasons), _ = verdict("azure", out)
+    assert status == "failed" and "no stats" in reasons[0]
+
+
+def test_replay_server_never_serves_outside_its_folder(tmp_path):
+    (tmp_path / "inside").mkdir()
+    (tmp_path / "secret.txt").write_text("no")
+    assert replay.resolve(tmp_path / "inside", "/../secret.txt") is None
+    assert replay.resolve(tmp_path / "inside", "/%2e%2e/secret.txt") is None
+    assert replay.resolve(tmp_path / "inside", "/a%00b") is None
+
+
+@pytest.mark.parametrize("path,kind", [("x.md", "text/plain; charset=utf-8"), ("page", "text/html; charset=utf-8")])
+def test_replay_content_types(tmp_path, path, kind):
+    (tmp_path / path).write_text("<html></html>" if kind.startswith("text/html") else "# md")
+    assert replay.content_type(tmp_path / path, (tmp_path / path).read_bytes()) == kind

@@ -1,0 +1,112 @@
+"""History semantics on the warehouse itself: versions, changes, as-of, and what partial runs may do."""
+
+from __future__ import annotations
+
+from modeltrail.parsers import azure, leaderboard
+from modeltrail.records import Price
+from modeltrail.warehouse import db
+from tests.conftest import SEEDS, day
+
+AZURE_URL = "https://ai.azure.com/catalog/models/o3-mini"
+LB_URL = "https://raw.githubusercontent.com/AIComputing101/llm-leaderboard/main/models/openai/o3-mini.md"
+
+
+def seed_card(source="azure"):
+    if source == "azure":
+        return azure.parse((SEEDS / "003_8d7103195147f90d.txt").read_bytes(), AZURE_URL, day(0)).cards[0]
+    return leaderboard.parse((SEEDS / "000_ae1fc4d1dd900dab.txt").read_bytes(), LB_URL, day(0)).cards[0]
+
+
+def load(con, when, cards, status="complete", source="azure"):
+    run = db.start_run(con, "replay", when)
+    result = db.load_source(con, run, when, db.SourceLoad(source, status, cards=cards))
+    db.remap(con)
+    return run, result
+
+
+def count(con, table):
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_same_pages_again_add_no_version(con):
+    a = seed_card().model_copy(update={"prices": [Price(kind="input", usd_per_million_tokens=1.1)]})
+    load(con, day(0), [a])
+    before = {t: count(con, t) for t in ("model_cards_history", "prices_history", "benchmarks_history")}
+    _, result = load(con, day(1), [a.model_copy(update={"fetched_at": day(1)})])
+    assert result.versions_added == 0 and result.versions_closed == 0
+    assert before == {t: count(con, t) for t in before}
+    assert count(con, "runs") == 2 and count(con, "source_runs") == 2
+
+
+def test_changed_price_and_context_make_new_versions_and_changes(con):
+    a = seed_card().model_copy(update={"prices": [Price(kind="input", usd_per_million_tokens=1.1)]})
+    load(con, day(0), [a])
+    b = a.model_copy(update={"context_window": 128_000, "fetched_at": day(5),
+                             "prices": [Price(kind="input", usd_per_million_tokens=0.9)]})
+    _, result = load(con, day(5), [b])
+    assert result.versions_added == 2 and result.versions_closed == 2
+    rows = con.execute("""SELECT field, old_value, new_value, change_type, model_id FROM changes
+                          WHERE change_type = 'changed' ORDER BY field""").fetchall()
+    assert rows == [("context_window", "200000", "128000", "changed", "openai/o3-mini"),
+                    ("price.input", "1.1", "0.9", "changed", "openai/o3-mini")]
+    # as of A: the old values; as of B: the new ones; half-open at the boundary
+    asof = lambda ts: con.execute(  # noqa: E731
+        "SELECT c.context_window, p.usd_per_million_tokens FROM model_cards_as_of($t) c "
+        "JOIN prices_as_of($t) p USING (source, source_model_id)", {"t": ts}).fetchall()
+    assert asof(day(1)) == [(200_000, 1.1)]
+    assert asof(day(5)) == [(128_000, 0.9)]
+    assert asof(day(-1)) == []
+    current = con.execute("SELECT context_window FROM model_cards").fetchall()
+    assert current == [(128_000,)]
+
+
+def test_history_keeps_provenance_of_each_version(con):
+    a = seed_card()
+    load(con, day(0), [a])
+    load(con, day(3), [a.model_copy(update={"license": "MIT", "fetched_at": day(3), "page_sha256": "b" * 64})])
+    rows = con.execute("""SELECT valid_from, valid_to, url, page_sha256, parser_version
+                          FROM model_cards_history ORDER BY valid_from""").fetchall()
+    assert rows[0][0] == day(0) and rows[0][1] == day(3) and rows[0][3] == a.page_sha256
+    assert rows[1][0] == day(3) and rows[1][1] is None and rows[1][3] == "b" * 64
+    assert all(r[2] == AZURE_URL and r[4] == "azure/1" for r in rows)
+
+
+def test_list_order_does_not_make_a_version(con):
+    a = seed_card()
+    load(con, day(0), [a])
+    shuffled = a.model_copy(update={"capabilities": list(reversed(a.capabilities)), "fetched_at": day(1)})
+    _, result = load(con, day(1), [shuffled])
+    assert result.versions_added == 0
+
+
+def test_partial_run_closes_nothing(con):
+    a, lb = seed_card(), seed_card("leaderboard").model_copy(update={"source": "azure", "source_model_id": "x"})
+    load(con, day(0), [a, lb])
+    for n in (1, 2, 3):
+        _, result = load(con, day(n), [a], status="partial")
+        assert result.versions_closed == 0 and result.removed == 0
+    assert count(con, "removals") == 0
+    assert con.execute("SELECT count(*) FROM model_cards").fetchone()[0] == 2
+
+
+def test_failed_run_is_recorded_and_changes_nothing(con):
+    a = seed_card()
+    load(con, day(0), [a])
+    before = con.execute("SELECT * FROM model_cards_history").fetchall()
+    run, result = load(con, day(1), [], status="failed")
+    assert con.execute("SELECT * FROM model_cards_history").fetchall() == before
+    assert con.execute("SELECT status FROM source_runs WHERE run_id = ?", [run]).fetchone() == ("failed",)
+
+
+def test_older_snapshot_after_newer_is_refused(con):
+    load(con, day(5), [seed_card()])
+    import pytest
+    with pytest.raises(db.WarehouseError, match="load snapshots oldest first"):
+        db.check_time_order(con, "azure", day(1))
+
+
+def test_hostile_strings_are_stored_as_is(con):
+    evil = "x'); DROP TABLE runs; --"
+    load(con, day(0), [seed_card().model_copy(update={"source_model_id": evil, "name": evil})])
+    assert con.execute("SELECT source_model_id, name FROM model_cards").fetchall() == [(evil, evil)]
+    assert count(con, "runs") == 1
