@@ -42,6 +42,9 @@ def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
         "CLOSESPIDER_PAGECOUNT": max_pages,
         "DEPTH_LIMIT": 4,
         "TELNETCONSOLE_ENABLED": False,
+        # Public pages need no cookies, and the cookie middleware's public-suffix check (tldextract)
+        # would fetch its list from the internet on first use.
+        "COOKIES_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }

@@ -185,7 +185,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "gpqa_diamond": ("GPQA Diamond", "GPQA-Diamond"),
     "hle": ("HLE", "Humanity's Last Exam", "Humanitys Last Exam"),
     "aime": ("AIME",),
-    "aime_2024": ("AIME 2024", "AIME24", "AIME 2024 competition"),
+    "aime_2024": ("AIME 2024", "AIME24"),
     "aime_2025": ("AIME 2025", "AIME25"),
     "math_500": ("MATH-500", "MATH500", "MATH 500"),
     "livecodebench": ("LiveCodeBench", "Live Code Bench"),
