@@ -144,8 +144,7 @@ def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--source", required=True, help="Which parser: " + ", ".join(
-    ["azure", "leaderboard"]) + ", …")
+@click.option("--source", required=True, help="Which parser: azure, leaderboard, openai, tokenhub, 302ai.")
 @click.option("--url", help="The page's url (default: the file's path as a file:// url).")
 @click.option("--fetched-at", help="ISO 8601 fetch time to stamp on the cards (default: now).")
 def parse(file, source, url, fetched_at):

@@ -221,6 +221,27 @@ def benchmark_key(name: str) -> str | None:
     return _BENCH_INDEX.get(benchmark_slug(name))
 
 
+_NAMES_LONGEST_FIRST = sorted({n for names in BENCHMARKS.values() for n in names}, key=len, reverse=True)
+
+
+def benchmark_in(text: str) -> str | None:
+    """The canonical key of a benchmark name, or of the one registry name a longer label contains
+    ("Goodness@0.1 StrongREJECT jailbreak eval" -> strongreject); None when not exactly one is found."""
+    if key := benchmark_key(text):
+        return key
+    found = {_BENCH_INDEX[benchmark_slug(n)] for n in _NAMES_LONGEST_FIRST
+             if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def benchmark_named_in(sentence: str) -> str | None:
+    """The longest registry name written in a sentence ("AIME 2024" before "AIME"), as written."""
+    for name in _NAMES_LONGEST_FIRST:
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence):
+            return name
+    return None
+
+
 # --- capabilities and modalities ---------------------------------------------------------------------
 
 #: wording seen on pages -> capability in records.CAPABILITIES. Matched as whole words, case-insensitive.

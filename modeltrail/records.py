@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -40,7 +40,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
 
 
-class Price(Strict):
+class Stated(Strict):
+    """A value that may come from another page than its card (a source's cards can merge several
+    pages): the page that stated it, kept for provenance and left out of the public JSON."""
+    _url: str | None = PrivateAttr(default=None)
+    _page_sha256: str | None = PrivateAttr(default=None)
+
+
+class Price(Stated):
     kind: PriceKind
     """What is billed: input, output, cache_read, … tokens."""
     usd_per_million_tokens: float = Field(ge=0)
@@ -49,7 +56,7 @@ class Price(Strict):
     """A price tier the source names (e.g. "standard", "batch", "302ai"); None when there is one."""
 
 
-class Benchmark(Strict):
+class Benchmark(Stated):
     benchmark: str | None
     """Canonical key from normalize.BENCHMARKS (e.g. "gpqa_diamond"); None when the name is unknown."""
     setting: str | None = None

@@ -81,7 +81,7 @@ def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], 
     cards: list[ModelCard] = []
     problems: list[InvalidValue] = []
     card_pages = 0
-    seen: set[str] = set()
+    seen: dict[str, list[ModelCard]] = {}
     for page in pages:
         if page.body is None or page.page_kind != "card" or (page.status or 0) >= 400:
             continue
@@ -93,13 +93,41 @@ def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], 
             continue
         problems.extend(parsed.problems)
         for card in parsed.cards:
-            if card.source_model_id in seen:
-                problems.append(InvalidValue(source, page.url, "source_model_id",
-                                             f"{card.source_model_id!r} seen on two pages; kept the first"))
-                continue
-            seen.add(card.source_model_id)
-            cards.append(card)
+            seen.setdefault(card.source_model_id, []).append(card)
+    cards = [merge_cards(group) if len(group) > 1 else group[0] for group in seen.values()]
     return cards, problems, card_pages
+
+
+def merge_cards(cards: list[ModelCard]) -> ModelCard:
+    """One card from several pages of one source that describe the same model (OpenAI's docs page and
+    an announcement post). The fullest card leads; the others fill its empty fields, and their prices
+    and benchmarks keep the page that stated them."""
+    def filled(c: ModelCard) -> int:
+        return sum(1 for v in c.model_dump().values() if v not in (None, "", []))
+    lead, *rest = sorted(cards, key=filled, reverse=True)
+    data = lead.model_dump()
+    prices = {(p.kind, p.tier): _stated(p, lead) for p in lead.prices}
+    benches = {(b.benchmark or b.reported_name, b.setting): _stated(b, lead) for b in lead.benchmarks}
+    for other in rest:
+        for name, value in other.model_dump().items():
+            if isinstance(value, list) and name in ModelCard.model_fields and name not in ("prices", "benchmarks"):
+                data[name] = sorted(set(data[name]) | set(value))
+            elif data.get(name) in (None, "") and value not in (None, ""):
+                data[name] = value
+        for p in other.prices:
+            prices.setdefault((p.kind, p.tier), _stated(p, other))
+        for b in other.benchmarks:
+            benches.setdefault((b.benchmark or b.reported_name, b.setting), _stated(b, other))
+    data["prices"], data["benchmarks"] = [], []
+    merged = ModelCard(**data)
+    merged.prices, merged.benchmarks = list(prices.values()), list(benches.values())
+    return merged
+
+
+def _stated(value, card: ModelCard):
+    if value._url is None:
+        value._url, value._page_sha256 = card.url, card.page_sha256
+    return value
 
 
 def coverage(cards: list[ModelCard], fields: tuple[str, ...]) -> dict[str, float]:
@@ -143,7 +171,7 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
     if bad:
         reasons.append(f"{len(bad)} of {len(crawl_out.pages)} page(s) failed"
                        f" (first: {bad[0].url}: {bad[0].error or 'HTTP %s' % bad[0].status})")
-    no_card = card_pages - len({c.url for c in cards})
+    no_card = card_pages - len({p.url for p in crawl_out.pages if p.page_kind == "card"} & _card_urls(cards))
     if no_card > 0:
         reasons.append(f"{no_card} card page(s) gave no card")
     if len(cards) < src.min_cards:
@@ -156,6 +184,13 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
             if share == 0 and before.get(f, 0) > 0:
                 reasons.append(f"field {f} is missing on every card (was on {before[f]:.0%})")
     return ("partial" if reasons else "complete"), reasons, cov
+
+
+def _card_urls(cards: list[ModelCard]) -> set[str]:
+    urls = {c.url for c in cards}
+    for c in cards:
+        urls |= {x._url for x in (*c.prices, *c.benchmarks) if x._url}
+    return urls
 
 
 def last_complete_run(con, source: str) -> dict | None:

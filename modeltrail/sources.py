@@ -31,6 +31,12 @@ SOURCES: dict[str, Source] = {
         Source("leaderboard", "modeltrail.parsers.leaderboard",
                "modeltrail.spiders.leaderboard:LeaderboardSpider",
                min_cards=1, key_fields=("organization", "release_date")),
+        Source("openai", "modeltrail.parsers.openai", "modeltrail.spiders.openai:OpenaiSpider",
+               min_cards=1, key_fields=("organization",)),
+        Source("tokenhub", "modeltrail.parsers.tokenhub", "modeltrail.spiders.tokenhub:TokenhubSpider",
+               min_cards=1, key_fields=("context_window", "release_date")),
+        Source("302ai", "modeltrail.parsers.ai302", "modeltrail.spiders.ai302:Ai302Spider",
+               min_cards=1, key_fields=("context_window",)),
     )
 }
 

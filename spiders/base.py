@@ -7,6 +7,7 @@ Spiders only crawl. They never parse a card: parsing happens later, from the arc
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -56,8 +57,17 @@ class PageSpider(scrapy.Spider):
                "content_type": None, "body": None, "fetched_at": _now(), "error": error}
 
     # -- per source --------------------------------------------------------------------------------------
-    def links(self, response, url: str):
-        return []
+    #: the parser's is_card_url: which urls are model pages (the rest are listings to follow links from)
+    is_card_url = staticmethod(lambda url: True)
 
     def page_kind(self, url: str) -> str:
-        return "card"
+        return "card" if self.is_card_url(url) else "listing"
+
+    def links(self, response, url: str):
+        """From a listing page, every linked model page on the source's own domains."""
+        if self.page_kind(url) != "listing" or not hasattr(response, "css"):
+            return
+        for href in response.css("a::attr(href)").getall():
+            target = urljoin(url, href)
+            if urlsplit(target).hostname in self.allowed_domains and self.is_card_url(target):
+                yield target

@@ -21,8 +21,7 @@ class LeaderboardSpider(PageSpider):
     allowed_domains = ["raw.githubusercontent.com"]
     start_urls = [ROOT + "README.md"]
 
-    def page_kind(self, url: str) -> str:
-        return "card" if is_card_url(url) else "listing"
+    is_card_url = staticmethod(is_card_url)
 
     def links(self, response, url: str):
         text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")

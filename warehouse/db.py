@@ -169,15 +169,16 @@ def card_row(card: ModelCard) -> dict[str, Any]:
 def price_rows(card: ModelCard) -> list[dict[str, Any]]:
     return [{"source": card.source, "source_model_id": card.source_model_id, "kind": p.kind, "tier": p.tier,
              "usd_per_million_tokens": p.usd_per_million_tokens, "row_hash": _hash(p.usd_per_million_tokens),
-             "url": card.url, "fetched_at": card.fetched_at, "page_sha256": card.page_sha256}
+             "url": p._url or card.url, "fetched_at": card.fetched_at,
+             "page_sha256": p._page_sha256 or card.page_sha256}
             for p in card.prices]
 
 
 def benchmark_rows(card: ModelCard) -> list[dict[str, Any]]:
     return [{"source": card.source, "source_model_id": card.source_model_id, "benchmark": b.benchmark,
              "reported_name": b.reported_name, "setting": b.setting, "value": b.value, "unit": b.unit,
-             "row_hash": _hash([b.benchmark, b.value, b.unit]), "url": card.url,
-             "fetched_at": card.fetched_at, "page_sha256": card.page_sha256}
+             "row_hash": _hash([b.benchmark, b.value, b.unit]), "url": b._url or card.url,
+             "fetched_at": card.fetched_at, "page_sha256": b._page_sha256 or card.page_sha256}
             for b in card.benchmarks]
 
 

@@ -165,24 +165,31 @@ WHERE f.valid_to IS NULL AND f.value IS NOT NULL AND f.value <> ''
   AND i.model_id IS NOT NULL
   AND f.field NOT IN ('name');
 
--- Where sources disagree beyond rounding. Numbers are compared with a tolerance of 0.5% of the larger
--- value (77.0 vs 77.3 is a conflict; 200000 vs 200000.0 is not); text compares case-insensitively.
+-- Where sources disagree beyond rounding. A number is compared at the coarser precision of the two
+-- (77.0 vs 77.3 is a conflict; 0.87 vs 0.9 is not); a date at the coarser precision (2023-09 vs
+-- 2023-09-30 is not; 2025-01 vs 2024-12-20 is); other text case-insensitively.
 CREATE OR REPLACE VIEW conflicts AS
 WITH v AS (
     SELECT model_id, field, source, value,
-           TRY_CAST(regexp_replace(value, '( Elo|%)$', '') AS DOUBLE) AS num
+           TRY_CAST(regexp_replace(value, '( Elo|%)$', '') AS DOUBLE) AS num,
+           length(regexp_extract(regexp_replace(value, '( Elo|%)$', ''), '\.(\d+)$', 1)) AS decimals,
+           regexp_full_match(value, '\d{4}(-\d{2}(-\d{2})?)?') AS is_date
     FROM model_compare
     WHERE field NOT IN ('organization', 'version', 'capabilities', 'reasoning_efforts', 'license')
+),
+keyed AS (
+    SELECT *,
+           CASE WHEN bool_and(is_date) OVER w THEN left(value, min(length(value)) OVER w)
+                WHEN bool_and(num IS NOT NULL) OVER w THEN CAST(round(num, CAST(min(decimals) OVER w AS INTEGER)) AS VARCHAR)
+                ELSE lower(value) END AS compared_as
+    FROM v
+    WINDOW w AS (PARTITION BY model_id, field)
 )
-SELECT model_id, field,
-       list(source || '=' || value ORDER BY source) AS values_by_source,
+SELECT model_id, field, list(source || '=' || value ORDER BY source) AS values_by_source,
        count(DISTINCT source) AS sources
-FROM v
+FROM keyed
 GROUP BY model_id, field
-HAVING count(DISTINCT source) > 1
-   AND CASE WHEN bool_and(num IS NOT NULL)
-            THEN max(num) - min(num) > 0.005 * greatest(abs(max(num)), abs(min(num)))
-            ELSE count(DISTINCT lower(value)) > 1 END;
+HAVING count(DISTINCT source) > 1 AND count(DISTINCT compared_as) > 1;
 
 -- Each reseller's current price against the vendor's own list price, per kind (markup as a share).
 CREATE OR REPLACE VIEW price_compare AS

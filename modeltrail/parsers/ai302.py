@@ -25,20 +25,12 @@ PARSER_VERSION = "302ai/1"
 _CAP_CHIP = {"thinking": "reasoning", "function_call": "function_calling", "vision": "vision",
              "web_search": "web_search", "reasoning": "reasoning"}
 _SCORE_AT = re.compile(r"(\d+(?:\.\d+)?)(%?)[a-z ]*? at (minimal|low|medium|high) (?:reasoning )?(?:intensity|effort)")
-# Benchmark names, longest first, so "AIME 2024" wins over "AIME".
-_NAMES = sorted({n for names in normalize.BENCHMARKS.values() for n in names}, key=len, reverse=True)
 
 
 def is_card_url(url: str) -> bool:
     parts = urlsplit(url).path.strip("/").split("/")
     return len(parts) >= 2 and parts[-2] == "models"
 
-
-def _benchmark_named(clause: str) -> str | None:
-    for name in _NAMES:
-        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", clause):
-            return name
-    return None
 
 
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
@@ -76,7 +68,7 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
     overview = next((i for i, ln in enumerate(lines) if ln == "API Overview"), 0)
     prose = " ".join(lines[overview:pricing])
     for clause in re.split(r";|\. |, while |Additionally,", prose):
-        name = _benchmark_named(clause)
+        name = normalize.benchmark_named_in(clause)
         if not name:
             continue
         elo = "Elo" in clause

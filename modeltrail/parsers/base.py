@@ -75,7 +75,7 @@ class Draft:
         reported_name = re.sub(r"\s+", " ", reported_name).strip()
         try:
             value, unit = normalize.score(raw, default_unit)
-            b = Benchmark(benchmark=normalize.benchmark_key(reported_name), setting=setting, value=value,
+            b = Benchmark(benchmark=normalize.benchmark_in(reported_name), setting=setting, value=value,
                           unit=unit, reported_name=reported_name)
         except (normalize.NormalizeError, ValidationError) as exc:
             self.problem(f"benchmarks.{reported_name}", _message(exc))
