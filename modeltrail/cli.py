@@ -122,6 +122,14 @@ def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
         retries = 0
     from .warehouse import db
     names = list(sources) or list(SOURCES)
+    con = writer(db_file)  # fail fast, before the flow starts: busy, unwritable, or out-of-order snapshots
+    try:
+        for name in names:
+            db.check_time_order(con, name, when or datetime.now(timezone.utc))
+    except db.WarehouseError as exc:
+        fail(str(exc))
+    finally:
+        con.close()
     progress(f"refresh: crawling {', '.join(names)}" + (f" from {replay}" if replay else " (live)"))
     from .flows.refresh import refresh_flow
     try:
@@ -140,6 +148,27 @@ def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
     for line in (run[2] or "").splitlines():
         click.echo(f"  {line}")
     sys.exit(0 if run[1] == "complete" else EXIT_INCOMPLETE)
+
+
+@main.command()
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable; default: all).")
+@click.option("--since", help="Rebuild only what was learnt at or after this ISO 8601 time.")
+@click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
+              help="Consecutive complete runs a model must be missing from to count as removed.")
+@db_option
+def reparse(sources, since, removal_runs, db_file):
+    """Re-parse archived pages with today's parsers and rebuild history, without a request."""
+    from . import reparse as rebuild
+    from .sources import SOURCES
+    unknown = [s for s in sources if s not in SOURCES]
+    if unknown:
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}", param_hint="--source")
+    when = parse_time(since, "--since")
+    con = writer(db_file)
+    for source in sources or SOURCES:
+        stats = rebuild.reparse(con, source, when, removal_runs=removal_runs, progress=progress)
+        click.echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows changed "
+                   f"({stats['versions_before']} -> {stats['versions_after']} versions)")
 
 
 @main.command()

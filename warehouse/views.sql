@@ -120,6 +120,14 @@ child_gone AS (
                       WHERE r.source = c.source AND r.source_model_id = c.source_model_id
                         AND r.removed_at = c.valid_to)
 ),
+-- a card first seen already deprecated (or retired) is a deprecation event too
+born_deprecated AS (
+    SELECT a.changed_at, a.source, a.source_model_id, h.status AS change_type, 'status' AS field,
+           NULL AS old_value, h.status AS new_value, a.run_id, a.url
+    FROM added AS a JOIN model_cards_history AS h
+      ON h.source = a.source AND h.source_model_id = a.source_model_id AND h.valid_from = a.changed_at
+    WHERE h.status IN ('deprecated', 'retired')
+),
 removed AS (
     SELECT removed_at AS changed_at, source, source_model_id, 'removed' AS change_type,
            NULL AS field, NULL AS old_value, NULL AS new_value, run_id, NULL AS url
@@ -128,7 +136,8 @@ removed AS (
 SELECT e.changed_at, e.source, i.model_id, e.source_model_id, e.change_type, e.field, e.old_value,
        e.new_value, e.run_id, e.url
 FROM (SELECT * FROM added UNION ALL SELECT * FROM field_changes
-      UNION ALL SELECT * FROM child_gone UNION ALL SELECT * FROM removed) AS e
+      UNION ALL SELECT * FROM child_gone UNION ALL SELECT * FROM born_deprecated
+      UNION ALL SELECT * FROM removed) AS e
 LEFT JOIN model_identity AS i USING (source, source_model_id);
 
 -- Per model and source: when it was seen, what the source says of its lifecycle, and whether it left.
