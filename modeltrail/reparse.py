@@ -31,8 +31,8 @@ def truncate(con, source: str, since: datetime | None) -> None:
     con.execute("DELETE FROM card_state WHERE source = ?", [source])
     con.execute("""
         INSERT INTO card_state
-        SELECT source, source_model_id, min(valid_from), max(coalesce(valid_to, valid_from)),
-               arg_max(run_id, valid_from), 0,
+        SELECT source, source_model_id, min(h.valid_from), max(coalesce(h.valid_to, h.valid_from)),
+               arg_max(h.run_id, h.valid_from), 0,
                max(r.removed_at) FILTER (WHERE r.removed_at IS NOT NULL)
         FROM model_cards_history AS h
         LEFT JOIN removals AS r USING (source, source_model_id)
