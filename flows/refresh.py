@@ -89,7 +89,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         futures = {name: crawl.submit(name, workdir, base) for name in names}
         verdicts = {}
         for name, future in futures.items():
-            state = future.wait() or future.state
+            future.wait()
             if future.state.is_completed():
                 out = future.result()
             else:  # the crawl task failed for good: a failed source run, recorded as such

@@ -46,7 +46,6 @@ def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
         # would fetch its list from the internet on first use.
         "COOKIES_ENABLED": False,
         "LOG_LEVEL": "WARNING",
-        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from datetime import date, datetime
@@ -52,9 +51,3 @@ def render(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table
     out.write("  ".join("-" * w for w in widths) + "\n")
     for r in cells:
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
-
-
-def to_string(cols, rows, fmt="table") -> str:
-    buf = io.StringIO()
-    render(cols, rows, fmt, buf)
-    return buf.getvalue()

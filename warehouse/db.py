@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import duckdb
 
@@ -307,14 +307,3 @@ def body_of(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:
     if row is None:
         raise WarehouseError(f"page {sha256} is not in the archive")
     return zlib.decompress(row[0])
-
-
-def rows_as_dicts(cur: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
-    cols = [d[0] for d in cur.description]
-    return cols, cur.fetchall()
-
-
-def iter_dicts(cur: duckdb.DuckDBPyConnection) -> Iterable[dict[str, Any]]:
-    cols, rows = rows_as_dicts(cur)
-    for r in rows:
-        yield dict(zip(cols, r))
