@@ -147,6 +147,16 @@ def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
     click.echo(f"run {run[0]}: {run[1]}")
     for line in (run[2] or "").splitlines():
         click.echo(f"  {line}")
+    changed = con.execute("""
+        SELECT source, coalesce(model_id, source_model_id), change_type, field, old_value, new_value
+        FROM changes WHERE run_id = ? ORDER BY source, 2, change_type, field""", [run[0]]).fetchall()
+    if changed:
+        click.echo(f"changes in run {run[0]} ({len(changed)}; all of them: modeltrail changes):")
+        for source, model, kind, field, old, new in changed[:25]:
+            what = f"{field}: {old} -> {new}" if kind == "changed" else (field or "")
+            click.echo(f"  {source} {model} {kind} {what}".rstrip())
+        if len(changed) > 25:
+            click.echo(f"  … and {len(changed) - 25} more")
     sys.exit(0 if run[1] == "complete" else EXIT_INCOMPLETE)
 
 
@@ -233,7 +243,8 @@ def history(model, field, fmt, db_file):
 def changes(since, source, model, fmt, db_file):
     """The change feed: added, changed (field, old -> new), deprecated, removed."""
     show(reader(db_file), """
-        SELECT changed_at, source, model_id, source_model_id, change_type, field, old_value, new_value, run_id
+        SELECT changed_at, source, model_id, source_model_id, change_type, field, old_value, new_value,
+               effective_from, run_id
         FROM changes
         WHERE ($since IS NULL OR changed_at >= $since) AND ($source IS NULL OR source = $source)
           AND ($model IS NULL OR model_id = $model OR source_model_id = $model)

@@ -110,3 +110,16 @@ def test_hostile_strings_are_stored_as_is(con):
     load(con, day(0), [seed_card().model_copy(update={"source_model_id": evil, "name": evil})])
     assert con.execute("SELECT source_model_id, name FROM model_cards").fetchall() == [(evil, evil)]
     assert count(con, "runs") == 1
+
+
+def test_deprecation_keeps_observed_time_apart_from_stated_date(con):
+    a = seed_card()
+    load(con, day(0), [a])
+    load(con, day(3), [a.model_copy(update={"status": "deprecated", "retirement_date": "2026-06-30",
+                                            "successor": "o4-mini", "fetched_at": day(3)})])
+    rows = con.execute("""SELECT changed_at, change_type, effective_from FROM changes
+                          WHERE change_type = 'deprecated'""").fetchall()
+    assert rows == [(day(3), "deprecated", "2026-06-30")]
+    life = con.execute("SELECT status, retirement_date, successor, deprecation_seen_at, deprecation_url "
+                       "FROM lifecycle").fetchall()
+    assert life == [("deprecated", "2026-06-30", "o4-mini", day(3), AZURE_URL)]

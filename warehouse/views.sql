@@ -133,8 +133,17 @@ removed AS (
            NULL AS field, NULL AS old_value, NULL AS new_value, run_id, NULL AS url
     FROM removals
 )
+-- changed_at is when we observed the change; effective_from is when the page says it takes effect
+-- (a stated deprecation or retirement date), NULL when the page names no such date.
 SELECT e.changed_at, e.source, i.model_id, e.source_model_id, e.change_type, e.field, e.old_value,
-       e.new_value, e.run_id, e.url
+       e.new_value,
+       CASE WHEN e.field IN ('deprecation_date', 'retirement_date') THEN e.new_value
+            WHEN e.change_type IN ('deprecated', 'retired') THEN (
+                SELECT coalesce(h.deprecation_date, h.retirement_date) FROM model_cards_history AS h
+                WHERE h.source = e.source AND h.source_model_id = e.source_model_id
+                  AND h.valid_from = e.changed_at)
+       END AS effective_from,
+       e.run_id, e.url
 FROM (SELECT * FROM added UNION ALL SELECT * FROM field_changes
       UNION ALL SELECT * FROM child_gone UNION ALL SELECT * FROM born_deprecated
       UNION ALL SELECT * FROM removed) AS e
