@@ -139,11 +139,10 @@ def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
     except db.WarehouseError as exc:
         fail(str(exc))
     con = reader(db_file)
-    run = con.execute("SELECT run_id, status, summary FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
-    if run is None or state.is_crashed():
-        fail(f"the refresh did not run: {state.message}")
-    if not state.is_completed() and run[1] is None:
-        fail(f"the refresh failed: {state.message}")
+    flow_run_id = str(state.state_details.flow_run_id) if state.state_details.flow_run_id else None
+    run = con.execute("SELECT run_id, status, summary FROM runs WHERE flow_run_id = ?", [flow_run_id]).fetchone()
+    if run is None or run[1] is None:
+        fail(f"the refresh did not finish ({state.type.value.lower()}): {state.message}")
     click.echo(f"run {run[0]}: {run[1]}")
     for line in (run[2] or "").splitlines():
         click.echo(f"  {line}")
