@@ -46,8 +46,7 @@ def crawl_source(source: str, workdir: str, replay: str | None) -> steps.CrawlOu
     """Fetch one source's pages in a Scrapy subprocess."""
     out = Path(tempfile.mkdtemp(prefix=f"{source}-", dir=workdir))
     result = steps.crawl(source, out, replay=replay)
-    ok = [p for p in result.pages if p.error is None and p.status and p.status < 400]
-    if result.stats is not None and result.pages and not ok and all(p.status is None for p in result.pages):
+    if result.stats is not None and result.pages and all(p.status is None for p in result.pages):
         raise NetworkFailure(f"{source}: every request failed: {result.pages[0].error}")
     return result
 

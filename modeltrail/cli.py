@@ -15,6 +15,9 @@ from pathlib import Path
 import click
 
 from . import output
+from .sources import SOURCES
+
+SOURCE_NAMES = list(SOURCES)
 
 # Prefect: offline and quiet unless the user says otherwise.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -182,7 +185,7 @@ def reparse(sources, since, removal_runs, db_file):
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--source", required=True, help="Which parser: azure, leaderboard, openai, tokenhub, 302ai.")
+@click.option("--source", required=True, help="Which parser: " + ", ".join(SOURCE_NAMES) + ".")
 @click.option("--url", help="The page's url (default: the file's path as a file:// url).")
 @click.option("--fetched-at", help="ISO 8601 fetch time to stamp on the cards (default: now).")
 def parse(file, source, url, fetched_at):

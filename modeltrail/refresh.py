@@ -83,7 +83,7 @@ def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], 
     card_pages = 0
     seen: dict[str, list[ModelCard]] = {}
     for page in pages:
-        if page.body is None or page.page_kind != "card" or (page.status or 0) >= 400:
+        if page.body is None or page.page_kind != "card" or not page.ok:
             continue
         card_pages += 1
         try:
@@ -103,7 +103,7 @@ def merge_cards(cards: list[ModelCard]) -> ModelCard:
     an announcement post). The fullest card leads; the others fill its empty fields, and their prices
     and benchmarks keep the page that stated them."""
     def filled(c: ModelCard) -> int:
-        return sum(1 for v in c.model_dump().values() if v not in (None, "", []))
+        return sum(1 for v in c.model_dump().values() if has_value(v))
     lead, *rest = sorted(cards, key=filled, reverse=True)
     data = lead.model_dump()
     prices = {(p.kind, p.tier): _stated(p, lead) for p in lead.prices}
@@ -130,13 +130,18 @@ def _stated(value, card: ModelCard):
     return value
 
 
+def has_value(v) -> bool:
+    """None, "" and [] count as missing."""
+    return v not in (None, "", [])
+
+
 def coverage(cards: list[ModelCard], fields: tuple[str, ...]) -> dict[str, float]:
     """Share of cards with a value in each field (None, "" and [] count as missing)."""
     if not cards:
         return {f: 0.0 for f in fields}
     out = {}
     for f in fields:
-        have = sum(1 for c in cards if getattr(c, f) not in (None, "", []))
+        have = sum(1 for c in cards if has_value(getattr(c, f)))
         out[f] = round(have / len(cards), 3)
     return out
 
@@ -149,8 +154,8 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
     src = get(source)
     reasons: list[str] = []
     cov = coverage(cards, src.key_fields)
-    ok = [p for p in crawl_out.pages if p.error is None and p.status and p.status < 400]
-    bad = [p for p in crawl_out.pages if p not in ok]
+    ok = [p for p in crawl_out.pages if p.ok]
+    bad = [p for p in crawl_out.pages if not p.ok]
     if crawl_out.stats is None:
         reasons.append("crawl died before finishing (no stats)"
                        + (f": {crawl_out.log_tail.splitlines()[-1]}" if crawl_out.log_tail else ""))

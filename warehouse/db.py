@@ -74,21 +74,12 @@ def _translate(exc: Exception, path: Path) -> WarehouseError:
     if "Conflicting lock" in msg or "Could not set lock" in msg:
         holder = re.search(r"PID (\d+)", msg)
         who = f"process {holder.group(1)}" if holder else "another process"
-        run = _lock_owner(path)
-        return WarehouseError(f"warehouse {path} is being written by {who}{run}; try again when it finishes")
+        return WarehouseError(f"warehouse {path} is being written by {who}; try again when it finishes")
     if "No space left" in msg:
         return WarehouseError(f"no space left on the device holding {path}: nothing was written")
     if "Permission denied" in msg or "Read-only file system" in msg:
         return WarehouseError(f"cannot write the warehouse {path}: permission denied")
     return WarehouseError(f"warehouse {path}: {msg.splitlines()[0]}")
-
-
-def _lock_owner(path: Path) -> str:
-    info = Path(str(path) + ".writer")
-    try:
-        return f" ({info.read_text().strip()})"
-    except OSError:
-        return ""
 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False,
@@ -205,6 +196,11 @@ class PageRecord:
     body: bytes | None = None
     error: str | None = None
 
+    @property
+    def ok(self) -> bool:
+        """The fetch got a response below 400 and no error."""
+        return self.error is None and bool(self.status) and self.status < 400
+
 
 @dataclass
 class SourceLoad:
@@ -291,8 +287,7 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
             "problems, versions_added, versions_closed, removed, reasons, coverage, error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, load.source, load.status,
-             sum(1 for p in load.pages if p.error is None and p.status and p.status < 400),
-             sum(1 for p in load.pages if p.error is not None or not p.status or p.status >= 400),
+             sum(1 for p in load.pages if p.ok), sum(1 for p in load.pages if not p.ok),
              load.card_pages, len(load.cards), len(load.problems), result.versions_added,
              result.versions_closed, result.removed, load.reasons, json.dumps(load.coverage), load.error])
         con.execute("COMMIT")
