@@ -41,7 +41,7 @@ def _network_only(task, task_run, state) -> bool:
 
 
 @task(name="crawl", retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=_network_only,
-      cache_policy=NO_CACHE, persist_result=False, task_run_name="crawl-{source}")
+      cache_policy=NO_CACHE, persist_result=False, result_serializer="json", task_run_name="crawl-{source}")
 def crawl_source(source: str, workdir: str, replay: str | None) -> steps.CrawlOutput:
     """Fetch one source's pages in a Scrapy subprocess."""
     out = Path(tempfile.mkdtemp(prefix=f"{source}-", dir=workdir))
@@ -64,58 +64,70 @@ def _changes_table(con, run_id: int) -> str:
 
 
 @flow(name="modeltrail-refresh", task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL_CRAWLS),
-      persist_result=False, log_prints=False)
+      persist_result=False, result_serializer="json", log_prints=False)
 def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db_file: str | None = None,
-                 observed_at: str | None = None, removal_runs: int = 2, retries: int | None = None):
-    """Crawl the sources, judge each run, and load what they saw into the warehouse."""
+                 observed_at: str | None = None, removal_runs: int = 2, retries: int | None = None,
+                 lock_wait: float = 3600, retry_delays: list[float] | None = None):
+    """Crawl the sources, judge each run, and load what they saw into the warehouse.
+
+    One writer at a time: the run takes the warehouse's writer lock first (waiting up to lock_wait
+    seconds for a run that holds it), and opens the warehouse only to start the run and to load, so
+    `modeltrail sql` works while the crawls are out.
+    """
     logger = get_run_logger()
     names = sources or list(SOURCES)
-    when = datetime.fromisoformat(observed_at) if observed_at else datetime.now(timezone.utc)
     ctx = get_run_context()
-    flow_run_id = str(ctx.flow_run.id) if getattr(ctx, "flow_run", None) else None
-    con = db.connect(db_file)
-    for name in names:
-        db.check_time_order(con, name, when)
-    kind = "live" if replay is None else "replay"
-    run_id = db.start_run(con, kind, when, replay=replay, flow_run_id=flow_run_id)
+    flow_run = getattr(ctx, "flow_run", None)
+    lock = db.WriterLock(db_file, command="refresh", flow_run_id=str(flow_run.id) if flow_run else None,
+                         flow_run_name=flow_run.name if flow_run else None)
+    with lock.acquire(lock_wait, on_wait=logger.warning):
+        when = datetime.fromisoformat(observed_at) if observed_at else datetime.now(timezone.utc)
+        kind = "live" if replay is None else "replay"
+        con = db.connect(db_file)
+        try:
+            for name in names:
+                db.check_time_order(con, name, when)
+            run_id = db.start_run(con, kind, when, replay=replay, flow_run_id=lock.holder["flow_run_id"])
+        finally:
+            con.close()
+        lock.update(run_id=run_id)
+        logger.info("run %d: crawling %s", run_id, ", ".join(names))
 
-    with contextlib.ExitStack() as stack:
-        base = replay
-        if replay is not None and not replay.startswith(("http://", "https://")):
-            base = stack.enter_context(replay_server.serve(replay))
-        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="modeltrail-"))
-        crawl = crawl_source if retries is None else crawl_source.with_options(retries=retries)
-        futures = {name: crawl.submit(name, workdir, base) for name in names}
-        verdicts = {}
-        for name, future in futures.items():
-            future.wait()
-            if future.state.is_completed():
-                out = future.result()
-            else:  # the crawl task failed for good: a failed source run, recorded as such
-                try:
-                    future.result()
-                except Exception as exc:  # noqa: BLE001 - the reason goes into the record
-                    out = steps.CrawlOutput(name, stats=None, log_tail=str(exc))
-            load = steps.build_load(name, out, steps.last_complete_run(con, name))
-            result = db.load_source(con, run_id, when, load, removal_runs=removal_runs)
-            verdicts[name] = result.status
-            logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),
-                        result.versions_added)
+        with contextlib.ExitStack() as stack:
+            base = replay
+            if replay is not None and not replay.startswith(("http://", "https://")):
+                base = stack.enter_context(replay_server.serve(replay))
+            workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="modeltrail-"))
+            crawl = crawl_source
+            if retries is not None or retry_delays is not None:
+                crawl = crawl_source.with_options(
+                    retries=crawl_source.retries if retries is None else retries,
+                    retry_delay_seconds=retry_delays or crawl_source.retry_delay_seconds)
+            futures = {name: crawl.submit(name, workdir, base) for name in names}
+            outputs = {name: _crawl_output(name, future) for name, future in futures.items()}
+            con = db.connect(db_file)
+            try:
+                verdicts = {}
+                for name, out in outputs.items():
+                    load = steps.build_load(name, out, steps.last_complete_run(con, name))
+                    result = db.load_source(con, run_id, when, load, removal_runs=removal_runs)
+                    verdicts[name] = result.status
+                    logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),
+                                result.versions_added)
+                status = ("failed" if all(v == "failed" for v in verdicts.values())
+                          else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
+                summary = steps.summarize(con, run_id)
+                db.finish_run(con, run_id, status, summary)
+                db.remap(con)
+                create_markdown_artifact(
+                    key="modeltrail-refresh",
+                    markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\n"
+                             + "\n".join(f"- {line}" for line in summary.splitlines())
+                             + "\n\n## Changes\n\n" + _changes_table(con, run_id),
+                    description=f"modeltrail run {run_id}")
+            finally:
+                con.close()
 
-    status = ("failed" if all(v == "failed" for v in verdicts.values())
-              else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
-    summary = steps.summarize(con, run_id)
-    db.finish_run(con, run_id, status, summary)
-    db.remap(con)
-    try:
-        create_markdown_artifact(
-            key="modeltrail-refresh",
-            markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\n"
-                     + "\n".join(f"- {line}" for line in summary.splitlines())
-                     + "\n\n## Changes\n\n" + _changes_table(con, run_id),
-            description=f"modeltrail run {run_id}")
-    finally:
-        con.close()
     bad = sorted(n for n, v in verdicts.items() if v != "complete")
     result = {"run_id": run_id, "status": status, "verdicts": verdicts}
     if any(verdicts[n] == "failed" for n in bad):
@@ -124,3 +136,12 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
     if bad:
         return Completed(name="Partial", message=f"run {run_id}: partial sources: {', '.join(bad)}", data=result)
     return Completed(message=f"run {run_id}: all sources complete", data=result)
+
+
+def _crawl_output(name: str, future) -> steps.CrawlOutput:
+    """The crawl's pages; a crawl task that failed for good becomes a failed source run, recorded."""
+    future.wait()
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - the reason goes into the record
+        return steps.CrawlOutput(name, stats=None, log_tail=f"{type(exc).__name__}: {exc}")

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 an error (bad input, unreadable file, warehouse busy or
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -58,6 +59,9 @@ def progress(message: str) -> None:
 
 db_option = click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb",
                          show_default=True, help="Warehouse file (or MODELTRAIL_DB).")
+wait_option = click.option("--wait", "wait", type=click.FloatRange(0), default=900, show_default=True,
+                           metavar="SECONDS",
+                           help="How long to wait for another writer (a running refresh) to finish.")
 format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
                              show_default=True, help="Output format.")
 
@@ -70,10 +74,13 @@ def reader(db_file: str):
         fail(str(exc))
 
 
-def writer(db_file: str):
+@contextlib.contextmanager
+def writer(db_file: str, command: str, wait: float = 0):
+    """The warehouse open for writing, under its writer lock (waiting up to `wait` seconds for it)."""
     from .warehouse import db
     try:
-        return db.connect(db_file)
+        with db.writing(db_file, wait=wait, on_wait=progress, command=command) as con:
+            yield con
     except db.WarehouseError as exc:
         fail(str(exc))
 
@@ -108,8 +115,9 @@ def main():
               help="Consecutive complete runs a model must be missing from to count as removed.")
 @click.option("--retries", type=click.IntRange(0), default=None,
               help="Crawl retries on network failure (default 2 live, 0 for replays).")
+@wait_option
 @db_option
-def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
+def refresh(sources, replay, observed_at, removal_runs, retries, wait, db_file):
     """Crawl SOURCES (default: all) and load what they show into the warehouse."""
     from .sources import SOURCES
     unknown = [s for s in sources if s not in SOURCES]
@@ -125,20 +133,20 @@ def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
         retries = 0
     from .warehouse import db
     names = list(sources) or list(SOURCES)
-    con = writer(db_file)  # fail fast, before the flow starts: busy, unwritable, or out-of-order snapshots
+    # Fail fast, before the flow starts: a busy or unwritable warehouse, out-of-order snapshots. The flow
+    # takes the writer lock again for the run (and waits again, should another writer slip in between).
     try:
-        for name in names:
-            db.check_time_order(con, name, when or datetime.now(timezone.utc))
+        with db.writing(db_file, wait=wait, on_wait=progress, command="refresh (checks)") as con:
+            for name in names:
+                db.check_time_order(con, name, when or datetime.now(timezone.utc))
     except db.WarehouseError as exc:
         fail(str(exc))
-    finally:
-        con.close()
     progress(f"refresh: crawling {', '.join(names)}" + (f" from {replay}" if replay else " (live)"))
     from .flows.refresh import refresh_flow
     try:
         state = refresh_flow(sources=names, replay=replay, db_file=db_file,
                              observed_at=when.isoformat() if when else None, removal_runs=removal_runs,
-                             retries=retries, return_state=True)
+                             retries=retries, lock_wait=wait, return_state=True)
     except db.WarehouseError as exc:
         fail(str(exc))
     con = reader(db_file)
@@ -163,12 +171,78 @@ def refresh(sources, replay, observed_at, removal_runs, retries, db_file):
 
 
 @main.command()
+@click.argument("sources", nargs=-1)
+@click.option("--cron", required=True, help='When to run, as a cron expression (e.g. "0 6 * * *": daily 06:00).')
+@click.option("--timezone", "tz", default="UTC", show_default=True,
+              help="IANA time zone the cron expression is read in (e.g. Europe/Berlin).")
+@click.option("--replay", "replay", is_flag=False, flag_value="__bundled__", default=None, metavar="[DIR|URL]",
+              help="Schedule replays of captures instead of live crawls (a demo; see refresh --replay).")
+@click.option("--name", default="scheduled", show_default=True, help="The Prefect deployment's name.")
+@click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
+              help="Consecutive complete runs a model must be missing from to count as removed.")
+@db_option
+def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
+    """Serve a Prefect deployment that refreshes SOURCES (default: all) on a cron schedule.
+
+    Runs until stopped (Ctrl-C), executing each scheduled run in this process. Point it at a Prefect
+    server with PREFECT_API_URL (see `prefect server start`) to see runs and their reports in the UI.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from prefect.schedules import Cron
+
+    from .sources import SOURCES
+    unknown = [s for s in sources if s not in SOURCES]
+    if unknown:
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}",
+                                 param_hint="SOURCES")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{tz!r} is not an IANA time zone (e.g. UTC, Europe/Berlin)",
+                                 param_hint="--timezone")
+    try:
+        when = Cron(cron, timezone=tz)
+    except ValueError as exc:
+        raise click.BadParameter(f"{cron!r} is not a cron expression (e.g. \"0 6 * * *\"): {exc}",
+                                 param_hint="--cron")
+    if replay == "__bundled__":
+        replay = str(bundled_captures().resolve())
+    elif replay and not replay.startswith(("http://", "https://")):
+        if not Path(replay).is_dir():
+            raise click.BadParameter(f"{replay} is not a folder or a http:// url", param_hint="--replay")
+        replay = str(Path(replay).resolve())
+    from .warehouse import db
+    db_file = str(db.db_path(db_file).resolve())  # runs may start in another working directory
+    try:
+        with db.writing(db_file, wait=0, command="schedule (checks)"):
+            pass  # the warehouse can be created and written here
+    except db.WarehouseBusy:
+        pass
+    except db.WarehouseError as exc:
+        fail(str(exc))
+    from .flows.refresh import refresh_flow
+    parameters = {"sources": list(sources) or None, "replay": replay, "db_file": db_file,
+                  "removal_runs": removal_runs}
+    if replay is not None:
+        parameters["retries"] = 0
+    progress(f"schedule: deployment modeltrail-refresh/{name}, cron {cron!r} in {tz}, warehouse {db_file}"
+             + (f", replaying {replay}" if replay else ""))
+    try:
+        refresh_flow.serve(name=name, schedules=[when], parameters=parameters,
+                           limit=1, pause_on_shutdown=True, print_starting_message=True)
+    except KeyboardInterrupt:
+        progress("schedule: stopped")
+
+
+@main.command()
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable; default: all).")
 @click.option("--since", help="Rebuild only what was learnt at or after this ISO 8601 time.")
 @click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
               help="Consecutive complete runs a model must be missing from to count as removed.")
+@wait_option
 @db_option
-def reparse(sources, since, removal_runs, db_file):
+def reparse(sources, since, removal_runs, wait, db_file):
     """Re-parse archived pages with today's parsers and rebuild history, without a request."""
     from . import reparse as rebuild
     from .sources import SOURCES
@@ -176,11 +250,11 @@ def reparse(sources, since, removal_runs, db_file):
     if unknown:
         raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}", param_hint="--source")
     when = parse_time(since, "--since")
-    con = writer(db_file)
-    for source in sources or SOURCES:
-        stats = rebuild.reparse(con, source, when, removal_runs=removal_runs, progress=progress)
-        click.echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows changed "
-                   f"({stats['versions_before']} -> {stats['versions_after']} versions)")
+    with writer(db_file, "reparse", wait) as con:
+        for source in sources or SOURCES:
+            stats = rebuild.reparse(con, source, when, removal_runs=removal_runs, progress=progress)
+            click.echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows "
+                       f"changed ({stats['versions_before']} -> {stats['versions_after']} versions)")
 
 
 @main.command()
@@ -333,17 +407,18 @@ def alias():
 @alias.command("add")
 @click.argument("name")
 @click.argument("model_id")
+@wait_option
 @db_option
-def alias_add(name, model_id, db_file):
+def alias_add(name, model_id, wait, db_file):
     """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse."""
     from .identity import alias_key
     if "/" not in model_id:
         raise click.BadParameter(f"{model_id!r} is not of the form organization/model", param_hint="MODEL_ID")
-    con = writer(db_file)
-    key = alias_key(name)[0]
-    con.execute("INSERT OR REPLACE INTO model_aliases VALUES (?, ?, 'user')", [key, model_id])
     from .warehouse import db
-    matched = db.remap(con)
+    key = alias_key(name)[0]
+    with writer(db_file, "alias add", wait) as con:
+        con.execute("INSERT OR REPLACE INTO model_aliases VALUES (?, ?, 'user')", [key, model_id])
+        matched = db.remap(con)
     click.echo(f"alias {key!r} -> {model_id}; {matched} source ids now map to a model")
 
 
@@ -356,11 +431,13 @@ def alias_list(fmt, db_file):
 
 
 @main.command()
+@wait_option
 @db_option
-def remap(db_file):
+def remap(wait, db_file):
     """Re-run the identity mapping over the warehouse (no crawl)."""
     from .warehouse import db
-    matched = db.remap(writer(db_file))
+    with writer(db_file, "remap", wait) as con:
+        matched = db.remap(con)
     click.echo(f"{matched} source ids map to a model")
 
 

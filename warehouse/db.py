@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
+import socket
+import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
@@ -32,6 +36,10 @@ LIST_FIELDS = {"input_modalities", "output_modalities", "capabilities", "reasoni
 
 class WarehouseError(Exception):
     """A warehouse problem a user can act on; the message says what and where."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process writes the warehouse now; the message names it."""
 
 
 def db_path(path: str | os.PathLike | None = None) -> Path:
@@ -72,9 +80,11 @@ def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -
 def _translate(exc: Exception, path: Path) -> WarehouseError:
     msg = str(exc)
     if "Conflicting lock" in msg or "Could not set lock" in msg:
-        holder = re.search(r"PID (\d+)", msg)
-        who = f"process {holder.group(1)}" if holder else "another process"
-        return WarehouseError(f"warehouse {path} is being written by {who}; try again when it finishes")
+        holder = describe_holder(path)
+        if holder is None:
+            pid = re.search(r"PID (\d+)", msg)
+            holder = f"process {pid.group(1)}" if pid else "another process"
+        return WarehouseBusy(f"warehouse {path} is being written by {holder}; try again when it finishes")
     if "No space left" in msg:
         return WarehouseError(f"no space left on the device holding {path}: nothing was written")
     if "Permission denied" in msg or "Read-only file system" in msg:
@@ -114,6 +124,127 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False,
         raise
     except (duckdb.Error, OSError) as exc:
         raise _translate(exc, path) from exc
+
+
+# --- one writer ----------------------------------------------------------------------------------------
+# DuckDB lets one process write a file. Every writer (refresh flow, reparse, remap, alias) first takes an
+# exclusive flock on <db>.lock and writes who it is into it, so a second writer can wait for it or name
+# it, and a reader that meets DuckDB's own lock can say which run holds the warehouse. The kernel drops
+# the flock when the process dies (even kill -9): a stale lock file is never a held lock.
+
+def lock_path(path: str | os.PathLike | None) -> Path:
+    p = db_path(path)
+    return p.with_name(p.name + ".lock")
+
+
+def describe_holder(path: str | os.PathLike | None) -> str | None:
+    """Who holds the writer lock now, in words; None when nobody does."""
+    lp = lock_path(path)
+    try:
+        fd = os.open(lp, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # held: the file says by whom
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None  # nobody holds it; what the file says is history
+        raw = os.read(fd, 4096)
+    finally:
+        os.close(fd)
+    try:
+        info = json.loads(raw or b"{}")
+    except ValueError:
+        return "another writer"
+    parts = [f"{info.get('command', 'a writer')}"]
+    if info.get("run_id") is not None:
+        parts[0] = f"modeltrail run {info['run_id']} ({parts[0]})"
+    details = []
+    if info.get("flow_run_name") or info.get("flow_run_id"):
+        details.append(f"flow run {info.get('flow_run_name') or ''} {info.get('flow_run_id') or ''}".strip())
+    details.append(f"pid {info.get('pid')} on {info.get('host')}")
+    if info.get("since"):
+        details.append(f"since {info['since']}")
+    return f"{parts[0]}, {', '.join(details)}"
+
+
+class WriterLock:
+    """The exclusive writer lock of one warehouse file (see above)."""
+
+    def __init__(self, path: str | os.PathLike | None, **holder: Any):
+        self.path = db_path(path)
+        self.holder = {"pid": os.getpid(), "host": socket.gethostname(),
+                       "since": datetime.now(timezone.utc).isoformat(timespec="seconds"), **holder}
+        self.fd: int | None = None
+
+    def acquire(self, wait: float = 0, on_wait=None, poll: float = 0.5) -> "WriterLock":
+        if self.path.parent and not self.path.parent.exists():
+            raise WarehouseError(f"cannot create the warehouse {self.path}: "
+                                 f"directory {self.path.parent} does not exist")
+        lp = lock_path(self.path)
+        try:
+            fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _translate(exc, self.path) from exc
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = describe_holder(self.path) or "another writer"
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    waited = f" (waited {wait:.0f} s)" if wait else ""
+                    raise WarehouseBusy(f"warehouse {self.path} is being written by {holder}{waited}; "
+                                         "try again when it finishes") from None
+                if on_wait and not told:
+                    on_wait(f"waiting for the warehouse {self.path}: held by {holder}")
+                    told = True
+                time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
+        self.fd = fd
+        self._write()
+        return self
+
+    def update(self, **info: Any) -> None:
+        self.holder.update(info)
+        if self.fd is not None:
+            self._write()
+
+    def _write(self) -> None:
+        data = json.dumps(self.holder, default=str).encode()
+        try:
+            os.ftruncate(self.fd, 0)
+            os.pwrite(self.fd, data, 0)
+        except OSError:
+            pass  # a full disk must not stop the lock from working; the holder is then unnamed
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> "WriterLock":
+        return self if self.fd is not None else self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+@contextmanager
+def writing(path: str | os.PathLike | None = None, wait: float = 0, on_wait=None, **holder: Any):
+    """Take the writer lock, then open the warehouse for writing; both released on exit."""
+    with WriterLock(path, **holder).acquire(wait, on_wait):
+        con = connect(path)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 # --- identity ----------------------------------------------------------------------------------------
