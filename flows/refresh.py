@@ -83,7 +83,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
     with lock.acquire(lock_wait, on_wait=logger.warning):
         when = datetime.fromisoformat(observed_at) if observed_at else datetime.now(timezone.utc)
         kind = "live" if replay is None else "replay"
-        con = db.connect(db_file)
+        con = db.connect(db_file, busy_wait=db.READER_GRACE)
         try:
             for name in names:
                 db.check_time_order(con, name, when)
@@ -105,7 +105,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                     retry_delay_seconds=retry_delays or crawl_source.retry_delay_seconds)
             futures = {name: crawl.submit(name, workdir, base) for name in names}
             outputs = {name: _crawl_output(name, future) for name, future in futures.items()}
-            con = db.connect(db_file)
+            con = db.connect(db_file, busy_wait=db.READER_GRACE)
             try:
                 verdicts = {}
                 for name, out in outputs.items():

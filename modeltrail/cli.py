@@ -68,8 +68,8 @@ format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS
 
 def reader(db_file: str):
     from .warehouse import db
-    try:
-        return db.connect(db_file, read_only=True)
+    try:  # a refresh's load is short: wait a moment for it before saying who holds the warehouse
+        return db.connect(db_file, read_only=True, busy_wait=3)
     except db.WarehouseError as exc:
         fail(str(exc))
 

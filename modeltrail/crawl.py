@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 from pathlib import Path
 
@@ -21,24 +23,48 @@ from .sources import get
 CONTACT_URL = "https://github.com/modeltrail/modeltrail"
 
 
+def _env(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
+    """Scrapy settings for one source's crawl. MODELTRAIL_* environment variables override the limits
+    (documented in docs/reliability.md)."""
     live = replay is None
+    mw = "modeltrail.spiders.middleware"
     return {
         "MODELTRAIL_OUT": out_dir,
         "REPLAY_BASE": replay,
         "ITEM_PIPELINES": {"modeltrail.pipelines.archive.ArchivePipeline": 100},
-        "DOWNLOADER_MIDDLEWARES": {"modeltrail.spiders.middleware.ReplayMiddleware": 40},
-        "USER_AGENT": f"modeltrail/{__version__} (+{CONTACT_URL})",
+        "DOWNLOADER_MIDDLEWARES": {
+            f"{mw}.DomainGuard": 30,
+            f"{mw}.ReplayMiddleware": 40,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            f"{mw}.RobotsMiddleware": 100,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            f"{mw}.PoliteRetry": 550,
+        },
+        "USER_AGENT": f"modeltrail/{__version__} (+{os.environ.get('MODELTRAIL_CONTACT_URL') or CONTACT_URL})",
         "ROBOTSTXT_OBEY": True,
+        # politeness: a few requests at a time per site, a delay, and AutoThrottle on live crawls
         "CONCURRENT_REQUESTS": 16,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 4 if live else 16,
-        "DOWNLOAD_DELAY": 1.0 if live else 0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 2 if live else 16,
+        "DOWNLOAD_DELAY": _env("MODELTRAIL_DOWNLOAD_DELAY", 1.0 if live else 0),
         "AUTOTHROTTLE_ENABLED": live,
-        "DOWNLOAD_TIMEOUT": 30 if live else 15,
+        "AUTOTHROTTLE_START_DELAY": 2.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+        "DOWNLOAD_TIMEOUT": _env("MODELTRAIL_DOWNLOAD_TIMEOUT", 30 if live else 15),
         "DNS_TIMEOUT": 10,
         "RETRY_TIMES": 2,
-        "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "RETRY_BACKOFF_BASE": _env("MODELTRAIL_RETRY_BACKOFF", 2.0 if live else 0.2),
+        "RETRY_BACKOFF_MAX": 30.0,
+        "RETRY_AFTER_MAX": _env("MODELTRAIL_RETRY_AFTER_MAX", 60.0),
+        # a cap per response, after decompression (Scrapy checks the decoded size too)
+        "DOWNLOAD_MAXSIZE": int(_env("MODELTRAIL_MAX_PAGE_BYTES", 10 * 1024 * 1024)),
         "DOWNLOAD_WARNSIZE": 0,
+        "REDIRECT_MAX_TIMES": 5,
         "CLOSESPIDER_PAGECOUNT": max_pages,
         "DEPTH_LIMIT": 4,
         "TELNETCONSOLE_ENABLED": False,
@@ -47,6 +73,18 @@ def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
         "COOKIES_ENABLED": False,
         "LOG_LEVEL": "WARNING",
     }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, because ru_maxrss survives exec: a child started
+    from a big parent would report the parent's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     process.crawl(crawler, start_urls=args.start_url)
     process.start()
     stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
+    stats["modeltrail/peak_rss_mb"] = peak_rss_mb()
     (out / "stats.json").write_text(json.dumps(stats, indent=1, default=str))
     return 0
 

@@ -160,6 +160,13 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
         reasons.append("crawl died before finishing (no stats)"
                        + (f": {crawl_out.log_tail.splitlines()[-1]}" if crawl_out.log_tail else ""))
         return "failed", reasons, cov
+    for key, why in sorted(crawl_out.stats.items()):
+        if key.startswith("robotstxt/fail_closed/"):
+            reasons.append(f"robots.txt of {key.split('/', 2)[2]} failed ({why}): its pages were not "
+                           "fetched this run (fail closed)")
+    refused = crawl_out.stats.get("modeltrail/refused_requests")
+    if refused:
+        reasons.append(f"{refused} request(s) refused for leaving the source's domains (see the page errors)")
     if not ok:
         errors = Counter(p.error or f"HTTP {p.status}" for p in bad)
         what = "; ".join(f"{e} ({n}x)" for e, n in errors.most_common(2)) or "no page was fetched"

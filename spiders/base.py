@@ -49,8 +49,11 @@ class PageSpider(scrapy.Spider):
         url = request.meta.get("source_url", request.url)
         status = None
         if failure.check(HttpError):
-            status = failure.value.response.status
+            response = failure.value.response
+            status = response.status
             error = f"HTTP {status}"
+            if response.headers.get("Retry-After"):
+                error += f" (Retry-After {response.headers['Retry-After'].decode('latin-1')[:40]})"
         else:
             error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
         yield {"url": url, "page_kind": request.meta.get("page_kind"), "status": status,

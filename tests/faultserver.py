@@ -12,7 +12,6 @@ modeltrail.replay does. Every fault is a function of the handler, so a test can 
 
 from __future__ import annotations
 
-import gzip
 import threading
 import time
 from functools import partial
@@ -93,14 +92,14 @@ def status(code: int, headers: dict | None = None, body: bytes = b"fault"):
     return fault
 
 
-def body(data: bytes, content_type: str = "text/html; charset=utf-8", code: int = 200, gzipped: bool = False):
+def body(data: bytes, content_type: str = "text/html; charset=utf-8", code: int = 200,
+         content_encoding: str | None = None):
+    """Serve `data` as is; with content_encoding, `data` is already encoded (e.g. gzip.compress(...))."""
     def fault(h):
         headers = {"Content-Type": content_type}
-        payload = data
-        if gzipped:
-            payload = gzip.compress(data, 9)
-            headers["Content-Encoding"] = "gzip"
-        h.send(code, payload, headers)
+        if content_encoding:
+            headers["Content-Encoding"] = content_encoding
+        h.send(code, data, headers)
     fault.__name__ = "body"
     return fault
 

@@ -80,11 +80,14 @@ def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -
 def _translate(exc: Exception, path: Path) -> WarehouseError:
     msg = str(exc)
     if "Conflicting lock" in msg or "Could not set lock" in msg:
-        holder = describe_holder(path)
-        if holder is None:
-            pid = re.search(r"PID (\d+)", msg)
+        info = holder_info(path)
+        pid = re.search(r"PID (\d+)", msg)
+        if info is None or info.get("pid") == os.getpid():  # not a writer of ours: a reader, or DuckDB alone
             holder = f"process {pid.group(1)}" if pid else "another process"
-        return WarehouseBusy(f"warehouse {path} is being written by {holder}; try again when it finishes")
+            return WarehouseBusy(f"warehouse {path} is open in {holder} (a writer, or a reader such as "
+                                 "`modeltrail sql`); try again when it finishes")
+        return WarehouseBusy(f"warehouse {path} is being written by {describe_holder(path)}; "
+                             "try again when it finishes")
     if "No space left" in msg:
         return WarehouseError(f"no space left on the device holding {path}: nothing was written")
     if "Permission denied" in msg or "Read-only file system" in msg:
@@ -93,9 +96,23 @@ def _translate(exc: Exception, path: Path) -> WarehouseError:
 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False,
-            allow_files: bool = False) -> duckdb.DuckDBPyConnection:
+            allow_files: bool = False, busy_wait: float = 0) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. Writers create it and bring schema and views up to date; readers get a
-    read-only connection that cannot touch files or load extensions (allow_files: our own exports)."""
+    read-only connection that cannot touch files or load extensions (allow_files: our own exports).
+
+    DuckDB refuses to open a file another process has open for writing (and refuses a writer while a
+    reader has it open): busy_wait retries for that many seconds before saying who holds it."""
+    deadline = time.monotonic() + busy_wait
+    while True:
+        try:
+            return _connect(path, read_only, allow_files)
+        except WarehouseBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnection:
     path = db_path(path)
     try:
         if read_only:
@@ -137,8 +154,8 @@ def lock_path(path: str | os.PathLike | None) -> Path:
     return p.with_name(p.name + ".lock")
 
 
-def describe_holder(path: str | os.PathLike | None) -> str | None:
-    """Who holds the writer lock now, in words; None when nobody does."""
+def holder_info(path: str | os.PathLike | None) -> dict | None:
+    """What the holder of the writer lock wrote about itself; None when nobody holds the lock."""
     lp = lock_path(path)
     try:
         fd = os.open(lp, os.O_RDONLY)
@@ -156,19 +173,31 @@ def describe_holder(path: str | os.PathLike | None) -> str | None:
     finally:
         os.close(fd)
     try:
-        info = json.loads(raw or b"{}")
+        return json.loads(raw or b"{}")
     except ValueError:
-        return "another writer"
-    parts = [f"{info.get('command', 'a writer')}"]
+        return {}
+
+
+def describe_holder(path: str | os.PathLike | None) -> str | None:
+    """Who holds the writer lock now, in words; None when nobody does."""
+    info = holder_info(path)
+    if info is None:
+        return None
+    who = info.get("command", "another writer")
     if info.get("run_id") is not None:
-        parts[0] = f"modeltrail run {info['run_id']} ({parts[0]})"
+        who = f"modeltrail run {info['run_id']} ({who})"
     details = []
     if info.get("flow_run_name") or info.get("flow_run_id"):
         details.append(f"flow run {info.get('flow_run_name') or ''} {info.get('flow_run_id') or ''}".strip())
-    details.append(f"pid {info.get('pid')} on {info.get('host')}")
+    if info.get("pid"):
+        details.append(f"pid {info.get('pid')} on {info.get('host')}")
     if info.get("since"):
         details.append(f"since {info['since']}")
-    return f"{parts[0]}, {', '.join(details)}"
+    return ", ".join([who, *details])
+
+
+#: seconds a writer holding the lock waits for readers (short queries) to close the file
+READER_GRACE = 30.0
 
 
 class WriterLock:
@@ -240,7 +269,7 @@ class WriterLock:
 def writing(path: str | os.PathLike | None = None, wait: float = 0, on_wait=None, **holder: Any):
     """Take the writer lock, then open the warehouse for writing; both released on exit."""
     with WriterLock(path, **holder).acquire(wait, on_wait):
-        con = connect(path)
+        con = connect(path, busy_wait=READER_GRACE)
         try:
             yield con
         finally:
