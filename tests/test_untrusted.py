@@ -32,7 +32,7 @@ def test_second_writer_gets_a_clear_error_naming_the_holder(tmp_path):
     """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(db.WarehouseError, match=rf"is open in process {holder.pid} \\(a writer, or a reader"):
+        with pytest.raises(db.WarehouseError, match=rf"is open in process {holder.pid} \(a writer, or a reader"):
             db.connect(path)
     finally:
         holder.communicate("\n", timeout=30)
