@@ -8,8 +8,10 @@ import json
 import os
 import re
 import socket
+import tempfile
 import time
 import zlib
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -77,6 +79,14 @@ def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -
     return con.execute(stmt, used)
 
 
+def _check_parent(path: Path) -> None:
+    parent = path.parent
+    if not parent.exists():
+        raise WarehouseError(f"cannot create the warehouse {path}: directory {parent} does not exist")
+    if not parent.is_dir():
+        raise WarehouseError(f"cannot create the warehouse {path}: {parent} is not a directory")
+
+
 def _translate(exc: Exception, path: Path) -> WarehouseError:
     msg = str(exc)
     if "Conflicting lock" in msg or "Could not set lock" in msg:
@@ -88,10 +98,13 @@ def _translate(exc: Exception, path: Path) -> WarehouseError:
                                  "`modeltrail sql`); try again when it finishes")
         return WarehouseBusy(f"warehouse {path} is being written by {describe_holder(path)}; "
                              "try again when it finishes")
-    if "No space left" in msg:
-        return WarehouseError(f"no space left on the device holding {path}: nothing was written")
+    if "No space left" in msg or "File too large" in msg or "Disk quota" in msg:
+        return WarehouseError(f"no space left for {path} (disk full or file size limit): the load was "
+                              "rolled back, nothing of it was stored")
     if "Permission denied" in msg or "Read-only file system" in msg:
         return WarehouseError(f"cannot write the warehouse {path}: permission denied")
+    if isinstance(exc, OSError) and exc.strerror:
+        return WarehouseError(f"cannot use the warehouse {path}: {exc.strerror}")
     return WarehouseError(f"warehouse {path}: {msg.splitlines()[0]}")
 
 
@@ -126,8 +139,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET lock_configuration = true")
             return con
-        if path.parent and not path.parent.exists():
-            raise WarehouseError(f"cannot create the warehouse {path}: directory {path.parent} does not exist")
+        _check_parent(path)
         con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
         con.execute("SET TimeZone = 'UTC'")
         for stmt in _split(_sql("schema.sql")):
@@ -210,9 +222,7 @@ class WriterLock:
         self.fd: int | None = None
 
     def acquire(self, wait: float = 0, on_wait=None, poll: float = 0.5) -> "WriterLock":
-        if self.path.parent and not self.path.parent.exists():
-            raise WarehouseError(f"cannot create the warehouse {self.path}: "
-                                 f"directory {self.path.parent} does not exist")
+        _check_parent(self.path)
         lp = lock_path(self.path)
         try:
             fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
@@ -334,14 +344,39 @@ def benchmark_rows(card: ModelCard) -> list[dict[str, Any]]:
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert by binding one list per column (much faster than executemany)."""
+    """Bulk insert. Rows go through a newline-delimited JSON file that DuckDB reads with the table's own
+    column types: binding Python values one by one costs ~20x more (the client checks each value for a
+    pandas type). Tables with BLOB columns (the page archive, a few rows a run) bind lists instead."""
     if not rows:
         return
     types = dict(con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall())
     cols = list(rows[0])
-    select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
-    con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
+    if any(types[c] == "BLOB" for c in cols):
+        select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
+        return
+    spec = "{" + ", ".join(f"'{c}': '{types[c]}'" for c in cols) + "}"
+    fd, name = tempfile.mkstemp(prefix=f"modeltrail-{table}-", suffix=".ndjson")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, default=_json_value, ensure_ascii=False))
+                fh.write("\n")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json(?, format = 'newline_delimited', "
+                    f"columns = {spec})", [name])
+    except OSError as exc:
+        raise WarehouseError(f"could not stage the rows for {table} in {name} ({exc.strerror}; disk full or "
+                             "file size limit?): the load was rolled back, nothing of it was stored") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.isoformat()
+    raise TypeError(f"cannot store {type(v).__name__} {v!r}")
 
 
 @dataclass
@@ -387,7 +422,9 @@ class LoadResult:
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, replay: str | None = None,
               flow_run_id: str | None = None) -> int:
-    run_id = con.execute("SELECT nextval('run_ids')").fetchone()[0]
+    # max + 1 under the writer lock, not a sequence: DuckDB can lose a sequence's state when the process
+    # is killed (the committed run row survives, the sequence does not: the next id would collide).
+    run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
     con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, replay, flow_run_id) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [run_id, kind, observed_at, datetime.now(timezone.utc), replay, flow_run_id])
@@ -451,10 +488,20 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
              load.card_pages, len(load.cards), len(load.problems), result.versions_added,
              result.versions_closed, result.removed, load.reasons, json.dumps(load.coverage), load.error])
         con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
+    except Exception as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        if isinstance(exc, (duckdb.IOException, OSError)):
+            raise _translate(exc, _file_of(con)) from exc
         raise
     return result
+
+
+def _file_of(con: duckdb.DuckDBPyConnection) -> Path:
+    try:
+        return Path(con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal LIMIT 1").fetchone()[0])
+    except (duckdb.Error, TypeError):
+        return Path("the warehouse")
 
 
 def body_of(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:

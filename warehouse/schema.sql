@@ -3,7 +3,6 @@
 
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
-CREATE SEQUENCE IF NOT EXISTS run_ids START 1;
 
 -- One row per `modeltrail refresh` / `reparse`.
 CREATE TABLE IF NOT EXISTS runs (
