@@ -27,7 +27,12 @@ MAX_PARALLEL_CRAWLS = 3
 
 
 class NetworkFailure(Exception):
-    """Every page of a crawl failed on the wire: worth another try later."""
+    """Every page of a crawl failed on the wire: worth another try later. Carries the crawl's output,
+    so that a crawl that fails for good is judged on what it saw."""
+
+    def __init__(self, message: str, output: steps.CrawlOutput):
+        super().__init__(message)
+        self.output = output
 
 
 def _network_only(task, task_run, state) -> bool:
@@ -46,9 +51,14 @@ def crawl_source(source: str, workdir: str, replay: str | None) -> steps.CrawlOu
     """Fetch one source's pages in a Scrapy subprocess."""
     out = Path(tempfile.mkdtemp(prefix=f"{source}-", dir=workdir))
     result = steps.crawl(source, out, replay=replay)
-    if result.stats is not None and result.pages and all(p.status is None for p in result.pages):
-        raise NetworkFailure(f"{source}: every request failed: {result.pages[0].error}")
+    if result.stats is not None and result.pages and all(_on_the_wire(p) for p in result.pages):
+        raise NetworkFailure(f"{source}: every request failed: {result.pages[0].error}", result)
     return result
+
+
+def _on_the_wire(page) -> bool:
+    """A fetch that failed on the network (no response), not one we refused (robots.txt, domains)."""
+    return page.status is None and not (page.error or "").startswith("IgnoreRequest")
 
 
 def _changes_table(con, run_id: int) -> str:
@@ -143,5 +153,7 @@ def _crawl_output(name: str, future) -> steps.CrawlOutput:
     future.wait()
     try:
         return future.result()
+    except NetworkFailure as exc:  # retried and still down: judged on what the last attempt saw
+        return exc.output
     except Exception as exc:  # noqa: BLE001 - the reason goes into the record
         return steps.CrawlOutput(name, stats=None, log_tail=f"{type(exc).__name__}: {exc}")

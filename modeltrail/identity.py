@@ -19,11 +19,14 @@ _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google"
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 
 
+_VENDOR_SLUGS = tuple(normalize.slug(v) + "-" for v in _VENDOR_PREFIXES)
+
+
+@lru_cache(maxsize=8192)
 def alias_key(name: str) -> tuple[str, str | None]:
     """(lookup key, version) for a name or id as a source prints it."""
     key = normalize.slug(name)
-    for vendor in _VENDOR_PREFIXES:
-        prefix = normalize.slug(vendor) + "-"
+    for prefix in _VENDOR_SLUGS:
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix):]
             break

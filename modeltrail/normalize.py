@@ -268,11 +268,13 @@ def capability(word: str) -> str:
     return CAPABILITY_WORDS[key]
 
 
+_CAPABILITY_RE = [(w, re.compile(rf"(?<![a-z]){re.escape(w)}(?![a-z])"), cap) for w, cap in CAPABILITY_WORDS.items()]
+
+
 def capabilities_in(text: str) -> set[str]:
-    """Every capability whose wording occurs in a sentence."""
+    """Every capability whose wording occurs in a sentence (as whole words)."""
     t = _clean(text).lower()
-    return {cap for words, cap in CAPABILITY_WORDS.items()
-            if re.search(rf"(?<![a-z]){re.escape(words)}(?![a-z])", t)}
+    return {cap for words, pattern, cap in _CAPABILITY_RE if words in t and pattern.search(t)}
 
 
 _MODALITY = {"text": "text", "image": "image", "images": "image", "audio": "audio", "video": "video",

@@ -62,13 +62,15 @@ def read_crawl(source: str, out: Path, returncode: int | None = None, log: str =
                 rec = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line cut short by a killed crawl
-            body = None
+            body_file = None
             if rec.get("sha256"):
-                body = (out / "bodies" / rec["sha256"]).read_bytes()
+                body_file = str(out / "bodies" / rec["sha256"])
+                if not Path(body_file).is_file():
+                    continue  # a page whose body the killed crawl did not finish writing
             pages.append(PageRecord(url=rec["url"], fetched_at=datetime.fromisoformat(rec["fetched_at"]),
                                     status=rec.get("status"), page_kind=rec.get("page_kind"),
                                     sha256=rec.get("sha256"), content_type=rec.get("content_type"),
-                                    body=body, error=rec.get("error")))
+                                    body_file=body_file, error=rec.get("error")))
     stats_file = out / "stats.json"
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else None
     tail = "\n".join(log.strip().splitlines()[-5:])
@@ -83,11 +85,11 @@ def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], 
     card_pages = 0
     seen: dict[str, list[ModelCard]] = {}
     for page in pages:
-        if page.body is None or page.page_kind != "card" or not page.ok:
+        if not page.has_body or page.page_kind != "card" or not page.ok:
             continue
         card_pages += 1
         try:
-            parsed: Parsed = parser.parse(page.body, page.url, page.fetched_at, page.content_type)
+            parsed: Parsed = parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
         except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
             problems.append(InvalidValue(source, page.url, "page", f"parser crashed: {exc!r}"))
             continue

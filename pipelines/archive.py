@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 
@@ -29,8 +30,10 @@ class ArchivePipeline:
         if body is not None:
             sha = hashlib.sha256(body).hexdigest()
             path = self.out / "bodies" / sha
-            if not path.exists():
-                path.write_bytes(body)
+            if not path.exists():  # written whole or not at all: a killed crawl leaves no half body
+                part = path.with_name(sha + ".part")
+                part.write_bytes(body)
+                os.replace(part, path)
             record["sha256"] = sha
         self.index.write(json.dumps(record) + "\n")
         self.index.flush()

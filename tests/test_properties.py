@@ -150,3 +150,41 @@ def test_parsers_survive_a_real_page_cut_and_spliced(source, data):
     parsed = _parse(source, mangled, "text/html; charset=utf-8")
     for card in parsed.cards:
         assert card.source == source and card.name
+
+
+# --- the fast line extraction (XSLT) against the reference walk ----------------------------------------
+
+_TAGS = ["p", "div", "span", "b", "li", "ul", "h2", "br", "a", "td", "tr", "table", "script", "style", "dd", "dt"]
+_WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12).map(
+    lambda s: s.replace("<", "").replace("&", ""))
+
+
+@st.composite
+def html_trees(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(min_value=0, max_value=4))):
+        if depth < 4 and draw(st.booleans()):
+            tag = draw(st.sampled_from(_TAGS))
+            parts.append(f"<{tag}>{draw(html_trees(depth=depth + 1))}</{tag}>")
+        else:
+            parts.append(draw(_WORDS))
+    return "".join(parts)
+
+
+@PROFILE
+@given(body=html_trees())
+def test_html_lines_equal_the_reference_walk(body):
+    page = f"<html><head><title>t</title></head><body>{body}</body></html>"
+    assert textmod.html_lines(page) == textmod._html_lines_walk(page)
+
+
+def test_html_lines_equal_the_reference_walk_on_every_bundled_page():
+    pages = [p for p in CAPTURES.rglob("*") if p.is_file()]
+    pages += list((CAPTURES.parent / "tests" / "fixtures").rglob("page.*"))
+    checked = 0
+    for p in pages:
+        page = textmod.repair_mojibake(textmod.decode(p.read_bytes()))
+        if textmod.looks_like_html(page):
+            assert textmod.html_lines(page) == textmod._html_lines_walk(page), p
+            checked += 1
+    assert checked >= 15

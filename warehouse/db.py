@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import math
 import os
 import re
 import socket
@@ -22,7 +23,7 @@ from typing import Any
 import duckdb
 
 from modeltrail import identity
-from modeltrail.records import ModelCard
+from modeltrail.records import ModelCard, Stated
 
 DEFAULT_DB = "modeltrail.duckdb"
 SCHEMA_VERSION = "1"
@@ -208,6 +209,9 @@ def describe_holder(path: str | os.PathLike | None) -> str | None:
     return ", ".join([who, *details])
 
 
+#: pages compressed and inserted into the archive at a time
+ARCHIVE_BATCH = 200
+
 #: seconds a writer holding the lock waits for readers (short queries) to close the file
 READER_GRACE = 30.0
 
@@ -314,8 +318,12 @@ def remap(con: duckdb.DuckDBPyConnection) -> int:
 
 # --- loading -----------------------------------------------------------------------------------------
 
+_HASH_JSON = json.JSONEncoder(sort_keys=True, default=str)
+_json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (ensure_ascii)  # one encoder: json.dumps(**kw) builds one per call
+
+
 def _hash(obj: Any) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return hashlib.sha256(_HASH_JSON.encode(obj).encode()).hexdigest()[:32]
 
 
 def card_row(card: ModelCard) -> dict[str, Any]:
@@ -327,20 +335,57 @@ def card_row(card: ModelCard) -> dict[str, Any]:
     return row
 
 
+def _scalar_json(v: Any) -> str | None:
+    """json.dumps(v) for the scalars a history hash covers, without building an encoder; None when
+    json.dumps must decide (the hashes must stay byte-identical to those already stored)."""
+    if v is None:
+        return "null"
+    if isinstance(v, str):
+        return _json_str(v)
+    if type(v) is float and math.isfinite(v):
+        return float.__repr__(v)
+    if type(v) is int:
+        return int.__repr__(v)
+    return None
+
+
+def _hash_values(values: list[Any]) -> str:
+    """_hash(values) for a list of scalars, fast."""
+    parts = [_scalar_json(v) for v in values]
+    if any(p is None for p in parts):
+        return _hash(values)
+    return hashlib.sha256(("[" + ", ".join(parts) + "]").encode()).hexdigest()[:32]
+
+
+def _hash_scalar(value: Any) -> str:
+    text = _scalar_json(value)
+    return _hash(value) if text is None else hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _private(obj: Stated) -> dict:
+    return obj.__pydantic_private__ or {}
+
+
 def price_rows(card: ModelCard) -> list[dict[str, Any]]:
-    return [{"source": card.source, "source_model_id": card.source_model_id, "kind": p.kind, "tier": p.tier,
-             "usd_per_million_tokens": p.usd_per_million_tokens, "row_hash": _hash(p.usd_per_million_tokens),
-             "url": p._url or card.url, "fetched_at": card.fetched_at,
-             "page_sha256": p._page_sha256 or card.page_sha256}
-            for p in card.prices]
+    rows = []
+    for p in card.prices:
+        own = _private(p)
+        rows.append({"source": card.source, "source_model_id": card.source_model_id, "kind": p.kind,
+                     "tier": p.tier, "usd_per_million_tokens": p.usd_per_million_tokens,
+                     "row_hash": _hash_scalar(p.usd_per_million_tokens), "url": own.get("_url") or card.url,
+                     "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
+    return rows
 
 
 def benchmark_rows(card: ModelCard) -> list[dict[str, Any]]:
-    return [{"source": card.source, "source_model_id": card.source_model_id, "benchmark": b.benchmark,
-             "reported_name": b.reported_name, "setting": b.setting, "value": b.value, "unit": b.unit,
-             "row_hash": _hash([b.benchmark, b.value, b.unit]), "url": b._url or card.url,
-             "fetched_at": card.fetched_at, "page_sha256": b._page_sha256 or card.page_sha256}
-            for b in card.benchmarks]
+    rows = []
+    for b in card.benchmarks:
+        own = _private(b)
+        rows.append({"source": card.source, "source_model_id": card.source_model_id, "benchmark": b.benchmark,
+                     "reported_name": b.reported_name, "setting": b.setting, "value": b.value, "unit": b.unit,
+                     "row_hash": _hash_values([b.benchmark, b.value, b.unit]), "url": own.get("_url") or card.url,
+                     "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
+    return rows
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -357,14 +402,12 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
         con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
         return
     spec = "{" + ", ".join(f"'{c}': '{types[c]}'" for c in cols) + "}"
-    fd, name = tempfile.mkstemp(prefix=f"modeltrail-{table}-", suffix=".ndjson")
+    fd, name = tempfile.mkstemp(prefix=f"modeltrail-{table}-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for r in rows:
-                fh.write(json.dumps(r, default=_json_value, ensure_ascii=False))
-                fh.write("\n")
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json(?, format = 'newline_delimited', "
-                    f"columns = {spec})", [name])
+            fh.write(_STAGE_JSON.encode(rows))  # encode(), not iterencode(): only it takes the C encoder
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json(?, format = 'array', "
+                    f"columns = {spec}, maximum_object_size = 67108864)", [name])
     except OSError as exc:
         raise WarehouseError(f"could not stage the rows for {table} in {name} ({exc.strerror}; disk full or "
                              "file size limit?): the load was rolled back, nothing of it was stored") from exc
@@ -379,6 +422,9 @@ def _json_value(v: Any) -> Any:
     raise TypeError(f"cannot store {type(v).__name__} {v!r}")
 
 
+_STAGE_JSON = json.JSONEncoder(default=_json_value, ensure_ascii=False)
+
+
 @dataclass
 class PageRecord:
     """One fetch of one url in a crawl (what spiders/ hand over through pipelines/archive.py)."""
@@ -390,6 +436,17 @@ class PageRecord:
     content_type: str | None = None
     body: bytes | None = None
     error: str | None = None
+    body_file: str | None = None    # the body on disk (a crawl's folder), read when needed: 10,000 pages
+                                    # of 100 KB are not held in memory at once
+
+    def read_body(self) -> bytes | None:
+        if self.body is not None or self.body_file is None:
+            return self.body
+        return Path(self.body_file).read_bytes()
+
+    @property
+    def has_body(self) -> bool:
+        return self.body is not None or self.body_file is not None
 
     @property
     def ok(self) -> bool:
@@ -454,13 +511,16 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
     result = LoadResult(load.source, load.status)
     con.execute("BEGIN TRANSACTION")
     try:
-        bodies = {p.sha256: p for p in load.pages if p.sha256 and p.body is not None}
+        bodies = {p.sha256: p for p in load.pages if p.sha256 and p.has_body}
         if bodies:
             known = {r[0] for r in con.execute(
                 "SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(bodies)]).fetchall()}
-            new = [{"sha256": s, "content_type": p.content_type, "size": len(p.body),
-                    "body_zlib": zlib.compress(p.body, 6)} for s, p in bodies.items() if s not in known]
-            _insert_columns(con, "pages", new)
+            todo = [p for s, p in bodies.items() if s not in known]
+            for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
+                batch = [(p, p.read_body()) for p in todo[i:i + ARCHIVE_BATCH]]
+                _insert_columns(con, "pages", [{"sha256": p.sha256, "content_type": p.content_type,
+                                                "size": len(body), "body_zlib": zlib.compress(body, 6)}
+                                               for p, body in batch])
         _insert_columns(con, "fetches", [
             {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
              "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error}
