@@ -48,9 +48,9 @@ def _network_only(task, task_run, state) -> bool:
 @task(name="crawl", retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=_network_only,
       cache_policy=NO_CACHE, persist_result=False, result_serializer="json", task_run_name="crawl-{source}")
 def crawl_source(source: str, workdir: str, replay: str | None) -> steps.CrawlOutput:
-    """Fetch one source's pages in a Scrapy subprocess."""
+    """Fetch one source's pages in a Scrapy subprocess, parsing them here as they arrive."""
     out = Path(tempfile.mkdtemp(prefix=f"{source}-", dir=workdir))
-    result = steps.crawl(source, out, replay=replay)
+    result = steps.crawl(source, out, replay=replay, parse=True)  # parses while it crawls
     if result.stats is not None and result.pages and all(_on_the_wire(p) for p in result.pages):
         raise NetworkFailure(f"{source}: every request failed: {result.pages[0].error}", result)
     return result
@@ -58,7 +58,8 @@ def crawl_source(source: str, workdir: str, replay: str | None) -> steps.CrawlOu
 
 def _on_the_wire(page) -> bool:
     """A fetch that failed on the network (no response), not one we refused (robots.txt, domains)."""
-    return page.status is None and not (page.error or "").startswith("IgnoreRequest")
+    error = page.error or ""
+    return page.status is None and (not error.startswith("IgnoreRequest") or error.startswith("RobotsUnreachable"))
 
 
 def _changes_table(con, run_id: int) -> str:

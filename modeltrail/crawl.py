@@ -3,7 +3,7 @@
     python -m modeltrail.crawl SOURCE OUT_DIR [--replay URL] [--start-url URL ...]
 
 Scrapy's reactor cannot restart inside a process, so the refresh flow runs this as a subprocess per
-source. OUT_DIR receives pages.jsonl, bodies/<sha256> and, when the crawl finished, stats.json.
+source. OUT_DIR receives pages.jsonl, bodies.bin and, when the crawl finished, stats.json.
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
         # a cap per response, after decompression (Scrapy checks the decoded size too)
         "DOWNLOAD_MAXSIZE": int(_env("MODELTRAIL_MAX_PAGE_BYTES", 10 * 1024 * 1024)),
         "DOWNLOAD_WARNSIZE": 0,
+        # Each page yields one item: Scrapy's default of 100 concurrent items per response starts 100
+        # asyncio workers for every page (2x slower crawls, bench/RESULTS.md).
+        "CONCURRENT_ITEMS": 4,
         "REDIRECT_MAX_TIMES": 5,
         "CLOSESPIDER_PAGECOUNT": max_pages,
         "DEPTH_LIMIT": 4,

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,11 +34,16 @@ class CrawlOutput:
     stats: dict | None = None       # Scrapy's stats; None when the crawl died before writing them
     returncode: int | None = None
     log_tail: str = ""
+    parsed: "PageParser | None" = None  # the pages parsed while the crawl ran (see crawl(parse=True))
 
 
 def crawl(source: str, out_dir: str | Path, replay: str | None = None,
-          start_urls: list[str] | None = None, timeout: float = CRAWL_TIMEOUT) -> CrawlOutput:
-    """Run the source's spider in a subprocess (Scrapy's reactor cannot restart in one process)."""
+          start_urls: list[str] | None = None, timeout: float = CRAWL_TIMEOUT,
+          max_pages: int | None = None, parse: bool = False, poll: float = 0.05) -> CrawlOutput:
+    """Run the source's spider in a subprocess (Scrapy's reactor cannot restart in one process).
+
+    With parse=True, pages are parsed here as the crawl archives them, so parsing uses the second core
+    while the first one crawls: the crawl's output then carries the parse results."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "modeltrail.crawl", source, str(out)]
@@ -45,59 +51,121 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
         cmd += ["--replay", replay]
     for url in start_urls or []:
         cmd += ["--start-url", url]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        returncode, log = proc.returncode, proc.stderr
-    except subprocess.TimeoutExpired as exc:
-        returncode, log = None, f"crawl stopped after {timeout:.0f} s\n{exc.stderr or ''}"
-    return read_crawl(source, out, returncode, log)
+    if max_pages:
+        cmd += ["--max-pages", str(max_pages)]
+    reader = CrawlReader(out)
+    parser = PageParser(source) if parse else None
+    pages: list[PageRecord] = []
+    log_file = out / "crawl.log"
+    deadline = time.monotonic() + timeout
+    with open(log_file, "w") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            while proc.poll() is None and time.monotonic() < deadline:
+                new = reader.poll()
+                pages += new
+                if parser:
+                    for page in new:
+                        parser.feed(page)
+                if not new:
+                    time.sleep(poll)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+                log.write(f"\ncrawl stopped after {timeout:.0f} s\n")
+    returncode = proc.returncode if time.monotonic() < deadline else None
+    rest = reader.poll()
+    pages += rest
+    if parser:
+        for page in rest:
+            parser.feed(page)
+    stats_file = out / "stats.json"
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else None
+    tail = "\n".join(log_file.read_text("utf-8", errors="replace").strip().splitlines()[-5:])
+    return CrawlOutput(source, pages, stats, returncode, tail, parsed=parser)
+
+
+class CrawlReader:
+    """Reads a crawl folder's pages.jsonl as it grows: only whole lines, each once."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.offset = 0
+        self.partial = b""
+
+    def poll(self) -> list[PageRecord]:
+        index = self.out / "pages.jsonl"
+        try:
+            with open(index, "rb") as fh:
+                fh.seek(self.offset)
+                data = fh.read()
+        except FileNotFoundError:
+            return []
+        self.offset += len(data)
+        *lines, self.partial = (self.partial + data).split(b"\n")
+        return [page for line in lines if (page := self._record(line)) is not None]
+
+    def _record(self, line: bytes) -> PageRecord | None:
+        try:
+            rec = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return None  # a line cut short by a killed crawl
+        body_file = None
+        if rec.get("sha256"):
+            body_file = str(self.out / "bodies.bin")
+            if rec["body_offset"] + rec["body_length"] > os.path.getsize(body_file):
+                return None  # cannot happen with the pipeline's write order; never trust it blindly
+        return PageRecord(url=rec["url"], fetched_at=datetime.fromisoformat(rec["fetched_at"]),
+                          status=rec.get("status"), page_kind=rec.get("page_kind"), sha256=rec.get("sha256"),
+                          content_type=rec.get("content_type"), body_file=body_file,
+                          body_offset=rec.get("body_offset", 0), body_length=rec.get("body_length", 0),
+                          error=rec.get("error"))
 
 
 def read_crawl(source: str, out: Path, returncode: int | None = None, log: str = "") -> CrawlOutput:
-    pages: list[PageRecord] = []
-    index = out / "pages.jsonl"
-    if index.exists():
-        for line in index.read_text("utf-8").splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by a killed crawl
-            body_file = None
-            if rec.get("sha256"):
-                body_file = str(out / "bodies" / rec["sha256"])
-                if not Path(body_file).is_file():
-                    continue  # a page whose body the killed crawl did not finish writing
-            pages.append(PageRecord(url=rec["url"], fetched_at=datetime.fromisoformat(rec["fetched_at"]),
-                                    status=rec.get("status"), page_kind=rec.get("page_kind"),
-                                    sha256=rec.get("sha256"), content_type=rec.get("content_type"),
-                                    body_file=body_file, error=rec.get("error")))
-    stats_file = out / "stats.json"
+    """A finished crawl's folder as a CrawlOutput."""
+    pages = CrawlReader(out).poll()
+    stats_file = Path(out) / "stats.json"
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else None
     tail = "\n".join(log.strip().splitlines()[-5:])
     return CrawlOutput(source, pages, stats, returncode, tail)
 
 
+class PageParser:
+    """Parses one source's card pages one at a time, then merges the cards per model."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.parser = get(source).parser
+        self.problems: list[InvalidValue] = []
+        self.card_pages = 0
+        self.seen: dict[str, list[ModelCard]] = {}
+
+    def feed(self, page: PageRecord) -> None:
+        if not page.has_body or page.page_kind != "card" or not page.ok:
+            return
+        self.card_pages += 1
+        try:
+            parsed: Parsed = self.parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
+        except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
+            self.problems.append(InvalidValue(self.source, page.url, "page", f"parser crashed: {exc!r}"))
+            return
+        self.problems.extend(parsed.problems)
+        for card in parsed.cards:
+            self.seen.setdefault(card.source_model_id, []).append(card)
+
+    def result(self) -> tuple[list[ModelCard], list[InvalidValue], int]:
+        cards = [merge_cards(group) if len(group) > 1 else group[0] for group in self.seen.values()]
+        return cards, self.problems, self.card_pages
+
+
 def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:
     """Parse every card page that came back with a body. Returns (cards, problems, card pages read)."""
-    parser = get(source).parser
-    cards: list[ModelCard] = []
-    problems: list[InvalidValue] = []
-    card_pages = 0
-    seen: dict[str, list[ModelCard]] = {}
+    parser = PageParser(source)
     for page in pages:
-        if not page.has_body or page.page_kind != "card" or not page.ok:
-            continue
-        card_pages += 1
-        try:
-            parsed: Parsed = parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
-        except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
-            problems.append(InvalidValue(source, page.url, "page", f"parser crashed: {exc!r}"))
-            continue
-        problems.extend(parsed.problems)
-        for card in parsed.cards:
-            seen.setdefault(card.source_model_id, []).append(card)
-    cards = [merge_cards(group) if len(group) > 1 else group[0] for group in seen.values()]
-    return cards, problems, card_pages
+        parser.feed(page)
+    return parser.result()
 
 
 def merge_cards(cards: list[ModelCard]) -> ModelCard:
@@ -217,7 +285,10 @@ def last_complete_run(con, source: str) -> dict | None:
 
 
 def build_load(source: str, crawl_out: CrawlOutput, last_complete: dict | None) -> SourceLoad:
-    cards, problems, card_pages = parse_pages(source, crawl_out.pages)
+    if crawl_out.parsed is not None:
+        cards, problems, card_pages = crawl_out.parsed.result()
+    else:
+        cards, problems, card_pages = parse_pages(source, crawl_out.pages)
     status, reasons, cov = judge(source, crawl_out, cards, problems, card_pages, last_complete)
     return SourceLoad(source=source, status=status, pages=crawl_out.pages, cards=cards,
                       problems=[(p.url, p.field, str(p)) for p in problems], reasons=reasons,

@@ -1,27 +1,32 @@
 """Item pipeline: writes each fetched page to the crawl's output folder, for the parent process to
-parse and load. Bodies are stored once per content hash; pages.jsonl lists every fetch in order."""
+parse and load. Bodies are appended once per content hash to bodies.bin (one open file, not one file
+per page); pages.jsonl lists every fetch in order, with where its body lies in bodies.bin. A body is
+written and flushed before the line that points at it, so a crawl killed at any moment leaves an index
+whose every line points at a whole body."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 
 class ArchivePipeline:
     def __init__(self, out_dir: str):
         self.out = Path(out_dir)
+        self.where: dict[str, tuple[int, int]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler.settings.get("MODELTRAIL_OUT"))
 
     def open_spider(self, spider=None):
-        (self.out / "bodies").mkdir(parents=True, exist_ok=True)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.bodies = open(self.out / "bodies.bin", "ab")
         self.index = open(self.out / "pages.jsonl", "a", encoding="utf-8")
 
     def close_spider(self, spider=None):
+        self.bodies.close()
         self.index.close()
 
     def process_item(self, item, spider=None):
@@ -29,12 +34,12 @@ class ArchivePipeline:
         body = item.get("body")
         if body is not None:
             sha = hashlib.sha256(body).hexdigest()
-            path = self.out / "bodies" / sha
-            if not path.exists():  # written whole or not at all: a killed crawl leaves no half body
-                part = path.with_name(sha + ".part")
-                part.write_bytes(body)
-                os.replace(part, path)
+            if sha not in self.where:
+                self.where[sha] = (self.bodies.tell(), len(body))
+                self.bodies.write(body)
+                self.bodies.flush()
             record["sha256"] = sha
+            record["body_offset"], record["body_length"] = self.where[sha]
         self.index.write(json.dumps(record) + "\n")
         self.index.flush()
         return item

@@ -107,8 +107,16 @@ class ReplayMiddleware:
 
 
 class _DisallowAll:
+    def __init__(self, network: bool):
+        self.network = network  # robots.txt could not be fetched at all (vs. answered 5xx)
+
     def allowed(self, url, user_agent) -> bool:
         return False
+
+
+class RobotsUnreachable(IgnoreRequest):
+    """Not fetched because the host's robots.txt could not be fetched at all: a network failure (the
+    refresh flow retries the crawl later), not a refusal."""
 
 
 class RobotsMiddleware(RobotsTxtMiddleware):
@@ -122,13 +130,13 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         rp = await self.robot_parser(live)
         if isinstance(rp, _DisallowAll):
             self._stats.inc_value("robotstxt/forbidden")
-            raise IgnoreRequest(f"not fetched: robots.txt of {urlsplit(live.url).netloc} could not be read "
-                                "(fail closed)")
+            error = RobotsUnreachable if rp.network else IgnoreRequest
+            raise error(f"not fetched: robots.txt of {urlsplit(live.url).netloc} could not be read (fail closed)")
         self.process_request_2(rp, live)
 
     async def _parse_robots(self, response, netloc, request):
         if response.status >= 500:
-            self._fail_closed(netloc, f"HTTP {response.status}")
+            self._fail_closed(netloc, f"HTTP {response.status}", network=False)
             return
         await super()._parse_robots(response, netloc, request)
 
@@ -136,13 +144,13 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         if isinstance(exc, IgnoreRequest):
             return super()._robots_error(exc, netloc)
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        self._fail_closed(netloc, f"{type(exc).__name__}: {exc}"[:200])
+        self._fail_closed(netloc, f"{type(exc).__name__}: {exc}"[:200], network=True)
 
-    def _fail_closed(self, netloc: str, why: str) -> None:
+    def _fail_closed(self, netloc: str, why: str, network: bool) -> None:
         logger.warning("robots.txt of %s failed (%s): nothing will be fetched from it", netloc, why)
         self._stats.set_value(f"robotstxt/fail_closed/{netloc}", why)
         pending = self._parsers[netloc]
-        self._parsers[netloc] = _DisallowAll()
+        self._parsers[netloc] = _DisallowAll(network)
         pending.callback(self._parsers[netloc])
 
 

@@ -80,8 +80,10 @@ def test_server_answering_500_everywhere_fails_the_source(tmp_path):
         server.server_close()
     (status, reasons), cards = verdict("azure", out)
     assert status == "failed" and cards == []
-    assert "every page failed: HTTP 500" in reasons[0]
-    assert Always500.hits <= 10  # robots.txt + the listing with its bounded retries
+    # robots.txt answers 500 first: the host is closed for the run (fail closed), no page is asked for
+    assert reasons[0].startswith("robots.txt of ai.azure.com failed (HTTP 500)")
+    assert "every page failed" in reasons[1]
+    assert Always500.hits == 3  # robots.txt and its two retries, nothing more
 
 
 def test_unreachable_host_fails_with_a_one_line_reason(tmp_path):
@@ -91,8 +93,10 @@ def test_unreachable_host_fails_with_a_one_line_reason(tmp_path):
     out = steps.crawl("azure", tmp_path / "azure", replay=f"http://127.0.0.1:{port}", timeout=120)
     (status, reasons), _ = verdict("azure", out)
     assert status == "failed"
-    assert "every page failed" in reasons[0] and "\n" not in reasons[0]
-    assert "Connection" in reasons[0] or "refused" in reasons[0].lower()
+    assert all("\n" not in r for r in reasons)
+    # robots.txt is the first request: the reason names the refused connection, then the pages
+    assert reasons[0].startswith("robots.txt of ai.azure.com failed (") and "refused" in reasons[0].lower()
+    assert reasons[1].startswith("every page failed: RobotsUnreachable")
 
 
 def test_crawl_that_dies_without_stats_is_failed(tmp_path):

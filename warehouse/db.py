@@ -436,13 +436,18 @@ class PageRecord:
     content_type: str | None = None
     body: bytes | None = None
     error: str | None = None
-    body_file: str | None = None    # the body on disk (a crawl's folder), read when needed: 10,000 pages
-                                    # of 100 KB are not held in memory at once
+    # The body on disk (a crawl's bodies.bin, at body_offset), read when needed: 10,000 pages of 100 KB
+    # are not held in memory at once.
+    body_file: str | None = None
+    body_offset: int = 0
+    body_length: int = 0
 
     def read_body(self) -> bytes | None:
         if self.body is not None or self.body_file is None:
             return self.body
-        return Path(self.body_file).read_bytes()
+        with open(self.body_file, "rb") as fh:
+            fh.seek(self.body_offset)
+            return fh.read(self.body_length)
 
     @property
     def has_body(self) -> bool:
