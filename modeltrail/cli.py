@@ -298,14 +298,8 @@ def sql(query, fmt, db_file):
 def history(model, field, fmt, db_file):
     """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
     con = reader(db_file)
-    n = show(con, """
-        WITH f AS (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions)
-        SELECT i.model_id, f.source, f.source_model_id, f.field, f.value, f.valid_from, f.valid_to, f.url,
-               f.page_sha256
-        FROM f JOIN model_identity AS i USING (source, source_model_id)
-        WHERE (i.model_id = $m OR f.source_model_id = $m) AND f.value IS NOT NULL AND f.value <> ''
-          AND ($field IS NULL OR f.field = $field OR f.field LIKE $field || '[%')
-        ORDER BY f.field, f.source, f.valid_from""", {"m": model, "field": field}, fmt)
+    n = show(con, "SELECT * FROM model_history($m, $field) ORDER BY field, source, valid_from",
+             {"m": model, "field": field}, fmt)
     if n == 0:
         fail(f"no history for {model!r} (try `modeltrail sql \"SELECT DISTINCT model_id FROM model_cards\"`)")
 
