@@ -9,6 +9,7 @@ source. OUT_DIR receives pages.jsonl, bodies.bin and, when the crawl finished, s
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -18,7 +19,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 
 from . import __version__
-from .sources import get
+from .sources import FETCH_MODES, get
 
 CONTACT_URL = "https://github.com/modeltrail/modeltrail"
 
@@ -90,6 +91,34 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+#: Debian's Chromium (apt-get install chromium); MODELTRAIL_CHROMIUM names another build
+CHROMIUM = os.environ.get("MODELTRAIL_CHROMIUM", "/usr/bin/chromium")
+NO_BROWSER = ("rendering needs Chromium: install Debian's package (`apt-get install chromium`) or set "
+              "MODELTRAIL_CHROMIUM to a Chromium binary")
+
+
+def render_settings(allowed_domains: list[str], replay: str | None) -> dict:
+    """scrapy-playwright driving Debian's Chromium, bounded: one context, a few pages, no background
+    traffic, and no request the page makes to anything but the source's own hosts (or the replay)."""
+    from modeltrail.spiders.middleware import BrowserGuard
+    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    return {
+        "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                     "--disable-dev-shm-usage", "--renderer-process-limit=2",
+                     "--js-flags=--max-old-space-size=256"],
+        },
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(_env("MODELTRAIL_RENDER_WAIT", 15) * 1000),
+        "PLAYWRIGHT_ABORT_REQUEST": BrowserGuard(allowed_domains, replay),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m modeltrail.crawl")
     ap.add_argument("source")
@@ -97,12 +126,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--replay", help="base url of a server that serves captures laid out by url")
     ap.add_argument("--start-url", action="append", default=None)
     ap.add_argument("--max-pages", type=int, default=5000)
+    ap.add_argument("--fetch", choices=FETCH_MODES, help="fetch this way instead of the source's own way")
     args = ap.parse_args(argv)
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    process = CrawlerProcess(settings(str(out), args.replay, args.max_pages))
-    crawler = process.create_crawler(get(args.source).spider_class())
-    process.crawl(crawler, start_urls=args.start_url)
+    source = get(args.source)
+    if args.fetch:
+        source = dataclasses.replace(source, fetch=args.fetch, fallback="plain")
+    spider_class = source.spider_class()
+    config = settings(str(out), args.replay, args.max_pages)
+    if source.renders:
+        if not Path(CHROMIUM).exists():
+            # nothing can be fetched the way this source needs: say how to fix it, and let the others run
+            (out / "pages.jsonl").touch()
+            (out / "stats.json").write_text(json.dumps({"finish_reason": "no_browser",
+                                                        "modeltrail/setup_error": NO_BROWSER}))
+            print(NO_BROWSER, file=sys.stderr)
+            return 0
+        config.update(render_settings(list(spider_class.allowed_domains), args.replay))
+    process = CrawlerProcess(config)
+    crawler = process.create_crawler(spider_class)
+    process.crawl(crawler, start_urls=args.start_url, source=source)
     process.start()
     stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
     stats["modeltrail/peak_rss_mb"] = peak_rss_mb()

@@ -39,7 +39,8 @@ class CrawlOutput:
 
 def crawl(source: str, out_dir: str | Path, replay: str | None = None,
           start_urls: list[str] | None = None, timeout: float = CRAWL_TIMEOUT,
-          max_pages: int | None = None, parse: bool = False, poll: float = 0.05) -> CrawlOutput:
+          max_pages: int | None = None, parse: bool = False, poll: float = 0.05,
+          fetch: str | None = None) -> CrawlOutput:
     """Run the source's spider in a subprocess (Scrapy's reactor cannot restart in one process).
 
     With parse=True, pages are parsed here as the crawl archives them, so parsing uses the second core
@@ -53,6 +54,8 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
         cmd += ["--start-url", url]
     if max_pages:
         cmd += ["--max-pages", str(max_pages)]
+    if fetch:
+        cmd += ["--fetch", fetch]
     reader = CrawlReader(out)
     parser = PageParser(source) if parse else None
     pages: list[PageRecord] = []
@@ -112,15 +115,18 @@ class CrawlReader:
         except (json.JSONDecodeError, UnicodeDecodeError):
             return None  # a line cut short by a killed crawl
         body_file = None
-        if rec.get("sha256"):
+        if rec.get("sha256") or rec.get("raw_sha256"):
             body_file = str(self.out / "bodies.bin")
-            if rec["body_offset"] + rec["body_length"] > os.path.getsize(body_file):
+            end = max(rec.get("body_offset", 0) + rec.get("body_length", 0),
+                      rec.get("raw_offset", 0) + rec.get("raw_length", 0))
+            if end > os.path.getsize(body_file):
                 return None  # cannot happen with the pipeline's write order; never trust it blindly
         return PageRecord(url=rec["url"], fetched_at=datetime.fromisoformat(rec["fetched_at"]),
                           status=rec.get("status"), page_kind=rec.get("page_kind"), sha256=rec.get("sha256"),
                           content_type=rec.get("content_type"), body_file=body_file,
                           body_offset=rec.get("body_offset", 0), body_length=rec.get("body_length", 0),
-                          error=rec.get("error"))
+                          error=rec.get("error"), via=rec.get("via"), raw_sha256=rec.get("raw_sha256"),
+                          raw_offset=rec.get("raw_offset", 0), raw_length=rec.get("raw_length", 0))
 
 
 def read_crawl(source: str, out: Path, returncode: int | None = None, log: str = "") -> CrawlOutput:
@@ -141,6 +147,7 @@ class PageParser:
         self.problems: list[InvalidValue] = []
         self.card_pages = 0
         self.seen: dict[str, list[ModelCard]] = {}
+        self.carded: set[str] = set()  # urls of the pages that gave a card
 
     def feed(self, page: PageRecord) -> None:
         if not page.has_body or page.page_kind != "card" or not page.ok:
@@ -152,6 +159,8 @@ class PageParser:
             self.problems.append(InvalidValue(self.source, page.url, "page", f"parser crashed: {exc!r}"))
             return
         self.problems.extend(parsed.problems)
+        if parsed.cards:
+            self.carded.add(page.url)
         for card in parsed.cards:
             self.seen.setdefault(card.source_model_id, []).append(card)
 
@@ -217,7 +226,8 @@ def coverage(cards: list[ModelCard], fields: tuple[str, ...]) -> dict[str, float
 
 
 def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems: list[InvalidValue],
-          card_pages: int, last_complete: dict | None = None) -> tuple[str, list[str], dict[str, float]]:
+          card_pages: int, last_complete: dict | None = None,
+          carded: set[str] | None = None) -> tuple[str, list[str], dict[str, float]]:
     """The verdict on one source run, from facts: complete, partial or failed, with the reasons.
 
     Scrapy exits 0 even when every request failed, so the exit code is never the verdict."""
@@ -226,6 +236,9 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
     cov = coverage(cards, src.key_fields)
     ok = [p for p in crawl_out.pages if p.ok]
     bad = [p for p in crawl_out.pages if not p.ok]
+    if crawl_out.stats and crawl_out.stats.get("modeltrail/setup_error"):
+        reasons.append(crawl_out.stats["modeltrail/setup_error"])
+        return "failed", reasons, cov
     if crawl_out.stats is None:
         reasons.append("crawl died before finishing (no stats)"
                        + (f": {crawl_out.log_tail.splitlines()[-1]}" if crawl_out.log_tail else ""))
@@ -244,8 +257,24 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
         return "failed", reasons, cov
     if not cards:
         why = problems[0] if problems else None
-        reasons.append(f"no card found on {card_pages} card page(s)"
-                       + (f" ({why})" if why else "") + ": layout changed?")
+        shells = [p for p in ok if p.page_kind == "card" and p.via != "rendered" and looks_script_built(p)]
+        failed_cards = [p for p in bad if p.page_kind == "card"]
+        if not card_pages and failed_cards:
+            first = failed_cards[0]
+            reasons.append(f"no model page could be fetched ({len(failed_cards)} failed; first: {first.url}: "
+                           f"{first.error or 'HTTP %s' % first.status})")
+        elif not card_pages:
+            listings = [p for p in ok if p.page_kind == "listing"]
+            shell = listings and all(looks_script_built(p) for p in listings if p.via != "rendered")
+            reasons.append("no model page found on the listing"
+                           + (": it is built by script (the served HTML has scripts and almost no text); the "
+                              "source needs rendering (fetch=\"render\")" if shell else ": layout changed?"))
+        elif len(shells) == card_pages:
+            reasons.append(f"no card found on {card_pages} card page(s): the pages are built by script (the served "
+                           "HTML has scripts and almost no text); the source needs rendering (fetch=\"render\")")
+        else:
+            reasons.append(f"no card found on {card_pages} card page(s)"
+                           + (f" ({why})" if why else "") + ": layout changed?")
         return "failed", reasons, cov
     finish = crawl_out.stats.get("finish_reason")
     if finish not in (None, "finished"):
@@ -253,7 +282,9 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
     if bad:
         reasons.append(f"{len(bad)} of {len(crawl_out.pages)} page(s) failed"
                        f" (first: {bad[0].url}: {bad[0].error or 'HTTP %s' % bad[0].status})")
-    no_card = card_pages - len({p.url for p in crawl_out.pages if p.page_kind == "card"} & _card_urls(cards))
+    if carded is None:
+        carded = _card_urls(cards)
+    no_card = card_pages - len({p.url for p in crawl_out.pages if p.page_kind == "card" and p.ok} & carded)
     if no_card > 0:
         reasons.append(f"{no_card} card page(s) gave no card")
     if len(cards) < src.min_cards:
@@ -266,6 +297,15 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
             if share == 0 and before.get(f, 0) > 0:
                 reasons.append(f"field {f} is missing on every card (was on {before[f]:.0%})")
     return ("partial" if reasons else "complete"), reasons, cov
+
+
+def looks_script_built(page: PageRecord) -> bool:
+    """A page whose served HTML is a script shell: scripts, and next to no text a person would read."""
+    from .text import page_lines
+    body = page.read_body() or b""
+    if b"<script" not in body.lower():
+        return False
+    return sum(len(line) for line in page_lines(body, page.content_type)) < 200
 
 
 def _card_urls(cards: list[ModelCard]) -> set[str]:
@@ -285,11 +325,14 @@ def last_complete_run(con, source: str) -> dict | None:
 
 
 def build_load(source: str, crawl_out: CrawlOutput, last_complete: dict | None) -> SourceLoad:
-    if crawl_out.parsed is not None:
-        cards, problems, card_pages = crawl_out.parsed.result()
-    else:
-        cards, problems, card_pages = parse_pages(source, crawl_out.pages)
-    status, reasons, cov = judge(source, crawl_out, cards, problems, card_pages, last_complete)
+    parser = crawl_out.parsed
+    if parser is None:
+        parser = PageParser(source)
+        for page in crawl_out.pages:
+            parser.feed(page)
+    cards, problems, card_pages = parser.result()
+    status, reasons, cov = judge(source, crawl_out, cards, problems, card_pages, last_complete,
+                                 carded=parser.carded)
     return SourceLoad(source=source, status=status, pages=crawl_out.pages, cards=cards,
                       problems=[(p.url, p.field, str(p)) for p in problems], reasons=reasons,
                       coverage=cov, card_pages=card_pages, error=reasons[0] if status == "failed" else None)

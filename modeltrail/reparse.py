@@ -49,12 +49,12 @@ def runs_to_replay(con, source: str, since: datetime | None) -> list[tuple[int, 
 
 def archived_pages(con, run_id: int, source: str) -> list[PageRecord]:
     rows = con.execute("""
-        SELECT f.url, f.fetched_at, f.status, f.page_kind, f.sha256, p.content_type, f.error
+        SELECT f.url, f.fetched_at, f.status, f.page_kind, f.sha256, p.content_type, f.error, f.via
         FROM fetches AS f LEFT JOIN pages AS p USING (sha256)
         WHERE f.run_id = ? AND f.source = ? ORDER BY f.fetched_at, f.url""", [run_id, source]).fetchall()
     return [PageRecord(url=u, fetched_at=t, status=s, page_kind=k, sha256=h, content_type=ct,
-                       body=db.body_of(con, h) if h else None, error=e)
-            for u, t, s, k, h, ct, e in rows]
+                       body=db.body_of(con, h) if h else None, error=e, via=via)
+            for u, t, s, k, h, ct, e, via in rows]
 
 
 def reparse(con, source: str, since: datetime | None = None, removal_runs: int = 2, progress=None) -> dict:

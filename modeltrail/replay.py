@@ -1,7 +1,9 @@
 """Serve a captures folder (laid out as <host>/<url path>) on 127.0.0.1, for offline crawls.
 
-A url path ending in "/" or naming a folder is served from that folder's index.html. Nothing outside the
-folder is ever served, and the server binds to the loopback address only.
+A url path ending in "/" or naming a folder is served from that folder's index.html. A page rendered
+in a browser asks for its scripts and data by path on its own host (/static/app.js): those are served
+from the referring page's host folder. Nothing outside the folder is ever served, and the server binds
+to the loopback address only.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ def resolve(root: Path, url_path: str) -> Path | None:
 def content_type(path: Path, head: bytes) -> str:
     if path.suffix == ".md":
         return "text/plain; charset=utf-8"
+    if path.suffix == ".js":
+        return "text/javascript; charset=utf-8"
+    if path.suffix == ".json" or head.lstrip()[:1] in (b"{", b"["):
+        return "application/json"
     guessed = mimetypes.guess_type(path.name)[0]
     if guessed and guessed != "application/octet-stream":
         return guessed + ("; charset=utf-8" if guessed.startswith("text/") else "")
@@ -46,7 +52,7 @@ class CaptureHandler(BaseHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self):
-        path = resolve(self.root, self.path)
+        path = resolve(self.root, self.path) or self._from_referer()
         if path is None:
             self.send_error(404, "not in the captures")
             return
@@ -56,6 +62,15 @@ class CaptureHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _from_referer(self) -> Path | None:
+        """A page rendered from the replay asks for /static/app.js (a path on its own host): serve it
+        from the folder of the host the referring page came from (/<host>/static/app.js)."""
+        referer = self.headers.get("Referer") or ""
+        host = unquote(urlsplit(referer).path).lstrip("/").split("/", 1)[0]
+        if not host or "." not in host or self.path.startswith(f"/{host}/"):
+            return None
+        return resolve(self.root, f"/{host}{self.path}")
 
     def log_message(self, *args):
         pass

@@ -7,6 +7,9 @@ from importlib import import_module
 from types import ModuleType
 
 
+FETCH_MODES = ("plain", "render", "api")
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -14,6 +17,18 @@ class Source:
     spider: str                 # "module:Class"
     min_cards: int              # a complete run finds at least this many cards
     key_fields: tuple[str, ...]  # fields most of its cards carry; losing one on every card is a warning sign
+    # How its pages are fetched: "plain" HTTP; "render": in a browser (the page is built by script),
+    # waiting for `render_wait` (a CSS selector the parser needs); "api": a model's data from the JSON
+    # endpoint its page calls (`api`, a url template with {id}), and the page itself, fetched the
+    # `fallback` way, when the endpoint fails.
+    fetch: str = "plain"
+    render_wait: str | None = None
+    api: str | None = None
+    fallback: str = "plain"
+
+    @property
+    def renders(self) -> bool:
+        return "render" in (self.fetch, self.fallback if self.fetch == "api" else None)
 
     @property
     def parser(self) -> ModuleType:
@@ -27,14 +42,16 @@ class Source:
 SOURCES: dict[str, Source] = {
     s.name: s for s in (
         Source("azure", "modeltrail.parsers.azure", "modeltrail.spiders.azure:AzureSpider",
-               min_cards=1, key_fields=("version", "context_window", "organization")),
+               min_cards=1, key_fields=("version", "context_window", "organization"),
+               fetch="api", api="https://ai.azure.com/api/catalog/models/{id}", fallback="plain"),
         Source("leaderboard", "modeltrail.parsers.leaderboard",
                "modeltrail.spiders.leaderboard:LeaderboardSpider",
                min_cards=1, key_fields=("organization", "release_date")),
         Source("openai", "modeltrail.parsers.openai", "modeltrail.spiders.openai:OpenaiSpider",
                min_cards=1, key_fields=("organization",)),
         Source("tokenhub", "modeltrail.parsers.tokenhub", "modeltrail.spiders.tokenhub:TokenhubSpider",
-               min_cards=1, key_fields=("context_window", "release_date")),
+               min_cards=1, key_fields=("context_window", "release_date"),
+               fetch="render", render_wait="#app main"),
         Source("302ai", "modeltrail.parsers.ai302", "modeltrail.spiders.ai302:Ai302Spider",
                min_cards=1, key_fields=("context_window",)),
     )

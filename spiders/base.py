@@ -2,15 +2,26 @@
 
 Spiders only crawl. They never parse a card: parsing happens later, from the archived page, so that
 `modeltrail reparse` reads exactly what a crawl read.
+
+How a page is fetched is the source's declaration (modeltrail/sources.py): plainly, rendered in a
+browser (scrapy-playwright, waiting for what the parser needs), or through the JSON endpoint the page
+itself calls, with the page as the fallback. Each item says which way it came ("via").
 """
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
+
+from modeltrail.sources import get
+
+#: how long a rendered page may take to show what the parser needs
+RENDER_WAIT_MS = int(float(os.environ.get("MODELTRAIL_RENDER_WAIT", 15)) * 1000)
 
 
 def _now() -> str:
@@ -18,46 +29,103 @@ def _now() -> str:
 
 
 class PageSpider(scrapy.Spider):
-    """Subclasses set `name`, `start_urls`, `allowed_domains`, and implement `links(response, url)`
-    (the urls to follow from a page) and `page_kind(url)` ("card" or "listing")."""
+    """Subclasses set `name`, `start_urls`, `allowed_domains` and `is_card_url`; `links(response, url)`
+    finds the pages to follow from a listing."""
 
-    def __init__(self, *args, start_urls: list[str] | None = None, **kwargs):
+    def __init__(self, *args, start_urls: list[str] | None = None, source=None, **kwargs):
         super().__init__(*args, **kwargs)
         if start_urls:
             self.start_urls = list(start_urls)
+        self.source = source or get(self.name)  # (a crawl may override how the source is fetched)
+        self._raw: dict[str, bytes] = {}  # url -> the served HTML of a page the browser rendered
 
     async def start(self):
         for url in self.start_urls:
             yield self.fetch(url)
 
+    # -- requests ----------------------------------------------------------------------------------------
     def fetch(self, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.on_page, errback=self.on_error,
-                              meta={"source_url": url, "page_kind": self.page_kind(url)})
+        kind = self.page_kind(url)
+        if self.source.fetch == "api" and kind == "card" and (api := self.api_url(url)):
+            return scrapy.Request(api, callback=self.on_api, errback=self.on_api_error,
+                                  meta={"source_url": api, "page_url": url, "page_kind": kind, "via": "api"})
+        how = self.source.fallback if self.source.fetch == "api" else self.source.fetch
+        return self.page_request(url, kind, render=how == "render")
 
+    def page_request(self, url: str, kind: str, render: bool, via: str | None = None) -> scrapy.Request:
+        meta = {"source_url": url, "page_kind": kind, "via": via or ("rendered" if render else "html")}
+        if render:
+            from scrapy_playwright.page import PageMethod
+            meta.update(playwright=True, playwright_page_event_handlers={"response": "keep_raw"},
+                        playwright_page_methods=[
+                            PageMethod("wait_for_selector", self.source.render_wait or "body",
+                                       timeout=RENDER_WAIT_MS)])
+        return scrapy.Request(url, callback=self.on_page, errback=self.on_error, meta=meta)
+
+    def api_url(self, page_url: str) -> str | None:
+        model = unquote(urlsplit(page_url).path.rstrip("/").rsplit("/", 1)[-1])
+        return self.source.api.format(id=model) if model else None
+
+    # -- responses ---------------------------------------------------------------------------------------
     def on_page(self, response):
         url = response.meta.get("source_url", response.url)
-        yield {
-            "url": url, "page_kind": response.meta.get("page_kind"), "status": response.status,
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            "body": response.body, "fetched_at": _now(), "error": None,
-        }
+        item = self._item(response, url)
+        if response.meta.get("playwright"):
+            item["raw_body"] = self._raw.pop(response.url, None)
+        yield item
         for link in self.links(response, url):
             yield self.fetch(link)
 
+    def on_api(self, response):
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not data.get("name"):
+            yield self._fallback(response.request, "not the JSON a model card needs")
+            return
+        yield self._item(response, response.meta["source_url"])
+
+    def on_api_error(self, failure):
+        yield self._fallback(failure.request, self._error(failure)[1])
+
+    def _fallback(self, api_request, why: str) -> scrapy.Request:
+        self.crawler.stats.inc_value("modeltrail/api_fallbacks")
+        page = api_request.meta["page_url"]
+        render = self.source.fallback == "render"
+        return self.page_request(page, "card", render, via=f"{'rendered' if render else 'html'} (api: {why})")
+
+    async def keep_raw(self, response) -> None:
+        """Browser event: the document as the server sent it, kept beside the rendered one."""
+        if response.request.resource_type == "document" and response.frame.parent_frame is None:
+            try:
+                self._raw[response.url] = await response.body()
+            except Exception:  # noqa: BLE001 - a redirect or an aborted load has no body; nothing to keep
+                pass
+
+    def _item(self, response, url: str) -> dict:
+        return {"url": url, "page_kind": response.meta.get("page_kind"), "status": response.status,
+                "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
+                "body": response.body, "fetched_at": _now(), "error": None, "via": response.meta.get("via")}
+
     def on_error(self, failure):
         request = failure.request
-        url = request.meta.get("source_url", request.url)
-        status = None
+        status, error = self._error(failure)
+        yield {"url": request.meta.get("source_url", request.url), "page_kind": request.meta.get("page_kind"),
+               "status": status, "content_type": None, "body": None, "fetched_at": _now(), "error": error,
+               "via": request.meta.get("via")}
+
+    def _error(self, failure) -> tuple[int | None, str]:
         if failure.check(HttpError):
             response = failure.value.response
-            status = response.status
-            error = f"HTTP {status}"
+            error = f"HTTP {response.status}"
             if response.headers.get("Retry-After"):
                 error += f" (Retry-After {response.headers['Retry-After'].decode('latin-1')[:40]})"
-        else:
-            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
-        yield {"url": url, "page_kind": request.meta.get("page_kind"), "status": status,
-               "content_type": None, "body": None, "fetched_at": _now(), "error": error}
+            return response.status, error
+        if failure.request.meta.get("playwright") and "Timeout" in failure.type.__name__:
+            return None, (f"rendering: {self.source.render_wait!r} did not appear within "
+                          f"{RENDER_WAIT_MS / 1000:.0f} s")
+        return None, f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
 
     # -- per source --------------------------------------------------------------------------------------
     #: the parser's is_card_url: which urls are model pages (the rest are listings to follow links from)

@@ -20,7 +20,6 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
-from twisted.internet import reactor, task
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +187,7 @@ class PoliteRetry(RetryMiddleware):
 
     async def _wait(self, seconds: float) -> None:
         if seconds > 0:
+            from twisted.internet import reactor, task  # not at import: Scrapy installs the reactor first
             await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))
 
     async def process_response(self, request, response, spider=None):
@@ -213,3 +213,30 @@ class PoliteRetry(RetryMiddleware):
         if retry is not None:
             await self._wait(self._backoff(request))
         return retry
+
+
+class BrowserGuard:
+    """scrapy-playwright's PLAYWRIGHT_ABORT_REQUEST: what a rendered page may load by itself. Scripts,
+    styles, data and documents from the source's own hosts (in a replay: the replay server alone);
+    never images, fonts or media, never any other host."""
+
+    BLOCKED_TYPES = {"image", "font", "media", "imageset", "texttrack", "object", "beacon", "csp_report"}
+
+    def __init__(self, allowed_domains: list[str], replay: str | None):
+        self.domains = [d.lower() for d in allowed_domains]
+        self.replay = urlsplit(replay).netloc if replay else None
+        self.blocked = 0
+
+    def __call__(self, request) -> bool:
+        if request.resource_type in self.BLOCKED_TYPES:
+            self.blocked += 1
+            return True
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob"):
+            return False
+        allowed = (parts.netloc == self.replay) if self.replay else (
+            parts.scheme == "https" and public_host(parts.hostname) and on_domains(parts.hostname, self.domains))
+        if not allowed:
+            self.blocked += 1
+            logger.info("browser request refused: %s %s", request.resource_type, request.url)
+        return not allowed

@@ -39,8 +39,11 @@ def test_refresh_replay_loads_every_source(warehouse):
     assert [r[:2] for r in rows] == [("302ai", "complete"), ("azure", "complete"), ("leaderboard", "complete"),
                                      ("openai", "complete"), ("tokenhub", "complete")]
     assert all(r[2] > 0 for r in rows)
-    fetched = con.execute("SELECT count(DISTINCT sha256) FROM fetches").fetchone()[0]
-    assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == fetched  # every body archived once
+    # every body archived once: what was parsed, and for rendered pages also the HTML as served
+    fetched = con.execute("""SELECT count(DISTINCT sha) FROM (
+        SELECT sha256 AS sha FROM fetches UNION ALL SELECT raw_sha256 FROM fetches) WHERE sha IS NOT NULL""").fetchone()[0]
+    assert con.execute("SELECT count(*) FROM pages").fetchone()[0] == fetched
+    assert con.execute("SELECT count(*) FROM fetches WHERE raw_sha256 IS NOT NULL").fetchone()[0] == 2
 
 
 def test_sql_prints_a_table(warehouse):

@@ -15,8 +15,8 @@ from tests.conftest import CAPTURES
 
 
 def verdict(source, out):
-    cards, problems, card_pages = steps.parse_pages(source, out.pages)
-    return steps.judge(source, out, cards, problems, card_pages)[:2], cards
+    load = steps.build_load(source, out, None)
+    return (load.status, load.reasons), load.cards
 
 
 def test_replay_crawl_of_azure(tmp_path):
@@ -24,8 +24,9 @@ def test_replay_crawl_of_azure(tmp_path):
         out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120)
     assert out.stats is not None and out.stats["finish_reason"] == "finished"
     urls = sorted(p.url for p in out.pages)
-    assert urls == ["https://ai.azure.com/catalog/models", "https://ai.azure.com/catalog/models/gpt-4o",
-                    "https://ai.azure.com/catalog/models/o1-mini", "https://ai.azure.com/catalog/models/o3-mini"]
+    # the listing page, then each model through the catalog's JSON endpoint
+    assert urls == ["https://ai.azure.com/api/catalog/models/gpt-4o", "https://ai.azure.com/api/catalog/models/o1-mini",
+                    "https://ai.azure.com/api/catalog/models/o3-mini", "https://ai.azure.com/catalog/models"]
     (status, reasons), cards = verdict("azure", out)
     assert status == "complete", reasons
     assert sorted(c.source_model_id for c in cards) == ["gpt-4o", "o1-mini", "o3-mini"]
@@ -49,7 +50,7 @@ def test_missing_page_makes_a_partial_run(tmp_path):
     shutil.copytree(CAPTURES / "ai.azure.com", root / "ai.azure.com")
     (root / "ai.azure.com/catalog/models/gpt-4o").unlink()
     with replay.serve(root) as base:
-        out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120)
+        out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120, fetch="plain")
     (status, reasons), cards = verdict("azure", out)
     assert status == "partial"
     assert any("HTTP 404" in r and "gpt-4o" in r for r in reasons), reasons

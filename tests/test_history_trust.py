@@ -75,7 +75,9 @@ def test_layout_change_is_partial_and_keeps_the_good_card(tmp_path):
     root = copy_captures(tmp_path, "ai.azure.com")
     path = tmp_path / "w.duckdb"
     refresh(path, "2026-01-01T00:00:00Z", "azure", replay=str(root))
+    # the page and the JSON endpoint both change shape: the endpoint fails over to the page, which has no card
     (root / AZURE / "o3-mini").write_text("<html><body><div id='root'>Loading…</div></body></html>")
+    (root / "ai.azure.com/api/catalog/models/o3-mini").write_text('{"error": "maintenance"}')
     for day in ("02", "03"):
         proc = refresh(path, f"2026-01-{day}T00:00:00Z", "azure", replay=str(root), expect=3)
         assert "azure: partial" in proc.stdout and "gave no card" in proc.stdout

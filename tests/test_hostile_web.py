@@ -22,7 +22,10 @@ PAGE_O1 = (CAPTURES / "ai.azure.com/catalog/models/o1-mini").read_bytes()
 
 
 def crawl(srv, tmp_path, source="azure", **kw):
+    """A crawl of the faulty server. Azure's model pages are fetched as pages here (not through its JSON
+    endpoint): the faults below are set on those pages."""
     t0 = time.monotonic()
+    kw.setdefault("fetch", "plain")
     out = steps.crawl(source, tmp_path / f"crawl-{time.monotonic_ns()}", replay=srv.url, timeout=120, **kw)
     out.seconds = time.monotonic() - t0
     cards, problems, card_pages = steps.parse_pages(source, out.pages)

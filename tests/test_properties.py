@@ -184,7 +184,7 @@ def test_html_lines_equal_the_reference_walk_on_every_bundled_page():
     checked = 0
     for p in pages:
         page = textmod.repair_mojibake(textmod.decode(p.read_bytes()))
-        if textmod.looks_like_html(page):
+        if page.lstrip().startswith("<") and textmod.looks_like_html(page):  # (not the JSON beside them)
             assert textmod.html_lines(page) == textmod._html_lines_walk(page), p
             checked += 1
     assert checked >= 15

@@ -441,6 +441,17 @@ class PageRecord:
     body_file: str | None = None
     body_offset: int = 0
     body_length: int = 0
+    via: str | None = None          # html | rendered | api | "html (api: HTTP 500)" (a fallback)
+    raw_sha256: str | None = None   # a rendered page: the HTML as served, archived beside what was parsed
+    raw_offset: int = 0
+    raw_length: int = 0
+
+    def read_raw(self) -> bytes | None:
+        if self.raw_sha256 is None or self.body_file is None:
+            return None
+        with open(self.body_file, "rb") as fh:
+            fh.seek(self.raw_offset)
+            return fh.read(self.raw_length)
 
     def read_body(self) -> bytes | None:
         if self.body is not None or self.body_file is None:
@@ -451,7 +462,7 @@ class PageRecord:
 
     @property
     def has_body(self) -> bool:
-        return self.body is not None or self.body_file is not None
+        return self.body is not None or (self.body_file is not None and self.sha256 is not None)
 
     @property
     def ok(self) -> bool:
@@ -516,19 +527,21 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
     result = LoadResult(load.source, load.status)
     con.execute("BEGIN TRANSACTION")
     try:
-        bodies = {p.sha256: p for p in load.pages if p.sha256 and p.has_body}
+        # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
+        bodies = {p.sha256: (p.content_type, p.read_body) for p in load.pages if p.sha256 and p.has_body}
+        bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in load.pages if p.raw_sha256})
         if bodies:
             known = {r[0] for r in con.execute(
                 "SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(bodies)]).fetchall()}
-            todo = [p for s, p in bodies.items() if s not in known]
+            todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
             for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
-                batch = [(p, p.read_body()) for p in todo[i:i + ARCHIVE_BATCH]]
-                _insert_columns(con, "pages", [{"sha256": p.sha256, "content_type": p.content_type,
-                                                "size": len(body), "body_zlib": zlib.compress(body, 6)}
-                                               for p, body in batch])
+                batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]
+                _insert_columns(con, "pages", [{"sha256": s, "content_type": ct, "size": len(body),
+                                                "body_zlib": zlib.compress(body, 6)} for s, ct, body in batch])
         _insert_columns(con, "fetches", [
             {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
-             "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error}
+             "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
+             "via": p.via, "raw_sha256": p.raw_sha256}
             for p in load.pages])
         _insert_columns(con, "parse_problems", [
             {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}

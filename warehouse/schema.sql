@@ -53,8 +53,13 @@ CREATE TABLE IF NOT EXISTS fetches (
     status      INTEGER,                    -- HTTP status; NULL when no response came
     fetched_at  TIMESTAMPTZ NOT NULL,
     sha256      VARCHAR,                    -- NULL when there was no body
-    error       VARCHAR
+    error       VARCHAR,
+    via         VARCHAR,                    -- html | rendered | api | "html (api: HTTP 500)" (fallback)
+    raw_sha256  VARCHAR                     -- rendered pages: the HTML as served (sha256 is what was parsed)
 );
+-- (warehouses made before rendering: the two columns added in place)
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS via VARCHAR;
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS raw_sha256 VARCHAR;
 
 CREATE TABLE IF NOT EXISTS parse_problems (
     run_id   BIGINT NOT NULL,

@@ -48,6 +48,8 @@ def _spec(lines: list[str], label: str, start: int) -> str | None:
 
 
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
+    if _is_json(page, content_type):
+        return parse_api(page, url, fetched_at)
     lines = page_lines(page, content_type)
     d = Draft(SOURCE, url, fetched_at, sha256(page), PARSER_VERSION)
     vline = next((i for i, ln in enumerate(lines) if ln.startswith("Version:") and _VERSION.match(ln)), -1)
@@ -130,3 +132,86 @@ def _no_card(url: str):
     from ..records import InvalidValue
 
     return InvalidValue(SOURCE, url, "page", "no model card found (no 'Version:' line): layout changed?")
+
+
+# --- the catalog's JSON endpoint (https://ai.azure.com/api/catalog/models/<name>) ----------------------
+# What the catalog page's own script loads. Same facts as the page, as data: cheaper and steadier than
+# the page's markup. Read into exactly the card the page gives (tested), so that falling back from one
+# to the other never shows up as a change in history.
+
+_FEATURES = {"functionCalling": "function_calling", "structuredOutputs": "structured_outputs",
+             "systemMessages": "system_messages", "developerMessages": "developer_messages",
+             "vision": "vision", "streaming": "streaming", "batch": "batch"}
+_STAGES = {"preview": "preview", "generallyavailable": "active", "deprecated": "deprecated",
+           "deprecating": "deprecated", "retired": "retired"}
+
+
+def _is_json(page: str | bytes, content_type: str | None) -> bool:
+    if content_type and "json" in content_type.lower():
+        return True
+    head = page[:64].lstrip() if isinstance(page, (bytes, str)) else ""
+    return head[:1] in (b"{", "{")
+
+
+def api_page_url(url: str) -> str:
+    """The catalog page of an endpoint url: the card's url, whichever way it was read."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path.replace('/api/catalog/models/', '/catalog/models/', 1)}"
+
+
+def parse_api(page: str | bytes, url: str, fetched_at: datetime) -> Parsed:
+    import json
+
+    page_url = api_page_url(url)
+    d = Draft(SOURCE, page_url, fetched_at, sha256(page), PARSER_VERSION)
+    try:
+        data = json.loads(page)
+    except ValueError as exc:
+        d.problem("page", f"the endpoint's answer is not JSON: {exc}")
+        return Parsed(problems=d.problems)
+    if not isinstance(data, dict) or not data.get("name"):
+        d.problem("page", "the endpoint's JSON has no model name: its format changed?")
+        return Parsed(problems=d.problems)
+
+    def text(v):
+        return v if isinstance(v, str) else None
+
+    d.put("source_model_id", text(data.get("name")))
+    d.put("name", text(data.get("displayName")) or text(data.get("name")))
+    d.put("version", text(data.get("version")))
+    d.put("organization", text(data.get("publisher")))
+    for tag in data.get("tags") or []:
+        if isinstance(tag, str) and tag.lower() in normalize.CAPABILITY_WORDS:
+            d.add("capabilities", normalize.capability(tag))
+    features = data.get("features") or {}
+    for key, cap in _FEATURES.items():
+        if features.get(key) is True:
+            d.add("capabilities", cap)
+    efforts = [e for e in features.get("reasoningEffort") or [] if isinstance(e, str)]
+    if efforts:
+        d.add("reasoning_efforts", *(normalize.effort(e) for e in efforts))
+        d.add("capabilities", "reasoning")
+    limits = data.get("limits") or {}
+    for field, key in (("context_window", "contextLength"), ("max_output_tokens", "maxOutputTokens")):
+        if limits.get(key) is not None:
+            d.put(field, str(limits[key]), normalize.token_count)
+    for field, key in (("input_modalities", "input"), ("output_modalities", "output")):
+        for word in (data.get("modalities") or {}).get(key) or []:
+            try:
+                d.add(field, normalize.modality(str(word)))
+            except normalize.NormalizeError as exc:
+                d.problem(field, str(exc))
+    d.put("license", text(data.get("license")))
+    d.put("training_cutoff", text(data.get("trainingDataCutoff")), normalize.partial_date)
+    if isinstance(data.get("languages"), int) and data["languages"] >= 2:
+        d.add("capabilities", "multilingual")
+    if data.get("qualityIndex") is not None:
+        d.bench("Quality Index", str(data["qualityIndex"]), default_unit="index")
+    life = data.get("lifecycle") or {}
+    if isinstance(life.get("stage"), str):
+        d.put("status", _STAGES.get(life["stage"].lower()))
+    d.put("deprecation_date", text(life.get("deprecationDate")), normalize.partial_date)
+    d.put("retirement_date", text(life.get("retirementDate")), normalize.partial_date)
+    d.put("successor", text(life.get("replacement")))
+    card = d.build()
+    return Parsed(cards=[card] if card else [], problems=d.problems)

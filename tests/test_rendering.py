@@ -1,0 +1,183 @@
+"""Pages built by script (rendered in Debian's Chromium through scrapy-playwright) and a JSON endpoint
+read in place of a page (with the page as the fallback). Every server here is on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from modeltrail import refresh as steps
+from modeltrail.crawl import CHROMIUM
+from modeltrail.parsers import azure, tokenhub
+from tests.conftest import CAPTURES
+from tests.faultserver import FaultServer, body, status
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
+TH = CAPTURES / "www.tokenhub.link"
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def crawl(base, tmp_path, source, **kw):
+    out = steps.crawl(source, tmp_path / f"{source}-{len(list(tmp_path.iterdir()))}", replay=base, timeout=180,
+                      parse=True, **kw)
+    cards, problems, card_pages = out.parsed.result()
+    verdict, reasons, _ = steps.judge(source, out, cards, problems, card_pages, carded=out.parsed.carded)
+    return out, verdict, reasons, {c.source_model_id: c for c in cards}
+
+
+def test_the_tokenhub_capture_is_built_by_script():
+    served = (TH / "models/o3-mini").read_bytes()
+    assert b"200K" not in served and b"Total Context" not in served and b"/static/app.js" in served
+    assert tokenhub.parse(served, "https://www.tokenhub.link/models/o3-mini", NOW).cards == []
+
+
+@needs_chromium
+def test_fetched_plainly_a_script_built_page_fails_and_names_rendering(tmp_path):
+    with FaultServer(CAPTURES) as srv:
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "tokenhub", fetch="plain")
+    assert verdict == "failed" and cards == {}
+    # the listing is a shell too: no model page is even found, and the reason says why
+    assert reasons == ["no model page found on the listing: it is built by script (the served HTML has scripts "
+                       "and almost no text); the source needs rendering (fetch=\"render\")"]
+
+
+@needs_chromium
+def test_a_plainly_fetched_shell_card_page_names_rendering(tmp_path):
+    with FaultServer(CAPTURES) as srv:
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "tokenhub", fetch="plain",
+                                             start_urls=["https://www.tokenhub.link/models/o3-mini"])
+    assert verdict == "failed" and cards == {}
+    assert reasons == ["no card found on 1 card page(s): the pages are built by script (the served HTML has "
+                       "scripts and almost no text); the source needs rendering (fetch=\"render\")"]
+
+
+@needs_chromium
+def test_rendered_the_same_pages_give_the_card_and_both_htmls_are_archived(tmp_path):
+    with FaultServer(CAPTURES) as srv:
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "tokenhub")
+        assert srv.hits("/static/app.js") and srv.hits("/api/pages/")  # (the page asks by path on its host)
+    assert verdict == "complete", reasons
+    card = cards["o3-mini"]
+    assert card.context_window == 200000 and card.max_output_tokens == 100000
+    assert card.release_date == "2024-12-20" and card.successor == "GPT-5.4 Mini"
+    page = next(p for p in out.pages if p.url.endswith("/models/o3-mini"))
+    assert page.via == "rendered"
+    assert b"Total Context" in page.read_body()             # what the parser read: the DOM after scripts ran
+    raw = page.read_raw()
+    assert b'<div id="app"><p class="loading">' in raw and b"Total Context" not in raw   # as served
+
+
+@needs_chromium
+def test_rendering_waits_for_the_content_and_gives_up_with_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("MODELTRAIL_RENDER_WAIT", "2")
+    with FaultServer(CAPTURES) as srv:
+        srv.fault("/api/pages/models/o3-mini", status(503))  # the app shows its error box instead
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "tokenhub")
+    page = next(p for p in out.pages if p.url.endswith("/models/o3-mini"))
+    assert page.error == "rendering: '#app main' did not appear within 2 s"
+    assert verdict == "failed" and cards == {}  # its one model page never showed a card
+    assert "rendering: '#app main' did not appear within 2 s" in reasons[0]
+
+
+@needs_chromium
+def test_a_rendered_page_loads_nothing_from_other_hosts_and_no_images(tmp_path):
+    with FaultServer(CAPTURES, host="127.0.0.2") as canary, FaultServer(CAPTURES) as srv:
+        shell = (TH / "models/o3-mini").read_text().replace(
+            "</head>", f'<script src="{canary.url}/track.js"></script>'
+                       f'<link rel="stylesheet" href="https://fonts.example/x.css"></head>').replace(
+            "<noscript>", '<img src="/static/hero.png"><noscript>')
+        srv.fault("/www.tokenhub.link/models/o3-mini", body(shell.encode()))
+        srv.fault("/static/hero.png", body(b"\x89PNG", "image/png"))
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "tokenhub")
+        assert canary.log == []
+        assert srv.hits("/static/hero.png") == []
+    assert "o3-mini" in cards
+
+
+def test_without_chromium_the_rendering_source_fails_saying_how_to_install_it_and_the_others_run(tmp_path):
+    env = {**os.environ, "MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    db_file = tmp_path / "w.duckdb"
+    r = subprocess.run([str(Path(sys.executable).parent / "modeltrail"), "refresh", "tokenhub", "azure",
+                        "--replay", str(CAPTURES), "--db", str(db_file)], capture_output=True, text=True, env=env,
+                       timeout=300)
+    assert r.returncode == 3, r.stderr
+    assert "tokenhub: failed" in r.stdout and "apt-get install chromium" in r.stdout
+    assert "azure: complete" in r.stdout
+
+
+# --- JSON endpoint with the page as fallback ----------------------------------------------------------
+
+@pytest.mark.parametrize("model", ["o3-mini", "o1-mini", "gpt-4o"])
+def test_the_endpoint_and_the_page_give_the_same_card(model):
+    page = azure.parse((CAPTURES / "ai.azure.com/catalog/models" / model).read_bytes(),
+                       f"https://ai.azure.com/catalog/models/{model}", NOW).cards[0]
+    api = azure.parse((CAPTURES / "ai.azure.com/api/catalog/models" / model).read_bytes(),
+                      f"https://ai.azure.com/api/catalog/models/{model}", NOW, "application/json").cards[0]
+    assert api.model_dump(exclude={"page_sha256"}) == page.model_dump(exclude={"page_sha256"})
+
+
+def test_a_source_with_an_endpoint_is_read_through_it(tmp_path):
+    with FaultServer(CAPTURES) as srv:
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
+        assert srv.hits("/ai.azure.com/catalog/models/") == []  # no model page needed
+    assert verdict == "complete", reasons
+    cards_pages = [p for p in out.pages if p.page_kind == "card"]
+    assert {p.via for p in cards_pages} == {"api"}
+    assert {p.url for p in cards_pages} == {f"https://ai.azure.com/api/catalog/models/{m}"
+                                            for m in ("o3-mini", "o1-mini", "gpt-4o")}
+    assert cards["o3-mini"].url == "https://ai.azure.com/catalog/models/o3-mini"
+    assert cards["o3-mini"].context_window == 200000
+
+
+@pytest.mark.parametrize("fault, why", [
+    (status(500), "api: HTTP 500"),
+    (body(b"<html>maintenance</html>", "text/html"), "api: not the JSON a model card needs"),
+    (body(b'{"error": "gone"}', "application/json"), "api: not the JSON a model card needs"),
+])
+def test_when_the_endpoint_fails_the_page_is_read_instead(tmp_path, fault, why):
+    with FaultServer(CAPTURES) as srv:
+        srv.fault("/ai.azure.com/api/", fault)
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
+    assert verdict == "complete", reasons
+    assert sorted(cards) == ["gpt-4o", "o1-mini", "o3-mini"]
+    vias = {p.url: p.via for p in out.pages if p.page_kind == "card"}
+    assert vias == {f"https://ai.azure.com/catalog/models/{m}": f"html ({why})" for m in ("o3-mini", "o1-mini", "gpt-4o")}
+    assert out.stats["modeltrail/api_fallbacks"] == 3
+
+
+@needs_chromium
+def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_browser(tmp_path):
+    db_file = tmp_path / "w.duckdb"
+    bin_ = str(Path(sys.executable).parent / "modeltrail")
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    r = subprocess.run([bin_, "refresh", "tokenhub", "azure", "--replay", str(CAPTURES), "--db", str(db_file)],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    con = duckdb.connect(str(db_file), read_only=True)
+    vias = dict(con.execute("SELECT url, via FROM fetches WHERE page_kind = 'card'").fetchall())
+    raw_archived = con.execute("""
+        SELECT count(*) FROM fetches AS f JOIN pages AS p ON p.sha256 = f.raw_sha256 WHERE f.via = 'rendered'
+    """).fetchone()[0]
+    # a value's provenance: its page's fetch row says how it was fetched
+    how = con.execute("""
+        SELECT DISTINCT h.source, f.via FROM model_cards_history AS h
+        JOIN fetches AS f ON f.sha256 = h.page_sha256 ORDER BY 1""").fetchall()
+    before = con.execute("SELECT * EXCLUDE (parser_version) FROM model_cards_history ORDER BY ALL").fetchall()
+    con.close()
+    assert vias["https://www.tokenhub.link/models/o3-mini"] == "rendered"
+    assert vias["https://ai.azure.com/api/catalog/models/o3-mini"] == "api"
+    assert raw_archived == 2  # the listing and the model page, as served
+    assert how == [("azure", "api"), ("tokenhub", "rendered")]
+    env["MODELTRAIL_CHROMIUM"] = str(tmp_path / "no-chromium")
+    r = subprocess.run([bin_, "reparse", "--db", str(db_file)], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    con = duckdb.connect(str(db_file), read_only=True)
+    after = con.execute("SELECT * EXCLUDE (parser_version) FROM model_cards_history ORDER BY ALL").fetchall()
+    con.close()
+    assert after == before
