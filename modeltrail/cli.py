@@ -438,10 +438,14 @@ def remap(wait, db_file):
 @main.command()
 @format_option
 def sources(fmt):
-    """List the sources and their default start urls."""
+    """List the sources: how each is fetched, its parser and its start urls."""
     from .sources import SOURCES
-    rows = [(s.name, s.parser_module, ", ".join(s.spider_class().start_urls)) for s in SOURCES.values()]
-    output.render(["source", "parser", "start_urls"], rows, fmt)
+    def how(s):
+        if s.fetch == "api":
+            return f"api ({s.api}), else {s.fallback}"
+        return f"render (waits for {s.render_wait})" if s.fetch == "render" else s.fetch
+    rows = [(s.name, how(s), s.parser_module, ", ".join(s.spider_class().start_urls)) for s in SOURCES.values()]
+    output.render(["source", "fetch", "parser", "start_urls"], rows, fmt)
 
 
 if __name__ == "__main__":
