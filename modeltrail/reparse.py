@@ -30,7 +30,8 @@ def truncate(con, source: str, since: datetime | None) -> None:
     # Sightings before `since`: from the versions that remain. Missed-run counts restart at `since`.
     con.execute("DELETE FROM card_state WHERE source = ?", [source])
     con.execute("""
-        INSERT INTO card_state
+        INSERT INTO card_state (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs,
+                                removed_at)
         SELECT source, source_model_id, min(h.valid_from), max(coalesce(h.valid_to, h.valid_from)),
                arg_max(h.run_id, h.valid_from), 0,
                max(r.removed_at) FILTER (WHERE r.removed_at IS NOT NULL)

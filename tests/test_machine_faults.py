@@ -75,11 +75,12 @@ def test_kill_9_in_the_middle_of_a_load_keeps_the_whole_source_run_or_none_of_it
     # (the first 200 models are unchanged since run 1: they add no version)
     assert (cards.get(run_id), bench.get(run_id), source_runs.get(run_id)) in [
         (None, None, None), (19800, 198000, "complete")]
-    # the warehouse opens for writing and the next run completes
-    con = db.connect(path)
-    when, cards_ = snapshot(300, 2)
-    result = db.load_source(con, db.start_run(con, "replay", when), when, load_of(cards_, when))
-    con.close()
+    # the warehouse opens for writing (the next writer clears what the killed load staged) and the next
+    # run completes
+    with db.writing(path, command="test") as con:
+        assert not db.staging_dir(path).exists()
+        when, cards_ = snapshot(300, 2)
+        result = db.load_source(con, db.start_run(con, "replay", when), when, load_of(cards_, when))
     assert result.status == "complete"
 
 
@@ -102,7 +103,7 @@ def test_a_full_disk_during_a_load_is_a_clear_error_and_nothing_is_half_written(
     assert "disk full or file size limit?" in out and "nothing of it was stored" in out
     cards, bench, source_runs = history(path)
     assert cards == {1: 200} and bench == {1: 2000} and source_runs == {1: "complete"}
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("modeltrail-stg_*"))  # staging cleaned up
+    assert not list(db.staging_dir(path).iterdir())  # the staging files were removed
 
 
 @pytest.mark.parametrize("where, says", [

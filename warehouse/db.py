@@ -8,6 +8,7 @@ import json
 import math
 import os
 import re
+import shutil
 import socket
 import tempfile
 import time
@@ -162,6 +163,13 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
 # it, and a reader that meets DuckDB's own lock can say which run holds the warehouse. The kernel drops
 # the flock when the process dies (even kill -9): a stale lock file is never a held lock.
 
+def staging_dir(path: str | os.PathLike | None) -> Path:
+    """Where a load stages its rows (beside the warehouse). A load killed mid-way leaves files here; the
+    next writer, holding the lock, removes them."""
+    p = db_path(path)
+    return p.with_name(p.name + ".staging")
+
+
 def lock_path(path: str | os.PathLike | None) -> Path:
     p = db_path(path)
     return p.with_name(p.name + ".lock")
@@ -251,6 +259,7 @@ class WriterLock:
                 time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
         self.fd = fd
         self._write()
+        shutil.rmtree(staging_dir(self.path), ignore_errors=True)  # left by a writer that was killed
         return self
 
     def update(self, **info: Any) -> None:
@@ -324,6 +333,15 @@ _json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str
 
 def _hash(obj: Any) -> str:
     return hashlib.sha256(_HASH_JSON.encode(obj).encode()).hexdigest()[:32]
+
+
+#: what a card's history versions do not cover (provenance, the identity computed apart)
+_NOT_VALUES = {"fetched_at", "page_sha256", "parser_version", "url", "model_id"}
+
+
+def fingerprint(card: ModelCard) -> str:
+    """A hash of everything in a card that history versions: equal fingerprints, no new version."""
+    return hashlib.sha256(card.model_dump_json(exclude=_NOT_VALUES).encode()).hexdigest()[:32]
 
 
 def card_row(card: ModelCard) -> dict[str, Any]:
@@ -402,7 +420,9 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
         con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
         return
     spec = "{" + ", ".join(f"'{c}': '{types[c]}'" for c in cols) + "}"
-    fd, name = tempfile.mkstemp(prefix=f"modeltrail-{table}-", suffix=".json")
+    folder = staging_dir(_file_of(con))
+    folder.mkdir(exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{table}-", suffix=".json", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(_STAGE_JSON.encode(rows))  # encode(), not iterencode(): only it takes the C encoder
@@ -549,9 +569,14 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
         if load.status != "failed":
             for stmt in sql["stage"]:
                 con.execute(stmt)
-            _insert_columns(con, "stg_cards", [card_row(c) for c in load.cards])
-            _insert_columns(con, "stg_prices", [r for c in load.cards for r in price_rows(c)])
-            _insert_columns(con, "stg_benchmarks", [r for c in load.cards for r in benchmark_rows(c)])
+            merged = dict(con.execute("SELECT source_model_id, fingerprint FROM card_state "
+                                      "WHERE source = ? AND removed_at IS NULL", [load.source]).fetchall())
+            prints = {c.source_model_id: fingerprint(c) for c in load.cards}
+            moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
+            _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v} for k, v in prints.items()])
+            _insert_columns(con, "stg_cards", [card_row(c) for c in moved])
+            _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
+            _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
             for section in ("cards", "prices", "benchmarks", "sightings", "removals"):
                 for stmt in sql[section]:
                     run_sql(con, stmt, params)

@@ -1,5 +1,6 @@
 -- The merge of one source run into history, run as one transaction by warehouse/db.py.
--- Inputs: temp tables stg_cards, stg_prices, stg_benchmarks (this run's records for one source), and
+-- Inputs: temp tables stg_seen (every card this run saw), stg_cards, stg_prices, stg_benchmarks (the
+-- records of the cards among them that may change history), and
 -- the parameters $source, $run_id, $observed_at, $complete (the source run was complete and healthy),
 -- $removal_runs (consecutive complete runs a model must be missing from to count as removed).
 -- Sections are named by "-- name:" lines and run in this order.
@@ -11,6 +12,10 @@ CREATE OR REPLACE TEMP TABLE stg_prices AS
     SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM prices_history LIMIT 0;
 CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
     SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM benchmarks_history LIMIT 0;
+-- Every card this run saw, with its fingerprint. stg_cards and its prices and benchmarks hold only the
+-- cards whose fingerprint differs from card_state's (new, changed, or back after a removal): the others
+-- cannot change history, so a typical day stages 1% of the rows.
+CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint VARCHAR);
 
 -- name: guard_time_order
 -- History is built forwards: a snapshot older than what a source already holds would rewrite it.
@@ -76,14 +81,16 @@ WHERE $complete AND h.valid_to IS NULL AND h.source = $source
       AND s.setting IS NOT DISTINCT FROM h.setting);
 
 -- name: sightings
-INSERT INTO card_state (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at)
-SELECT source, source_model_id, $observed_at, $observed_at, $run_id, 0, NULL FROM stg_cards
+INSERT INTO card_state (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at,
+                        fingerprint)
+SELECT $source, source_model_id, $observed_at, $observed_at, $run_id, 0, NULL, fingerprint FROM stg_seen
 ON CONFLICT (source, source_model_id) DO UPDATE
-SET last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run, missed_runs = 0, removed_at = NULL;
+SET last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run, missed_runs = 0, removed_at = NULL,
+    fingerprint = excluded.fingerprint;
 -- Absence counts only in complete runs; partial and failed runs never move a model towards removal.
 UPDATE card_state SET missed_runs = missed_runs + 1
 WHERE $complete AND source = $source AND removed_at IS NULL
-  AND source_model_id NOT IN (SELECT source_model_id FROM stg_cards);
+  AND source_model_id NOT IN (SELECT source_model_id FROM stg_seen);
 
 -- name: removals
 INSERT INTO removals (source, source_model_id, removed_at, last_seen, run_id)

@@ -143,8 +143,11 @@ CREATE TABLE IF NOT EXISTS card_state (
     last_seen_run    BIGINT NOT NULL,
     missed_runs      INTEGER NOT NULL DEFAULT 0,  -- consecutive complete runs of its source without it
     removed_at       TIMESTAMPTZ,                 -- set when missed_runs reached the removal setting
+    fingerprint      VARCHAR,                     -- hash of the card's values as last merged: a load
+                                                  -- stages only the cards whose fingerprint moved
     PRIMARY KEY (source, source_model_id)
 );
+ALTER TABLE card_state ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
 
 -- Removal events (append-only): a model absent from N consecutive complete runs of its source.
 CREATE TABLE IF NOT EXISTS removals (
