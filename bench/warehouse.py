@@ -56,9 +56,14 @@ def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
         run_id = db.start_run(con, "replay", when)
         db.load_source(con, run_id, when, load)
         loads.append(time.perf_counter() - t0)
-        for t in ("cards", "prices", "benchmarks"):  # the naive store: the whole snapshot, every day
+        # the naive store: the whole snapshot, every day (the load itself stages only what moved)
+        for t, rows in (("cards", [db.card_row(c) for c in cards]),
+                        ("prices", [r for c in cards for r in db.price_rows(c)]),
+                        ("benchmarks", [r for c in cards for r in db.benchmark_rows(c)])):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE full_{t} AS SELECT * FROM stg_{t} LIMIT 0")
+            db._insert_columns(con, f"full_{t}", rows)
             con.execute(f"INSERT INTO naive.{t} BY NAME SELECT *, {day} AS snapshot, NULL AS valid_from, "
-                        f"NULL AS valid_to, {run_id} AS run_id FROM stg_{t}")
+                        f"NULL AS valid_to, {run_id} AS run_id FROM full_{t}")
     db.remap(con)
     size = _size(con, path)
     con.execute("CHECKPOINT naive")
