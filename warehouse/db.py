@@ -602,7 +602,7 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
 
 def _file_of(con: duckdb.DuckDBPyConnection) -> Path:
     try:
-        return Path(con.execute("SELECT path FROM duckdb_databases() WHERE NOT internal LIMIT 1").fetchone()[0])
+        return Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])
     except (duckdb.Error, TypeError):
         return Path("the warehouse")
 
