@@ -37,6 +37,26 @@ def bundled_captures() -> Path:
     raise click.ClickException("no captures folder found: pass --replay DIR or set MODELTRAIL_CAPTURES")
 
 
+def check_sources(sources, param_hint: str) -> None:
+    unknown = [s for s in sources if s not in SOURCES]
+    if unknown:
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}",
+                                 param_hint=param_hint)
+
+
+def replay_location(replay: str | None, absolute: bool = False) -> str | None:
+    """--replay's value: the bundled captures (no value), a folder, or a http(s) url; None for live."""
+    if replay == "__bundled__":
+        folder = bundled_captures()
+    elif replay and not replay.startswith(("http://", "https://")):
+        folder = Path(replay)
+        if not folder.is_dir():
+            raise click.BadParameter(f"{replay} is not a folder or a http:// url", param_hint="--replay")
+    else:
+        return replay
+    return str(folder.resolve() if absolute else folder)
+
+
 def parse_time(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
@@ -119,15 +139,8 @@ def main():
 @db_option
 def refresh(sources, replay, observed_at, removal_runs, retries, wait, db_file):
     """Crawl SOURCES (default: all) and load what they show into the warehouse."""
-    from .sources import SOURCES
-    unknown = [s for s in sources if s not in SOURCES]
-    if unknown:
-        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}",
-                                 param_hint="SOURCES")
-    if replay == "__bundled__":
-        replay = str(bundled_captures())
-    elif replay and not replay.startswith(("http://", "https://")) and not Path(replay).is_dir():
-        raise click.BadParameter(f"{replay} is not a folder or a http:// url", param_hint="--replay")
+    check_sources(sources, "SOURCES")
+    replay = replay_location(replay)
     when = parse_time(observed_at, "--observed-at")
     if retries is None and replay is not None:
         retries = 0
@@ -191,11 +204,7 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
 
     from prefect.schedules import Cron
 
-    from .sources import SOURCES
-    unknown = [s for s in sources if s not in SOURCES]
-    if unknown:
-        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}",
-                                 param_hint="SOURCES")
+    check_sources(sources, "SOURCES")
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -206,12 +215,7 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
     except ValueError as exc:
         raise click.BadParameter(f"{cron!r} is not a cron expression (e.g. \"0 6 * * *\"): {exc}",
                                  param_hint="--cron")
-    if replay == "__bundled__":
-        replay = str(bundled_captures().resolve())
-    elif replay and not replay.startswith(("http://", "https://")):
-        if not Path(replay).is_dir():
-            raise click.BadParameter(f"{replay} is not a folder or a http:// url", param_hint="--replay")
-        replay = str(Path(replay).resolve())
+    replay = replay_location(replay, absolute=True)  # runs may start in another working directory
     from .warehouse import db
     db_file = str(db.db_path(db_file).resolve())  # runs may start in another working directory
     try:
@@ -245,10 +249,7 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
 def reparse(sources, since, removal_runs, wait, db_file):
     """Re-parse archived pages with today's parsers and rebuild history, without a request."""
     from . import reparse as rebuild
-    from .sources import SOURCES
-    unknown = [s for s in sources if s not in SOURCES]
-    if unknown:
-        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}", param_hint="--source")
+    check_sources(sources, "--source")
     when = parse_time(since, "--since")
     with writer(db_file, "reparse", wait) as con:
         for source in sources or SOURCES:
@@ -264,7 +265,6 @@ def reparse(sources, since, removal_runs, wait, db_file):
 @click.option("--fetched-at", help="ISO 8601 fetch time to stamp on the cards (default: now).")
 def parse(file, source, url, fetched_at):
     """Parse one saved page and print its cards, one JSON object per line."""
-    from .sources import SOURCES
     if source not in SOURCES:
         raise click.BadParameter(f"unknown source {source!r}; known: {', '.join(SOURCES)}", param_hint="--source")
     body = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
