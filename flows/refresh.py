@@ -87,6 +87,8 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
     """
     logger = get_run_logger()
     names = sources or list(SOURCES)
+    if replay is not None and "://" in replay:  # a parameter anyone who can trigger a run may set
+        replay = replay_server.check_base_url(replay)
     ctx = get_run_context()
     flow_run = getattr(ctx, "flow_run", None)
     lock = db.WriterLock(db_file, command="refresh", flow_run_id=str(flow_run.id) if flow_run else None,
@@ -106,7 +108,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
 
         with contextlib.ExitStack() as stack:
             base = replay
-            if replay is not None and not replay.startswith(("http://", "https://")):
+            if replay is not None and "://" not in replay:
                 base = stack.enter_context(replay_server.serve(replay))
             workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="modeltrail-"))
             crawl = crawl_source

@@ -128,6 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-pages", type=int, default=5000)
     ap.add_argument("--fetch", choices=FETCH_MODES, help="fetch this way instead of the source's own way")
     args = ap.parse_args(argv)
+    if args.replay:
+        from .replay import check_base_url
+        try:
+            args.replay = check_base_url(args.replay)
+        except ValueError as exc:
+            ap.error(str(exc))
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     source = get(args.source)

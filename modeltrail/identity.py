@@ -17,6 +17,8 @@ from . import normalize
 # Vendor names that pages put in front of a model's name ("OpenAI o3-mini", "Meta Llama 3.1").
 _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google", "deepseek", "mistral")
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
+# An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".
+_VARIANT = re.compile(r":[a-z][a-z0-9-]*$", re.I)
 
 
 _VENDOR_SLUGS = tuple(normalize.slug(v) + "-" for v in _VENDOR_PREFIXES)
@@ -24,8 +26,9 @@ _VENDOR_SLUGS = tuple(normalize.slug(v) + "-" for v in _VENDOR_PREFIXES)
 
 @lru_cache(maxsize=8192)
 def alias_key(name: str) -> tuple[str, str | None]:
-    """(lookup key, version) for a name or id as a source prints it."""
-    key = normalize.slug(name)
+    """(lookup key, version) for a name or id as a source prints it. A variant suffix (":free",
+    ":extended") names an offering of the same model, not another model."""
+    key = normalize.slug(_VARIANT.sub("", name))
     for prefix in _VENDOR_SLUGS:
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix):]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
 
 
 class NormalizeError(ValueError):
@@ -95,7 +97,42 @@ def usd_per_million(text: str) -> float:
     return value
 
 
+def _decimal(text: str | int | float) -> Decimal:
+    """A plain decimal number as a source printed it ("0.0000011", "0", "1e-7"); never via float."""
+    raw = text if isinstance(text, str) else repr(text)
+    try:
+        value = Decimal(raw.strip())
+    except (InvalidOperation, AttributeError):
+        raise NormalizeError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise NormalizeError(f"not a finite number: {text!r}")
+    if value < 0:
+        raise NormalizeError(f"negative price: {text!r}")
+    return value
+
+
+def usd_per_token_as_per_million(text: str | int | float) -> float:
+    """A USD price per token as a decimal string -> USD per million tokens, exactly: "0.0000011" -> 1.1
+    (decimal arithmetic, so no float drift such as 1.0999999999999999)."""
+    return float(_decimal(text) * 1_000_000)
+
+
+def usd_amount(text: str | int | float) -> float:
+    """A USD amount as a decimal string ("0.005") -> float, read exactly."""
+    return float(_decimal(text))
+
+
 # --- dates -------------------------------------------------------------------------------------------
+
+def epoch_date(seconds: int | float) -> str:
+    """Unix seconds -> the UTC day, "YYYY-MM-DD"."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise NormalizeError(f"not a Unix time: {seconds!r}")
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        raise NormalizeError(f"not a Unix time: {seconds!r}") from None
+
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}

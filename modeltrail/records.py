@@ -21,9 +21,16 @@ Status = Literal["active", "preview", "deprecated", "retired"]
 Architecture = Literal["dense", "moe"]
 Unit = Literal["percent", "elo", "index", "score"]
 PriceKind = Literal[
+    # per token (usd_per_million_tokens)
     "input", "output", "cache_read", "cache_write", "batch_input", "batch_output",
-    "audio_input", "audio_output", "image_input", "image_output",
+    "audio_input", "audio_output", "image_input", "image_output", "reasoning",
+    # per something else (usd_per_unit, with its unit)
+    "request", "image", "web_search", "audio",
 ]
+#: What a price is counted in. Token prices are per million tokens; the others per one of their unit.
+PriceUnit = Literal["1M tokens", "request", "image", "search", "unit"]
+#: The unit of each per-unit kind (every other kind is per million tokens).
+UNIT_OF_KIND = {"request": "request", "image": "image", "web_search": "search", "audio": "unit"}
 
 #: Closed vocabulary of capabilities. A source's wording maps onto these in normalize.CAPABILITY_WORDS.
 CAPABILITIES = (
@@ -49,11 +56,33 @@ class Stated(Strict):
 
 class Price(Stated):
     kind: PriceKind
-    """What is billed: input, output, cache_read, … tokens."""
-    usd_per_million_tokens: float = Field(ge=0)
-    """Price in US dollars per one million tokens (non-USD prices are rejected, never converted)."""
+    """What is billed: input, output, cache_read, … tokens; or a request, an image, a web search."""
+    usd_per_million_tokens: float | None = Field(default=None, ge=0)
+    """Price in US dollars per one million tokens (non-USD prices are rejected, never converted); None
+    for a kind priced per request / image / search / unit, and for a variable price."""
     tier: str | None = None
     """A price tier the source names (e.g. "standard", "batch", "302ai"); None when there is one."""
+    unit: PriceUnit = "1M tokens"
+    """What the price is counted in: "1M tokens" for token kinds, else the kind's own unit."""
+    usd_per_unit: float | None = Field(default=None, ge=0)
+    """Price in US dollars per one `unit` (request, image, search, unit); None for token kinds."""
+    variable: bool = False
+    """The source says the price varies (a router picks the model): no amount is stated."""
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> "Price":
+        unit = UNIT_OF_KIND.get(self.kind, "1M tokens")
+        if self.unit != unit:
+            raise ValueError(f"a {self.kind} price is counted per {unit}, not per {self.unit}")
+        amount, other = ((self.usd_per_million_tokens, self.usd_per_unit) if unit == "1M tokens"
+                         else (self.usd_per_unit, self.usd_per_million_tokens))
+        if other is not None:
+            raise ValueError(f"a {self.kind} price per {unit} has an amount in the other unit")
+        if self.variable and amount is not None:
+            raise ValueError(f"a variable {self.kind} price states no amount")
+        if not self.variable and amount is None:
+            raise ValueError(f"a {self.kind} price needs an amount (or variable=true)")
+        return self
 
 
 class Benchmark(Stated):
@@ -88,6 +117,9 @@ class ModelCard(Strict):
     version: str | None = None
     # lifecycle
     release_date: str | None = None
+    """When the vendor released the model."""
+    listed_date: str | None = None
+    """When this source listed the model (an aggregator's "created"), which is not its release date."""
     status: Status | None = None
     deprecation_date: str | None = None
     retirement_date: str | None = None
@@ -104,14 +136,20 @@ class ModelCard(Strict):
     training_tokens: int | None = Field(default=None, gt=0)
     architecture: Architecture | None = None
     license: str | None = None
+    hugging_face_id: str | None = None
+    """The model's Hugging Face repository (e.g. "meta-llama/Llama-3.1-8B"), as the source names it."""
     prices: list[Price] = []
     benchmarks: list[Benchmark] = []
+    stated_empty: list[str] = []
+    """Fields the page states have no value (a JSON null, an empty string): history records them as
+    changed to NULL. A field a card merely lacks is *unstated* (the template moved, the key vanished)
+    and keeps its last stated value in history; see warehouse/db.py."""
     # provenance
     fetched_at: datetime
     page_sha256: str
     parser_version: str
 
-    @field_validator("release_date", "deprecation_date", "retirement_date", "training_cutoff")
+    @field_validator("release_date", "listed_date", "deprecation_date", "retirement_date", "training_cutoff")
     @classmethod
     def _iso_partial_date(cls, v: str | None) -> str | None:
         if v is not None and not _DATE_RE.match(v):
@@ -139,6 +177,14 @@ class ModelCard(Strict):
     def _sorted(cls, v: list[str]) -> list[str]:
         order = {"minimal": 0, "low": 1, "medium": 2, "high": 3, "xhigh": 4}
         return sorted(set(v), key=lambda e: (order.get(e, 99), e))
+
+    @field_validator("stated_empty")
+    @classmethod
+    def _card_fields(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(cls.model_fields) - {"prices", "benchmarks"})
+        if unknown:
+            raise ValueError(f"not card fields: {unknown}")
+        return sorted(set(v))
 
     @field_validator("fetched_at")
     @classmethod

@@ -145,6 +145,7 @@ class PageParser:
         self.source = source
         self.parser = get(source).parser
         self.problems: list[InvalidValue] = []
+        self.notes: list[str] = []
         self.card_pages = 0
         self.seen: dict[str, list[ModelCard]] = {}
         self.carded: set[str] = set()  # urls of the pages that gave a card
@@ -159,6 +160,7 @@ class PageParser:
             self.problems.append(InvalidValue(self.source, page.url, "page", f"parser crashed: {exc!r}"))
             return
         self.problems.extend(parsed.problems)
+        self.notes.extend(parsed.notes)
         if parsed.cards:
             self.carded.add(page.url)
         for card in parsed.cards:
@@ -287,6 +289,16 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
     no_card = card_pages - len({p.url for p in crawl_out.pages if p.page_kind == "card" and p.ok} & carded)
     if no_card > 0:
         reasons.append(f"{no_card} card page(s) gave no card")
+    reasons += judge_cards(source, cards, cov, last_complete)
+    return ("partial" if reasons else "complete"), reasons, cov
+
+
+def judge_cards(source: str, cards: list[ModelCard], cov: dict[str, float],
+                last_complete: dict | None) -> list[str]:
+    """What the cards alone say against a complete run: too few of them, or a key field gone from all.
+    (Cards loaded from a file have no crawl to judge: this is their whole verdict.)"""
+    src = get(source)
+    reasons = []
     if len(cards) < src.min_cards:
         reasons.append(f"{len(cards)} card(s), fewer than the {src.min_cards} expected")
     if last_complete:
@@ -296,7 +308,7 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
         for f, share in cov.items():
             if share == 0 and before.get(f, 0) > 0:
                 reasons.append(f"field {f} is missing on every card (was on {before[f]:.0%})")
-    return ("partial" if reasons else "complete"), reasons, cov
+    return reasons
 
 
 def looks_script_built(page: PageRecord) -> bool:
@@ -335,17 +347,20 @@ def build_load(source: str, crawl_out: CrawlOutput, last_complete: dict | None) 
                                  carded=parser.carded)
     return SourceLoad(source=source, status=status, pages=crawl_out.pages, cards=cards,
                       problems=[(p.url, p.field, str(p)) for p in problems], reasons=reasons,
+                      notes=list(dict.fromkeys(parser.notes)),
                       coverage=cov, card_pages=card_pages, error=reasons[0] if status == "failed" else None)
 
 
 def summarize(con, run_id: int) -> str:
     """One paragraph naming each source's verdict and what changed in the run."""
     parts = []
-    for source, status, cards, added, closed, removed, reasons in con.execute("""
-            SELECT source, status, cards, versions_added, versions_closed, removed, reasons
+    for source, status, cards, added, closed, removed, reasons, notes in con.execute("""
+            SELECT source, status, cards, versions_added, versions_closed, removed, reasons, notes
             FROM source_runs WHERE run_id = ? ORDER BY source""", [run_id]).fetchall():
         line = f"{source}: {status}, {cards} cards, {added} new versions, {closed} closed, {removed} removed"
         if reasons:
             line += " (" + "; ".join(reasons) + ")"
+        if notes:
+            line += " [" + "; ".join(notes) + "]"
         parts.append(line)
     return "\n".join(parts)

@@ -17,6 +17,28 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def check_base_url(url: str) -> str:
+    """A replay server's address: http://127.0.0.1:PORT, http://[::1]:PORT or http://localhost:PORT, and
+    nothing more (no path, query, fragment or credentials: a replay never points the crawler at a chosen
+    target). Returns it without a trailing slash; raises ValueError saying what is wrong."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{url!r} is not a replay server address ({exc})") from None
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK_HOSTS or port is None:
+        raise ValueError(f"{url!r}: a replay server is http://127.0.0.1:PORT, http://[::1]:PORT or "
+                         "http://localhost:PORT (this machine only)")
+    if parts.username or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment \
+            or url.rstrip("/").endswith(("#", "?")):
+        raise ValueError(f"{url!r}: a replay server address has no path, query, fragment or user; "
+                         f"give http://{parts.netloc}")
+    return f"http://{parts.netloc}"
+
+
 def resolve(root: Path, url_path: str) -> Path | None:
     """The file that serves a request path, or None. Refuses anything that leaves root."""
     rel = unquote(urlsplit(url_path).path).lstrip("/")

@@ -54,6 +54,9 @@ SOURCES: dict[str, Source] = {
                fetch="render", render_wait="#app main"),
         Source("302ai", "modeltrail.parsers.ai302", "modeltrail.spiders.ai302:Ai302Spider",
                min_cards=1, key_fields=("context_window",)),
+        # One JSON page lists every model (~340-490 live); a run with fewer than 10 is not complete.
+        Source("openrouter", "modeltrail.parsers.openrouter", "modeltrail.spiders.openrouter:OpenrouterSpider",
+               min_cards=10, key_fields=("context_window", "input_modalities", "prices")),
     )
 }
 

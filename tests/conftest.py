@@ -12,6 +12,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "tests" / "seeds"
 CAPTURES = REPO / "captures"
+#: the real material beside the checkout (never copied into the project)
+SHARED = REPO.parent / "shared"
+OPENROUTER_DAYS = SHARED / "data" / "openrouter"
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 

@@ -37,7 +37,7 @@ def test_refresh_replay_loads_every_source(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute("SELECT source, status, cards FROM source_runs ORDER BY source").fetchall()
     assert [r[:2] for r in rows] == [("302ai", "complete"), ("azure", "complete"), ("leaderboard", "complete"),
-                                     ("openai", "complete"), ("tokenhub", "complete")]
+                                     ("openai", "complete"), ("openrouter", "complete"), ("tokenhub", "complete")]
     assert all(r[2] > 0 for r in rows)
     # every body archived once: what was parsed, and for rendered pages also the HTML as served
     fetched = con.execute("""SELECT count(DISTINCT sha) FROM (
@@ -73,7 +73,7 @@ def test_history_shows_each_field_with_when_and_where(warehouse):
     ctx = [r for r in rows if r["field"] == "context_window" and r["source"] == "azure"]
     assert len(ctx) == 1 and ctx[0]["value"] == "200000"
     assert ctx[0]["valid_from"].startswith("2026-01-01") and ctx[0]["url"].startswith("https://ai.azure.com/")
-    assert {r["source"] for r in rows} == {"azure", "leaderboard", "openai", "tokenhub", "302ai"}
+    assert {r["source"] for r in rows} == {"azure", "leaderboard", "openai", "tokenhub", "302ai", "openrouter"}
 
 
 def test_export_parquet_and_csv_as_of(warehouse, tmp_path):

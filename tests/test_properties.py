@@ -133,6 +133,7 @@ CAPTURE_FILES = {
     "302ai": "302.ai/models/o3-mini-2025-01-31",
     "openai": "platform.openai.com/docs/models/o3-mini",
     "leaderboard": "raw.githubusercontent.com/AIComputing101/llm-leaderboard/main/models/openai/o3-mini.md",
+    "openrouter": "openrouter.ai/api/v1/models",
 }
 
 

@@ -89,7 +89,8 @@ def test_openai_docs_page_deprecation():
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     path = tmp_path_factory.mktemp("five") / "w.duckdb"
-    mt("refresh", "--replay", "--db", str(path), "--observed-at", "2026-01-01T00:00:00Z")
+    mt("refresh", "azure", "leaderboard", "openai", "tokenhub", "302ai", "--replay", "--db", str(path),
+       "--observed-at", "2026-01-01T00:00:00Z")
     return path
 
 

@@ -35,6 +35,9 @@ CARD_FIELDS = (
     "capabilities", "reasoning_efforts", "training_cutoff", "parameters", "training_tokens",
     "architecture", "license",
 )
+#: fields added after the first warehouses: in a version's hash only when they hold a value, so the
+#: versions stored before them keep their hashes (and an upgrade records no change)
+LATER_FIELDS = ("listed_date", "hugging_face_id")
 LIST_FIELDS = {"input_modalities", "output_modalities", "capabilities", "reasoning_efforts"}
 
 
@@ -74,6 +77,12 @@ def _split(script: str) -> list[str]:
         if body:
             stmts.append(body.rstrip(";"))
     return stmts
+
+
+def query(name: str) -> str:
+    """One named statement of queries.sql."""
+    (stmt,) = sections("queries.sql")[name]
+    return stmt
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
@@ -155,6 +164,27 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         raise
     except (duckdb.Error, OSError) as exc:
         raise _translate(exc, path) from exc
+
+
+def check_query(query: str) -> None:
+    """Refuse anything but one query (SELECT, FROM, WITH, SHOW, DESCRIBE, SUMMARIZE, PRAGMA listings).
+
+    A read-only connection without external access still lets DuckDB write the warehouse's own files
+    (the database, its WAL, its temp folder): `COPY (SELECT 'x') TO '<db>'` would replace the warehouse.
+    So `modeltrail sql` parses the text first and runs nothing that is not a query: no COPY, EXPORT,
+    EXPLAIN ANALYZE, CALL, SET, ATTACH, LOAD, …"""
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from None
+    if not statements:
+        raise WarehouseError("no query given")
+    if len(statements) > 1:
+        raise WarehouseError(f"one query at a time ({len(statements)} statements given)")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise WarehouseError(f"modeltrail sql runs queries only; a {kind.name} statement is refused "
+                             "(nothing was run)")
 
 
 # --- one writer ----------------------------------------------------------------------------------------
@@ -344,11 +374,16 @@ def fingerprint(card: ModelCard) -> str:
     return hashlib.sha256(card.model_dump_json(exclude=_NOT_VALUES).encode()).hexdigest()[:32]
 
 
-def card_row(card: ModelCard) -> dict[str, Any]:
+def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The history row of a card; `carried`: values kept from its current version for fields the
+    card does not state (see unstated_fields)."""
     d = card.model_dump()
+    d.update(carried or {})
     canon = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in CARD_FIELDS}
-    row = {"source": card.source, "source_model_id": card.source_model_id, **canon,
-           "row_hash": _hash(canon), "url": card.url, "fetched_at": card.fetched_at,
+    later = {f: d[f] for f in LATER_FIELDS}
+    hashed = {**canon, **{f: v for f, v in later.items() if v is not None}}
+    row = {"source": card.source, "source_model_id": card.source_model_id, **canon, **later,
+           "row_hash": _hash(hashed), "url": card.url, "fetched_at": card.fetched_at,
            "page_sha256": card.page_sha256, "parser_version": card.parser_version}
     return row
 
@@ -388,9 +423,14 @@ def price_rows(card: ModelCard) -> list[dict[str, Any]]:
     rows = []
     for p in card.prices:
         own = _private(p)
+        per_token = p.unit == "1M tokens" and not p.variable
+        # a per-token amount hashes as it always did; other prices hash their unit and variability too
+        row_hash = (_hash_scalar(p.usd_per_million_tokens) if per_token
+                    else _hash_values([p.unit, p.usd_per_million_tokens, p.usd_per_unit, p.variable]))
         rows.append({"source": card.source, "source_model_id": card.source_model_id, "kind": p.kind,
                      "tier": p.tier, "usd_per_million_tokens": p.usd_per_million_tokens,
-                     "row_hash": _hash_scalar(p.usd_per_million_tokens), "url": own.get("_url") or card.url,
+                     "unit": p.unit, "usd_per_unit": p.usd_per_unit, "variable": p.variable,
+                     "row_hash": row_hash, "url": own.get("_url") or card.url,
                      "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
     return rows
 
@@ -404,6 +444,41 @@ def benchmark_rows(card: ModelCard) -> list[dict[str, Any]]:
                      "row_hash": _hash_values([b.benchmark, b.value, b.unit]), "url": own.get("_url") or card.url,
                      "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
     return rows
+
+
+#: the fields whose absence from a card is checked against what it stated before (name is always there)
+HISTORY_FIELDS = tuple(f for f in (*CARD_FIELDS, *LATER_FIELDS) if f != "name")
+#: a run that finds a field unstated on more cards than this (and this share of them) is partial
+UNSTATED_MAX, UNSTATED_SHARE = 3, 0.02
+
+
+def _empty(v: Any) -> bool:
+    return v is None or v == "" or v == []
+
+
+def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[ModelCard]
+                    ) -> dict[str, dict[str, Any]]:
+    """{source_model_id: {field: value}} for the fields these cards no longer state but their current
+    version does. A parse miss (the template moved, a key vanished) is not a change: history keeps the
+    last stated value, and the miss is recorded apart (table `unstated`). A field the page states is
+    empty (card.stated_empty: a JSON null) is a real change and is not in here."""
+    ids = [c.source_model_id for c in cards]
+    if not ids:
+        return {}
+    cols = ", ".join(HISTORY_FIELDS)
+    current = {r[0]: dict(zip(HISTORY_FIELDS, r[1:])) for r in run_sql(con, query("current_versions").format(
+        columns=cols), {"source": source, "ids": ids}).fetchall()}
+    out: dict[str, dict[str, Any]] = {}
+    for card in cards:
+        before = current.get(card.source_model_id)
+        if before is None:
+            continue
+        said_empty = set(card.stated_empty)
+        lost = {f: v for f, v in before.items()
+                if not _empty(v) and f not in said_empty and _empty(getattr(card, f))}
+        if lost:
+            out[card.source_model_id] = lost
+    return out
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -499,6 +574,7 @@ class SourceLoad:
     cards: list[ModelCard] = field(default_factory=list)
     problems: list[tuple[str, str, str]] = field(default_factory=list)   # (url, field, message)
     reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # noticed, no reason to doubt the run
     coverage: dict[str, float] = field(default_factory=dict)
     card_pages: int = 0
     error: str | None = None
@@ -544,7 +620,6 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
     sql = sections("merge.sql")
     params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
               "complete": load.status == "complete", "removal_runs": removal_runs}
-    result = LoadResult(load.source, load.status)
     con.execute("BEGIN TRANSACTION")
     try:
         # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
@@ -566,6 +641,7 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
         _insert_columns(con, "parse_problems", [
             {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
             for u, f, m in load.problems])
+        unstated = 0
         if load.status != "failed":
             for stmt in sql["stage"]:
                 con.execute(stmt)
@@ -573,23 +649,36 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
                                       "WHERE source = ? AND removed_at IS NULL", [load.source]).fetchall())
             prints = {c.source_model_id: fingerprint(c) for c in load.cards}
             moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
+            carried = unstated_fields(con, load.source, moved)
+            unstated = sum(len(v) for v in carried.values())
+            _judge_unstated(load, carried)
+            params["complete"] = load.status == "complete"
+            by_id = {c.source_model_id: c for c in moved}
+            _insert_columns(con, "unstated", [
+                {"source": load.source, "source_model_id": smid, "field": f, "value": _text(v),
+                 "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
+                 "page_sha256": by_id[smid].page_sha256}
+                for smid, fields in carried.items() for f, v in fields.items()])
             _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v} for k, v in prints.items()])
-            _insert_columns(con, "stg_cards", [card_row(c) for c in moved])
+            _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
             _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
             _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
             for section in ("cards", "prices", "benchmarks", "sightings", "removals"):
                 for stmt in sql[section]:
                     run_sql(con, stmt, params)
             (count,) = sql["count_changes"]
+        result = LoadResult(load.source, load.status)
+        if load.status != "failed":
             result.versions_added, result.versions_closed, result.removed = run_sql(con, count, params).fetchone()
         con.execute(
             "INSERT INTO source_runs (run_id, source, status, pages_ok, pages_failed, card_pages, cards, "
-            "problems, versions_added, versions_closed, removed, reasons, coverage, error) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "problems, versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, load.source, load.status,
              sum(1 for p in load.pages if p.ok), sum(1 for p in load.pages if not p.ok),
              load.card_pages, len(load.cards), len(load.problems), result.versions_added,
-             result.versions_closed, result.removed, load.reasons, json.dumps(load.coverage), load.error])
+             result.versions_closed, result.removed, load.reasons, json.dumps(load.coverage), load.error,
+             load.notes, unstated])
         con.execute("COMMIT")
     except Exception as exc:
         with contextlib.suppress(duckdb.Error):
@@ -598,6 +687,29 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
             raise _translate(exc, _file_of(con)) from exc
         raise
     return result
+
+
+def _judge_unstated(load: SourceLoad, carried: dict[str, dict[str, Any]]) -> None:
+    """Count the fields the cards stopped stating: a few are noted; a field lost on many cards at once
+    (template drift) makes the run partial, so that it closes and removes nothing."""
+    per_field: dict[str, int] = {}
+    for fields in carried.values():
+        for f in fields:
+            per_field[f] = per_field.get(f, 0) + 1
+    limit = max(UNSTATED_MAX, UNSTATED_SHARE * len(load.cards))
+    for f, n in sorted(per_field.items()):
+        text = (f"field {f} unstated on {n} card(s) that stated it before (last stated value kept; "
+                "see `modeltrail changes`)")
+        if n > limit:
+            load.reasons.append(text + ": template drift?")
+            if load.status == "complete":
+                load.status = "partial"
+        else:
+            load.notes.append(text)
+
+
+def _text(v: Any) -> str:
+    return ",".join(map(str, v)) if isinstance(v, list) else str(v)
 
 
 def _file_of(con: duckdb.DuckDBPyConnection) -> Path:

@@ -35,6 +35,25 @@ CREATE TABLE IF NOT EXISTS source_runs (
     error            VARCHAR,
     PRIMARY KEY (run_id, source)
 );
+-- what a run noticed that is no reason to doubt it (e.g. upstream keys the parser does not know yet)
+ALTER TABLE source_runs ADD COLUMN IF NOT EXISTS notes VARCHAR[];
+-- fields its cards stopped stating (kept from their last version: see `unstated`)
+ALTER TABLE source_runs ADD COLUMN IF NOT EXISTS unstated INTEGER DEFAULT 0;
+
+-- A parse miss is not a change: a field a card stated before and no longer states (the template moved,
+-- a key vanished) keeps its last stated value in history; each such miss is recorded here, with the run
+-- and page that did not state it. (A field the page states is empty, e.g. a JSON null, is a change.)
+-- What a page said at a run: the version current then, less the fields listed here for that run.
+CREATE TABLE IF NOT EXISTS unstated (
+    source           VARCHAR NOT NULL,
+    source_model_id  VARCHAR NOT NULL,
+    field            VARCHAR NOT NULL,
+    value            VARCHAR,               -- the last stated value, kept in history
+    run_id           BIGINT NOT NULL,
+    observed_at      TIMESTAMPTZ NOT NULL,
+    url              VARCHAR,
+    page_sha256      VARCHAR
+);
 
 -- The raw page archive: each distinct body once, zlib-compressed, addressed by the SHA-256 of the
 -- uncompressed bytes. `fetches` says which run fetched which url and got which body.
@@ -116,6 +135,15 @@ CREATE TABLE IF NOT EXISTS prices_history (
     fetched_at              TIMESTAMPTZ NOT NULL,
     page_sha256             VARCHAR NOT NULL
 );
+
+-- (added with the openrouter source: when a source listed a model, its Hugging Face repository; prices
+-- per request / image / search / unit beside per-token ones, and variable prices that state no amount)
+ALTER TABLE model_cards_history ADD COLUMN IF NOT EXISTS listed_date VARCHAR;
+ALTER TABLE model_cards_history ADD COLUMN IF NOT EXISTS hugging_face_id VARCHAR;
+ALTER TABLE prices_history ALTER COLUMN usd_per_million_tokens DROP NOT NULL;
+ALTER TABLE prices_history ADD COLUMN IF NOT EXISTS unit VARCHAR DEFAULT '1M tokens';
+ALTER TABLE prices_history ADD COLUMN IF NOT EXISTS usd_per_unit DOUBLE;
+ALTER TABLE prices_history ADD COLUMN IF NOT EXISTS variable BOOLEAN DEFAULT false;
 
 CREATE TABLE IF NOT EXISTS benchmarks_history (
     source           VARCHAR NOT NULL,

@@ -55,18 +55,21 @@ CREATE OR REPLACE VIEW card_field_versions AS
                training_cutoff,
                CAST(parameters AS VARCHAR) AS parameters,
                CAST(training_tokens AS VARCHAR) AS training_tokens,
-               architecture, license
+               architecture, license, listed_date, hugging_face_id
         FROM model_cards_history
     ) UNPIVOT INCLUDE NULLS (value FOR field IN (
         name, organization, version, release_date, status, deprecation_date, retirement_date, successor,
         context_window, max_output_tokens, input_modalities, output_modalities, capabilities,
-        reasoning_efforts, training_cutoff, parameters, training_tokens, architecture, license));
+        reasoning_efforts, training_cutoff, parameters, training_tokens, architecture, license,
+        listed_date, hugging_face_id));
 
 -- Prices and benchmarks as fields too: "price.input", "benchmark.gpqa[high]".
 CREATE OR REPLACE VIEW child_field_versions AS
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
            'price.' || kind || coalesce('[' || tier || ']', '') AS field,
-           CAST(usd_per_million_tokens AS VARCHAR) AS value
+           CASE WHEN variable THEN 'variable'
+                WHEN coalesce(unit, '1M tokens') = '1M tokens' THEN CAST(usd_per_million_tokens AS VARCHAR)
+                ELSE CAST(usd_per_unit AS VARCHAR) || ' per ' || unit END AS value
     FROM prices_history
     UNION ALL
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
@@ -93,7 +96,8 @@ CREATE OR REPLACE MACRO model_history(m, fld) AS TABLE
     WHERE f.value IS NOT NULL AND f.value <> ''
       AND (fld IS NULL OR f.field = fld OR f.field LIKE fld || '[%');
 
--- The change feed: added, changed (field, old -> new), deprecated, removed. One row per event.
+-- The change feed: added, changed (field, old -> new), deprecated, removed, unstated (a field the page
+-- no longer states; its last value is kept). One row per event.
 CREATE OR REPLACE VIEW changes AS
 WITH card_versions AS (
     SELECT source, source_model_id, valid_from, valid_to, run_id, url,
@@ -151,6 +155,12 @@ removed AS (
     SELECT removed_at AS changed_at, source, source_model_id, 'removed' AS change_type,
            NULL AS field, NULL AS old_value, NULL AS new_value, run_id, NULL AS url
     FROM removals
+),
+-- a field the page stopped stating (a parse miss, not a change): history keeps old_value
+unstated_fields AS (
+    SELECT observed_at AS changed_at, source, source_model_id, 'unstated' AS change_type,
+           field, value AS old_value, NULL AS new_value, run_id, url
+    FROM unstated
 )
 -- changed_at is when we observed the change; effective_from is when the page says it takes effect
 -- (a stated deprecation or retirement date), NULL when the page names no such date.
@@ -165,7 +175,7 @@ SELECT e.changed_at, e.source, i.model_id, e.source_model_id, e.change_type, e.f
        e.run_id, e.url
 FROM (SELECT * FROM added UNION ALL SELECT * FROM field_changes
       UNION ALL SELECT * FROM child_gone UNION ALL SELECT * FROM born_deprecated
-      UNION ALL SELECT * FROM removed) AS e
+      UNION ALL SELECT * FROM removed UNION ALL SELECT * FROM unstated_fields) AS e
 LEFT JOIN model_identity AS i USING (source, source_model_id);
 
 -- Per model and source: when it was seen, what the source says of its lifecycle, and whether it left.
@@ -231,7 +241,8 @@ HAVING count(DISTINCT source) > 1 AND count(DISTINCT compared_as) > 1;
 -- Each reseller's current price against the vendor's own list price, per kind (markup as a share).
 CREATE OR REPLACE VIEW price_compare AS
 WITH p AS (
-    SELECT model_id, source, kind, tier, usd_per_million_tokens AS usd FROM prices WHERE model_id IS NOT NULL
+    SELECT model_id, source, kind, tier, usd_per_million_tokens AS usd FROM prices
+    WHERE model_id IS NOT NULL AND usd_per_million_tokens IS NOT NULL
 )
 SELECT r.model_id, r.kind, r.source, r.tier, r.usd AS usd_per_million_tokens,
        v.source AS vendor_source, v.usd AS vendor_usd_per_million_tokens,

@@ -23,6 +23,8 @@ from ..records import Benchmark, InvalidValue, ModelCard, Price
 class Parsed:
     cards: list[ModelCard] = field(default_factory=list)
     problems: list[InvalidValue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the parser noticed that is no problem with a value (e.g. upstream keys it does not read)."""
 
 
 def sha256(page: str | bytes) -> str:
@@ -40,7 +42,7 @@ class Draft:
         }
         self.sets: dict[str, set[str]] = {
             "capabilities": set(), "input_modalities": set(), "output_modalities": set(),
-            "reasoning_efforts": set(),
+            "reasoning_efforts": set(), "stated_empty": set(),
         }
         self.prices: dict[tuple[str, str | None], Price] = {}
         self.benchmarks: dict[tuple[str, str | None], Benchmark] = {}
@@ -59,6 +61,10 @@ class Draft:
             self.problem(fieldname, str(exc))
             return
         self.values[fieldname] = value
+
+    def empty(self, fieldname: str) -> None:
+        """The page states that this field has no value (not merely that it does not mention it)."""
+        self.sets["stated_empty"].add(fieldname)
 
     def add(self, setname: str, *items: str) -> None:
         self.sets[setname].update(items)

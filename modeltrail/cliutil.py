@@ -1,0 +1,119 @@
+"""What every modeltrail command shares: options, time parsing, errors, warehouse access, tables."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from . import output
+from .sources import SOURCES
+
+SOURCE_NAMES = list(SOURCES)
+
+# Prefect: offline and quiet unless the user says otherwise.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+EXIT_ERROR, EXIT_INCOMPLETE = 1, 3
+REPO_CAPTURES = Path(__file__).resolve().parent.parent / "captures"
+
+
+def bundled_captures() -> Path:
+    env = os.environ.get("MODELTRAIL_CAPTURES")
+    for candidate in filter(None, (env, "captures", str(REPO_CAPTURES))):
+        if Path(candidate).is_dir():
+            return Path(candidate)
+    raise click.ClickException("no captures folder found: pass --replay DIR or set MODELTRAIL_CAPTURES")
+
+
+def check_sources(sources, param_hint: str) -> None:
+    unknown = [s for s in sources if s not in SOURCES]
+    if unknown:
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}",
+                                 param_hint=param_hint)
+
+
+def replay_location(replay: str | None, absolute: bool = False) -> str | None:
+    """--replay's value: the bundled captures (no value), a folder, or a http(s) url; None for live."""
+    if replay == "__bundled__":
+        folder = bundled_captures()
+    elif replay and "://" not in replay:
+        folder = Path(replay)
+        if not folder.is_dir():
+            raise click.BadParameter(f"{replay} is not a folder or a http://127.0.0.1:PORT url",
+                                     param_hint="--replay")
+    elif replay:
+        from .replay import check_base_url
+        try:
+            return check_base_url(replay)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--replay") from None
+    else:
+        return replay
+    return str(folder.resolve() if absolute else folder)
+
+
+def parse_time(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z)",
+                                 param_hint=option)
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def fail(message: str, code: int = EXIT_ERROR):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+db_option = click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb",
+                         show_default=True, help="Warehouse file (or MODELTRAIL_DB).")
+wait_option = click.option("--wait", "wait", type=click.FloatRange(0), default=900, show_default=True,
+                           metavar="SECONDS",
+                           help="How long to wait for another writer (a running refresh) to finish.")
+format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
+                             show_default=True, help="Output format.")
+
+
+def reader(db_file: str):
+    from .warehouse import db
+    try:  # a refresh's load is short: wait a moment for it before saying who holds the warehouse
+        return db.connect(db_file, read_only=True, busy_wait=3)
+    except db.WarehouseError as exc:
+        fail(str(exc))
+
+
+@contextlib.contextmanager
+def writer(db_file: str, command: str, wait: float = 0):
+    """The warehouse open for writing, under its writer lock (waiting up to `wait` seconds for it)."""
+    from .warehouse import db
+    try:
+        with db.writing(db_file, wait=wait, on_wait=progress, command=command) as con:
+            yield con
+    except db.WarehouseError as exc:
+        fail(str(exc))
+
+
+def show(con, query: str, params=None, fmt: str = "table") -> int:
+    import duckdb
+    try:
+        cur = con.execute(query, params or [])
+    except duckdb.Error as exc:
+        fail(str(exc).splitlines()[0])
+    cols = [d[0] for d in cur.description] if cur.description else []
+    rows = cur.fetchall() if cols else []
+    output.render(cols, rows, fmt)
+    return len(rows)

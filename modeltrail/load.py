@@ -1,0 +1,76 @@
+"""`modeltrail load`: cards from a JSON-lines file (e.g. `modeltrail parse` output, or any tool's) as one
+snapshot of one source. Every line is validated first; one bad line and nothing is loaded."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from pydantic import ValidationError
+
+from . import refresh as steps
+from .records import ModelCard
+from .sources import SOURCES
+from .warehouse.db import SourceLoad
+
+#: how many bad lines an error message lists before "and N more"
+SHOWN_ERRORS = 5
+
+
+class LoadError(ValueError):
+    """A file that cannot be loaded; the message names file:line and field."""
+
+
+def read_cards(stream: IO[str], name: str, source: str | None = None) -> tuple[str, list[ModelCard]]:
+    """(source, cards) from JSON lines. Blank lines are skipped. Raises LoadError naming every bad
+    line (up to SHOWN_ERRORS), so a file is loaded whole or not at all."""
+    if source is not None and source not in SOURCES:
+        raise LoadError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    errors: list[str] = []
+    cards: list[ModelCard] = []
+    sources: dict[str, int] = {}
+    for n, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            card = ModelCard.model_validate_json(line)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "line"
+            if err["type"] == "json_invalid":
+                errors.append(f"{name}:{n}: not a JSON object ({err['msg']})")
+            else:
+                more = f" (+{len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+                errors.append(f"{name}:{n}: field {where}: {err['msg']}{more}")
+            continue
+        if source is not None and card.source != source:
+            errors.append(f"{name}:{n}: field source: {card.source!r} is not --source {source!r}")
+            continue
+        if card.source not in SOURCES:
+            errors.append(f"{name}:{n}: field source: unknown source {card.source!r}")
+            continue
+        sources.setdefault(card.source, n)
+        cards.append(card)
+    if len(sources) > 1:
+        (first, a), (second, b) = list(sources.items())[:2]
+        errors.append(f"{name}:{b}: field source: {second!r}, but line {a} is {first!r}: one file is one "
+                      "source's snapshot (split it, or pass --source)")
+    if errors:
+        extra = f" (and {len(errors) - SHOWN_ERRORS} more bad lines)" if len(errors) > SHOWN_ERRORS else ""
+        raise LoadError("; ".join(errors[:SHOWN_ERRORS]) + extra + "; nothing was loaded")
+    if not cards:
+        raise LoadError(f"{name}: no cards in the file; nothing was loaded")
+    return (source or next(iter(sources))), cards
+
+
+def source_load(source: str, cards: list[ModelCard], last_complete: dict | None) -> SourceLoad:
+    """The snapshot as a source run: cards of one model from several lines merge (as pages of one
+    source do); the verdict is what the cards alone can say."""
+    groups: dict[str, list[ModelCard]] = {}
+    for card in cards:
+        groups.setdefault(card.source_model_id, []).append(card)
+    merged = [steps.merge_cards(g) if len(g) > 1 else g[0] for g in groups.values()]
+    cov = steps.coverage(merged, SOURCES[source].key_fields)
+    reasons = steps.judge_cards(source, merged, cov, last_complete)
+    return SourceLoad(source=source, status="partial" if reasons else "complete", cards=merged,
+                      reasons=reasons, coverage=cov, card_pages=0)
+

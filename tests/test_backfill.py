@@ -1,0 +1,183 @@
+"""`modeltrail backfill-git` over a git repository built from the 36 real days of OpenRouter's model
+list (../shared/data/openrouter/), and `modeltrail load` of `modeltrail parse` output. The expected
+history is computed from the files themselves, independently of the parser and the warehouse."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from decimal import Decimal
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from bench.gitrepo import build, snapshots
+from modeltrail.cli import main
+from tests.conftest import CAPTURES, OPENROUTER_DAYS
+
+PATH = "openrouter/models.json"
+
+
+def q(db, sql, params=None):
+    """Rows of a read-only query, the connection closed again (DuckDB lets one process hold a file
+    with one configuration at a time: the next command must be able to open it for writing)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def mt(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def days():
+    """[(observed time, {id: model})] for the 36 days, oldest first."""
+    return [(when, {m["id"]: m for m in json.loads(gzip.decompress(f.read_bytes()))["data"]})
+            for f, when in snapshots(OPENROUTER_DAYS)]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    return build(OPENROUTER_DAYS, tmp_path_factory.mktemp("archive"), PATH)
+
+
+@pytest.fixture(scope="module")
+def backfilled(repo, tmp_path_factory):
+    db = tmp_path_factory.mktemp("wh") / "w.duckdb"
+    res = mt("backfill-git", str(repo), PATH, "--source", "openrouter", "--removal-runs", "1", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    return db
+
+
+def test_as_of_each_day_the_cards_are_that_days_models(backfilled, days):
+    for when, models in days:
+        cards = {r[0]: r[1:] for r in q(
+            backfilled, "SELECT source_model_id, context_window FROM model_cards_as_of(?) "
+                        "WHERE source = 'openrouter'", [when])}
+        assert sorted(cards) == sorted(models), when
+        assert all(cards[i][0] == m["context_length"] for i, m in models.items()), when
+        got = {(r[0], r[1]): r[2] for r in q(
+            backfilled, "SELECT source_model_id, kind, usd_per_million_tokens FROM prices_as_of(?) "
+                        "WHERE source = 'openrouter' AND unit = '1M tokens' AND NOT variable", [when])}
+        want = {}
+        for i, m in models.items():
+            for key in ("prompt", "completion", "input_cache_read", "input_cache_write", "internal_reasoning"):
+                if m["pricing"].get(key) not in (None, "-1"):
+                    kind = {"prompt": "input", "completion": "output", "input_cache_read": "cache_read",
+                            "input_cache_write": "cache_write", "internal_reasoning": "reasoning"}[key]
+                    want[(i, kind)] = float(Decimal(m["pricing"][key]) * 1_000_000)
+        assert got == want, when
+
+
+def test_the_change_feed_holds_exactly_the_input_price_moves(backfilled, days):
+    def text(v):  # a per-token price as stored: USD per million tokens, a double
+        return "variable" if v == "-1" else float(Decimal(v) * 1_000_000)
+
+    expected = set()
+    for (_, before), (when, after) in zip(days, days[1:]):
+        for i in before.keys() & after.keys():
+            old, new = before[i]["pricing"]["prompt"], after[i]["pricing"]["prompt"]
+            if text(old) != text(new):
+                expected.add((when, i, old, new))
+    # Upstream float noise below a double's resolution is no price move: on 2026-03-03 OpenRouter printed
+    # qwen/qwen-2.5-vl-7b-instruct's 0.0000002 as 0.00000020000000000000002 (0.2 per million either way).
+    assert not any(i == "qwen/qwen-2.5-vl-7b-instruct" and w.day == 3 for w, i, _, _ in expected)
+
+    got = {(r[0], r[1], r[2] if r[2] == "variable" else float(r[2]), r[3] if r[3] == "variable" else float(r[3]))
+           for r in q(backfilled, """SELECT changed_at, source_model_id, old_value, new_value FROM changes
+                                     WHERE source = 'openrouter' AND field = 'price.input'
+                                       AND change_type = 'changed'""")}
+    assert got == {(w, i, text(o), text(n)) for w, i, o, n in expected}
+    assert len(got) > 10  # the real months hold real price moves
+
+
+def test_every_run_is_one_commit_observed_at_its_commit_time(backfilled, repo, days):
+    runs = q(backfilled, "SELECT r.observed_at, r.kind, s.status FROM runs r JOIN source_runs s USING (run_id) "
+                         "ORDER BY run_id")
+    commits = subprocess.run(["git", "-C", str(repo), "log", "--reverse", "--format=%cI", "--", PATH],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert [r[0] for r in runs] == [datetime.fromisoformat(c) for c in commits]
+    assert {r[1] for r in runs} == {"backfill"} and {r[2] for r in runs} == {"complete"}
+    # the archive holds each distinct body once
+    assert q(backfilled, "SELECT count(*) FROM pages") == [(len(commits),)]
+    assert q(backfilled, "SELECT count(DISTINCT via) FROM fetches") == [(len(commits),)]
+
+
+def test_backfill_again_adds_nothing(backfilled, repo):
+    counts = ("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM prices_history), "
+              "(SELECT count(*) FROM model_cards_history)")
+    before = q(backfilled, counts)
+    res = mt("backfill-git", str(repo), PATH, "--source", "openrouter", "--removal-runs", "1",
+             "--db", str(backfilled))
+    assert res.exit_code == 0 and "0 snapshots loaded" in res.output
+    assert q(backfilled, counts) == before
+
+
+def small_repo(tmp_path, bodies: list[tuple[str, bytes]]):
+    """A repository committing PATH with these (ISO time, body) in order."""
+    repo = tmp_path / "small"
+    repo.mkdir()
+    subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
+    (repo / "openrouter").mkdir()
+    for when, body in bodies:
+        (repo / PATH).write_bytes(body)
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@localhost", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        subprocess.run(["git", "-C", str(repo), "add", PATH], check=True, env=env)
+        subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", when], check=True, env=env)
+    return repo
+
+
+def capture_with(n: int) -> bytes:
+    data = json.loads((CAPTURES / "openrouter.ai/api/v1/models").read_text())
+    data["data"] = data["data"][:n]
+    return json.dumps(data).encode()
+
+
+def test_a_commit_that_does_not_parse_is_a_failed_run_that_changes_nothing(tmp_path):
+    repo = small_repo(tmp_path, [("2026-01-01T00:00:00+00:00", capture_with(13)),
+                                 ("2026-01-02T00:00:00+00:00", b"<html>rate limited</html>"),
+                                 ("2026-01-03T00:00:00+00:00", capture_with(12))])
+    db = tmp_path / "w.duckdb"
+    res = mt("backfill-git", str(repo), PATH, "--source", "openrouter", "--db", str(db))
+    assert res.exit_code == 3, res.output  # a failed snapshot: the scheduler should know
+    assert q(db, "SELECT day(observed_at), status FROM runs ORDER BY run_id") == [
+        (1, "complete"), (2, "failed"), (3, "complete")]
+    assert q(db, "SELECT count(*) FROM model_cards_history WHERE valid_from = '2026-01-02' "
+                 "OR valid_to = '2026-01-02'") == [(0,)]
+    (reasons,), = q(db, "SELECT reasons FROM source_runs WHERE run_id = 2")
+    assert "no card found" in reasons[0]
+
+
+def test_out_of_order_history_is_refused_unless_since_skips_it(tmp_path):
+    repo = small_repo(tmp_path, [("2026-01-01T00:00:00+00:00", capture_with(13)),
+                                 ("2026-01-05T00:00:00+00:00", capture_with(12))])
+    db = tmp_path / "w.duckdb"
+    lines = b"".join(
+        subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
+                        "-"], input=capture_with(13), capture_output=True, check=True).stdout.splitlines(True))
+    res = mt("load", "-", "--observed-at", "2026-01-03T00:00:00Z", "--db", str(db), input=lines.decode())
+    assert res.exit_code == 0, res.output
+    res = mt("backfill-git", str(repo), PATH, "--source", "openrouter", "--db", str(db))
+    assert res.exit_code == 1
+    assert "history already holds a snapshot from 2026-01-03" in res.output and "--since" in res.output
+    assert q(db, "SELECT count(*) FROM runs") == [(1,)]
+    res = mt("backfill-git", str(repo), PATH, "--source", "openrouter", "--since", "2026-01-04", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    assert q(db, "SELECT kind, day(observed_at) FROM runs ORDER BY run_id") == [
+        ("load", 3), ("backfill", 5)]
+
+
+def test_backfill_errors_are_one_line(tmp_path):
+    res = mt("backfill-git", str(tmp_path), PATH, "--source", "openrouter", "--db", str(tmp_path / "w.duckdb"))
+    assert res.exit_code == 1 and "not a git repository" in res.output.lower()
+    repo = small_repo(tmp_path, [("2026-01-01T00:00:00+00:00", capture_with(13))])
+    res = mt("backfill-git", str(repo), "nope.json", "--source", "openrouter", "--db", str(tmp_path / "w.duckdb"))
+    assert res.exit_code == 1 and "no commit" in res.output and "nope.json" in res.output
+    res = mt("backfill-git", str(repo), PATH, "--source", "nosuch", "--db", str(tmp_path / "w.duckdb"))
+    assert res.exit_code == 2 and "unknown source" in res.output
