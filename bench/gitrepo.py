@@ -27,8 +27,19 @@ def snapshots(folder: Path) -> list[tuple[Path, datetime]]:
     return sorted(out, key=lambda x: x[1])
 
 
-def build(folder: Path, repo: Path, path: str = "openrouter/models.json", days: int | None = None) -> Path:
+def build(folder: Path, repo: Path, path: str = "openrouter/models.json", days: int | None = None,
+          distinct: bool = False) -> Path:
+    """distinct: keep only files whose content differs from the one before (every commit then changes
+    PATH: a benchmark of N snapshots gets N of them)."""
     days_list = snapshots(Path(folder))
+    if distinct:
+        kept, last = [], None
+        for file, when in days_list:
+            body = gzip.decompress(file.read_bytes())
+            if body != last:
+                kept.append((file, when))
+            last = body
+        days_list = kept
     if days and days > len(days_list):
         last = days_list[-1][1]
         days_list += [(days_list[i % len(days_list)][0], last + timedelta(days=i + 1))

@@ -6,6 +6,8 @@ Exit codes: 0 success; 1 an error (bad input, unreadable file, warehouse busy or
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,6 +58,10 @@ def refresh(sources, replay, observed_at, removal_runs, retries, wait, db_file):
     except db.WarehouseError as exc:
         fail(str(exc))
     progress(f"refresh: crawling {', '.join(names)}" + (f" from {replay}" if replay else " (live)"))
+    # A source that fails is an expected outcome, reported below in one line per source: Prefect's own
+    # run loggers would print it again as a traceback. (Set these variables to see Prefect's logs.)
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
     from .flows.refresh import refresh_flow
     try:
         state = refresh_flow(sources=names, replay=replay, db_file=db_file,
@@ -168,7 +174,19 @@ def parse(file, source, url, fetched_at):
     """Parse one saved page and print its cards, one JSON object per line."""
     if source not in SOURCES:
         raise click.BadParameter(f"unknown source {source!r}; known: {', '.join(SOURCES)}", param_hint="--source")
-    body = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    from .crawl import max_page_bytes
+    cap = max_page_bytes()
+    try:
+        if file == "-":
+            body = sys.stdin.buffer.read(cap + 1)
+        else:
+            with open(file, "rb") as fh:
+                body = fh.read(cap + 1)
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+    if len(body) > cap:
+        fail(f"{file} is larger than a page may be ({cap:,} bytes, as for a crawl's download; "
+             "MODELTRAIL_MAX_PAGE_BYTES): not parsed")
     when = parse_time(fetched_at, "--fetched-at") or datetime.now(timezone.utc)
     url = url or (Path(file).resolve().as_uri() if file != "-" else "stdin:")
     parsed = SOURCES[source].parser.parse(body, url, when)
@@ -184,16 +202,18 @@ def parse(file, source, url, fetched_at):
 
 @main.command()
 @click.argument("query")
+@click.option("--limit", type=click.IntRange(0), default=10_000, show_default=True,
+              help="Print at most this many rows (0: all; csv and json stream them).")
 @format_option
 @db_option
-def sql(query, fmt, db_file):
+def sql(query, limit, fmt, db_file):
     """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file)."""
     from .warehouse import db
     try:
         db.check_query(query)
     except db.WarehouseError as exc:
         fail(str(exc))
-    show(reader(db_file), query, fmt=fmt)
+    show(reader(db_file), query, fmt=fmt, limit=limit)
 
 
 @main.command()
@@ -229,7 +249,7 @@ def changes(since, source, model, fmt, db_file):
 
 
 @main.command()
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="How many runs.")
+@click.option("--limit", type=click.IntRange(1, 1_000_000), default=20, show_default=True, help="How many runs.")
 @format_option
 @db_option
 def runs(limit, fmt, db_file):
@@ -248,15 +268,16 @@ def runs(limit, fmt, db_file):
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="File format.")
 @click.option("--as-of", help="ISO 8601 instant of the snapshot (default: now).")
+@click.option("--force", is_flag=True, help="Replace files of the same name in DIR.")
 @db_option
-def export(out_dir, fmt, as_of, db_file):
+def export(out_dir, fmt, as_of, force, db_file):
     """Write model_cards, prices and benchmarks as of an instant to CSV or Parquet files."""
     from . import export as exporter
     from .warehouse import db
     when = parse_time(as_of, "--as-of") or datetime.now(timezone.utc)
     try:
-        con = db.connect(db_file, read_only=True, allow_files=True)
-        written = exporter.export(con, out_dir, fmt, when, progress=progress)
+        with contextlib.closing(db.connect(db_file, read_only=True, allow_files=True)) as con:
+            written = exporter.export(con, out_dir, fmt, when, progress=progress, force=force)
     except db.WarehouseError as exc:
         fail(str(exc))
     click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
@@ -311,11 +332,16 @@ def alias():
 @db_option
 def alias_add(name, model_id, wait, db_file):
     """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse."""
+    import re
+
     from .identity import alias_key
-    if "/" not in model_id:
-        raise click.BadParameter(f"{model_id!r} is not of the form organization/model", param_hint="MODEL_ID")
+    if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.:-]*", model_id):
+        raise click.BadParameter(f"{model_id!r} is not of the form organization/model (letters, digits, "
+                                 "'.', '-', '_')", param_hint="MODEL_ID")
     from .warehouse import db
     key = alias_key(name)[0]
+    if not key:
+        raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
     with writer(db_file, "alias add", wait) as con:
         con.execute("INSERT OR REPLACE INTO model_aliases VALUES (?, ?, 'user')", [key, model_id])
         matched = db.remap(con)

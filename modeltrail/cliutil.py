@@ -81,8 +81,16 @@ def progress(message: str) -> None:
 
 db_option = click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb",
                          show_default=True, help="Warehouse file (or MODELTRAIL_DB).")
-wait_option = click.option("--wait", "wait", type=click.FloatRange(0), default=900, show_default=True,
-                           metavar="SECONDS",
+def _finite(ctx, param, value):
+    if value is not None and value != value:  # NaN passes every range check
+        raise click.BadParameter("not a number", param_hint=param.opts[0])
+    return value
+
+
+#: a week: longer than any run, short of what a clock can count
+MAX_WAIT = 7 * 24 * 3600
+wait_option = click.option("--wait", "wait", type=click.FloatRange(0, MAX_WAIT), default=900, show_default=True,
+                           metavar="SECONDS", callback=_finite,
                            help="How long to wait for another writer (a running refresh) to finish.")
 format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table",
                              show_default=True, help="Output format.")
@@ -107,13 +115,34 @@ def writer(db_file: str, command: str, wait: float = 0):
         fail(str(exc))
 
 
-def show(con, query: str, params=None, fmt: str = "table") -> int:
+#: rows fetched from DuckDB at a time when output streams
+CHUNK = 5_000
+
+
+def show(con, query: str, params=None, fmt: str = "table", limit: int = 0) -> int:
+    """Run a query and print its rows. limit > 0: at most that many (said on stderr when cut). A table
+    needs every row to size its columns; csv and json stream in chunks, so memory stays flat."""
     import duckdb
     try:
         cur = con.execute(query, params or [])
+        cols = [d[0] for d in cur.description] if cur.description else []
+        if fmt == "table" or not cols:
+            rows = (cur.fetchmany(limit + 1) if limit else cur.fetchall()) if cols else []
+            cut = bool(limit) and len(rows) > limit
+            output.render(cols, rows[:limit] if cut else rows, fmt)
+            n = min(len(rows), limit) if limit else len(rows)
+        else:
+            output.render(cols, [], fmt)  # the header
+            n, cut = 0, False
+            while rows := cur.fetchmany(CHUNK if not limit else min(CHUNK, limit + 1 - n)):
+                if limit and n + len(rows) > limit:
+                    rows, cut = rows[: limit - n], True
+                output.render(cols, rows, fmt, header=False)
+                n += len(rows)
+                if cut:
+                    break
     except duckdb.Error as exc:
         fail(str(exc).splitlines()[0])
-    cols = [d[0] for d in cur.description] if cur.description else []
-    rows = cur.fetchall() if cols else []
-    output.render(cols, rows, fmt)
-    return len(rows)
+    if cut:
+        progress(f"(the first {limit:,} rows; --limit 0 for all)")
+    return n

@@ -29,6 +29,11 @@ def _env(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def max_page_bytes() -> int:
+    """The most a page may weigh, decompressed: a crawl's download cap, and `parse`'s input cap."""
+    return int(_env("MODELTRAIL_MAX_PAGE_BYTES", 10 * 1024 * 1024))
+
+
 def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
     """Scrapy settings for one source's crawl. MODELTRAIL_* environment variables override the limits
     (documented in docs/reliability.md)."""
@@ -63,7 +68,7 @@ def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
         "RETRY_BACKOFF_MAX": 30.0,
         "RETRY_AFTER_MAX": _env("MODELTRAIL_RETRY_AFTER_MAX", 60.0),
         # a cap per response, after decompression (Scrapy checks the decoded size too)
-        "DOWNLOAD_MAXSIZE": int(_env("MODELTRAIL_MAX_PAGE_BYTES", 10 * 1024 * 1024)),
+        "DOWNLOAD_MAXSIZE": max_page_bytes(),
         "DOWNLOAD_WARNSIZE": 0,
         # Each page yields one item: Scrapy's default of 100 concurrent items per response starts 100
         # asyncio workers for every page (2x slower crawls, bench/RESULTS.md).

@@ -5,12 +5,14 @@ The export is a versioned contract (EXPORT_VERSION): its columns are pinned by a
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import re
-from datetime import datetime
+import os
+import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
-from .warehouse.db import WarehouseError
+from .warehouse.db import WarehouseError, query
 
 EXPORT_VERSION = 1
 TABLES = {
@@ -39,28 +41,51 @@ def _cell(v):
     return safe_cell(v) if isinstance(v, str) else v
 
 
-def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None) -> list[Path]:
+def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, force: bool = False) -> list[Path]:
+    """Write the three tables as of `as_of`. Each file is written to a temporary name in the output folder
+    and renamed over its final name, so an existing path (a symlink planted there included) is never
+    opened for writing; an existing file is refused unless `force`."""
     out = Path(out_dir)
+    first = con.execute(query("first_snapshot")).fetchone()[0]
+    if first is None or first > as_of:
+        since = f"; the first snapshot is from {first.isoformat()}" if first is not None else ""
+        raise WarehouseError(f"nothing was recorded as of {as_of.isoformat()}{since}: no files written")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"cannot create export directory {out}: {exc.strerror}") from exc
-    stamp = re.sub(r"[^0-9TZ]", "", as_of.strftime("%Y%m%dT%H%M%SZ"))
+    stamp = as_of.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    targets = {name: out / f"{name}_{stamp}.{fmt}" for name in TABLES}
+    existing = [str(t) for t in targets.values() if os.path.lexists(t)]
+    if existing and not force:
+        raise WarehouseError(f"{existing[0]} already exists: not overwritten (pass --force to replace it)")
     written = []
     for name, macro in TABLES.items():
-        target = out / f"{name}_{stamp}.{fmt}"
-        query = f"SELECT * EXCLUDE (run_id) FROM {macro}($ts) ORDER BY ALL"
-        cur = con.execute(query, {"ts": as_of})
-        if fmt == "parquet":
-            # DuckDB writes the file itself; raw values, no CSV escaping.
-            con.execute(f"COPY ({query}) TO '{_sql_path(target)}' (FORMAT parquet)", {"ts": as_of})
-        else:
-            cols = [d[0] for d in cur.description]
-            with open(target, "w", newline="", encoding="utf-8") as fh:
-                w = csv.writer(fh)
-                w.writerow(cols)
-                for row in cur.fetchall():
-                    w.writerow([_cell(v) for v in row])
+        target = targets[name]
+        sql = f"SELECT * EXCLUDE (run_id) FROM {macro}($ts) ORDER BY ALL"
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
+        except OSError as exc:
+            raise WarehouseError(f"cannot write into {out}: {exc.strerror}") from exc
+        try:
+            if fmt == "parquet":
+                os.close(fd)
+                # DuckDB writes the file itself; raw values, no CSV escaping.
+                con.execute(f"COPY ({sql}) TO '{_sql_path(Path(tmp))}' (FORMAT parquet)", {"ts": as_of})
+            else:
+                cur = con.execute(sql, {"ts": as_of})
+                cols = [d[0] for d in cur.description]
+                with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+                    w = csv.writer(fh)
+                    w.writerow(cols)
+                    while rows := cur.fetchmany(10_000):
+                        w.writerows([_cell(v) for v in row] for row in rows)
+            os.replace(tmp, target)  # replaces the name (a symlink there too), never what it points at
+        except OSError as exc:
+            raise WarehouseError(f"cannot write {target}: {exc.strerror}") from exc
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         written.append(target)
         if progress:
             progress(f"wrote {target}")

@@ -32,7 +32,8 @@ def _json(v: Any) -> Any:
 
 
 def render(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", out=None,
-           max_width: int = 60) -> None:
+           max_width: int = 60, header: bool = True) -> None:
+    """header=False: more rows of a csv/json output already begun (streaming in chunks)."""
     out = out or sys.stdout
     if fmt == "json":
         for r in rows:
@@ -40,7 +41,8 @@ def render(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table
         return
     if fmt == "csv":
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(cols)
+        if header:
+            w.writerow(cols)
         for r in rows:
             w.writerow([_text(v) for v in r])
         return

@@ -254,8 +254,10 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
         reasons.append(f"{refused} request(s) refused for leaving the source's domains (see the page errors)")
     if not ok:
         errors = Counter(p.error or f"HTTP {p.status}" for p in bad)
-        what = "; ".join(f"{e} ({n}x)" for e, n in errors.most_common(2)) or "no page was fetched"
-        reasons.append(f"every page failed: {what}" if bad else "no page was fetched")
+        robots = reasons and all("robots.txt of" in e for e in errors)
+        if not robots:  # (when robots.txt failed, the reason above already says why nothing came)
+            what = "; ".join(f"{e} ({n}x)" for e, n in errors.most_common(2)) or "no page was fetched"
+            reasons.append(f"every page failed: {what}" if bad else "no page was fetched")
         return "failed", reasons, cov
     if not cards:
         why = problems[0] if problems else None

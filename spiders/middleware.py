@@ -50,6 +50,21 @@ def public_host(host: str | None) -> bool:
     return ip.is_global
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _named_ports(spider) -> set[int]:
+    """Ports the source's own start urls name (e.g. a source served on :8443)."""
+    ports = set()
+    for url in getattr(spider, "start_urls", None) or []:
+        try:
+            if (p := urlsplit(url).port) is not None:
+                ports.add(p)
+        except ValueError:
+            pass
+    return ports
+
+
 class DomainGuard:
     """Refuse any request, redirects included, outside the spider's allowed_domains or to a non-public
     address. In a replay, requests to the replay server itself are the only loopback traffic allowed."""
@@ -69,8 +84,15 @@ class DomainGuard:
         parts = urlsplit(request.url)
         domains = getattr(spider, "allowed_domains", None) or []
         why = None
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
         if parts.scheme not in ("http", "https"):
             why = f"scheme {parts.scheme!r} is not http(s)"
+        elif port is not None and port != _DEFAULT_PORTS[parts.scheme] and port not in _named_ports(spider):
+            why = (f"port {parts.port if port != -1 else '?'} of {parts.hostname} is not the default "
+                   f"port (nor one the source's start urls name)")
         elif not public_host(parts.hostname):
             why = f"{parts.hostname} is not a public address"
         elif domains and not on_domains(parts.hostname, domains):

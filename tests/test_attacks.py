@@ -90,3 +90,174 @@ def test_the_flow_refuses_a_replay_url_given_as_a_deployment_parameter(tmp_path)
                              db_file=str(tmp_path / "w.duckdb"), return_state=True)
     assert state.is_failed() and "no path" in state.message
     assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    """A warehouse with one openrouter snapshot (loaded from the capture's cards)."""
+    import subprocess
+    import sys
+    from tests.conftest import CAPTURES
+    path = tmp_path / "w.duckdb"
+    lines = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter",
+                            str(CAPTURES / "openrouter.ai/api/v1/models")], capture_output=True, text=True,
+                           check=True).stdout
+    res = CliRunner().invoke(main, ["load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(path)],
+                             input=lines)
+    assert res.exit_code == 0, res.output
+    return path
+
+
+def test_export_never_writes_through_a_planted_symlink(loaded, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / "model_cards_20260102T000000Z.csv").symlink_to(victim)
+    res = mt("export", "--out", str(out), "--as-of", "2026-01-02T00:00:00Z", "--db", str(loaded))
+    assert res.exit_code == 1 and "already exists" in res.output and "--force" in res.output
+    assert victim.read_text() == "precious"
+    res = mt("export", "--out", str(out), "--as-of", "2026-01-02T00:00:00Z", "--force", "--db", str(loaded))
+    assert res.exit_code == 0, res.output
+    assert victim.read_text() == "precious"  # the link was replaced, not followed
+    assert not (out / "model_cards_20260102T000000Z.csv").is_symlink()
+    assert (out / "model_cards_20260102T000000Z.csv").read_text().startswith("model_id,")
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no temporary left
+
+
+def test_export_stamps_the_instant_in_utc(loaded, tmp_path):
+    res = mt("export", "--out", str(tmp_path / "o"), "--as-of", "2030-01-01T00:00:00+05:00", "--db", str(loaded))
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "benchmarks_20291231T190000Z.csv", "model_cards_20291231T190000Z.csv", "prices_20291231T190000Z.csv"]
+
+
+def test_export_into_a_folder_it_cannot_write_is_one_line(loaded, tmp_path):
+    import os
+    (tmp_path / "file.txt").write_text("x")
+    res = mt("export", "--out", str(tmp_path / "file.txt" / "sub"), "--db", str(loaded))
+    assert res.exit_code == 1 and res.output.startswith("Error: cannot create export directory")
+    assert len(res.output.strip().splitlines()) == 1
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    os.chmod(ro, 0o500)
+    try:
+        if os.access(ro, os.W_OK):
+            pytest.skip("root writes into a read-only folder; the case above covered the one-line error")
+        res = mt("export", "--out", str(ro), "--db", str(loaded))
+        assert res.exit_code == 1 and res.output.startswith("Error: cannot write into")
+    finally:
+        os.chmod(ro, 0o700)
+
+
+@pytest.mark.parametrize("url,refused", [
+    ("https://openrouter.ai/api/v1/models", None), ("https://openrouter.ai:443/x", None),
+    ("http://openrouter.ai:80/x", None), ("https://openrouter.ai:22/x", "port 22"),
+    ("https://openrouter.ai:8080/x", "port 8080"), ("http://openrouter.ai:443/x", "port 443"),
+    ("https://api.openrouter.ai:6379/", "port 6379"),
+])
+def test_the_domain_guard_allows_only_default_ports(url, refused):
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+
+    from modeltrail.spiders.middleware import DomainGuard
+    from modeltrail.spiders.openrouter import OpenrouterSpider
+    stats = SimpleNamespace(inc_value=lambda *a, **k: None)
+    crawler = SimpleNamespace(spider=OpenrouterSpider(), stats=stats,
+                              settings=SimpleNamespace(get=lambda k, d=None: None))
+    guard = DomainGuard(crawler)
+    if refused is None:
+        assert guard.process_request(Request(url)) is None
+    else:
+        with pytest.raises(IgnoreRequest, match=refused.replace("?", r"\?")):
+            guard.process_request(Request(url))
+    # a port the source's own start url names is the source's
+    crawler.spider.start_urls = ["https://openrouter.ai:8443/api/v1/models"]
+    assert guard.process_request(Request("https://openrouter.ai:8443/api/v1/models")) is None
+
+
+def test_a_wrong_db_path_leaves_its_neighbours_alone(tmp_path):
+    notdb = tmp_path / "notes.txt"
+    notdb.write_text("not a warehouse\n" * 100)
+    (tmp_path / "notes.txt.staging").mkdir()
+    (tmp_path / "notes.txt.staging" / "mine.json").write_text("keep")
+    res = mt("remap", "--db", str(notdb), "--wait", "0")
+    assert res.exit_code == 1 and res.output.startswith("Error: ") and len(res.output.strip().splitlines()) == 1
+    assert (tmp_path / "notes.txt.staging" / "mine.json").read_text() == "keep"
+    assert notdb.read_text().startswith("not a warehouse")
+
+
+@pytest.mark.parametrize("args,hint", [
+    (["alias", "add", "", "openai/o3"], "NAME"), (["alias", "add", "   ", "openai/o3"], "NAME"),
+    (["alias", "add", "🤖", "openai/o3"], "NAME"), (["alias", "add", "%", "openai/o3"], "NAME"),
+    (["alias", "add", "_", "openai/o3"], "NAME"), (["alias", "add", "o3", "/"], "MODEL_ID"),
+    (["alias", "add", "o3", "a/"], "MODEL_ID"), (["alias", "add", "o3", "/b"], "MODEL_ID"),
+    (["alias", "add", "o3", "a/b/c"], "MODEL_ID"), (["alias", "add", "o3", "a b/c"], "MODEL_ID"),
+    (["runs", "--limit", "99999999999999999999"], "--limit"), (["remap", "--wait", "nan"], "--wait"),
+    (["remap", "--wait", "inf"], "--wait"),
+])
+def test_malformed_names_ids_and_numbers_are_usage_errors(tmp_path, args, hint):
+    res = mt(*args, "--db", str(tmp_path / "w.duckdb"))
+    assert res.exit_code == 2 and hint in res.output, res.output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_parse_input_is_capped_like_a_download(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (10 * 1024 * 1024 + 1))
+    for path in (str(big), "/dev/zero"):
+        res = mt("parse", "--source", "openrouter", path)
+        assert res.exit_code == 1 and "larger than a page may be" in res.output, res.output
+    unreadable = tmp_path / "dir.json"
+    unreadable.mkdir()
+    res = mt("parse", "--source", "openrouter", str(unreadable))
+    assert res.exit_code == 2  # a folder is not a page: click says so
+
+
+def test_sql_output_is_bounded_by_default_and_streams_when_asked(warehouse):
+    res = CliRunner().invoke(main, ["sql", "SELECT * FROM range(1000000000000)", "--db", str(warehouse)])
+    assert res.exit_code == 0
+    assert len(res.stdout.splitlines()) == 2 + 10_000 and "--limit 0 for all" in res.stderr
+    res = CliRunner().invoke(main, ["sql", "SELECT * FROM range(100000)", "--format", "csv", "--limit", "0",
+                                    "--db", str(warehouse)])
+    assert res.exit_code == 0 and len(res.stdout.splitlines()) == 100_001 and res.stderr == ""
+    res = CliRunner().invoke(main, ["sql", "SELECT * FROM range(100000)", "--format", "json", "--limit", "7",
+                                    "--db", str(warehouse)])
+    assert res.stdout.splitlines()[-1] == '{"range": 6}' and len(res.stdout.splitlines()) == 7
+
+
+def _azure_api(**over) -> bytes:
+    import json
+    from tests.conftest import CAPTURES
+    data = json.loads((CAPTURES / "ai.azure.com/api/catalog/models/o3-mini").read_text())
+    data.update(over)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize("body,field", [
+    (_azure_api(features={"functionCalling": True, "reasoningEffort": ["low", "ultra"]}), "reasoning_efforts"),
+    (_azure_api(features="all of them"), "o3-mini: features"),
+    (_azure_api(limits={"contextLength": {"value": 200000}, "maxOutputTokens": 100000}), "o3-mini: limits.contextLength"),
+    (_azure_api(modalities={"input": "text"}), "o3-mini: modalities.input"),
+    (_azure_api(lifecycle=[1, 2]), "o3-mini: lifecycle"),
+    (_azure_api(languages="many"), "o3-mini: languages"),
+])
+def test_unexpected_endpoint_json_is_a_named_problem_and_the_card_survives(body, field):
+    from datetime import datetime, timezone
+
+    from modeltrail.parsers import azure
+    parsed = azure.parse(body, "https://ai.azure.com/api/catalog/models/o3-mini", datetime.now(timezone.utc),
+                         "application/json")
+    (card,) = parsed.cards
+    assert card.source_model_id == "o3-mini" and card.version == "2025-01-31"
+    assert any(p.field == field for p in parsed.problems), [p.field for p in parsed.problems]
+
+
+@pytest.mark.parametrize("source", ["azure", "openrouter"])
+def test_deeply_nested_json_is_a_problem_not_a_crash(tmp_path, source):
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b'{"name": "x", "data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}")
+    res = mt("parse", "--source", source, "--url", "https://ai.azure.com/api/catalog/models/x", str(deep))
+    assert res.exit_code == 1 and "Traceback" not in res.output and "no card found" in res.output

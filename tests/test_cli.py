@@ -85,10 +85,15 @@ def test_export_parquet_and_csv_as_of(warehouse, tmp_path):
     n = duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'p' / files[1]}'").fetchone()[0]
     con = duckdb.connect(str(warehouse), read_only=True)
     assert n == con.execute("SELECT count(*) FROM model_cards").fetchone()[0] > 0
-    mt("export", "--out", str(tmp_path / "c"), "--format", "csv", "--as-of", "2025-06-01T00:00:00Z",
+    # nothing was known before the first observation: said, and no header-only files
+    proc = mt("export", "--out", str(tmp_path / "c"), "--format", "csv", "--as-of", "2025-06-01T00:00:00Z",
+              "--db", str(warehouse), check=False)
+    assert proc.returncode == 1 and "nothing was recorded as of 2025-06-01" in proc.stderr
+    assert "the first snapshot is from 2026-01-01" in proc.stderr and not (tmp_path / "c").exists()
+    mt("export", "--out", str(tmp_path / "c"), "--format", "csv", "--as-of", "2026-01-01T00:00:00Z",
        "--db", str(warehouse))
-    rows = list(csv.DictReader(open(tmp_path / "c" / "model_cards_20250601T000000Z.csv")))
-    assert rows == []  # nothing was known before the first observation
+    rows = list(csv.DictReader(open(tmp_path / "c" / "model_cards_20260101T000000Z.csv")))
+    assert len(rows) == n
 
 
 def test_changes_and_runs(warehouse):

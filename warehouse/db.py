@@ -148,6 +148,8 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
                 "autoload_known_extensions": False,
             })
             con.execute("SET TimeZone = 'UTC'")
+            # a query a user types must not take the machine: DuckDB spills or fails past this
+            con.execute("SET memory_limit = ?", [os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")])
             con.execute("SET lock_configuration = true")
             return con
         _check_parent(path)
@@ -159,6 +161,9 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         for stmt in _split(_sql("views.sql")):
             con.execute(stmt)
         seed_aliases(con)
+        # Staging files left by a writer that was killed (writers connect under the writer lock). Only
+        # now that the file has opened as a warehouse: a wrong --db must not cost a neighbour its folder.
+        shutil.rmtree(staging_dir(path), ignore_errors=True)
         return con
     except WarehouseError:
         raise
@@ -183,7 +188,7 @@ def check_query(query: str) -> None:
         raise WarehouseError(f"one query at a time ({len(statements)} statements given)")
     kind = statements[0].type
     if kind != duckdb.StatementType.SELECT:
-        raise WarehouseError(f"modeltrail sql runs queries only; a {kind.name} statement is refused "
+        raise WarehouseError(f"modeltrail sql is read-only and runs queries only: a {kind.name} statement is refused "
                              "(nothing was run)")
 
 
@@ -289,7 +294,6 @@ class WriterLock:
                 time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
         self.fd = fd
         self._write()
-        shutil.rmtree(staging_dir(self.path), ignore_errors=True)  # left by a writer that was killed
         return self
 
     def update(self, **info: Any) -> None:

@@ -9,3 +9,7 @@ WHERE r.replay = $tag AND s.source = $source;
 -- The current history version of some cards of one source ({columns}: the fields to compare).
 SELECT source_model_id, {columns} FROM model_cards_history
 WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT unnest($ids::VARCHAR[]));
+
+-- name: first_snapshot
+-- When the warehouse's history starts: the first version of any card.
+SELECT min(valid_from) FROM model_cards_history;

@@ -15,9 +15,11 @@ import re
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
+from pydantic import BaseModel, ConfigDict
+
 from .. import identity, normalize
 from ..text import page_lines
-from .base import Draft, Parsed, index_of, label_value, sha256
+from .base import Draft, Parsed, index_of, label_value, read_raw, sha256
 
 SOURCE = "azure"
 PARSER_VERSION = "azure/1"
@@ -159,6 +161,55 @@ def api_page_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path.replace('/api/catalog/models/', '/catalog/models/', 1)}"
 
 
+class _Raw(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class RawFeatures(_Raw):
+    functionCalling: bool | None = None
+    structuredOutputs: bool | None = None
+    systemMessages: bool | None = None
+    developerMessages: bool | None = None
+    vision: bool | None = None
+    streaming: bool | None = None
+    batch: bool | None = None
+    reasoningEffort: list[str] | None = None
+
+
+class RawLimits(_Raw):
+    contextLength: int | str | None = None
+    maxOutputTokens: int | str | None = None
+
+
+class RawModalities(_Raw):
+    input: list[str] | None = None
+    output: list[str] | None = None
+
+
+class RawLifecycle(_Raw):
+    stage: str | None = None
+    deprecationDate: str | None = None
+    retirementDate: str | None = None
+    replacement: str | None = None
+
+
+class RawModel(_Raw):
+    """The endpoint's JSON for one model, as it comes."""
+    name: str
+    displayName: str | None = None
+    version: str | None = None
+    publisher: str | None = None
+    tags: list[str] | None = None
+    features: RawFeatures | None = None
+    limits: RawLimits | None = None
+    modalities: RawModalities | None = None
+    license: str | None = None
+    trainingDataCutoff: str | None = None
+    languages: int | None = None
+    qualityIndex: float | None = None
+    lifecycle: RawLifecycle | None = None
+
+
 def parse_api(page: str | bytes, url: str, fetched_at: datetime) -> Parsed:
     import json
 
@@ -166,52 +217,56 @@ def parse_api(page: str | bytes, url: str, fetched_at: datetime) -> Parsed:
     d = Draft(SOURCE, page_url, fetched_at, sha256(page), PARSER_VERSION)
     try:
         data = json.loads(page)
-    except ValueError as exc:
-        d.problem("page", f"the endpoint's answer is not JSON: {exc}")
+    except (ValueError, RecursionError) as exc:
+        d.problem("page", f"the endpoint's answer is not JSON we can read: {str(exc)[:120]}")
         return Parsed(problems=d.problems)
     if not isinstance(data, dict) or not data.get("name"):
         d.problem("page", "the endpoint's JSON has no model name: its format changed?")
         return Parsed(problems=d.problems)
+    raw, problems = read_raw(RawModel, data, SOURCE, page_url, str(data.get("name"))[:80], required=("name",))
+    d.problems += problems
+    if raw is None:
+        return Parsed(problems=d.problems)
 
-    def text(v):
-        return v if isinstance(v, str) else None
-
-    d.put("source_model_id", text(data.get("name")))
-    d.put("name", text(data.get("displayName")) or text(data.get("name")))
-    d.put("version", text(data.get("version")))
-    d.put("organization", text(data.get("publisher")))
-    for tag in data.get("tags") or []:
-        if isinstance(tag, str) and tag.lower() in normalize.CAPABILITY_WORDS:
+    d.put("source_model_id", raw.name)
+    d.put("name", raw.displayName or raw.name)
+    d.put("version", raw.version)
+    d.put("organization", raw.publisher)
+    for tag in raw.tags or []:
+        if tag.lower() in normalize.CAPABILITY_WORDS:
             d.add("capabilities", normalize.capability(tag))
-    features = data.get("features") or {}
+    features = raw.features or RawFeatures()
     for key, cap in _FEATURES.items():
-        if features.get(key) is True:
+        if getattr(features, key) is True:
             d.add("capabilities", cap)
-    efforts = [e for e in features.get("reasoningEffort") or [] if isinstance(e, str)]
-    if efforts:
-        d.add("reasoning_efforts", *(normalize.effort(e) for e in efforts))
-        d.add("capabilities", "reasoning")
-    limits = data.get("limits") or {}
-    for field, key in (("context_window", "contextLength"), ("max_output_tokens", "maxOutputTokens")):
-        if limits.get(key) is not None:
-            d.put(field, str(limits[key]), normalize.token_count)
-    for field, key in (("input_modalities", "input"), ("output_modalities", "output")):
-        for word in (data.get("modalities") or {}).get(key) or []:
+    for effort in features.reasoningEffort or []:
+        try:
+            d.add("reasoning_efforts", normalize.effort(effort))
+            d.add("capabilities", "reasoning")
+        except normalize.NormalizeError as exc:
+            d.problem("reasoning_efforts", str(exc))
+    limits = raw.limits or RawLimits()
+    for field, value in (("context_window", limits.contextLength), ("max_output_tokens", limits.maxOutputTokens)):
+        if value is not None:
+            d.put(field, str(value), normalize.token_count)
+    modalities = raw.modalities or RawModalities()
+    for field, words in (("input_modalities", modalities.input), ("output_modalities", modalities.output)):
+        for word in words or []:
             try:
-                d.add(field, normalize.modality(str(word)))
+                d.add(field, normalize.modality(word))
             except normalize.NormalizeError as exc:
                 d.problem(field, str(exc))
-    d.put("license", text(data.get("license")))
-    d.put("training_cutoff", text(data.get("trainingDataCutoff")), normalize.partial_date)
-    if isinstance(data.get("languages"), int) and data["languages"] >= 2:
+    d.put("license", raw.license)
+    d.put("training_cutoff", raw.trainingDataCutoff, normalize.partial_date)
+    if raw.languages is not None and raw.languages >= 2:
         d.add("capabilities", "multilingual")
-    if data.get("qualityIndex") is not None:
-        d.bench("Quality Index", str(data["qualityIndex"]), default_unit="index")
-    life = data.get("lifecycle") or {}
-    if isinstance(life.get("stage"), str):
-        d.put("status", _STAGES.get(life["stage"].lower()))
-    d.put("deprecation_date", text(life.get("deprecationDate")), normalize.partial_date)
-    d.put("retirement_date", text(life.get("retirementDate")), normalize.partial_date)
-    d.put("successor", text(life.get("replacement")))
+    if raw.qualityIndex is not None:
+        d.bench("Quality Index", str(raw.qualityIndex), default_unit="index")
+    life = raw.lifecycle or RawLifecycle()
+    if life.stage:
+        d.put("status", _STAGES.get(life.stage.lower()))
+    d.put("deprecation_date", life.deprecationDate, normalize.partial_date)
+    d.put("retirement_date", life.retirementDate, normalize.partial_date)
+    d.put("successor", life.replacement)
     card = d.build()
     return Parsed(cards=[card] if card else [], problems=d.problems)

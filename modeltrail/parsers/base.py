@@ -7,6 +7,7 @@ the card survives.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -109,6 +110,56 @@ class Draft:
                         return None
                     values.pop(name, None)
         return None
+
+
+def read_raw(model: type, data: Any, source: str, url: str, who: str,
+             required: tuple[str, ...] = ()) -> tuple[Any, list[InvalidValue]]:
+    """Upstream JSON read through a pydantic model of its raw shape. A value of the wrong shape is
+    dropped where it sits (the innermost object key holding it) and named as a problem ("<who>: a.b:
+    …"); the rest is read. None when the data is no object or a `required` key is bad."""
+    if not isinstance(data, dict):
+        return None, [InvalidValue(source, url, who, f"not an object: {type(data).__name__}")]
+    data = copy.deepcopy(data)
+    problems: list[InvalidValue] = []
+    for _ in range(100):
+        try:
+            return model.model_validate(data), problems
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = _real_path(data, err["loc"])
+                path = ".".join(str(p) for p in loc + ([err["loc"][-1]] if err["type"] == "missing" else []))
+                problems.append(InvalidValue(source, url, f"{who}: {path}" if path else who,
+                                             f"{err['msg']} (got {str(err.get('input'))[:80]!r})"))
+                if not loc or loc[0] in required or (err["type"] == "missing" and err["loc"][-1] in required):
+                    return None, problems
+                _drop(data, loc)
+    return None, problems
+
+
+def _real_path(data: Any, loc: tuple) -> list:
+    """The part of a pydantic error location that names keys and indexes of the data (a union's
+    member names, such as "int" or "str", are not)."""
+    path, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            continue
+        path.append(part)
+    return path
+
+
+def _drop(data: dict, loc: list) -> None:
+    """Remove the innermost object key on the path `loc` (a list item takes its list with it)."""
+    holder, key, node = data, loc[0], data
+    for part in loc:
+        if isinstance(node, dict):
+            holder, key, node = node, part, node[part]
+        else:
+            node = node[part]
+    holder.pop(key, None)
 
 
 def _message(exc: Exception, fieldname: str | None = None) -> str:

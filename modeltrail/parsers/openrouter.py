@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import normalize
 from ..records import UNIT_OF_KIND, InvalidValue, Price
-from .base import Draft, Parsed, sha256
+from .base import Draft, Parsed, read_raw, sha256
 
 SOURCE = "openrouter"
 PARSER_VERSION = "openrouter/1"
@@ -109,8 +109,8 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
     digest = sha256(page)
     try:
         data = json.loads(page)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return Parsed(problems=[InvalidValue(SOURCE, url, "page", f"not JSON: {str(exc)[:120]}")])
+    except (ValueError, RecursionError) as exc:  # (UnicodeDecodeError is a ValueError)
+        return Parsed(problems=[InvalidValue(SOURCE, url, "page", f"not JSON we can read: {str(exc)[:120]}")])
     entries = data.get("data") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return Parsed(problems=[InvalidValue(SOURCE, url, "page",
@@ -119,7 +119,8 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
     unknown: Counter[str] = Counter()
     seen: set[str] = set()
     for n, entry in enumerate(entries):
-        raw, problems = _read(entry, url, n)
+        who = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"data[{n}]"
+        raw, problems = read_raw(RawModel, entry, SOURCE, url, who, required=("id", "name"))
         out.problems += problems
         if raw is None:
             continue
@@ -137,28 +138,6 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         out.notes.append("upstream keys not read: " + ", ".join(
             f"{key} ({count} card{'s' if count > 1 else ''})" for key, count in sorted(unknown.items())))
     return out
-
-
-def _read(entry: Any, url: str, n: int) -> tuple[RawModel | None, list[InvalidValue]]:
-    """The raw model, with each field of the wrong shape dropped and named (id and name are needed)."""
-    if not isinstance(entry, dict):
-        return None, [InvalidValue(SOURCE, url, f"data[{n}]", f"not an object: {type(entry).__name__}")]
-    entry = dict(entry)
-    who = entry.get("id") if isinstance(entry.get("id"), str) else f"data[{n}]"
-    problems: list[InvalidValue] = []
-    for _ in range(len(entry) + 1):
-        try:
-            return RawModel.model_validate(entry), problems
-        except ValidationError as exc:
-            for err in exc.errors():
-                key = err["loc"][0] if err["loc"] else None
-                path = ".".join(str(p) for p in err["loc"])
-                problems.append(InvalidValue(SOURCE, url, f"{who}: {path}",
-                                             f"{err['msg']} (got {str(err.get('input'))[:80]!r})"))
-                if key in ("id", "name") or key is None:
-                    return None, problems
-                entry.pop(key, None)
-    return None, problems
 
 
 def _unknown_keys(raw: RawModel) -> list[str]:
