@@ -102,9 +102,21 @@ NO_BROWSER = ("rendering needs Chromium: install Debian's package (`apt-get inst
               "MODELTRAIL_CHROMIUM to a Chromium binary")
 
 
-def render_settings(allowed_domains: list[str], replay: str | None) -> dict:
+def _sandbox_args() -> list[str]:
+    """Chromium's own sandbox cannot start as root: there (and only there, or when
+    MODELTRAIL_CHROMIUM_NO_SANDBOX=1 says the machine cannot give it one) it runs without."""
+    if os.geteuid() == 0 or os.environ.get("MODELTRAIL_CHROMIUM_NO_SANDBOX") == "1":
+        return ["--no-sandbox"]
+    return []
+
+
+def render_settings(allowed_domains: list[str], replay: str | None, proxy_port: int) -> dict:
     """scrapy-playwright driving Debian's Chromium, bounded: one context, a few pages, no background
-    traffic, and no request the page makes to anything but the source's own hosts (or the replay)."""
+    traffic, and no request the page makes to anything but the source's own hosts (or the replay).
+
+    Every connection the browser opens goes through the guard proxy on proxy_port (see
+    spiders/browserproxy.py), loopback included; WebRTC may use no UDP that bypasses it; service
+    workers are blocked."""
     from modeltrail.spiders.middleware import BrowserGuard
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     return {
@@ -112,11 +124,15 @@ def render_settings(allowed_domains: list[str], replay: str | None) -> dict:
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {
             "executable_path": CHROMIUM, "headless": True,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "proxy": {"server": f"http://127.0.0.1:{proxy_port}", "bypass": "<-loopback>"},
+            "args": [*_sandbox_args(), "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                      "--disable-dev-shm-usage", "--renderer-process-limit=2",
-                     "--js-flags=--max-old-space-size=256"],
+                     "--js-flags=--max-old-space-size=256",
+                     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+                     "--webrtc-ip-handling-policy=disable_non_proxied_udp"],
         },
+        "PLAYWRIGHT_CONTEXTS": {"default": {"service_workers": "block"}},
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(_env("MODELTRAIL_RENDER_WAIT", 15) * 1000),
@@ -154,12 +170,22 @@ def main(argv: list[str] | None = None) -> int:
                                                         "modeltrail/setup_error": NO_BROWSER}))
             print(NO_BROWSER, file=sys.stderr)
             return 0
-        config.update(render_settings(list(spider_class.allowed_domains), args.replay))
+        from modeltrail.spiders.browserproxy import GuardProxy, rules
+        proxy = GuardProxy(rules(list(spider_class.allowed_domains), args.replay))
+        config.update(render_settings(list(spider_class.allowed_domains), args.replay, proxy.start()))
+    else:
+        proxy = None
     process = CrawlerProcess(config)
     crawler = process.create_crawler(spider_class)
     process.crawl(crawler, start_urls=args.start_url, source=source)
     process.start()
     stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
+    if proxy is not None:
+        proxy.stop()
+        if proxy.refused:
+            stats["modeltrail/browser_refused"] = sorted(set(proxy.refused))
+        if proxy.background:
+            stats["modeltrail/browser_background_refused"] = sorted(set(proxy.background))
     stats["modeltrail/peak_rss_mb"] = peak_rss_mb()
     (out / "stats.json").write_text(json.dumps(stats, indent=1, default=str))
     return 0
