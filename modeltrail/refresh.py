@@ -249,6 +249,8 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
         if key.startswith("robotstxt/fail_closed/"):
             reasons.append(f"robots.txt of {key.split('/', 2)[2]} failed ({why}): its pages were not "
                            "fetched this run (fail closed)")
+    if stopped := crawl_out.stats.get("modeltrail/api_stopped"):
+        reasons.append(f"{stopped}: the listing may be incomplete")
     if browser := crawl_out.stats.get("modeltrail/browser_refused"):
         reasons.append(f"the rendered page(s) tried to reach {len(browser)} address(es) outside the source, "
                        f"refused by the browser's guard: {'; '.join(browser[:3])}"

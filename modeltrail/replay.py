@@ -8,16 +8,19 @@ to the loopback address only.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import threading
 from contextlib import contextmanager
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+#: the largest POST body the replay server reads (a search request is a few hundred bytes)
+MAX_POST = 64 * 1024
 
 
 def check_base_url(url: str) -> str:
@@ -53,6 +56,18 @@ def resolve(root: Path, url_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
+def resolve_dir(root: Path, url_path: str) -> Path | None:
+    """The folder a POST's url path names, or None. Refuses anything that leaves root."""
+    rel = unquote(urlsplit(url_path).path).lstrip("/")
+    if "\x00" in rel:
+        return None
+    target = (root / rel).resolve()
+    root = root.resolve()
+    if root not in target.parents or not target.is_dir():
+        return None
+    return target
+
+
 def content_type(path: Path, head: bytes) -> str:
     if path.suffix == ".md":
         return "text/plain; charset=utf-8"
@@ -84,6 +99,30 @@ class CaptureHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self):
+        """A search API answers by the continuation token in its JSON body: the folder of the url path
+        holds one response per token, `<token, percent-encoded>.json`, and `_start.json` for the first
+        page (no token)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(min(length, MAX_POST))
+        folder = resolve_dir(self.root, self.path)
+        try:
+            body = json.loads(raw or b"{}")
+            token = (body.get("indexEntitiesRequest") or {}).get("continuationToken")
+        except (ValueError, AttributeError):
+            token = None
+        name = "_start.json" if not token else quote(str(token), safe="") + ".json"
+        path = folder / name if folder is not None else None
+        if path is None or not path.is_file():
+            self.send_error(404, "not in the captures")
+            return
+        data = path.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def _from_referer(self) -> Path | None:
         """A page rendered from the replay asks for /static/app.js (a path on its own host): serve it

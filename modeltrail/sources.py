@@ -18,9 +18,9 @@ class Source:
     min_cards: int              # a complete run finds at least this many cards
     key_fields: tuple[str, ...]  # fields most of its cards carry; losing one on every card is a warning sign
     # How its pages are fetched: "plain" HTTP; "render": in a browser (the page is built by script),
-    # waiting for `render_wait` (a CSS selector the parser needs); "api": a model's data from the JSON
-    # endpoint its page calls (`api`, a url template with {id}), and the page itself, fetched the
-    # `fallback` way, when the endpoint fails.
+    # waiting for `render_wait` (a CSS selector the parser needs); "api": the JSON API its own pages
+    # call (`api`, its url; the source's spider knows the requests), and its pages, fetched the
+    # `fallback` way, when the API fails.
     fetch: str = "plain"
     render_wait: str | None = None
     api: str | None = None
@@ -43,7 +43,7 @@ SOURCES: dict[str, Source] = {
     s.name: s for s in (
         Source("azure", "modeltrail.parsers.azure", "modeltrail.spiders.azure:AzureSpider",
                min_cards=1, key_fields=("version", "context_window", "organization"),
-               fetch="api", api="https://ai.azure.com/api/catalog/models/{id}", fallback="plain"),
+               fetch="api", api="https://ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion", fallback="plain"),
         Source("leaderboard", "modeltrail.parsers.leaderboard",
                "modeltrail.spiders.leaderboard:LeaderboardSpider",
                min_cards=1, key_fields=("organization", "release_date")),

@@ -4,16 +4,15 @@ Spiders only crawl. They never parse a card: parsing happens later, from the arc
 `modeltrail reparse` reads exactly what a crawl read.
 
 How a page is fetched is the source's declaration (modeltrail/sources.py): plainly, rendered in a
-browser (scrapy-playwright, waiting for what the parser needs), or through the JSON endpoint the page
-itself calls, with the page as the fallback. Each item says which way it came ("via").
+browser (scrapy-playwright, waiting for what the parser needs), or through the source's JSON API with
+its pages as the fallback (the source's spider says how). Each item says which way it came ("via").
 """
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime, timezone
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -45,12 +44,8 @@ class PageSpider(scrapy.Spider):
 
     # -- requests ----------------------------------------------------------------------------------------
     def fetch(self, url: str) -> scrapy.Request:
-        kind = self.page_kind(url)
-        if self.source.fetch == "api" and kind == "card" and (api := self.api_url(url)):
-            return scrapy.Request(api, callback=self.on_api, errback=self.on_api_error,
-                                  meta={"source_url": api, "page_url": url, "page_kind": kind, "via": "api"})
-        how = self.source.fallback if self.source.fetch == "api" else self.source.fetch
-        return self.page_request(url, kind, render=how == "render")
+        """A page, fetched the source's way (a source with an API overrides this: see spiders/azure.py)."""
+        return self.page_request(url, self.page_kind(url), render=self.source.fetch == "render")
 
     def page_request(self, url: str, kind: str, render: bool, via: str | None = None) -> scrapy.Request:
         meta = {"source_url": url, "page_kind": kind, "via": via or ("rendered" if render else "html")}
@@ -62,10 +57,6 @@ class PageSpider(scrapy.Spider):
                                        timeout=RENDER_WAIT_MS)])
         return scrapy.Request(url, callback=self.on_page, errback=self.on_error, meta=meta)
 
-    def api_url(self, page_url: str) -> str | None:
-        model = unquote(urlsplit(page_url).path.rstrip("/").rsplit("/", 1)[-1])
-        return self.source.api.format(id=model) if model else None
-
     # -- responses ---------------------------------------------------------------------------------------
     def on_page(self, response):
         url = response.meta.get("source_url", response.url)
@@ -75,25 +66,6 @@ class PageSpider(scrapy.Spider):
         yield item
         for link in self.links(response, url):
             yield self.fetch(link)
-
-    def on_api(self, response):
-        try:
-            data = json.loads(response.body)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict) or not data.get("name"):
-            yield self._fallback(response.request, "not the JSON a model card needs")
-            return
-        yield self._item(response, response.meta["source_url"])
-
-    def on_api_error(self, failure):
-        yield self._fallback(failure.request, self._error(failure)[1])
-
-    def _fallback(self, api_request, why: str) -> scrapy.Request:
-        self.crawler.stats.inc_value("modeltrail/api_fallbacks")
-        page = api_request.meta["page_url"]
-        render = self.source.fallback == "render"
-        return self.page_request(page, "card", render, via=f"{'rendered' if render else 'html'} (api: {why})")
 
     async def keep_raw(self, response) -> None:
         """Browser event: the document as the server sent it, kept beside the rendered one."""

@@ -36,6 +36,15 @@ class FaultHandler(CaptureHandler):
             return super().do_GET()
         return fault(self)
 
+    def do_POST(self):
+        fault = self.srv.match(self.path)
+        with self.srv.lock:
+            self.srv.log.append((self.path, getattr(fault, "__name__", "ok") if fault else "ok", time.monotonic()))
+        if fault is None:
+            return super().do_POST()
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        return fault(self)
+
     def send(self, code: int, body: bytes = b"", headers: dict | None = None):
         self.send_response(code)
         headers = {"Content-Type": "text/html; charset=utf-8", **(headers or {})}

@@ -228,12 +228,25 @@ def test_sql_output_is_bounded_by_default_and_streams_when_asked(warehouse):
     assert res.stdout.splitlines()[-1] == '{"range": 6}' and len(res.stdout.splitlines()) == 7
 
 
+#: a body of the per-model endpoint earlier versions replayed (still read from archives by reparse)
+_AZURE_MODEL = {"name": "o3-mini", "displayName": "OpenAI o3-mini", "version": "2025-01-31", "publisher": "OpenAI",
+                "tags": ["Reasoning"], "features": {"functionCalling": True, "reasoningEffort": ["low"]},
+                "limits": {"contextLength": 200000, "maxOutputTokens": 100000},
+                "modalities": {"input": ["text"], "output": ["text"]}, "license": "Custom",
+                "trainingDataCutoff": "September 2023", "languages": 27, "qualityIndex": 0.87,
+                "lifecycle": {"stage": None}}
+
+
 def _azure_api(**over) -> bytes:
     import json
-    from tests.conftest import CAPTURES
-    data = json.loads((CAPTURES / "ai.azure.com/api/catalog/models/o3-mini").read_text())
-    data.update(over)
-    return json.dumps(data).encode()
+    return json.dumps({**_AZURE_MODEL, **over}).encode()
+
+
+def _azure_search(**catalog) -> bytes:
+    import json
+    entity = {"annotations": {"name": "o3-mini", "systemCatalogData": {"publisher": "OpenAI", **catalog}},
+              "properties": {"name": "o3-mini", "version": "2025-01-31"}}
+    return json.dumps({"indexEntitiesResponse": {"value": [entity], "continuationToken": ""}}).encode()
 
 
 @pytest.mark.parametrize("body,field", [
@@ -243,6 +256,10 @@ def _azure_api(**over) -> bytes:
     (_azure_api(modalities={"input": "text"}), "o3-mini: modalities.input"),
     (_azure_api(lifecycle=[1, 2]), "o3-mini: lifecycle"),
     (_azure_api(languages="many"), "o3-mini: languages"),
+    (_azure_search(textContextWindow={"value": 1}), "o3-mini: annotations.systemCatalogData.textContextWindow"),
+    (_azure_search(lifecycle=["GA"]), "o3-mini: annotations.systemCatalogData.lifecycle"),
+    (_azure_search(lifecycle="Sunsetting"), "status"),
+    (_azure_search(inputModalities=[{"deep": [[[]]]}]), "o3-mini: annotations.systemCatalogData.inputModalities"),
 ])
 def test_unexpected_endpoint_json_is_a_named_problem_and_the_card_survives(body, field):
     from datetime import datetime, timezone

@@ -19,19 +19,23 @@ def verdict(source, out):
     return (load.status, load.reasons), load.cards
 
 
+SEARCH = "https://ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
+
+
 def test_replay_crawl_of_azure(tmp_path):
     with replay.serve(CAPTURES) as base:
         out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120)
     assert out.stats is not None and out.stats["finish_reason"] == "finished"
-    urls = sorted(p.url for p in out.pages)
-    # the listing page, then each model through the catalog's JSON endpoint
-    assert urls == ["https://ai.azure.com/api/catalog/models/gpt-4o", "https://ai.azure.com/api/catalog/models/o1-mini",
-                    "https://ai.azure.com/api/catalog/models/o3-mini", "https://ai.azure.com/catalog/models"]
+    # the catalog's search API, page after page by continuation token, and nothing else
+    assert [p.url for p in out.pages] == [f"{SEARCH}#page={n}" for n in (1, 2, 3)]
+    assert {p.via for p in out.pages} == {"api"} and all(p.ok for p in out.pages)
     (status, reasons), cards = verdict("azure", out)
     assert status == "complete", reasons
-    assert sorted(c.source_model_id for c in cards) == ["gpt-4o", "o1-mini", "o3-mini"]
-    # records carry the live url, not the replay server's
-    assert all(c.url.startswith("https://ai.azure.com/") for c in cards)
+    ids = sorted(c.source_model_id for c in cards)
+    assert len(ids) == 19 and {"gpt-4o", "o1-mini", "o3-mini", "Phi-4-mini-instruct", "grok-4.3"} <= set(ids)
+    # records carry the model's catalog page, and the API page that stated the values
+    assert all(c.url == f"https://ai.azure.com/catalog/models/{c.source_model_id}" for c in cards)
+    assert {c.page_sha256 for c in cards} == {p.sha256 for p in out.pages}
 
 
 def test_replay_crawl_of_leaderboard_follows_relative_links(tmp_path):

@@ -19,6 +19,18 @@ from tests.conftest import CAPTURES
 from tests.test_cli import mt
 
 AZURE = "ai.azure.com/catalog/models"
+SEARCH = "ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
+
+
+def drop_from_search(root, name: str) -> str:
+    """Take a model out of the captured search API's first page; returns the page as it was."""
+    page = root / SEARCH / "_start.json"
+    original = page.read_text()
+    data = json.loads(original)
+    body = data["indexEntitiesResponse"]
+    body["value"] = [e for e in body["value"] if e["annotations"]["name"] != name]
+    page.write_text(json.dumps(data))
+    return original
 
 
 def refresh(path, when, *args, replay=None, expect=0):
@@ -50,10 +62,18 @@ class AzureDown(CaptureHandler):
         else:
             super().do_GET()
 
+    def do_POST(self):  # the catalog's search API
+        if self.path.startswith("/ai.azure.com/"):
+            self.send_error(500, "down")
+        else:
+            super().do_POST()
+
 
 def test_source_answering_500_fails_alone_and_closes_nothing(tmp_path):
     path = tmp_path / "w.duckdb"
     refresh(path, "2026-01-01T00:00:00Z", "azure", "leaderboard")
+    before = q(path, "SELECT count(*) FROM model_cards WHERE source = 'azure'")
+    assert before == [(19,)]  # every model of the captured search API
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(AzureDown, root=CAPTURES))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -65,7 +85,7 @@ def test_source_answering_500_fails_alone_and_closes_nothing(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
-    assert q(path, "SELECT count(*) FROM model_cards WHERE source = 'azure'") == [(3,)]
+    assert q(path, "SELECT count(*) FROM model_cards WHERE source = 'azure'") == before
     assert q(path, "SELECT count(*) FROM removals") == [(0,)]
     assert q(path, "SELECT DISTINCT status FROM lifecycle WHERE source = 'azure'") == [("active",)]
     assert q(path, "SELECT count(*) FROM changes WHERE changed_at > '2026-01-01'") == [(0,)]
@@ -75,9 +95,9 @@ def test_layout_change_is_partial_and_keeps_the_good_card(tmp_path):
     root = copy_captures(tmp_path, "ai.azure.com")
     path = tmp_path / "w.duckdb"
     refresh(path, "2026-01-01T00:00:00Z", "azure", replay=str(root))
-    # the page and the JSON endpoint both change shape: the endpoint fails over to the page, which has no card
+    # the page and the search API both change shape: the API fails over to the pages, and o3-mini's has no card
     (root / AZURE / "o3-mini").write_text("<html><body><div id='root'>Loading…</div></body></html>")
-    (root / "ai.azure.com/api/catalog/models/o3-mini").write_text('{"error": "maintenance"}')
+    (root / SEARCH / "_start.json").write_text('{"error": "maintenance"}')
     for day in ("02", "03"):
         proc = refresh(path, f"2026-01-{day}T00:00:00Z", "azure", replay=str(root), expect=3)
         assert "azure: partial" in proc.stdout and "gave no card" in proc.stdout
@@ -90,10 +110,7 @@ def test_absence_twice_is_removal_never_deprecation_and_return_is_a_new_version(
     root = copy_captures(tmp_path, "ai.azure.com")
     path = tmp_path / "w.duckdb"
     refresh(path, "2026-01-01T00:00:00Z", "azure", replay=str(root))
-    listing = root / AZURE / "index.html"
-    original = listing.read_text()
-    listing.write_text("\n".join(l for l in original.splitlines() if "/catalog/models/gpt-4o" not in l))
-    (root / AZURE / "gpt-4o").rename(tmp_path / "gpt-4o")
+    original = drop_from_search(root, "gpt-4o")
 
     refresh(path, "2026-01-02T00:00:00Z", "azure", replay=str(root))      # missing once: still current
     assert q(path, "SELECT count(*) FROM model_cards WHERE source_model_id = 'gpt-4o'") == [(1,)]
@@ -106,8 +123,7 @@ def test_absence_twice_is_removal_never_deprecation_and_return_is_a_new_version(
         == [("removed",)]
     assert q(path, "SELECT count(*) FROM model_cards_history WHERE source_model_id = 'gpt-4o'") == [(1,)]  # kept
 
-    listing.write_text(original)
-    (tmp_path / "gpt-4o").rename(root / AZURE / "gpt-4o")
+    (root / SEARCH / "_start.json").write_text(original)
     refresh(path, "2026-01-04T00:00:00Z", "azure", replay=str(root))      # back: a new current version
     rows = q(path, "SELECT valid_from, valid_to FROM model_cards_history WHERE source_model_id = 'gpt-4o' ORDER BY 1")
     assert len(rows) == 2 and rows[0][1] is not None and rows[1][1] is None

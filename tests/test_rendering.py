@@ -3,6 +3,7 @@ read in place of a page (with the page as the fallback). Every server here is on
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -111,36 +112,53 @@ def test_without_chromium_the_rendering_source_fails_saying_how_to_install_it_an
     assert "azure: complete" in r.stdout
 
 
-# --- JSON endpoint with the page as fallback ----------------------------------------------------------
+# --- the catalog's search API, with the pages as fallback ---------------------------------------------
+
+SEARCH = "https://ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
+SEARCH_DIR = CAPTURES / "ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
+
+
+def search_cards() -> dict:
+    cards = {}
+    for page in sorted(SEARCH_DIR.glob("*.json")):
+        for c in azure.parse(page.read_bytes(), f"{SEARCH}#page=1", NOW, "application/json").cards:
+            cards[c.source_model_id] = c
+    return cards
+
 
 @pytest.mark.parametrize("model", ["o3-mini", "o1-mini", "gpt-4o"])
-def test_the_endpoint_and_the_page_give_the_same_card(model):
+def test_the_api_and_the_page_agree_on_what_both_state(model):
+    """Falling back from the API to the page must not show up as changes of what both state."""
     page = azure.parse((CAPTURES / "ai.azure.com/catalog/models" / model).read_bytes(),
                        f"https://ai.azure.com/catalog/models/{model}", NOW).cards[0]
-    api = azure.parse((CAPTURES / "ai.azure.com/api/catalog/models" / model).read_bytes(),
-                      f"https://ai.azure.com/api/catalog/models/{model}", NOW, "application/json").cards[0]
-    assert api.model_dump(exclude={"page_sha256"}) == page.model_dump(exclude={"page_sha256"})
+    api = search_cards()[model]
+    both = [f for f in ("source_model_id", "model_id", "url", "version", "organization", "context_window",
+                        "input_modalities", "output_modalities", "training_cutoff", "license")
+            if getattr(api, f) not in (None, [])]
+    assert len(both) >= 8
+    assert {f: getattr(api, f) for f in both} == {f: getattr(page, f) for f in both}
+    assert set(api.capabilities) <= set(page.capabilities) | {"streaming", "batch", "structured_outputs",
+                                                               "function_calling", "vision"}
 
 
-def test_a_source_with_an_endpoint_is_read_through_it(tmp_path):
+def test_a_source_with_an_api_is_read_through_it(tmp_path):
     with FaultServer(CAPTURES) as srv:
         out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
-        assert srv.hits("/ai.azure.com/catalog/models/") == []  # no model page needed
+        assert srv.hits("/ai.azure.com/catalog/models") == []  # no page needed
+        assert len(srv.hits("/ai.azure.com/api/")) == 3
     assert verdict == "complete", reasons
-    cards_pages = [p for p in out.pages if p.page_kind == "card"]
-    assert {p.via for p in cards_pages} == {"api"}
-    assert {p.url for p in cards_pages} == {f"https://ai.azure.com/api/catalog/models/{m}"
-                                            for m in ("o3-mini", "o1-mini", "gpt-4o")}
+    assert {p.via for p in out.pages} == {"api"}
+    assert [p.url for p in out.pages] == [f"{SEARCH}#page={n}" for n in (1, 2, 3)]
     assert cards["o3-mini"].url == "https://ai.azure.com/catalog/models/o3-mini"
-    assert cards["o3-mini"].context_window == 200000
+    assert cards["o3-mini"].context_window == 200000 and len(cards) == 19
 
 
 @pytest.mark.parametrize("fault, why", [
     (status(500), "api: HTTP 500"),
-    (body(b"<html>maintenance</html>", "text/html"), "api: not the JSON a model card needs"),
-    (body(b'{"error": "gone"}', "application/json"), "api: not the JSON a model card needs"),
+    (body(b"<html>maintenance</html>", "text/html"), "api: not a catalog search response"),
+    (body(b'{"error": "gone"}', "application/json"), "api: not a catalog search response"),
 ])
-def test_when_the_endpoint_fails_the_page_is_read_instead(tmp_path, fault, why):
+def test_when_the_api_fails_the_pages_are_read_instead(tmp_path, fault, why):
     with FaultServer(CAPTURES) as srv:
         srv.fault("/ai.azure.com/api/", fault)
         out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
@@ -148,7 +166,26 @@ def test_when_the_endpoint_fails_the_page_is_read_instead(tmp_path, fault, why):
     assert sorted(cards) == ["gpt-4o", "o1-mini", "o3-mini"]
     vias = {p.url: p.via for p in out.pages if p.page_kind == "card"}
     assert vias == {f"https://ai.azure.com/catalog/models/{m}": f"html ({why})" for m in ("o3-mini", "o1-mini", "gpt-4o")}
-    assert out.stats["modeltrail/api_fallbacks"] == 3
+    assert out.stats["modeltrail/api_fallbacks"] == 1
+
+
+def test_a_repeated_continuation_token_stops_the_listing_as_partial(tmp_path):
+    import shutil
+    root = tmp_path / "captures"
+    shutil.copytree(SEARCH_DIR, root / "ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion")
+    folder = root / "ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
+    first = json.loads((folder / "_start.json").read_text())
+    token = first["indexEntitiesResponse"]["continuationToken"]
+    from urllib.parse import quote
+    second = folder / (quote(token, safe="") + ".json")  # the page that token asks for
+    page2 = json.loads(second.read_text())
+    page2["indexEntitiesResponse"]["continuationToken"] = token  # the API loops back
+    second.write_text(json.dumps(page2))
+    with FaultServer(root) as srv:
+        out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
+        assert len(srv.hits("/ai.azure.com/api/")) == 2  # bounded: never asked again
+    assert verdict == "partial" and len(cards) == 14
+    assert reasons == ["the search API repeated a continuation token after page 2: the listing may be incomplete"]
 
 
 @needs_chromium
@@ -171,7 +208,7 @@ def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_bro
     before = con.execute("SELECT * EXCLUDE (parser_version) FROM model_cards_history ORDER BY ALL").fetchall()
     con.close()
     assert vias["https://www.tokenhub.link/models/o3-mini"] == "rendered"
-    assert vias["https://ai.azure.com/api/catalog/models/o3-mini"] == "api"
+    assert vias[f"{SEARCH}#page=1"] == "api"
     assert raw_archived == 2  # the listing and the model page, as served
     assert how == [("azure", "api"), ("tokenhub", "rendered")]
     env["MODELTRAIL_CHROMIUM"] = str(tmp_path / "no-chromium")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import identity, normalize
 from ..text import page_lines
+from . import azure_search
 from .base import Draft, Parsed, index_of, label_value, read_raw, sha256
 
 SOURCE = "azure"
@@ -51,6 +52,8 @@ def _spec(lines: list[str], label: str, start: int) -> str | None:
 
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
     if _is_json(page, content_type):
+        if b'"indexEntitiesResponse"' in (page if isinstance(page, bytes) else page.encode()):
+            return azure_search.parse(page, url, fetched_at, content_type)
         return parse_api(page, url, fetched_at)
     lines = page_lines(page, content_type)
     d = Draft(SOURCE, url, fetched_at, sha256(page), PARSER_VERSION)

@@ -125,14 +125,18 @@ def read_raw(model: type, data: Any, source: str, url: str, who: str,
         try:
             return model.model_validate(data), problems
         except ValidationError as exc:
+            bad: dict[tuple, dict] = {}  # one problem per place (a union fails once per member type)
             for err in exc.errors():
-                loc = _real_path(data, err["loc"])
-                path = ".".join(str(p) for p in loc + ([err["loc"][-1]] if err["type"] == "missing" else []))
+                bad.setdefault(tuple(_real_path(data, err["loc"])), err)
+            for loc, err in bad.items():
+                missing = [err["loc"][-1]] if err["type"] == "missing" else []
+                path = ".".join(str(p) for p in [*loc, *missing])
                 problems.append(InvalidValue(source, url, f"{who}: {path}" if path else who,
                                              f"{err['msg']} (got {str(err.get('input'))[:80]!r})"))
-                if not loc or loc[0] in required or (err["type"] == "missing" and err["loc"][-1] in required):
+                if not loc or loc[0] in required or (missing and missing[0] in required):
                     return None, problems
-                _drop(data, loc)
+            for loc in bad:
+                _drop(data, list(loc))
     return None, problems
 
 
@@ -155,10 +159,12 @@ def _drop(data: dict, loc: list) -> None:
     """Remove the innermost object key on the path `loc` (a list item takes its list with it)."""
     holder, key, node = data, loc[0], data
     for part in loc:
-        if isinstance(node, dict):
+        if isinstance(node, dict) and part in node:
             holder, key, node = node, part, node[part]
-        else:
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
+        else:
+            return  # gone already (two problems in one place)
     holder.pop(key, None)
 
 
