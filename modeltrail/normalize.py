@@ -57,6 +57,48 @@ def scaled_count(text: str) -> int:
     return value
 
 
+# --- facts stated in prose --------------------------------------------------------------------------
+# Model pages state specs in sentences as often as in fact blocks: "supports 128K token context length",
+# "with a context length of 128K tokens", "is a 3.8 billion-parameter … model", "Number of Parameters:
+# 3,6 billions", "trained … with a June 2024 data cutoff". Each finder returns the value as printed (for
+# the normalizers above), or None. A sentence about a family ("two sizes — 8B and 70B parameters",
+# "fewer than 13 billion parameters") states nothing about one model and is not read.
+
+_PROSE_CONTEXT = [
+    re.compile(r"\bsupports?\s+(?:up\s+to\s+)?(\d[\d.,]*\s*[kKmM])\s+(?:tokens?\s+)?context\s+(?:length|window)"),
+    re.compile(r"\bcontext\s+(?:length|window)\s+of\s+(?:up\s+to\s+)?(\d[\d.,]*\s*[kKmM]?)\s+tokens\b"),
+]
+_PROSE_PARAMS = [
+    re.compile(r"\b(?:is\s+an?|has|with)\s+(\d+(?:[.,]\d+)?)\s*(B|billion)[\s-]+param", re.I),
+    re.compile(r"\bNumber\s+of\s+Parameters:\s*(\d+(?:[.,]\d+)?)\s*(B|billions?)\b", re.I),
+]
+_PROSE_CUTOFF = re.compile(r"\b(?:an?|the)\s+((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{4})"
+                           r"\s+(?:data\s+)?cut-?off\b", re.I)
+
+
+def context_in_prose(text: str) -> str | None:
+    """The context window a sentence states for this model ("supports 128K token context length")."""
+    for pattern in _PROSE_CONTEXT:
+        if m := pattern.search(text):
+            return m.group(1)
+    return None
+
+
+def parameters_in_prose(text: str) -> str | None:
+    """A parameter count a sentence states ("with 3.8B parameters", "a 3.8 billion-parameter",
+    "Number of Parameters: 3,6 billions"), as "3.8B" for scaled_count; a decimal comma is read."""
+    for pattern in _PROSE_PARAMS:
+        if m := pattern.search(text):
+            return m.group(1).replace(",", ".") + "B"
+    return None
+
+
+def cutoff_in_prose(text: str) -> str | None:
+    """A training-data cutoff a sentence states ("with a June 2024 data cutoff")."""
+    m = _PROSE_CUTOFF.search(text)
+    return m.group(1) if m else None
+
+
 # --- money -------------------------------------------------------------------------------------------
 
 _CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",

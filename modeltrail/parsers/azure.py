@@ -36,6 +36,7 @@ def is_card_url(url: str) -> bool:
 
 
 _VERSION = re.compile(r"^Version:\s*\S")
+_UPDATED = re.compile(r"^(.{0,40}?)\s*Last updated\b", re.I)
 _CONTEXT = re.compile(r"Context window:[ \t]*([\d.,]+[ \t]*[KM]?)", re.I)
 _MAX_OUTPUT = re.compile(r"Max (?:Completion|Output) Tokens:[ \t]*([\d.,]+[ \t]*[KM]?)", re.I)
 _LIFECYCLE_DATE = re.compile(r"(Deprecation|Retirement) date:?[ \t]*(.+)$", re.I | re.M)
@@ -57,19 +58,26 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         return parse_api(page, url, fetched_at)
     lines = page_lines(page, content_type)
     d = Draft(SOURCE, url, fetched_at, sha256(page), PARSER_VERSION)
-    vline = next((i for i, ln in enumerate(lines) if ln.startswith("Version:") and _VERSION.match(ln)), -1)
-    if vline < 1:
-        return Parsed(problems=[_no_card(url)])
-    name = lines[vline - 1]
-    d.put("name", name)
-    d.put("version", lines[vline].split(":", 1)[1])
     path_id = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if is_card_url(url) else None
+    vline = next((i for i, ln in enumerate(lines) if ln.startswith("Version:") and _VERSION.match(ln)), -1)
+    if vline >= 1:
+        name = lines[vline - 1]
+        d.put("version", lines[vline].split(":", 1)[1])
+    elif path_id and (title := next((i for i, ln in enumerate(lines[:3]) if ln.strip().lower() == path_id.lower()),
+                                    None)) is not None:
+        # an older header: the model's name as the title, no version line
+        vline, name = title, lines[title]
+    else:
+        return Parsed(problems=[_no_card(url)])
+    d.put("name", name)
     d.put("source_model_id", path_id or identity.alias_key(name)[0])
 
-    # "OpenAILast updated November 2025" (text capture) or "OpenAI" / "Last updated November 2025".
-    if vline + 1 < len(lines):
-        org = re.split(r"\s*Last updated", lines[vline + 1], flags=re.I)[0].strip()
-        d.put("organization", org)
+    # "OpenAILast updated November 2025" (text capture) or "OpenAI" / "Last updated November 2025"; a
+    # header without it names no provider (the next line is then prose or a box title, not a name).
+    for i in (vline + 1, vline + 2):
+        if i < len(lines) and (m := _UPDATED.match(lines[i])):
+            d.put("organization", m.group(1) or (lines[i - 1] if i == vline + 2 else None))
+            break
 
     key_caps = index_of(lines, "Key capabilities", vline)
     for ln in lines[vline + 2: key_caps if key_caps > 0 else vline + 12]:
@@ -107,6 +115,14 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
     for m in _SUCCESSOR.finditer(text) if any(w in low for w in _SUCCESSOR_WORDS) else ():
         d.put("successor", m.group(1))
 
+    # facts the page states in sentences (HF-style model cards, newer templates), when no label gave them
+    if "context_window" not in d.values and (ctx := normalize.context_in_prose(text)):
+        d.put("context_window", ctx, normalize.token_count)
+    if params := normalize.parameters_in_prose(text):
+        d.put("parameters", params, normalize.scaled_count)
+    if cutoff := normalize.cutoff_in_prose(text):
+        d.put("training_cutoff", cutoff, normalize.partial_date)
+
     specs = index_of(lines, "Model Specifications")
     if specs >= 0:
         d.put("context_window", _spec(lines, "Context Length", specs), normalize.token_count)
@@ -126,7 +142,9 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
             d.add("capabilities", "multilingual")
     else:
         training = index_of(lines, "Training cut-off date")
-        if training >= 0 and training + 1 < len(lines) and NOT_SUPPLIED not in lines[training + 1].lower():
+        said = lines[training + 1].lower().strip() if 0 <= training < len(lines) - 1 else ""
+        # (a capture cut short can end inside the phrase: "The provider ha")
+        if training >= 0 and said and NOT_SUPPLIED not in said and not (len(said) >= 8 and NOT_SUPPLIED.startswith(said)):
             d.put("training_cutoff", lines[training + 1], normalize.partial_date)
 
     card = d.build()
