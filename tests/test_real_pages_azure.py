@@ -70,3 +70,41 @@ def test_the_page_gives_its_card_with_the_facts_it_states(tmp_path, name, n, url
     assert card["source_model_id"] == url.rsplit("/", 1)[1]
     assert tuple(card[f] for f in F) == EXPECTED[(name, n)]
     assert "warning" not in proc.stderr, proc.stderr
+
+
+# (page, excerpt): scores of this model's column of the page's benchmark tables (setting, name, value)
+BENCHMARKS = {
+    ("Meta-Llama-3-8B", 0): {("base pretrained", "MMLU (5-shot)", 66.6), ("base pretrained", "DROP (3-shot, F1)", 58.4),
+                             ("base pretrained", "AGIEval English (3-5 shot)", 45.9),
+                             ("base pretrained", "TriviaQA-Wiki (5-shot)", 78.5),
+                             ("instruction tuned", "MMLU (5-shot)", 68.4), ("instruction tuned", "GPQA (0-shot)", 34.2),
+                             ("instruction tuned", "HumanEval (0-shot)", 62.2),
+                             ("instruction tuned", "GSM-8K (8-shot, CoT)", 79.6),
+                             ("instruction tuned", "MATH (4-shot, CoT)", 30.0)},
+    # the `|` capture: its first table's title ran into the sentence before it, so no setting is known
+    ("Meta-Llama-3-8B", 1): {(None, "MMLU (5-shot)", 66.6), (None, "AGIEval English (3-5 shot)", 45.9),
+                             ("instruction tuned", "GPQA (0-shot)", 34.2), ("instruction tuned", "MATH (4-shot, CoT)", 30.0)},
+}
+
+
+@pytest.mark.parametrize("key", sorted(BENCHMARKS, key=str), ids=lambda k: f"{k[0]}#{k[1]}")
+def test_benchmark_tables_give_this_models_column(key):
+    from datetime import datetime, timezone
+
+    from modeltrail.parsers import azure
+    name, n, url, text = next(c for c in CASES if (c[0], c[1]) == key)
+    (card,) = azure.parse(text.encode(), url, datetime.now(timezone.utc), "text/plain").cards
+    got = {(b.setting, b.reported_name, b.value) for b in card.benchmarks}
+    assert BENCHMARKS[key] <= got
+    assert len(got) == 16  # 11 base pretrained + 5 instruction tuned rows, nothing from other columns
+    assert all(b.unit == "score" for b in card.benchmarks)  # the tables print no unit
+
+
+def test_pages_without_this_models_column_give_no_benchmark():
+    from datetime import datetime, timezone
+
+    from modeltrail.parsers import azure
+    for name, n, url, text in CASES:
+        if (name, n) not in BENCHMARKS:
+            (card,) = azure.parse(text.encode(), url, datetime.now(timezone.utc), "text/plain").cards
+            assert card.benchmarks == [], name

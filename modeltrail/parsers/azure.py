@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import identity, normalize
 from ..text import page_lines
-from . import azure_search
+from . import azure_search, tables
 from .base import Draft, Parsed, index_of, label_value, read_raw, sha256
 
 SOURCE = "azure"
@@ -122,6 +122,10 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         d.put("parameters", params, normalize.scaled_count)
     if cutoff := normalize.cutoff_in_prose(text):
         d.put("training_cutoff", cutoff, normalize.partial_date)
+
+    # benchmark tables comparing models: this model's column, in the setting its table names
+    for setting, reported, score in tables.column_scores(lines, path_id or name):
+        d.bench(reported, score, setting=setting, default_unit="score")
 
     specs = index_of(lines, "Model Specifications")
     if specs >= 0:
