@@ -363,7 +363,7 @@ def remap(wait, db_file):
     """Re-run the identity mapping over the warehouse (no crawl)."""
     from .warehouse import db
     with writer(db_file, "remap", wait) as con:
-        matched = db.remap(con)
+        matched = db.remap(con, full=True)
     click.echo(f"{matched} source ids map to a model")
 
 

@@ -16,6 +16,9 @@ from . import normalize
 
 # Vendor names that pages put in front of a model's name ("OpenAI o3-mini", "Meta Llama 3.1").
 _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google", "deepseek", "mistral")
+#: bump when alias_key or resolve map names differently: the next remap then maps every id again
+RULES_VERSION = 2  # 2: a variant suffix (":free") names the same model
+
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".
 _VARIANT = re.compile(r":[a-z][a-z0-9-]*$", re.I)

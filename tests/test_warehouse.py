@@ -123,3 +123,22 @@ def test_deprecation_keeps_observed_time_apart_from_stated_date(con):
     life = con.execute("SELECT status, retirement_date, successor, deprecation_seen_at, deprecation_url "
                        "FROM lifecycle").fetchall()
     assert life == [("deprecated", "2026-06-30", "o4-mini", day(3), AZURE_URL)]
+
+
+def test_remap_writes_only_what_moved(con):
+    """A refresh maps only new source ids; the identity table does not grow with refreshes."""
+    from modeltrail.warehouse.db import SourceLoad
+    card = seed_card("leaderboard")
+    for n in range(3):
+        run = db.start_run(con, "replay", day(n))
+        db.load_source(con, run, day(n), SourceLoad("leaderboard", "complete", cards=[card]))
+        db.remap(con)
+    assert con.execute("SELECT count(*) FROM model_identity").fetchone() == (1,)
+    # nothing new: the table is not rewritten (the row keeps its rowid)
+    before = con.execute("SELECT rowid FROM model_identity").fetchall()
+    db.remap(con)
+    assert con.execute("SELECT rowid FROM model_identity").fetchall() == before
+    # a user alias changes the mapping: the next remap maps everything again, and only that row moves
+    con.execute("INSERT OR REPLACE INTO model_aliases VALUES ('o3-mini', 'acme/o3-mini', 'user')")
+    db.remap(con)
+    assert con.execute("SELECT model_id FROM model_identity").fetchall() == [("acme/o3-mini",)]

@@ -117,3 +117,16 @@ SELECT
   + (SELECT count(*) FROM prices_history WHERE source = $source AND valid_to = $observed_at)
   + (SELECT count(*) FROM benchmarks_history WHERE source = $source AND valid_to = $observed_at),
     (SELECT count(*) FROM removals WHERE source = $source AND run_id = $run_id);
+
+-- name: identity
+-- The mapping of source ids (stg_identity, from db.remap) into model_identity: a full remap replaces
+-- only the rows whose mapping changed and drops ids no longer in history; an incremental one adds.
+DELETE FROM model_identity AS i
+WHERE NOT $only_new AND NOT EXISTS (
+    SELECT 1 FROM stg_identity AS s
+    WHERE s.source = i.source AND s.source_model_id = i.source_model_id
+      AND s.model_id IS NOT DISTINCT FROM i.model_id AND s.version IS NOT DISTINCT FROM i.version);
+INSERT INTO model_identity BY NAME
+SELECT s.* FROM stg_identity AS s
+WHERE NOT EXISTS (SELECT 1 FROM model_identity AS i
+                  WHERE i.source = s.source AND i.source_model_id = s.source_model_id);

@@ -13,3 +13,11 @@ WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT unnes
 -- name: first_snapshot
 -- When the warehouse's history starts: the first version of any card.
 SELECT min(valid_from) FROM model_cards_history;
+
+-- name: identity_candidates
+-- The source ids to map (with the name they last had): all of them, or only those not mapped yet.
+SELECT h.source, h.source_model_id, arg_max(h.name, h.valid_from)
+FROM model_cards_history AS h
+WHERE NOT $only_new OR NOT EXISTS (
+    SELECT 1 FROM model_identity AS i WHERE i.source = h.source AND i.source_model_id = h.source_model_id)
+GROUP BY ALL;
