@@ -104,8 +104,7 @@ class CaptureHandler(BaseHTTPRequestHandler):
         """A search API answers by the continuation token in its JSON body: the folder of the url path
         holds one response per token, `<token, percent-encoded>.json`, and `_start.json` for the first
         page (no token)."""
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(min(length, MAX_POST))
+        raw = self.post_body()
         folder = resolve_dir(self.root, self.path)
         try:
             body = json.loads(raw or b"{}")
@@ -123,6 +122,17 @@ class CaptureHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def handle_one_request(self):
+        self._body = None  # one handler serves every request of a kept-alive connection
+        super().handle_one_request()
+
+    def post_body(self) -> bytes:
+        """The request's body, read once (at most MAX_POST bytes)."""
+        if getattr(self, "_body", None) is None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self._body = self.rfile.read(min(length, MAX_POST))
+        return self._body
 
     def _from_referer(self) -> Path | None:
         """A page rendered from the replay asks for /static/app.js (a path on its own host): serve it

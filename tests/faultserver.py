@@ -40,9 +40,9 @@ class FaultHandler(CaptureHandler):
         fault = self.srv.match(self.path)
         with self.srv.lock:
             self.srv.log.append((self.path, getattr(fault, "__name__", "ok") if fault else "ok", time.monotonic()))
+        self.post_body()  # read before any fault answers, so a kept-alive connection stays in step
         if fault is None:
             return super().do_POST()
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
         return fault(self)
 
     def send(self, code: int, body: bytes = b"", headers: dict | None = None):
@@ -155,6 +155,8 @@ def sequence(*actions):
             i = min(count[0], len(actions) - 1)
             count[0] += 1
         action = actions[i]
-        return action(h) if action is not None else CaptureHandler.do_GET(h)
+        if action is not None:
+            return action(h)
+        return CaptureHandler.do_POST(h) if h.command == "POST" else CaptureHandler.do_GET(h)
     fault.__name__ = "sequence"
     return fault

@@ -41,19 +41,23 @@ def artifacts_of(flow_run_id):
 
 def test_a_crawl_that_fails_on_the_network_once_is_retried_and_completes(harness, tmp_path):
     from modeltrail.flows.refresh import refresh_flow as flow
+    api = "/ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion$"
     with FaultServer(CAPTURES) as srv:
-        # the first crawl's request and Scrapy's two retries are dropped; the next crawl is served
+        # the first crawl's search request and Scrapy's two retries are dropped, and so is its fallback
+        # (the listing page, three times): every request failed on the wire. The next crawl is served.
+        srv.fault(api, sequence(drop, drop, drop, None))
         srv.fault("/ai.azure.com/catalog/models$", sequence(drop, drop, drop, None))
         state = flow(sources=["azure"], replay=srv.url, db_file=str(tmp_path / "w.duckdb"), retries=2,
                      retry_delays=[0.5], return_state=True)
-        listing_hits = srv.hits("/ai.azure.com/catalog/models$")
+        api_hits, listing_hits = srv.hits(api), srv.hits("/ai.azure.com/catalog/models$")
     assert state.is_completed(), state.message
     assert state.result()["verdicts"] == {"azure": "complete"}
-    assert len(listing_hits) == 4  # 3 dropped in the first crawl, 1 served in the second
+    assert len(api_hits) == 4 + 2  # 3 dropped in the first crawl; the second crawl's 3 pages served
+    assert len(listing_hits) == 3  # the first crawl's fallback, dropped; the second needed none
     (crawl,) = [t for t in flow_runs_tasks(state.state_details.flow_run_id) if t.name.startswith("crawl")]
     assert crawl.run_count == 2 and crawl.state.is_completed()
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    assert con.execute("SELECT status, cards FROM source_runs").fetchall() == [("complete", 3)]
+    assert con.execute("SELECT status, cards FROM source_runs").fetchall() == [("complete", 19)]
     con.close()
 
 
@@ -70,8 +74,8 @@ def test_a_failing_source_fails_the_flow_by_name_and_the_others_still_load(harne
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     assert con.execute("SELECT status FROM runs").fetchall() == [("partial",)]
     assert con.execute("SELECT source, status, cards FROM source_runs ORDER BY 1").fetchall() == [
-        ("azure", "complete", 3), ("openai", "failed", 0)]
-    assert con.execute("SELECT count(*) FROM model_cards WHERE source = 'azure'").fetchone() == (3,)
+        ("azure", "complete", 19), ("openai", "failed", 0)]
+    assert con.execute("SELECT count(*) FROM model_cards WHERE source = 'azure'").fetchone() == (19,)
     con.close()
     (art,) = artifacts_of(state.state_details.flow_run_id)
     assert art.key == "modeltrail-refresh"
