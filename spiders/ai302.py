@@ -8,5 +8,5 @@ from .base import PageSpider
 class Ai302Spider(PageSpider):
     name = "302ai"
     allowed_domains = ["302.ai"]
-    start_urls = ["https://302.ai/models/"]
+    start_urls = ["https://302.ai/models/"]  # (the listing; model pages live at /product/detail/<slug>)
     is_card_url = staticmethod(is_card_url)

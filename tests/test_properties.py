@@ -130,7 +130,7 @@ def test_parsers_take_any_bytes(source, body, ctype):
 CAPTURE_FILES = {
     "azure": "ai.azure.com/catalog/models/o3-mini",
     "tokenhub": "www.tokenhub.link/models/o3-mini",
-    "302ai": "302.ai/models/o3-mini-2025-01-31",
+    "302ai": "302.ai/product/detail/openai-o3-mini-2025-01-31",
     "openai": "platform.openai.com/docs/models/o3-mini",
     "leaderboard": "raw.githubusercontent.com/AIComputing101/llm-leaderboard/main/models/openai/o3-mini.md",
     "openrouter": "openrouter.ai/api/v1/models",

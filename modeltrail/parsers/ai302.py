@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from .. import normalize
 from ..records import InvalidValue
@@ -28,8 +28,10 @@ _SCORE_AT = re.compile(r"(\d+(?:\.\d+)?)(%?)[a-z ]*? at (minimal|low|medium|high
 
 
 def is_card_url(url: str) -> bool:
+    """A model page: https://302.ai/product/detail/<vendor>-<model> (the live layout), or /models/<id>
+    (the layout of captures archived before it was known)."""
     parts = urlsplit(url).path.strip("/").split("/")
-    return len(parts) >= 2 and parts[-2] == "models"
+    return (len(parts) >= 3 and parts[-3:-1] == ["product", "detail"]) or (len(parts) >= 2 and parts[-2] == "models")
 
 
 
@@ -37,11 +39,15 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
     lines = page_lines(page, content_type)
     d = Draft(SOURCE, url, fetched_at, sha256(page), PARSER_VERSION)
     pricing = next((i for i, ln in enumerate(lines) if ln == "API Pricing"), None)
+    overview = next((i for i, ln in enumerate(lines) if ln == "API Overview"), None)
     model_id = lines[0].strip() if lines else ""
-    if pricing is None or not re.fullmatch(r"[\w.:-]+", model_id):
-        return Parsed(problems=[InvalidValue(SOURCE, url, "page", "no model card found (no id line or API Pricing)")])
-    path_id = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if is_card_url(url) else None
-    d.put("source_model_id", path_id or model_id)
+    if (pricing is None and overview is None) or not re.fullmatch(r"[\w.:-]+", model_id):
+        return Parsed(problems=[InvalidValue(SOURCE, url, "page", "no model card found (no id line, "
+                                             "API Overview or API Pricing)")])
+    if pricing is None:  # (captures cut short before the pricing table)
+        pricing = len(lines)
+    # the id the page prints is the model's id; a /product/detail/ slug adds the vendor to it
+    d.put("source_model_id", model_id)
     d.put("name", model_id)
     for ln in lines[1:8]:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", ln):
@@ -65,8 +71,7 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         d.add("capabilities", "web_search")
 
     # Prose benchmarks, clause by clause
-    overview = next((i for i, ln in enumerate(lines) if ln == "API Overview"), 0)
-    prose = " ".join(lines[overview:pricing])
+    prose = " ".join(lines[overview or 0:pricing])
     for clause in re.split(r";|\. |, while |Additionally,", prose):
         name = normalize.benchmark_named_in(clause)
         if not name:
