@@ -42,30 +42,27 @@ def check_base_url(url: str) -> str:
     return f"http://{parts.netloc}"
 
 
-def resolve(root: Path, url_path: str) -> Path | None:
-    """The file that serves a request path, or None. Refuses anything that leaves root."""
+def _inside(root: Path, url_path: str) -> Path | None:
+    """The path under root that a request path names, or None when it would leave root."""
     rel = unquote(urlsplit(url_path).path).lstrip("/")
     if "\x00" in rel:
         return None
-    target = (root / rel).resolve()
-    root = root.resolve()
-    if target != root and root not in target.parents:
-        return None
-    if target.is_dir():
+    target, root = (root / rel).resolve(), root.resolve()
+    return target if target == root or root in target.parents else None
+
+
+def resolve(root: Path, url_path: str) -> Path | None:
+    """The file that serves a request path, or None. Refuses anything that leaves root."""
+    target = _inside(root, url_path)
+    if target is not None and target.is_dir():
         target = target / "index.html"
-    return target if target.is_file() else None
+    return target if target is not None and target.is_file() else None
 
 
 def resolve_dir(root: Path, url_path: str) -> Path | None:
-    """The folder a POST's url path names, or None. Refuses anything that leaves root."""
-    rel = unquote(urlsplit(url_path).path).lstrip("/")
-    if "\x00" in rel:
-        return None
-    target = (root / rel).resolve()
-    root = root.resolve()
-    if root not in target.parents or not target.is_dir():
-        return None
-    return target
+    """The folder a POST's url path names (never root itself), or None."""
+    target = _inside(root, url_path)
+    return target if target is not None and target != root.resolve() and target.is_dir() else None
 
 
 def content_type(path: Path, head: bytes) -> str:

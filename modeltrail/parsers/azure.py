@@ -15,12 +15,10 @@ import re
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict
-
 from .. import identity, normalize
 from ..text import page_lines
 from . import azure_search, tables
-from .base import Draft, Parsed, index_of, label_value, read_raw, sha256
+from .base import Draft, Parsed, RawUpstream, index_of, label_value, read_raw, sha256
 
 SOURCE = "azure"
 PARSER_VERSION = "azure/1"
@@ -186,11 +184,7 @@ def api_page_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path.replace('/api/catalog/models/', '/catalog/models/', 1)}"
 
 
-class _Raw(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class RawFeatures(_Raw):
+class RawFeatures(RawUpstream):
     functionCalling: bool | None = None
     structuredOutputs: bool | None = None
     systemMessages: bool | None = None
@@ -201,24 +195,24 @@ class RawFeatures(_Raw):
     reasoningEffort: list[str] | None = None
 
 
-class RawLimits(_Raw):
+class RawLimits(RawUpstream):
     contextLength: int | str | None = None
     maxOutputTokens: int | str | None = None
 
 
-class RawModalities(_Raw):
+class RawModalities(RawUpstream):
     input: list[str] | None = None
     output: list[str] | None = None
 
 
-class RawLifecycle(_Raw):
+class RawLifecycle(RawUpstream):
     stage: str | None = None
     deprecationDate: str | None = None
     retirementDate: str | None = None
     replacement: str | None = None
 
 
-class RawModel(_Raw):
+class RawModel(RawUpstream):
     """The endpoint's JSON for one model, as it comes."""
     name: str
     displayName: str | None = None

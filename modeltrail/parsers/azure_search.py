@@ -28,11 +28,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from .. import normalize
 from ..records import InvalidValue
-from .base import Draft, Parsed, read_raw, sha256
+from .base import Draft, Parsed, RawUpstream, read_raw, sha256, unread_keys_note
 
 SOURCE = "azure"
 PARSER_VERSION = "azure-search/1"
@@ -42,11 +40,7 @@ _Words = list[str] | str
 _Count = int | str
 
 
-class _Raw(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class RawCatalogData(_Raw):
+class RawCatalogData(RawUpstream):
     displayName: str | None = None
     publisher: str | None = None
     summary: str | None = None
@@ -69,26 +63,26 @@ class RawCatalogData(_Raw):
     inferenceLegacyDate: str | None = None
 
 
-class RawAnnotations(_Raw):
+class RawAnnotations(RawUpstream):
     name: str | None = None
     labels: list[str] | None = None
     tags: dict[str, Any] | None = None
     systemCatalogData: RawCatalogData | None = None
 
 
-class RawProperties(_Raw):
+class RawProperties(RawUpstream):
     name: str | None = None
     version: str | int | None = None
 
 
-class RawEntity(_Raw):
+class RawEntity(RawUpstream):
     entityResourceName: str | None = None
     entityId: str | None = None
     annotations: RawAnnotations | None = None
     properties: RawProperties | None = None
 
 
-class RawIndexResponse(_Raw):
+class RawIndexResponse(RawUpstream):
     totalCount: int | None = None
     value: list[Any] = []
     nextSkip: int | None = None
@@ -149,9 +143,7 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         out.problems += problems
         if card is not None:
             out.cards.append(card)
-    if unknown:
-        out.notes.append("upstream keys not read: " + ", ".join(
-            f"{key} ({count} card{'s' if count > 1 else ''})" for key, count in sorted(unknown.items())))
+    out.notes += unread_keys_note(unknown)
     return out
 
 

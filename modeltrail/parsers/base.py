@@ -10,11 +10,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import identity, normalize
 from ..records import Benchmark, InvalidValue, ModelCard, Price
@@ -110,6 +111,20 @@ class Draft:
                         return None
                     values.pop(name, None)
         return None
+
+
+class RawUpstream(BaseModel):
+    """Base of the pydantic models of an upstream API's raw JSON: keys it does not declare are kept
+    (in `model_extra`), to be reported, never refused."""
+    model_config = ConfigDict(extra="allow")
+
+
+def unread_keys_note(counts: "Counter[str]") -> list[str]:
+    """The run note for upstream keys a parser does not read: which keys, on how many cards."""
+    if not counts:
+        return []
+    return ["upstream keys not read: " + ", ".join(
+        f"{key} ({n} card{'s' if n > 1 else ''})" for key, n in sorted(counts.items()))]
 
 
 def read_raw(model: type, data: Any, source: str, url: str, who: str,

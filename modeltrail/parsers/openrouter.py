@@ -23,11 +23,11 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from .. import normalize
 from ..records import UNIT_OF_KIND, InvalidValue, Price
-from .base import Draft, Parsed, read_raw, sha256
+from .base import Draft, Parsed, RawUpstream, read_raw, sha256, unread_keys_note
 
 SOURCE = "openrouter"
 PARSER_VERSION = "openrouter/1"
@@ -35,11 +35,7 @@ PARSER_VERSION = "openrouter/1"
 _Num = str | int | float
 
 
-class _Raw(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class RawPricing(_Raw):
+class RawPricing(RawUpstream):
     prompt: _Num | None = None
     completion: _Num | None = None
     input_cache_read: _Num | None = None
@@ -51,7 +47,7 @@ class RawPricing(_Raw):
     audio: _Num | None = None
 
 
-class RawArchitecture(_Raw):
+class RawArchitecture(RawUpstream):
     input_modalities: list[str] = []
     output_modalities: list[str] = []
     modality: str | None = None
@@ -59,13 +55,13 @@ class RawArchitecture(_Raw):
     instruct_type: str | None = None
 
 
-class RawTopProvider(_Raw):
+class RawTopProvider(RawUpstream):
     context_length: int | None = None
     max_completion_tokens: int | None = None
     is_moderated: bool | None = None
 
 
-class RawModel(_Raw):
+class RawModel(RawUpstream):
     id: str
     name: str
     canonical_slug: str | None = None
@@ -134,9 +130,7 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         out.problems += problems
         if card is not None:
             out.cards.append(card)
-    if unknown:
-        out.notes.append("upstream keys not read: " + ", ".join(
-            f"{key} ({count} card{'s' if count > 1 else ''})" for key, count in sorted(unknown.items())))
+    out.notes += unread_keys_note(unknown)
     return out
 
 
