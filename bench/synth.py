@@ -7,7 +7,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from modeltrail.records import Benchmark, ModelCard, Price
-from modeltrail.warehouse.db import PageRecord, SourceLoad
+from modeltrail.handover import PageRecord, SourceLoad
 
 T0 = datetime(2026, 1, 1, 6, tzinfo=timezone.utc)
 BENCHES = ["gpqa_diamond", "mmlu", "mmlu_pro", "aime_2024", "aime_2025", "swe_bench_verified",

@@ -20,7 +20,7 @@ from . import snapshot
 from .parsers.base import sha256
 from .sources import get
 from .warehouse import db
-from .warehouse.db import PageRecord
+from .handover import PageRecord
 
 _CONTENT_TYPES = {".json": "application/json", ".md": "text/plain; charset=utf-8",
                   ".txt": "text/plain; charset=utf-8", ".html": "text/html; charset=utf-8"}

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from . import refresh as steps
 from .records import ModelCard
 from .sources import SOURCES
-from .warehouse.db import SourceLoad
+from .handover import SourceLoad
 
 #: how many bad lines an error message lists before "and N more"
 SHOWN_ERRORS = 5

@@ -19,7 +19,7 @@ from .parsers.base import Parsed
 from .records import InvalidValue, ModelCard
 from .sources import get
 from .warehouse import db
-from .warehouse.db import PageRecord, SourceLoad
+from .handover import PageRecord, SourceLoad
 
 #: a complete run's card count may not fall below this share of the last complete run's
 MIN_CARD_SHARE = 0.5

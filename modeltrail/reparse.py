@@ -12,7 +12,7 @@ from datetime import datetime
 
 from . import refresh as steps
 from .warehouse import db
-from .warehouse.db import PageRecord
+from .handover import PageRecord
 
 HISTORY = ("model_cards_history", "prices_history", "benchmarks_history")
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from . import refresh as steps
 from .warehouse import db
-from .warehouse.db import LoadResult, SourceLoad
+from .handover import LoadResult, SourceLoad
 
 
 def record(con, load: SourceLoad, observed_at: datetime, kind: str, tag: str | None,

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
-import math
 import os
 import re
 import shutil
-import socket
 import tempfile
 import time
 import zlib
 import contextlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -24,33 +19,16 @@ from typing import Any
 import duckdb
 
 from modeltrail import identity
-from modeltrail.records import ModelCard, Stated
+from modeltrail.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401 - (also their home for readers of db)
+from modeltrail.records import ModelCard
 
-DEFAULT_DB = "modeltrail.duckdb"
+from .errors import DEFAULT_DB, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
+from .lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
+from .rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS, LIST_FIELDS, _hash, as_text,  # noqa: F401
+                   benchmark_rows, card_row, empty, fingerprint, judge_unstated, price_rows)
+
 SCHEMA_VERSION = "1"
 
-CARD_FIELDS = (
-    "name", "organization", "version", "release_date", "status", "deprecation_date", "retirement_date",
-    "successor", "context_window", "max_output_tokens", "input_modalities", "output_modalities",
-    "capabilities", "reasoning_efforts", "training_cutoff", "parameters", "training_tokens",
-    "architecture", "license",
-)
-#: fields added after the first warehouses: in a version's hash only when they hold a value, so the
-#: versions stored before them keep their hashes (and an upgrade records no change)
-LATER_FIELDS = ("listed_date", "hugging_face_id")
-LIST_FIELDS = {"input_modalities", "output_modalities", "capabilities", "reasoning_efforts"}
-
-
-class WarehouseError(Exception):
-    """A warehouse problem a user can act on; the message says what and where."""
-
-
-class WarehouseBusy(WarehouseError):
-    """Another process writes the warehouse now; the message names it."""
-
-
-def db_path(path: str | os.PathLike | None = None) -> Path:
-    return Path(path or os.environ.get("MODELTRAIL_DB") or DEFAULT_DB)
 
 
 def _sql(name: str) -> str:
@@ -88,14 +66,6 @@ def query(name: str) -> str:
 def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
     used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", stmt)}
     return con.execute(stmt, used)
-
-
-def _check_parent(path: Path) -> None:
-    parent = path.parent
-    if not parent.exists():
-        raise WarehouseError(f"cannot create the warehouse {path}: directory {parent} does not exist")
-    if not parent.is_dir():
-        raise WarehouseError(f"cannot create the warehouse {path}: {parent} is not a directory")
 
 
 def _translate(exc: Exception, path: Path) -> WarehouseError:
@@ -152,7 +122,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
             con.execute("SET memory_limit = ?", [os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")])
             con.execute("SET lock_configuration = true")
             return con
-        _check_parent(path)
+        check_parent(path)
         con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
         con.execute("SET TimeZone = 'UTC'")
         for stmt in _split(_sql("schema.sql")):
@@ -192,134 +162,11 @@ def check_query(query: str) -> None:
                              "(nothing was run)")
 
 
-# --- one writer ----------------------------------------------------------------------------------------
-# DuckDB lets one process write a file. Every writer (refresh flow, reparse, remap, alias) first takes an
-# exclusive flock on <db>.lock and writes who it is into it, so a second writer can wait for it or name
-# it, and a reader that meets DuckDB's own lock can say which run holds the warehouse. The kernel drops
-# the flock when the process dies (even kill -9): a stale lock file is never a held lock.
-
-def staging_dir(path: str | os.PathLike | None) -> Path:
-    """Where a load stages its rows (beside the warehouse). A load killed mid-way leaves files here; the
-    next writer, holding the lock, removes them."""
-    p = db_path(path)
-    return p.with_name(p.name + ".staging")
-
-
-def lock_path(path: str | os.PathLike | None) -> Path:
-    p = db_path(path)
-    return p.with_name(p.name + ".lock")
-
-
-def holder_info(path: str | os.PathLike | None) -> dict | None:
-    """What the holder of the writer lock wrote about itself; None when nobody holds the lock."""
-    lp = lock_path(path)
-    try:
-        fd = os.open(lp, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pass  # held: the file says by whom
-        else:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            return None  # nobody holds it; what the file says is history
-        raw = os.read(fd, 4096)
-    finally:
-        os.close(fd)
-    try:
-        return json.loads(raw or b"{}")
-    except ValueError:
-        return {}
-
-
-def describe_holder(path: str | os.PathLike | None) -> str | None:
-    """Who holds the writer lock now, in words; None when nobody does."""
-    info = holder_info(path)
-    if info is None:
-        return None
-    who = info.get("command", "another writer")
-    if info.get("run_id") is not None:
-        who = f"modeltrail run {info['run_id']} ({who})"
-    details = []
-    if info.get("flow_run_name") or info.get("flow_run_id"):
-        details.append(f"flow run {info.get('flow_run_name') or ''} {info.get('flow_run_id') or ''}".strip())
-    if info.get("pid"):
-        details.append(f"pid {info.get('pid')} on {info.get('host')}")
-    if info.get("since"):
-        details.append(f"since {info['since']}")
-    return ", ".join([who, *details])
-
-
 #: pages compressed and inserted into the archive at a time
 ARCHIVE_BATCH = 200
 
 #: seconds a writer holding the lock waits for readers (short queries) to close the file
 READER_GRACE = 30.0
-
-
-class WriterLock:
-    """The exclusive writer lock of one warehouse file (see above)."""
-
-    def __init__(self, path: str | os.PathLike | None, **holder: Any):
-        self.path = db_path(path)
-        self.holder = {"pid": os.getpid(), "host": socket.gethostname(),
-                       "since": datetime.now(timezone.utc).isoformat(timespec="seconds"), **holder}
-        self.fd: int | None = None
-
-    def acquire(self, wait: float = 0, on_wait=None, poll: float = 0.5) -> "WriterLock":
-        _check_parent(self.path)
-        lp = lock_path(self.path)
-        try:
-            fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise _translate(exc, self.path) from exc
-        deadline = time.monotonic() + wait
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                holder = describe_holder(self.path) or "another writer"
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    waited = f" (waited {wait:.0f} s)" if wait else ""
-                    raise WarehouseBusy(f"warehouse {self.path} is being written by {holder}{waited}; "
-                                         "try again when it finishes") from None
-                if on_wait and not told:
-                    on_wait(f"waiting for the warehouse {self.path}: held by {holder}")
-                    told = True
-                time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
-        self.fd = fd
-        self._write()
-        return self
-
-    def update(self, **info: Any) -> None:
-        self.holder.update(info)
-        if self.fd is not None:
-            self._write()
-
-    def _write(self) -> None:
-        data = json.dumps(self.holder, default=str).encode()
-        try:
-            os.ftruncate(self.fd, 0)
-            os.pwrite(self.fd, data, 0)
-        except OSError:
-            pass  # a full disk must not stop the lock from working; the holder is then unnamed
-
-    def release(self) -> None:
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
-
-    def __enter__(self) -> "WriterLock":
-        return self if self.fd is not None else self.acquire()
-
-    def __exit__(self, *exc) -> None:
-        self.release()
 
 
 @contextmanager
@@ -374,105 +221,6 @@ def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
 
 # --- loading -----------------------------------------------------------------------------------------
 
-_HASH_JSON = json.JSONEncoder(sort_keys=True, default=str)
-_json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (ensure_ascii)  # one encoder: json.dumps(**kw) builds one per call
-
-
-def _hash(obj: Any) -> str:
-    return hashlib.sha256(_HASH_JSON.encode(obj).encode()).hexdigest()[:32]
-
-
-#: what a card's history versions do not cover (provenance, the identity computed apart)
-_NOT_VALUES = {"fetched_at", "page_sha256", "parser_version", "url", "model_id"}
-
-
-def fingerprint(card: ModelCard) -> str:
-    """A hash of everything in a card that history versions: equal fingerprints, no new version."""
-    return hashlib.sha256(card.model_dump_json(exclude=_NOT_VALUES).encode()).hexdigest()[:32]
-
-
-def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The history row of a card; `carried`: values kept from its current version for fields the
-    card does not state (see unstated_fields)."""
-    d = card.model_dump()
-    d.update(carried or {})
-    canon = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in CARD_FIELDS}
-    later = {f: d[f] for f in LATER_FIELDS}
-    hashed = {**canon, **{f: v for f, v in later.items() if v is not None}}
-    row = {"source": card.source, "source_model_id": card.source_model_id, **canon, **later,
-           "row_hash": _hash(hashed), "url": card.url, "fetched_at": card.fetched_at,
-           "page_sha256": card.page_sha256, "parser_version": card.parser_version}
-    return row
-
-
-def _scalar_json(v: Any) -> str | None:
-    """json.dumps(v) for the scalars a history hash covers, without building an encoder; None when
-    json.dumps must decide (the hashes must stay byte-identical to those already stored)."""
-    if v is None:
-        return "null"
-    if isinstance(v, str):
-        return _json_str(v)
-    if type(v) is float and math.isfinite(v):
-        return float.__repr__(v)
-    if type(v) is int:
-        return int.__repr__(v)
-    return None
-
-
-def _hash_values(values: list[Any]) -> str:
-    """_hash(values) for a list of scalars, fast."""
-    parts = [_scalar_json(v) for v in values]
-    if any(p is None for p in parts):
-        return _hash(values)
-    return hashlib.sha256(("[" + ", ".join(parts) + "]").encode()).hexdigest()[:32]
-
-
-def _hash_scalar(value: Any) -> str:
-    text = _scalar_json(value)
-    return _hash(value) if text is None else hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _private(obj: Stated) -> dict:
-    return obj.__pydantic_private__ or {}
-
-
-def price_rows(card: ModelCard) -> list[dict[str, Any]]:
-    rows = []
-    for p in card.prices:
-        own = _private(p)
-        per_token = p.unit == "1M tokens" and not p.variable
-        # a per-token amount hashes as it always did; other prices hash their unit and variability too
-        row_hash = (_hash_scalar(p.usd_per_million_tokens) if per_token
-                    else _hash_values([p.unit, p.usd_per_million_tokens, p.usd_per_unit, p.variable]))
-        rows.append({"source": card.source, "source_model_id": card.source_model_id, "kind": p.kind,
-                     "tier": p.tier, "usd_per_million_tokens": p.usd_per_million_tokens,
-                     "unit": p.unit, "usd_per_unit": p.usd_per_unit, "variable": p.variable,
-                     "row_hash": row_hash, "url": own.get("_url") or card.url,
-                     "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
-    return rows
-
-
-def benchmark_rows(card: ModelCard) -> list[dict[str, Any]]:
-    rows = []
-    for b in card.benchmarks:
-        own = _private(b)
-        rows.append({"source": card.source, "source_model_id": card.source_model_id, "benchmark": b.benchmark,
-                     "reported_name": b.reported_name, "setting": b.setting, "value": b.value, "unit": b.unit,
-                     "row_hash": _hash_values([b.benchmark, b.value, b.unit]), "url": own.get("_url") or card.url,
-                     "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
-    return rows
-
-
-#: the fields whose absence from a card is checked against what it stated before (name is always there)
-HISTORY_FIELDS = tuple(f for f in (*CARD_FIELDS, *LATER_FIELDS) if f != "name")
-#: a run that finds a field unstated on more cards than this (and this share of them) is partial
-UNSTATED_MAX, UNSTATED_SHARE = 3, 0.02
-
-
-def _empty(v: Any) -> bool:
-    return v is None or v == "" or v == []
-
-
 def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[ModelCard]
                     ) -> dict[str, dict[str, Any]]:
     """{source_model_id: {field: value}} for the fields these cards no longer state but their current
@@ -492,7 +240,7 @@ def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[Mod
             continue
         said_empty = set(card.stated_empty)
         lost = {f: v for f, v in before.items()
-                if not _empty(v) and f not in said_empty and _empty(getattr(card, f))}
+                if not empty(v) and f not in said_empty and empty(getattr(card, f))}
         if lost:
             out[card.source_model_id] = lost
     return out
@@ -535,75 +283,6 @@ def _json_value(v: Any) -> Any:
 
 
 _STAGE_JSON = json.JSONEncoder(default=_json_value, ensure_ascii=False)
-
-
-@dataclass
-class PageRecord:
-    """One fetch of one url in a crawl (what spiders/ hand over through pipelines/archive.py)."""
-    url: str
-    fetched_at: datetime
-    status: int | None
-    page_kind: str | None = None
-    sha256: str | None = None
-    content_type: str | None = None
-    body: bytes | None = None
-    error: str | None = None
-    # The body on disk (a crawl's bodies.bin, at body_offset), read when needed: 10,000 pages of 100 KB
-    # are not held in memory at once.
-    body_file: str | None = None
-    body_offset: int = 0
-    body_length: int = 0
-    via: str | None = None          # html | rendered | api | "html (api: HTTP 500)" (a fallback)
-    raw_sha256: str | None = None   # a rendered page: the HTML as served, archived beside what was parsed
-    raw_offset: int = 0
-    raw_length: int = 0
-
-    def read_raw(self) -> bytes | None:
-        if self.raw_sha256 is None or self.body_file is None:
-            return None
-        with open(self.body_file, "rb") as fh:
-            fh.seek(self.raw_offset)
-            return fh.read(self.raw_length)
-
-    def read_body(self) -> bytes | None:
-        if self.body is not None or self.body_file is None:
-            return self.body
-        with open(self.body_file, "rb") as fh:
-            fh.seek(self.body_offset)
-            return fh.read(self.body_length)
-
-    @property
-    def has_body(self) -> bool:
-        return self.body is not None or (self.body_file is not None and self.sha256 is not None)
-
-    @property
-    def ok(self) -> bool:
-        """The fetch got a response below 400 and no error."""
-        return self.error is None and bool(self.status) and self.status < 400
-
-
-@dataclass
-class SourceLoad:
-    """Everything one source run hands to the warehouse."""
-    source: str
-    status: str                                   # complete | partial | failed
-    pages: list[PageRecord] = field(default_factory=list)
-    cards: list[ModelCard] = field(default_factory=list)
-    problems: list[tuple[str, str, str]] = field(default_factory=list)   # (url, field, message)
-    reasons: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # noticed, no reason to doubt the run
-    coverage: dict[str, float] = field(default_factory=dict)
-    card_pages: int = 0
-    error: str | None = None
-
-
-@dataclass
-class LoadResult:
-    source: str
-    status: str
-    versions_added: int = 0
-    versions_closed: int = 0
-    removed: int = 0
 
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, replay: str | None = None,
@@ -668,11 +347,11 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
             moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
             carried = unstated_fields(con, load.source, moved)
             unstated = sum(len(v) for v in carried.values())
-            _judge_unstated(load, carried)
+            judge_unstated(load, carried)
             params["complete"] = load.status == "complete"
             by_id = {c.source_model_id: c for c in moved}
             _insert_columns(con, "unstated", [
-                {"source": load.source, "source_model_id": smid, "field": f, "value": _text(v),
+                {"source": load.source, "source_model_id": smid, "field": f, "value": as_text(v),
                  "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
                  "page_sha256": by_id[smid].page_sha256}
                 for smid, fields in carried.items() for f, v in fields.items()])
@@ -704,29 +383,6 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
             raise _translate(exc, _file_of(con)) from exc
         raise
     return result
-
-
-def _judge_unstated(load: SourceLoad, carried: dict[str, dict[str, Any]]) -> None:
-    """Count the fields the cards stopped stating: a few are noted; a field lost on many cards at once
-    (template drift) makes the run partial, so that it closes and removes nothing."""
-    per_field: dict[str, int] = {}
-    for fields in carried.values():
-        for f in fields:
-            per_field[f] = per_field.get(f, 0) + 1
-    limit = max(UNSTATED_MAX, UNSTATED_SHARE * len(load.cards))
-    for f, n in sorted(per_field.items()):
-        text = (f"field {f} unstated on {n} card(s) that stated it before (last stated value kept; "
-                "see `modeltrail changes`)")
-        if n > limit:
-            load.reasons.append(text + ": template drift?")
-            if load.status == "complete":
-                load.status = "partial"
-        else:
-            load.notes.append(text)
-
-
-def _text(v: Any) -> str:
-    return ",".join(map(str, v)) if isinstance(v, list) else str(v)
 
 
 def _file_of(con: duckdb.DuckDBPyConnection) -> Path:
