@@ -16,7 +16,7 @@ import click
 
 from . import output
 from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
-                      progress, reader, replay_location, show, wait_option, writer)
+                      progress, reader, replay_location, show, source_not_folder, wait_option, writer)
 from .sources import SOURCES
 
 
@@ -42,6 +42,7 @@ def main():
 @db_option
 def refresh(sources, replay, observed_at, removal_runs, retries, wait, db_file):
     """Crawl SOURCES (default: all) and load what they show into the warehouse."""
+    sources, replay = source_not_folder(sources, replay)
     check_sources(sources, "SOURCES")
     replay = replay_location(replay)
     when = parse_time(observed_at, "--observed-at")
@@ -111,6 +112,7 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
 
     from prefect.schedules import Cron
 
+    sources, replay = source_not_folder(sources, replay)
     check_sources(sources, "SOURCES")
     try:
         ZoneInfo(tz)
@@ -224,10 +226,17 @@ def sql(query, limit, fmt, db_file):
 def history(model, field, fmt, db_file):
     """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
     con = reader(db_file)
-    n = show(con, "SELECT * FROM model_history($m, $field) ORDER BY field, source, valid_from",
-             {"m": model, "field": field}, fmt)
-    if n == 0:
+    cur = con.execute("SELECT * FROM model_history($m, $field) ORDER BY field, source, valid_from",
+                      {"m": model, "field": field})
+    cols, rows = [d[0] for d in cur.description], cur.fetchall()
+    if not rows:  # say why, and print no empty table first
+        fields = [r[0] for r in con.execute("SELECT DISTINCT field FROM model_history($m, NULL) ORDER BY 1",
+                                            {"m": model}).fetchall()] if field else []
+        if fields:
+            kinds = sorted({f.split("[")[0] for f in fields})
+            fail(f"{model!r} has no field {field!r}; its fields: {', '.join(kinds)}")
         fail(f"no history for {model!r} (try `modeltrail sql \"SELECT DISTINCT model_id FROM model_cards\"`)")
+    output.render(cols, rows, fmt)
 
 
 @main.command()
@@ -237,7 +246,9 @@ def history(model, field, fmt, db_file):
 @format_option
 @db_option
 def changes(since, source, model, fmt, db_file):
-    """The change feed: added, changed (field, old -> new), deprecated, removed."""
+    """The change feed: added, changed (field, old -> new), deprecated, removed, unstated."""
+    if source is not None:
+        check_sources([source], "--source")
     show(reader(db_file), """
         SELECT changed_at, source, model_id, source_model_id, change_type, field, old_value, new_value,
                effective_from, run_id

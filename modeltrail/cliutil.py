@@ -39,6 +39,14 @@ def check_sources(sources, param_hint: str) -> None:
                                  param_hint=param_hint)
 
 
+def source_not_folder(sources: tuple, replay: str | None) -> tuple[tuple, str | None]:
+    """`refresh --replay azure` means `refresh azure --replay`: a source's name given as --replay's value
+    is that source (a folder of that name, when one exists here, stays a folder)."""
+    if replay in SOURCES and not Path(replay).is_dir():
+        return (*sources, replay), "__bundled__"
+    return sources, replay
+
+
 def replay_location(replay: str | None, absolute: bool = False) -> str | None:
     """--replay's value: the bundled captures (no value), a folder, or a http(s) url; None for live."""
     if replay == "__bundled__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from datetime import date, datetime
 from typing import Any, Sequence
@@ -33,8 +34,17 @@ def _json(v: Any) -> Any:
 
 def render(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", out=None,
            max_width: int = 60, header: bool = True) -> None:
-    """header=False: more rows of a csv/json output already begun (streaming in chunks)."""
-    out = out or sys.stdout
+    """header=False: more rows of a csv/json output already begun (streaming in chunks). A reader that
+    stops reading (`| head`) is a normal end: exit 0, no message."""
+    try:
+        _render(cols, rows, fmt, out or sys.stdout, max_width, header)
+        (out or sys.stdout).flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python flushes again at exit)
+        sys.exit(0)
+
+
+def _render(cols, rows, fmt, out, max_width, header) -> None:
     if fmt == "json":
         for r in rows:
             out.write(json.dumps(dict(zip(cols, r)), default=_json, ensure_ascii=False) + "\n")

@@ -77,8 +77,7 @@ def reparse(con, source: str, since: datetime | None = None, removal_runs: int =
         pages = archived_pages(con, run_id, source)
         out = steps.CrawlOutput(source, pages=pages, stats={"finish_reason": "finished", "reparse": True})
         load = steps.build_load(source, out, steps.last_complete_run(con, source))
-        load.pages = []  # already archived, with their fetch rows
-        db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs)
+        db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs, archive=False)
         if progress:
             progress(f"reparse {source}: run {run_id} ({n}/{len(runs)}): {load.status}, {len(load.cards)} cards")
     db.remap(con)

@@ -116,11 +116,15 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
                 "enable_external_access": allow_files,
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
+                # a query a user types must not take the machine: DuckDB spills or fails past this
+                "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB"),
             })
-            con.execute("SET TimeZone = 'UTC'")
-            # a query a user types must not take the machine: DuckDB spills or fails past this
-            con.execute("SET memory_limit = ?", [os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")])
-            con.execute("SET lock_configuration = true")
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                con.execute("SET lock_configuration = true")
+            except duckdb.InvalidInputException as exc:
+                if "locked" not in str(exc):  # a second reader in this process: the instance is set up
+                    raise
             return con
         check_parent(path)
         con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
@@ -311,7 +315,7 @@ def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: d
 
 
 def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
-                removal_runs: int = 2) -> LoadResult:
+                removal_runs: int = 2, archive: bool = True) -> LoadResult:
     """One source run into the warehouse, in one transaction: archive, verdict, history merge."""
     sql = sections("merge.sql")
     params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
@@ -319,8 +323,10 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
     con.execute("BEGIN TRANSACTION")
     try:
         # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
-        bodies = {p.sha256: (p.content_type, p.read_body) for p in load.pages if p.sha256 and p.has_body}
-        bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in load.pages if p.raw_sha256})
+        # (archive=False: the pages are archived already, with their fetch rows: a reparse)
+        fetched = load.pages if archive else []
+        bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched if p.sha256 and p.has_body}
+        bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
         if bodies:
             known = {r[0] for r in con.execute(
                 "SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(bodies)]).fetchall()}
@@ -333,7 +339,7 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
             {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
              "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
              "via": p.via, "raw_sha256": p.raw_sha256}
-            for p in load.pages])
+            for p in fetched])
         _insert_columns(con, "parse_problems", [
             {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
             for u, f, m in load.problems])
