@@ -16,14 +16,19 @@ import click
 
 from . import output
 from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
-                      progress, reader, replay_location, show, source_not_folder, wait_option, writer)
+                      future_option, observation_time, progress, reader, replay_location, show, source_not_folder,
+                      wait_option, writer)
 from .sources import SOURCES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="modeltrail")
-def main():
+@click.option("--db", "db_file", default=None, metavar="PATH", expose_value=True,
+              help="Warehouse file for the command (or MODELTRAIL_DB); a command's own --db wins.")
+def main(db_file):
     """Scrape AI model cards, normalize them, and keep every change in a DuckDB warehouse."""
+    if db_file:  # every command reads --db from MODELTRAIL_DB when it is not given its own
+        os.environ["MODELTRAIL_DB"] = db_file
 
 
 # --- crawling ----------------------------------------------------------------------------------------
@@ -38,14 +43,15 @@ def main():
               help="Consecutive complete runs a model must be missing from to count as removed.")
 @click.option("--retries", type=click.IntRange(0), default=None,
               help="Crawl retries on network failure (default 2 live, 0 for replays).")
+@future_option
 @wait_option
 @db_option
-def refresh(sources, replay, observed_at, removal_runs, retries, wait, db_file):
+def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, wait, db_file):
     """Crawl SOURCES (default: all) and load what they show into the warehouse."""
     sources, replay = source_not_folder(sources, replay)
     check_sources(sources, "SOURCES")
     replay = replay_location(replay)
-    when = parse_time(observed_at, "--observed-at")
+    when = observation_time(observed_at, allow_future)
     if retries is None and replay is not None:
         retries = 0
     from .warehouse import db
@@ -209,8 +215,11 @@ def parse(file, source, url, fetched_at):
 @format_option
 @db_option
 def sql(query, limit, fmt, db_file):
-    """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file)."""
+    """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file).
+    QUERY `-` reads the query from standard input."""
     from .warehouse import db
+    if query == "-":
+        query = sys.stdin.read()
     try:
         db.check_query(query)
     except db.WarehouseError as exc:

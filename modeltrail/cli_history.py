@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .cliutil import EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, parse_time, progress, wait_option, writer
+from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, future_option,
+                      observation_time, parse_time, progress, wait_option, writer)
 
 
 @click.command()
@@ -18,9 +19,10 @@ from .cliutil import EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fa
 @click.option("--observed-at", required=True, help="ISO 8601 time the snapshot stands for.")
 @click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
               help="Consecutive complete runs a model must be missing from to count as removed.")
+@future_option
 @wait_option
 @db_option
-def load(file, source, observed_at, removal_runs, wait, db_file):
+def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
     """Load cards from a JSON-lines FILE (`-`: stdin) as one snapshot of one source.
 
     Each line is a card as `modeltrail parse` prints it. Every line is checked first: a bad line is
@@ -31,7 +33,7 @@ def load(file, source, observed_at, removal_runs, wait, db_file):
     from .warehouse import db
     if source is not None:
         check_sources([source], "--source")
-    when = parse_time(observed_at, "--observed-at")
+    when = observation_time(observed_at, allow_future)
     name = "stdin" if file == "-" else file
     try:
         if file == "-":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -76,6 +76,24 @@ def parse_time(value: str | None, option: str) -> datetime | None:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z)",
                                  param_hint=option)
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+#: how far ahead of this machine's clock an observation may be (clock skew between machines)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def observation_time(value: str | None, allow_future: bool) -> datetime | None:
+    """--observed-at: an ISO time, refused when it lies in the future (a snapshot from 2030 would make
+    every later refresh look out of order) unless the user insists."""
+    when = parse_time(value, "--observed-at")
+    if when is not None and not allow_future and when > datetime.now(timezone.utc) + CLOCK_SKEW:
+        raise click.BadParameter(f"{value} is in the future; a snapshot is recorded when it was observed "
+                                 "(pass --allow-future if you mean it)", param_hint="--observed-at")
+    return when
+
+
+future_option = click.option("--allow-future", is_flag=True,
+                             help="Accept an --observed-at later than now (a test, or a clock you trust more).")
 
 
 def fail(message: str, code: int = EXIT_ERROR):

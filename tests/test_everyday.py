@@ -65,3 +65,27 @@ def test_a_closed_pipe_is_a_normal_end(loaded):
         proc.stdout.close()  # like `| head -1`
         err = proc.stderr.read()
         assert proc.wait(timeout=60) == 0 and err == b"", err
+
+
+def test_an_observation_in_the_future_is_refused_unless_insisted(tmp_path):
+    lines = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter",
+                            str(CAPTURES / "openrouter.ai/api/v1/models")], capture_output=True, text=True,
+                           check=True).stdout
+    db = tmp_path / "w.duckdb"
+    res = mt("load", "-", "--observed-at", "2030-01-01", "--db", str(db), input=lines)
+    assert res.exit_code == 2 and "in the future" in res.output and "--allow-future" in res.output
+    assert not db.exists()
+    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay",
+                           "--observed-at", "2030-01-01", "--db", str(db)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "in the future" in proc.stderr and not db.exists()
+    res = mt("load", "-", "--observed-at", "2030-01-01", "--allow-future", "--db", str(db), input=lines)
+    assert res.exit_code == 0, res.output
+
+
+def test_db_on_the_group_and_a_query_from_stdin(loaded, tmp_path):
+    res = CliRunner().invoke(main, ["--db", str(loaded), "sql", "-", "--format", "csv"],
+                             input="SELECT count(*) AS n FROM model_cards")
+    assert res.exit_code == 0 and res.stdout.splitlines() == ["n", "13"]
+    # a command's own --db wins over the group's
+    res = CliRunner().invoke(main, ["--db", str(tmp_path / "missing.duckdb"), "sql", "SELECT 1", "--db", str(loaded)])
+    assert res.exit_code == 0
