@@ -268,18 +268,39 @@ def changes(since, source, model, fmt, db_file):
          {"since": parse_time(since, "--since"), "source": source, "model": model}, fmt)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(1, 1_000_000), default=20, show_default=True, help="How many runs.")
 @format_option
 @db_option
-def runs(limit, fmt, db_file):
-    """Recent runs with each source's verdict."""
+@click.pass_context
+def runs(ctx, limit, fmt, db_file):
+    """Recent runs with each source's verdict (`runs undo RUN_ID` takes one back)."""
+    if ctx.invoked_subcommand is not None:
+        return
     show(reader(db_file), """
         SELECT r.run_id, r.kind, r.observed_at, s.source, s.status, s.pages_ok, s.pages_failed, s.cards,
                s.versions_added, s.versions_closed, s.removed, array_to_string(s.reasons, '; ') AS reasons
         FROM runs AS r LEFT JOIN source_runs AS s USING (run_id)
         WHERE r.run_id IN (SELECT run_id FROM runs ORDER BY run_id DESC LIMIT $n)
         ORDER BY r.run_id DESC, s.source""", {"n": limit}, fmt)
+
+
+@runs.command("undo")
+@click.argument("run_id", type=click.IntRange(1))
+@wait_option
+@db_option
+def runs_undo(run_id, wait, db_file):
+    """Take back RUN_ID: the versions it added go, what it closed or removed is current again.
+
+    One transaction, recorded as a run of its own; the pages it fetched stay in the archive (so
+    `reparse` can rebuild from them). Only the last run of its sources can be undone."""
+    from .warehouse import db
+    with writer(db_file, "runs undo", wait) as con:
+        try:
+            undo_id = db.undo_run(con, run_id)
+        except db.WarehouseError as exc:
+            fail(str(exc))
+    click.echo(f"run {undo_id}: undid run {run_id}")
 
 
 @main.command()

@@ -89,3 +89,46 @@ def test_db_on_the_group_and_a_query_from_stdin(loaded, tmp_path):
     # a command's own --db wins over the group's
     res = CliRunner().invoke(main, ["--db", str(tmp_path / "missing.duckdb"), "sql", "SELECT 1", "--db", str(loaded)])
     assert res.exit_code == 0
+
+
+def test_a_bad_run_can_be_taken_back(tmp_path):
+    import json
+
+    import duckdb
+    capture = json.loads((CAPTURES / "openrouter.ai/api/v1/models").read_text())
+    lines1 = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter", "-"],
+                            input=json.dumps(capture), capture_output=True, text=True, check=True).stdout
+    changed = json.loads(json.dumps(capture))
+    changed["data"][0]["pricing"]["prompt"] = "0.000009"   # a price move
+    gone = changed["data"].pop()["id"]                    # and a model missing
+    lines2 = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter", "-"],
+                            input=json.dumps(changed), capture_output=True, text=True, check=True).stdout
+    db = tmp_path / "w.duckdb"
+    tables = ("model_cards_history", "prices_history", "benchmarks_history", "card_state", "removals", "unstated")
+
+    def state():
+        with duckdb.connect(str(db), read_only=True) as con:
+            # (card_state's fingerprint is only a cache: an undo clears it, the next load restages)
+            return {t: sorted(map(str, con.execute(f"SELECT * EXCLUDE (fingerprint) FROM {t}" if t == "card_state"
+                                                   else f"SELECT * FROM {t}").fetchall())) for t in tables}
+
+    assert mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--removal-runs", "1", "--db", str(db),
+              input=lines1).exit_code == 0
+    before = state()
+    assert mt("load", "-", "--observed-at", "2026-01-02T00:00:00Z", "--removal-runs", "1", "--db", str(db),
+              input=lines2).exit_code == 0
+    assert state() != before
+    res = mt("runs", "undo", "1", "--db", str(db))
+    assert res.exit_code == 1 and "not the last of its sources" in res.output and "openrouter has run 2" in res.output
+    res = mt("runs", "undo", "2", "--db", str(db))
+    assert res.exit_code == 0 and "run 3: undid run 2" in res.output
+    assert state() == before  # history and sightings exactly as before the bad run
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM changes WHERE run_id = 2").fetchone() == (0,)
+        assert con.execute("SELECT run_id, kind, status FROM runs ORDER BY 1").fetchall() == [
+            (1, "load", "complete"), (2, "load", "undone"), (3, "undo", "complete")]
+        assert con.execute("SELECT count(*) FROM card_state WHERE source_model_id = ? AND removed_at IS NULL",
+                           [gone]).fetchone() == (1,)
+    assert mt("runs", "undo", "2", "--db", str(db)).exit_code == 1  # once
+    # and life goes on: the next snapshot loads in order
+    assert mt("load", "-", "--observed-at", "2026-01-03T00:00:00Z", "--db", str(db), input=lines1).exit_code == 0

@@ -391,6 +391,37 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
     return result
 
 
+def undo_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """Take back one run in one transaction (see merge.sql: undo); the undo is recorded as a run of
+    its own (kind "undo"). Returns the undo's run id. Refused while a later run of one of its sources
+    exists (it built on this one: undo that first)."""
+    row = con.execute("SELECT observed_at, status FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    if row is None:
+        raise WarehouseError(f"there is no run {run_id} (see `modeltrail runs`)")
+    observed_at, status = row
+    if status == "undone":
+        raise WarehouseError(f"run {run_id} was undone already")
+    sql = sections("merge.sql")
+    (check,) = sql["undo_check"]
+    later = run_sql(con, check, {"run_id": run_id}).fetchall()
+    if later:
+        raise WarehouseError(f"run {run_id} is not the last of its sources: "
+                             + ", ".join(f"{s} has run {r}" for s, r in later) + "; undo those first")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        undo_id = start_run(con, "undo", datetime.now(timezone.utc), replay=f"undo:{run_id}")
+        for stmt in sql["undo"]:
+            run_sql(con, stmt, {"run_id": run_id, "observed_at": observed_at, "undo_id": undo_id})
+        finish_run(con, undo_id, "complete", f"undid run {run_id} (observed at {observed_at.isoformat()})")
+        con.execute("COMMIT")
+    except Exception:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    remap(con, full=True)
+    return undo_id
+
+
 def _file_of(con: duckdb.DuckDBPyConnection) -> Path:
     try:
         return Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])

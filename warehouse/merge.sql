@@ -130,3 +130,42 @@ INSERT INTO model_identity BY NAME
 SELECT s.* FROM stg_identity AS s
 WHERE NOT EXISTS (SELECT 1 FROM model_identity AS i
                   WHERE i.source = s.source AND i.source_model_id = s.source_model_id);
+
+-- name: undo_check
+-- A run can be taken back while it is the last of each of its sources: later runs built on it.
+SELECT s.source, min(later.run_id) FROM source_runs AS s
+JOIN source_runs AS later ON later.source = s.source AND later.run_id > s.run_id
+WHERE s.run_id = $run_id GROUP BY ALL ORDER BY 1;
+
+-- name: undo
+-- Take back one run ($run_id, observed at $observed_at): the versions it opened go, the versions it
+-- closed (its sources', closed at its time) are open again, its removals and unstated rows go, and
+-- its sightings fall back to the run before it. The archive (pages, fetches) stays.
+DELETE FROM model_cards_history WHERE run_id = $run_id;
+DELETE FROM prices_history WHERE run_id = $run_id;
+DELETE FROM benchmarks_history WHERE run_id = $run_id;
+UPDATE model_cards_history SET valid_to = NULL
+WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
+UPDATE prices_history SET valid_to = NULL
+WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
+UPDATE benchmarks_history SET valid_to = NULL
+WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
+DELETE FROM removals WHERE run_id = $run_id;
+DELETE FROM unstated WHERE run_id = $run_id;
+-- sightings: a model first seen in this run was never seen; the others were last seen by the run before
+DELETE FROM card_state
+WHERE first_seen = $observed_at AND last_seen_run = $run_id;
+-- a model this complete run missed had one more missed run counted (and perhaps was removed by it)
+UPDATE card_state SET missed_runs = greatest(missed_runs - 1, 0),
+    removed_at = CASE WHEN removed_at = $observed_at THEN NULL ELSE removed_at END
+WHERE last_seen_run <> $run_id
+  AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id AND status = 'complete');
+UPDATE card_state AS c SET
+    last_seen_run = p.run_id, last_seen = p.observed_at, fingerprint = NULL, missed_runs = 0
+FROM (SELECT s.source, max(s.run_id) AS run_id, arg_max(r.observed_at, s.run_id) AS observed_at
+      FROM source_runs AS s JOIN runs AS r USING (run_id)
+      WHERE s.run_id < $run_id AND s.status <> 'failed' GROUP BY ALL) AS p
+WHERE c.source = p.source AND c.last_seen_run = $run_id;
+UPDATE source_runs SET status = 'undone' WHERE run_id = $run_id;
+UPDATE runs SET status = 'undone', summary = coalesce(summary, '') || ' [undone by run ' || $undo_id || ']'
+WHERE run_id = $run_id;
