@@ -16,7 +16,7 @@ import click
 
 from . import output
 from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
-                      future_option, observation_time, progress, reader, replay_location, show, source_not_folder,
+                      future_option, observation_time, progress, reader, replay_location, resolve_model, show, source_not_folder,
                       wait_option, writer)
 from .sources import SOURCES
 
@@ -235,6 +235,7 @@ def sql(query, limit, fmt, db_file):
 def history(model, field, fmt, db_file):
     """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
     con = reader(db_file)
+    model = resolve_model(con, model)
     cur = con.execute("SELECT * FROM model_history($m, $field) ORDER BY field, source, valid_from",
                       {"m": model, "field": field})
     cols, rows = [d[0] for d in cur.description], cur.fetchall()
@@ -258,7 +259,10 @@ def changes(since, source, model, fmt, db_file):
     """The change feed: added, changed (field, old -> new), deprecated, removed, unstated."""
     if source is not None:
         check_sources([source], "--source")
-    show(reader(db_file), """
+    con = reader(db_file)
+    if model is not None:
+        model = resolve_model(con, model)
+    show(con, """
         SELECT changed_at, source, model_id, source_model_id, change_type, field, old_value, new_value,
                effective_from, run_id
         FROM changes
@@ -333,6 +337,7 @@ def export(out_dir, fmt, as_of, force, db_file):
 def compare(model, fmt, db_file):
     """MODEL's current values from every source, side by side, then the conflicts."""
     con = reader(db_file)
+    model = resolve_model(con, model)
     srcs = [r[0] for r in con.execute(
         "SELECT DISTINCT source FROM model_compare WHERE model_id = ? ORDER BY 1", [model]).fetchall()]
     if not srcs:

@@ -172,3 +172,16 @@ def show(con, query: str, params=None, fmt: str = "table", limit: int = 0) -> in
     if cut:
         progress(f"(the first {limit:,} rows; --limit 0 for all)")
     return n
+
+
+def resolve_model(con, name: str) -> str:
+    """One lookup for every command: a canonical id, a source's id or any alias, in any case ("o3 Mini",
+    "openai/O3-MINI", "o3-mini-2025-01-31") -> the canonical id (or the source id of an unmatched
+    model). Several meanings are listed, not guessed; no meaning returns the name as given."""
+    from .identity import alias_key
+    from .warehouse import db
+    found = [r[0] for r in db.run_sql(con, db.query("model_candidates"),
+                                       {"name": name, "key": alias_key(name)[0]}).fetchall() if r[0]]
+    if len(found) > 1:
+        raise click.BadParameter(f"{name!r} could mean {', '.join(sorted(found))}: say which", param_hint="MODEL")
+    return found[0] if found else name

@@ -132,3 +132,21 @@ def test_a_bad_run_can_be_taken_back(tmp_path):
     assert mt("runs", "undo", "2", "--db", str(db)).exit_code == 1  # once
     # and life goes on: the next snapshot loads in order
     assert mt("load", "-", "--observed-at", "2026-01-03T00:00:00Z", "--db", str(db), input=lines1).exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["openai/gpt-4o-mini", "gpt-4o-mini", "GPT-4o Mini", "OpenAI/GPT-4O-MINI",
+                                  "gpt-4o-mini-2024-07-18", "OpenAI: GPT-4o-mini"])
+def test_one_lookup_for_every_command(loaded, name):
+    for cmd in (["history", name, "--field", "context_window"], ["compare", name], ["changes", "--model", name]):
+        res = CliRunner().invoke(main, [*cmd, "--db", str(loaded), "--format", "csv"])
+        expect = "context_window,128000" if cmd[0] == "compare" else "openai/gpt-4o-mini"
+        assert res.exit_code == 0 and expect in res.stdout, (cmd, res.output)
+
+
+def test_an_ambiguous_name_is_listed_not_guessed(loaded):
+    import duckdb
+    with duckdb.connect(str(loaded)) as con:  # two models a source calls by ids that differ only in case
+        con.execute("INSERT INTO model_identity VALUES ('openrouter', 'Acme/X', 'acme/x-big', NULL), "
+                    "('openrouter', 'acme/x', 'acme/x-small', NULL)")
+    res = CliRunner().invoke(main, ["history", "ACME/X", "--db", str(loaded)])
+    assert res.exit_code == 2 and "could mean acme/x-big, acme/x-small" in res.output

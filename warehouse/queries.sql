@@ -21,3 +21,11 @@ FROM model_cards_history AS h
 WHERE NOT $only_new OR NOT EXISTS (
     SELECT 1 FROM model_identity AS i WHERE i.source = h.source AND i.source_model_id = h.source_model_id)
 GROUP BY ALL;
+
+-- name: model_candidates
+-- What a name a user types may mean: canonical ids and source ids equal to it (any case), and the
+-- canonical id its alias key maps to. (model_id, source_model_id or NULL when the id itself matched)
+SELECT DISTINCT coalesce(model_id, source_model_id) AS id FROM model_identity
+WHERE lower(model_id) = lower($name) OR lower(source_model_id) = lower($name)
+UNION
+SELECT model_id FROM model_aliases WHERE alias = $key;
