@@ -18,7 +18,6 @@ from pathlib import Path
 from .parsers.base import Parsed
 from .records import InvalidValue, ModelCard
 from .sources import get
-from .warehouse import db
 from .handover import PageRecord, SourceLoad
 
 #: a complete run's card count may not fall below this share of the last complete run's

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,6 +17,7 @@ CAPTURES = REPO / "captures"
 #: the real material beside the checkout (never copied into the project)
 SHARED = REPO.parent / "shared"
 OPENROUTER_DAYS = SHARED / "data" / "openrouter"
+OPENROUTER_CAPTURE = CAPTURES / "openrouter.ai/api/v1/models"
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
@@ -28,3 +31,17 @@ def con(tmp_path):
     c = db.connect(tmp_path / "w.duckdb")
     yield c
     c.close()
+
+
+def parse_cards(source: str, page: Path | str | bytes, url: str | None = None, fetched_at: str | None = None) -> str:
+    """What `modeltrail parse` prints (JSON lines) for a page: a file, or the page itself through stdin."""
+    args = [sys.executable, "-m", "modeltrail", "parse", "--source", source]
+    args += ["--url", url] if url else []
+    args += ["--fetched-at", fetched_at] if fetched_at else []
+    data = None
+    if isinstance(page, Path):
+        args.append(str(page))
+    else:
+        args.append("-")
+        data = page.encode() if isinstance(page, str) else page
+    return subprocess.run(args, input=data, capture_output=True, check=True).stdout.decode()

@@ -95,13 +95,9 @@ def test_the_flow_refuses_a_replay_url_given_as_a_deployment_parameter(tmp_path)
 @pytest.fixture
 def loaded(tmp_path):
     """A warehouse with one openrouter snapshot (loaded from the capture's cards)."""
-    import subprocess
-    import sys
-    from tests.conftest import CAPTURES
+    from tests.conftest import OPENROUTER_CAPTURE, parse_cards
     path = tmp_path / "w.duckdb"
-    lines = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter",
-                            str(CAPTURES / "openrouter.ai/api/v1/models")], capture_output=True, text=True,
-                           check=True).stdout
+    lines = parse_cards("openrouter", OPENROUTER_CAPTURE)
     res = CliRunner().invoke(main, ["load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(path)],
                              input=lines)
     assert res.exit_code == 0, res.output

@@ -8,7 +8,6 @@ import gzip
 import json
 import os
 import subprocess
-import sys
 from datetime import datetime
 from decimal import Decimal
 
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 
 from bench.gitrepo import build, snapshots
 from modeltrail.cli import main
-from tests.conftest import CAPTURES, OPENROUTER_DAYS
+from tests.conftest import OPENROUTER_CAPTURE, OPENROUTER_DAYS, parse_cards
 
 PATH = "openrouter/models.json"
 
@@ -134,7 +133,7 @@ def small_repo(tmp_path, bodies: list[tuple[str, bytes]]):
 
 
 def capture_with(n: int) -> bytes:
-    data = json.loads((CAPTURES / "openrouter.ai/api/v1/models").read_text())
+    data = json.loads(OPENROUTER_CAPTURE.read_text())
     data["data"] = data["data"][:n]
     return json.dumps(data).encode()
 
@@ -158,10 +157,8 @@ def test_out_of_order_history_is_refused_unless_since_skips_it(tmp_path):
     repo = small_repo(tmp_path, [("2026-01-01T00:00:00+00:00", capture_with(13)),
                                  ("2026-01-05T00:00:00+00:00", capture_with(12))])
     db = tmp_path / "w.duckdb"
-    lines = b"".join(
-        subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
-                        "-"], input=capture_with(13), capture_output=True, check=True).stdout.splitlines(True))
-    res = mt("load", "-", "--observed-at", "2026-01-03T00:00:00Z", "--db", str(db), input=lines.decode())
+    lines = parse_cards("openrouter", capture_with(13), url="https://openrouter.ai/api/v1/models")
+    res = mt("load", "-", "--observed-at", "2026-01-03T00:00:00Z", "--db", str(db), input=lines)
     assert res.exit_code == 0, res.output
     res = mt("backfill-git", str(repo), PATH, "--source", "openrouter", "--db", str(db))
     assert res.exit_code == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -10,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from modeltrail.cli import main
-from tests.conftest import CAPTURES
+from tests.conftest import OPENROUTER_CAPTURE, parse_cards
 
 
 def mt(*args, input=None):
@@ -68,9 +67,7 @@ def test_a_closed_pipe_is_a_normal_end(loaded):
 
 
 def test_an_observation_in_the_future_is_refused_unless_insisted(tmp_path):
-    lines = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter",
-                            str(CAPTURES / "openrouter.ai/api/v1/models")], capture_output=True, text=True,
-                           check=True).stdout
+    lines = parse_cards("openrouter", OPENROUTER_CAPTURE)
     db = tmp_path / "w.duckdb"
     res = mt("load", "-", "--observed-at", "2030-01-01", "--db", str(db), input=lines)
     assert res.exit_code == 2 and "in the future" in res.output and "--allow-future" in res.output
@@ -95,14 +92,12 @@ def test_a_bad_run_can_be_taken_back(tmp_path):
     import json
 
     import duckdb
-    capture = json.loads((CAPTURES / "openrouter.ai/api/v1/models").read_text())
-    lines1 = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter", "-"],
-                            input=json.dumps(capture), capture_output=True, text=True, check=True).stdout
+    capture = json.loads(OPENROUTER_CAPTURE.read_text())
+    lines1 = parse_cards("openrouter", json.dumps(capture))
     changed = json.loads(json.dumps(capture))
     changed["data"][0]["pricing"]["prompt"] = "0.000009"   # a price move
     gone = changed["data"].pop()["id"]                    # and a model missing
-    lines2 = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter", "-"],
-                            input=json.dumps(changed), capture_output=True, text=True, check=True).stdout
+    lines2 = parse_cards("openrouter", json.dumps(changed))
     db = tmp_path / "w.duckdb"
     tables = ("model_cards_history", "prices_history", "benchmarks_history", "card_state", "removals", "unstated")
 

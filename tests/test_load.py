@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import duckdb
 from click.testing import CliRunner
 
 from modeltrail.cli import main
-from tests.conftest import CAPTURES, SEEDS
+from tests.conftest import OPENROUTER_CAPTURE as OPENROUTER, SEEDS, parse_cards
 
-OPENROUTER = CAPTURES / "openrouter.ai/api/v1/models"
 
 
 def mt(*args, input=None):
@@ -25,9 +22,7 @@ def q(db, sql):
 
 
 def parse(source: str, file, url: str) -> str:
-    return subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", source, "--url", url,
-                           "--fetched-at", "2026-02-01T00:00:00Z", str(file)],
-                          capture_output=True, text=True, check=True).stdout
+    return parse_cards(source, file, url=url, fetched_at="2026-02-01T00:00:00Z")
 
 
 def test_load_round_trips_parse_output(tmp_path):

@@ -9,8 +9,6 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
-import pytest
-
 from modeltrail import refresh as steps
 from modeltrail import replay
 from modeltrail.parsers import openrouter
