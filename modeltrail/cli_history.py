@@ -3,6 +3,7 @@ history of a file). Registered on the `modeltrail` group by cli.py."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -83,27 +84,20 @@ def backfill_git(repo, path, source, url, since, removal_runs, wait, db_file):
     check_sources([source], "--source")
     when = parse_time(since, "--since")
     counts: dict[str, int] = {}
-    with writer(db_file, "backfill-git", wait) as con:
-        bar = None
+    with writer(db_file, "backfill-git", wait) as con, contextlib.ExitStack() as stack:
+        bars = []
+
+        def started(total: int, done: int) -> None:
+            progress(f"backfill-git: {total} commits change {path}" + (f", {done} already loaded" if done else ""))
+            bars.append(stack.enter_context(click.progressbar(
+                length=total, label="snapshots", file=sys.stderr, item_show_func=lambda s: s, show_pos=True)))
         try:
-            def started(total: int, done: int) -> None:
-                nonlocal bar
-                progress(f"backfill-git: {total} commits change {path}"
-                         + (f", {done} already loaded" if done else ""))
-                bar = click.progressbar(length=total, label="snapshots", file=sys.stderr,
-                                        item_show_func=lambda s: s, show_pos=True)
-                bar.__enter__()
             for step in bf.backfill(con, Path(repo), path, source, url=url, since=when,
                                     removal_runs=removal_runs, on_start=started):
                 counts[step.status] = counts.get(step.status, 0) + 1
-                bar.update(1, f"{step.commit.committed_at:%Y-%m-%d} {step.status}")
-        except bf.BackfillError as exc:
+                bars[0].update(1, f"{step.commit.committed_at:%Y-%m-%d} {step.status}")
+        except (bf.BackfillError, db.WarehouseError) as exc:
             fail(str(exc))
-        except db.WarehouseError as exc:
-            fail(str(exc))
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
     loaded = sum(n for k, n in counts.items() if k != "skipped")
     click.echo(f"{source}: {loaded} snapshots loaded from {path}"
                + "".join(f", {n} {k}" for k, n in sorted(counts.items())))

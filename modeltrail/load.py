@@ -65,10 +65,7 @@ def read_cards(stream: IO[str], name: str, source: str | None = None) -> tuple[s
 def source_load(source: str, cards: list[ModelCard], last_complete: dict | None) -> SourceLoad:
     """The snapshot as a source run: cards of one model from several lines merge (as pages of one
     source do); the verdict is what the cards alone can say."""
-    groups: dict[str, list[ModelCard]] = {}
-    for card in cards:
-        groups.setdefault(card.source_model_id, []).append(card)
-    merged = [steps.merge_cards(g) if len(g) > 1 else g[0] for g in groups.values()]
+    merged = steps.merge_by_model(cards)
     cov = steps.coverage(merged, SOURCES[source].key_fields)
     reasons = steps.judge_cards(source, merged, cov, last_complete)
     return SourceLoad(source=source, status="partial" if reasons else "complete", cards=merged,

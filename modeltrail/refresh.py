@@ -166,8 +166,7 @@ class PageParser:
             self.seen.setdefault(card.source_model_id, []).append(card)
 
     def result(self) -> tuple[list[ModelCard], list[InvalidValue], int]:
-        cards = [merge_cards(group) if len(group) > 1 else group[0] for group in self.seen.values()]
-        return cards, self.problems, self.card_pages
+        return merge_by_model([c for group in self.seen.values() for c in group]), self.problems, self.card_pages
 
 
 def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:
@@ -176,6 +175,14 @@ def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], 
     for page in pages:
         parser.feed(page)
     return parser.result()
+
+
+def merge_by_model(cards: list[ModelCard]) -> list[ModelCard]:
+    """One card per model: the cards several pages gave of one model, merged (first seen order)."""
+    groups: dict[str, list[ModelCard]] = {}
+    for card in cards:
+        groups.setdefault(card.source_model_id, []).append(card)
+    return [merge_cards(group) if len(group) > 1 else group[0] for group in groups.values()]
 
 
 def merge_cards(cards: list[ModelCard]) -> ModelCard:
