@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail import refresh as steps
 from modeltrail.crawl import CHROMIUM
 from modeltrail.spiders.browserproxy import GuardProxy, rules
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, redirect
+from tests.test_rendering import crawl as crawl_source
 
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
 
@@ -90,10 +90,7 @@ def hostile_captures(tmp_path, canaries) -> Path:
 
 
 def crawl(base, tmp_path):
-    out = steps.crawl("tokenhub", tmp_path / "out", replay=base, timeout=180, parse=True)
-    cards, problems, card_pages = out.parsed.result()
-    verdict, reasons, _ = steps.judge("tokenhub", out, cards, problems, card_pages, carded=out.parsed.carded)
-    return out, verdict, reasons, {c.source_model_id: c for c in cards}
+    return crawl_source(base, tmp_path, "tokenhub")
 
 
 @needs_chromium
