@@ -201,6 +201,13 @@ def partial_date(text: str) -> str:
         y, mo, d = int(m.group(3)), _month(m.group(1)), int(m.group(2))
     elif m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.?,? (\d{4})", t):
         y, mo, d = int(m.group(3)), _month(m.group(2)), int(m.group(1))
+    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", t):
+        # US order (month/day), read only when the day is unmistakable or both agree: "5/22/2026";
+        # "07/08/2025" could be either and is refused, never guessed
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 or (b <= 12 and a != b):
+            raise NormalizeError(f"date is not unmistakably month/day/year: {text!r}")
+        y, mo, d = int(m.group(3)), a, b
     elif m := re.fullmatch(r"(\d{4})", t):
         return m.group(1)
     else:
@@ -215,6 +222,28 @@ def partial_date(text: str) -> str:
     except ValueError as exc:
         raise NormalizeError(f"not a calendar date: {text!r}") from exc
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+# --- lifecycle ---------------------------------------------------------------------------------------
+
+#: lifecycle words pages print -> records.Status. "legacy" is not here: vendors use it for models still
+#: served and not deprecated (OpenAI), and for a stage before deprecation (Azure) - not one status.
+STATUS_WORDS = {
+    "active": "active", "current": "active", "generally available": "active", "generallyavailable": "active",
+    "ga": "active", "stable": "active", "available": "active",
+    "preview": "preview", "public preview": "preview", "private preview": "preview", "beta": "preview",
+    "experimental": "preview",
+    "deprecated": "deprecated", "deprecating": "deprecated",
+    "retired": "retired", "shut down": "retired", "shutdown": "retired", "removed": "retired",
+}
+
+
+def status(word: str) -> str:
+    """A lifecycle word -> "active" | "preview" | "deprecated" | "retired"."""
+    key = _clean(word).lower().strip(" .")
+    if key not in STATUS_WORDS:
+        raise NormalizeError(f"not a known lifecycle status: {word!r}")
+    return STATUS_WORDS[key]
 
 
 # --- scores ------------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ SOURCE = "azure"
 PARSER_VERSION = "azure/1"
 NOT_SUPPLIED = "the provider has not supplied this information"
 _OTHER_MODEL = re.compile(r"^(o\d[\w.-]*|gpt-[\w.-]+|phi-[\w.-]+)\b[ :]", re.I)
-_STATUS = {"preview": "preview", "generally available": "active", "deprecated": "deprecated",
-           "retired": "retired", "deprecating": "deprecated"}
+#: the lifecycle words the catalog page prints alone on a line (normalize.status reads them)
+_STATUS_LINES = {"preview", "generally available", "deprecated", "retired", "deprecating"}
 
 
 def is_card_url(url: str) -> bool:
@@ -82,8 +82,8 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         # tag chips under the description: "Reasoning", "Multilingual", "Coding", "Preview"
         if len(ln.split()) <= 2 and ln.lower() in normalize.CAPABILITY_WORDS:
             d.add("capabilities", normalize.capability(ln))
-        elif ln.lower() in _STATUS:
-            d.put("status", _STATUS[ln.lower()])
+        elif ln.lower() in _STATUS_LINES:
+            d.put("status", ln, normalize.status)
 
     own = identity.alias_key(path_id or name)[0]
     start = index_of(lines, "Key model capabilities")
@@ -167,8 +167,6 @@ def _no_card(url: str):
 _FEATURES = {"functionCalling": "function_calling", "structuredOutputs": "structured_outputs",
              "systemMessages": "system_messages", "developerMessages": "developer_messages",
              "vision": "vision", "streaming": "streaming", "batch": "batch"}
-_STAGES = {"preview": "preview", "generallyavailable": "active", "deprecated": "deprecated",
-           "deprecating": "deprecated", "retired": "retired"}
 
 
 def _is_json(page: str | bytes, content_type: str | None) -> bool:
@@ -283,7 +281,7 @@ def parse_api(page: str | bytes, url: str, fetched_at: datetime) -> Parsed:
         d.bench("Quality Index", str(raw.qualityIndex), default_unit="index")
     life = raw.lifecycle or RawLifecycle()
     if life.stage:
-        d.put("status", _STAGES.get(life.stage.lower()))
+        d.put("status", life.stage, normalize.status)
     d.put("deprecation_date", life.deprecationDate, normalize.partial_date)
     d.put("retirement_date", life.retirementDate, normalize.partial_date)
     d.put("successor", life.replacement)

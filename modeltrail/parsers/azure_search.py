@@ -89,9 +89,9 @@ class RawIndexResponse(RawUpstream):
     continuationToken: str | None = None
 
 
-_LIFECYCLE = {"generallyavailable": "active", "ga": "active", "preview": "preview", "public preview": "preview",
-              "deprecated": "deprecated", "deprecating": "deprecated", "legacy": "deprecated",
-              "retired": "retired"}
+#: The catalog's own "Legacy" stage comes before deprecation: no new deployments, retirement announced.
+#: For Azure it is read as deprecated (normalize.status leaves "legacy" out: other vendors mean "old").
+_AZURE_LEGACY = "legacy"
 _ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]")
 
 
@@ -194,11 +194,8 @@ def _card(entity: RawEntity, name: str, c: RawCatalogData, fetched_at: datetime,
         d.add("capabilities", "multilingual")
     d.put("training_cutoff", _day(c.trainingDataDate), normalize.partial_date)
     if c.lifecycle:
-        status = _LIFECYCLE.get(c.lifecycle.strip().lower())
-        if status:
-            d.put("status", status)
-        else:
-            d.problem("status", f"not a known lifecycle: {c.lifecycle!r}")
+        stage = c.lifecycle.strip()
+        d.put("status", "deprecated" if stage.lower() == _AZURE_LEGACY else stage, normalize.status)
     if c.preview and "status" not in d.values:
         d.put("status", "preview")
     d.put("deprecation_date", _day(c.inferenceDeprecationDate), normalize.partial_date)
