@@ -88,7 +88,7 @@ class Fact:
 # reads a prefix, so "1M 1M tokens" is 1M and "August 2025 · Updated April 4, 2026" is August 2025.
 
 _NUM_TOKENS = re.compile(
-    r"(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?)\s?([kKmM](?![a-zA-Z])|[kKmM](?=tokens?|tok))?"
+    r"(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?)(?:\s?([kKmM](?![a-zA-Z])|[kKmM](?=tokens?|tok)))?"
     r"(?:\s*-?\s*(?:tokens?|tok)\b)?")
 
 
@@ -393,6 +393,7 @@ _SENTENCES: dict[str, list[re.Pattern]] = {
     "training_cutoff": [re.compile(r"knowledge\s+cutoff(?:\s+for\s+[^.]{0,40}?)?\s+(?:is|of)\s+(?P<d>.+)", re.I),
                         re.compile(r"cutoff\s+date\s+(?:of\s+)?(?P<d>.+)", re.I),
                         re.compile(r"(?:trained\s+on\s+)?data\s+up\s+to\s+(?P<d>.+)", re.I)],
+    "license": [re.compile(r"under\s+the\s+(?:[\w-]+\s+){0,2}?(?P<d>Apache\s+2\.0|MIT)\s+licen[cs]e", re.I)],
     "status": [re.compile(r"\bis\s+(?:now\s+)?(retired|deprecated)\.", re.I)],
     "release_date": [re.compile(r"\breleased\s+(?:on\s+)?(?P<d>.+)", re.I),
                      re.compile(r"\blaunched\s+(?:publicly\s+)?on\s+(?P<d>.+)", re.I)],

@@ -64,7 +64,7 @@ def test_a_crawl_that_fails_on_the_network_once_is_retried_and_completes(harness
 def test_a_failing_source_fails_the_flow_by_name_and_the_others_still_load(harness, tmp_path):
     from modeltrail.flows.refresh import refresh_flow as flow
     with FaultServer(CAPTURES) as srv:
-        srv.fault("/platform.openai.com/", status(500))
+        srv.fault("/cdn.openai.com/", status(500))
         srv.fault("/openai.com/", status(500))
         state = flow(sources=["azure", "openai"], replay=srv.url, db_file=str(tmp_path / "w.duckdb"),
                      retries=0, return_state=True)

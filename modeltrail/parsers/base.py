@@ -78,6 +78,13 @@ class Draft:
         except (normalize.NormalizeError, ValidationError) as exc:
             self.problem(f"prices.{kind}", _message(exc))
 
+    def price_read(self, kind: str, usd_per_million_tokens: float) -> None:
+        """A per-token price already read (modeltrail.facts), in USD per million tokens."""
+        try:
+            self.prices[(kind, None)] = Price(kind=kind, usd_per_million_tokens=usd_per_million_tokens)
+        except ValidationError as exc:
+            self.problem(f"prices.{kind}", _message(exc))
+
     def bench(self, reported_name: str, raw: str, setting: str | None = None,
               default_unit: str | None = None) -> None:
         reported_name = re.sub(r"\s+", " ", reported_name).strip()

@@ -1,15 +1,12 @@
-"""OpenAI, the vendor. Two page kinds:
+"""OpenAI, the vendor. Three page kinds:
 
-- platform docs model pages (https://platform.openai.com/docs/models/<id>): context window, max output,
-  prices per million tokens, snapshots, knowledge cutoff, and deprecation notices -> one card;
-- announcement posts on openai.com/index/...: benchmark results in prose and tables, often for several
-  models at once -> one card per model the post gives a score for.
-
-Vendor quirks:
-- A post compares its subject with other models in one sentence: "o1-mini (70.0%) is competitive with
-  o1 (74.4%) ... outperforms o1-preview (44.6%)". Each value goes to the model written next to it; the
-  subject's own score is the one without a name in parentheses ("o1-mini achieves 1650 Elo").
-- Safety tables have a column per model: "Metric | GPT-4o | o1-mini |".
+- the model docs as plain text for machines (https://cdn.openai.com/API/docs/txt/llms-models-pricing.txt):
+  a card per model section, the source's page for specs, snapshots and prices (openai_models_text.py);
+- platform docs model pages (https://platform.openai.com/docs/models/<id>, built by script behind bot
+  protection, read when a body of one is at hand): context window, max output, prices per million
+  tokens, snapshots, knowledge cutoff, and deprecation notices -> one card (here);
+- posts (openai.com/index/... announcements and system cards, staff announcements on the community
+  forum): release dates, capabilities and benchmark results, a card per model stated (openai_posts.py).
 """
 
 from __future__ import annotations
@@ -18,15 +15,14 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .. import identity, normalize
+from .. import normalize
 from ..records import InvalidValue
 from ..text import page_lines
+from . import openai_models_text, openai_posts
 from .base import Draft, Parsed, sha256
 
 SOURCE = "openai"
 PARSER_VERSION = "openai/1"
-_MODEL = r"(?:OpenAI )?(o\d(?:-mini|-preview|-pro)?|GPT-4o(?: mini|-mini)?|GPT-4\.1(?:-mini)?|GPT-4|GPT-5(?:\.\d)?(?: mini)?)"
-_NAMED_SCORE = re.compile(_MODEL + r"\s*\((\d+(?:\.\d+)?%?)\)")
 _PRICE_LABELS = {"input": "input", "cached input": "cache_read", "output": "output",
                  "batch input": "batch_input", "batch output": "batch_output"}
 
@@ -34,20 +30,20 @@ _PRICE_LABELS = {"input": "input", "cached input": "cache_read", "output": "outp
 def is_card_url(url: str) -> bool:
     parts = urlsplit(url)
     return (parts.path.startswith("/docs/models/") and parts.path.rstrip("/") != "/docs/models") or \
-        parts.path.startswith("/index/")
+        parts.path.startswith("/index/") or parts.path.endswith("/llms-models-pricing.txt")
 
 
-def _model_id(name: str) -> str:
-    """The id OpenAI uses for a model name written in prose: "GPT-4o mini" -> "gpt-4o-mini"."""
-    return identity.alias_key(name)[0]
-
+_model_id = openai_posts.model_id
 
 
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
+    text = page if isinstance(page, str) else page[:4000].decode("utf-8", "replace")
+    if openai_models_text.is_models_text(url, text):
+        return openai_models_text.parse(page, url, fetched_at)
     lines = page_lines(page, content_type)
     if urlsplit(url).path.startswith("/docs/models/") or _stat(lines, "context window"):
         return _docs_page(lines, page, url, fetched_at)
-    return _announcement(lines, page, url, fetched_at)
+    return openai_posts.parse(lines, page, url, fetched_at)
 
 
 def _stat(lines: list[str], label: str) -> str | None:
@@ -105,65 +101,3 @@ def _docs_page(lines, page, url, fetched_at) -> Parsed:
         d.put("version", "-".join(sorted(snapshots)[-1].split("-")[-3:]))  # the newest snapshot
     card = d.build()
     return Parsed(cards=[card] if card else [], problems=d.problems)
-
-
-def _announcement(lines, page, url, fetched_at) -> Parsed:
-    text = " ".join(lines)
-    m = re.search(r"We[’']re releasing (?:OpenAI )?(\S+?),", text)
-    if not m:
-        return Parsed(problems=[InvalidValue(SOURCE, url, "page",
-                                             "no model card found (no \"We're releasing <model>\" line)")])
-    subject = _model_id(m.group(1))
-    drafts: dict[str, Draft] = {}
-    sha = sha256(page)
-
-    def draft(model: str) -> Draft:
-        key = _model_id(model)
-        if key not in drafts:
-            dd = Draft(SOURCE, url, fetched_at, sha, PARSER_VERSION)
-            dd.put("source_model_id", key)
-            dd.put("name", f"OpenAI {key}" if key.startswith("o") else model)
-            dd.put("organization", "OpenAI")
-            drafts[key] = dd
-        return drafts[key]
-
-    subj = draft(subject)
-    if re.search(rf"{re.escape(m.group(1))}, a [\w -]*reasoning model", text):
-        subj.add("capabilities", "reasoning")
-
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
-        bench = normalize.benchmark_named_in(sentence)
-        if not bench:
-            continue
-        elo = "Elo" in sentence
-        for model, value in _NAMED_SCORE.findall(sentence):
-            raw = value if value.endswith("%") else (f"{value} Elo" if elo else value)
-            draft(model).bench(bench, raw, default_unit="score")
-        # the subject's own figure: "o1-mini achieves 1650 Elo"
-        for own in re.finditer(rf"{re.escape(m.group(1))} (?:achieves|scores|reaches) (\d+(?:\.\d+)?)\s*(Elo|%)",
-                               sentence):
-            subj.bench(bench, own.group(1) + (" Elo" if own.group(2) == "Elo" else "%"))
-
-    # "Metric | GPT-4o | o1-mini |" tables: a column per model
-    for i, ln in enumerate(lines):
-        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
-        if len(cells) >= 3 and cells[0].lower() == "metric":
-            models = cells[1:]
-            for row in lines[i + 1:]:
-                vals = [c.strip() for c in row.strip().strip("|").split("|")]
-                if "|" not in row:
-                    break
-                if len(vals) != len(cells) or set(vals[0]) <= set("-: "):
-                    continue
-                name = re.sub(r"\s+", " ", vals[0].replace("(opens in a new window)", "")).strip()
-                for model, v in zip(models, vals[1:]):
-                    if v:
-                        draft(model).bench(name, v, default_unit="score")
-
-    cards, problems = [], []
-    for key, dd in drafts.items():
-        card = dd.build()
-        problems += dd.problems
-        if card and (key == subject or card.benchmarks):
-            cards.append(card)
-    return Parsed(cards=cards, problems=problems)
