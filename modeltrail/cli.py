@@ -335,19 +335,24 @@ def export(out_dir, fmt, as_of, force, db_file):
 @format_option
 @db_option
 def compare(model, fmt, db_file):
-    """MODEL's current values from every source, side by side, then the conflicts."""
+    """MODEL's current values from every source, side by side: one row per field, a column per source,
+    and `conflict` when the sources disagree beyond rounding (see the `conflicts` view).
+
+    One table in every format, so csv and json have one shape."""
+    from .warehouse import db
     con = reader(db_file)
     model = resolve_model(con, model)
-    srcs = [r[0] for r in con.execute(
-        "SELECT DISTINCT source FROM model_compare WHERE model_id = ? ORDER BY 1", [model]).fetchall()]
-    if not srcs:
+    values = con.execute(db.query("compare_values"), {"model": model}).fetchall()
+    if not values:
         fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
-    pivot = ", ".join(f"max(value) FILTER (WHERE source = '{s}') AS \"{s}\"" for s in srcs)
-    show(con, f"SELECT field, {pivot} FROM model_compare WHERE model_id = ? GROUP BY field ORDER BY field",
-         [model], fmt)
-    if fmt == "table":
-        click.echo("\nconflicts:")
-    show(con, "SELECT field, values_by_source FROM conflicts WHERE model_id = ? ORDER BY field", [model], fmt)
+    conflicts = {f for (f,) in con.execute(db.query("compare_conflicts"), {"model": model}).fetchall()}
+    sources = sorted({s for _, s, _ in values})
+    table: dict[str, dict[str, str]] = {}
+    for field, source, value in values:
+        table.setdefault(field, {})[source] = value
+    rows = [[field, *(by.get(s) for s in sources), "yes" if field in conflicts else ""]
+            for field, by in sorted(table.items())]
+    output.render(["field", *sources, "conflict"], rows, fmt)
 
 
 @main.command()

@@ -35,7 +35,7 @@ def _cell(v):
     if v is None:
         return ""
     if isinstance(v, list):
-        return ";".join(str(x) for x in v)
+        return ",".join(str(x) for x in v)  # one convention for list cells: see README "Output"
     if isinstance(v, datetime):
         return v.isoformat().replace("+00:00", "Z")
     return safe_cell(v) if isinstance(v, str) else v

@@ -17,8 +17,8 @@ def _text(v: Any) -> str:
         return ""
     if isinstance(v, datetime):
         return v.strftime("%Y-%m-%dT%H:%M:%SZ") if v.utcoffset() is not None and not v.utcoffset() else v.isoformat()
-    if isinstance(v, (list, tuple)):
-        return ", ".join(_text(x) for x in v)
+    if isinstance(v, (list, tuple)):  # a list in one cell: items joined by "," (as in exports and history)
+        return ",".join(_text(x) for x in v)
     if isinstance(v, float):
         return f"{v:g}"
     return str(v)

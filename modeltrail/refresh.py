@@ -146,13 +146,17 @@ class PageParser:
         self.problems: list[InvalidValue] = []
         self.notes: list[str] = []
         self.card_pages = 0
+        self.detail_pages = 0  # a model's own page beside the API that listed it (see spiders/azure.py)
         self.seen: dict[str, list[ModelCard]] = {}
         self.carded: set[str] = set()  # urls of the pages that gave a card
 
     def feed(self, page: PageRecord) -> None:
-        if not page.has_body or page.page_kind != "card" or not page.ok:
+        if not page.has_body or page.page_kind not in ("card", "detail") or not page.ok:
             return
-        self.card_pages += 1
+        if page.page_kind == "card":
+            self.card_pages += 1
+        else:
+            self.detail_pages += 1
         try:
             parsed: Parsed = self.parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
         except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
@@ -243,7 +247,8 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
     reasons: list[str] = []
     cov = coverage(cards, src.key_fields)
     ok = [p for p in crawl_out.pages if p.ok]
-    bad = [p for p in crawl_out.pages if not p.ok]
+    # a detail page that failed leaves the API's card whole: a note (detail_notes), not a reason
+    bad = [p for p in crawl_out.pages if not p.ok and p.page_kind != "detail"]
     if crawl_out.stats and crawl_out.stats.get("modeltrail/setup_error"):
         reasons.append(crawl_out.stats["modeltrail/setup_error"])
         return "failed", reasons, cov
@@ -334,6 +339,17 @@ def looks_script_built(page: PageRecord) -> bool:
     return sum(len(line) for line in page_lines(body, page.content_type)) < 200
 
 
+def detail_notes(pages: list[PageRecord]) -> list[str]:
+    """A note on the models' own pages that did not come (the API already stated their cards)."""
+    details = [p for p in pages if p.page_kind == "detail"]
+    failed = [p for p in details if not p.ok]
+    if not failed:
+        return []
+    first = failed[0]
+    return [f"model pages: {len(failed)} of {len(details)} not fetched (first: {first.url}: "
+            f"{first.error or 'HTTP %s' % first.status}); their cards hold what the API states"]
+
+
 def _card_urls(cards: list[ModelCard]) -> set[str]:
     urls = {c.url for c in cards}
     for c in cards:
@@ -361,7 +377,7 @@ def build_load(source: str, crawl_out: CrawlOutput, last_complete: dict | None) 
                                  carded=parser.carded)
     return SourceLoad(source=source, status=status, pages=crawl_out.pages, cards=cards,
                       problems=[(p.url, p.field, str(p)) for p in problems], reasons=reasons,
-                      notes=list(dict.fromkeys(parser.notes)),
+                      notes=list(dict.fromkeys(parser.notes + detail_notes(crawl_out.pages))),
                       coverage=cov, card_pages=card_pages, error=reasons[0] if status == "failed" else None)
 
 

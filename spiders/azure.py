@@ -4,8 +4,11 @@ pages when the API fails.
 The catalog page (built by script) loads its models from a public search endpoint: a JSON POST per
 page of results, each answer carrying the token of the next page. The crawl follows the tokens until
 one is empty, bounded: a token seen before, or more pages than the total count allows, stops it (and
-the run says so). If the first answer is an error or not a search response, the crawl falls back to
-the listing page and the model pages it links, fetched plainly.
+the run says so). Each answer's models then get their catalog page fetched too ("detail" pages): what
+only a page states (benchmark tables, fact blocks, prose) is merged into the model's card, each value
+with its own url; a detail page that fails is a note of the run, not a failure (the API stated the
+card). If the first answer is an error or not a search response, the crawl falls back to the listing
+page and the model pages it links, fetched plainly.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import json
 from scrapy.http import JsonRequest
 
 from modeltrail.parsers.azure import is_card_url
-from modeltrail.parsers.azure_search import continuation, is_search_response
+from modeltrail.parsers.azure_search import continuation, is_search_response, model_names
 
 from .base import PageSpider
 
@@ -72,6 +75,8 @@ class AzureSpider(PageSpider):
                 yield self._item(response, response.meta["source_url"])  # judged as a page without cards
             return
         yield self._item(response, response.meta["source_url"])
+        for name in model_names(data):  # each model's catalog page, for what only the page states
+            yield self.page_request(f"{self.start_urls[0]}/{name}", "detail", render=False)
         token, total = continuation(data)
         if token is None:
             return

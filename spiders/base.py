@@ -64,6 +64,8 @@ class PageSpider(scrapy.Spider):
         if response.meta.get("playwright"):
             item["raw_body"] = self._raw.pop(response.url, None)
         yield item
+        if response.meta.get("page_kind") == "detail":  # a model's own page, asked for by name: no links
+            return
         for link in self.links(response, url):
             yield self.fetch(link)
 

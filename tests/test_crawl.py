@@ -26,16 +26,29 @@ def test_replay_crawl_of_azure(tmp_path):
     with replay.serve(CAPTURES) as base:
         out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120)
     assert out.stats is not None and out.stats["finish_reason"] == "finished"
-    # the catalog's search API, page after page by continuation token, and nothing else
-    assert [p.url for p in out.pages] == [f"{SEARCH}#page={n}" for n in (1, 2, 3)]
-    assert {p.via for p in out.pages} == {"api"} and all(p.ok for p in out.pages)
-    (status, reasons), cards = verdict("azure", out)
-    assert status == "complete", reasons
+    # the catalog's search API, page after page by continuation token ...
+    api = [p for p in out.pages if p.page_kind == "card"]
+    assert [p.url for p in api] == [f"{SEARCH}#page={n}" for n in (1, 2, 3)]
+    assert {p.via for p in api} == {"api"} and all(p.ok for p in api)
+    # ... and each listed model's own catalog page, for what only the page states (3 are captured)
+    details = {p.url.rsplit("/", 1)[1]: p for p in out.pages if p.page_kind == "detail"}
+    assert len(details) == 19 and len(out.pages) == 3 + 19
+    assert {n for n, p in details.items() if p.ok} == {"gpt-4o", "o1-mini", "o3-mini"}
+    load = steps.build_load("azure", out, None)
+    assert load.status == "complete", load.reasons  # a missing detail page is a note, not a failure
+    assert load.notes == ["model pages: 16 of 19 not fetched (first: https://ai.azure.com/catalog/models/"
+                          f"{next(n for n, p in details.items() if not p.ok)}: HTTP 404); their cards hold what "
+                          "the API states"]
+    cards = load.cards
     ids = sorted(c.source_model_id for c in cards)
     assert len(ids) == 19 and {"gpt-4o", "o1-mini", "o3-mini", "Phi-4-mini-instruct", "grok-4.3"} <= set(ids)
-    # records carry the model's catalog page, and the API page that stated the values
+    # records carry the model's catalog page, and the page that stated the values
     assert all(c.url == f"https://ai.azure.com/catalog/models/{c.source_model_id}" for c in cards)
-    assert {c.page_sha256 for c in cards} == {p.sha256 for p in out.pages}
+    assert {c.page_sha256 for c in cards} <= {p.sha256 for p in out.pages if p.ok}
+    o3 = next(c for c in cards if c.source_model_id == "o3-mini")
+    # the page's benchmark, merged into the API's card, keeps the page that stated it
+    assert o3.benchmarks and all(b._url == details["o3-mini"].url for b in o3.benchmarks)
+    assert o3.context_window == 200_000 and o3.version  # the API's values
 
 
 def test_replay_crawl_of_leaderboard_follows_relative_links(tmp_path):

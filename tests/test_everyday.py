@@ -145,3 +145,33 @@ def test_an_ambiguous_name_is_listed_not_guessed(loaded):
                     "('openrouter', 'acme/x', 'acme/x-small', NULL)")
     res = CliRunner().invoke(main, ["history", "ACME/X", "--db", str(loaded)])
     assert res.exit_code == 2 and "could mean acme/x-big, acme/x-small" in res.output
+
+
+def test_compare_has_one_shape_in_csv_and_json(loaded):
+    """(8) compare wrote two tables with different headers into one csv stream."""
+    import csv
+    import io
+    import json
+    out = mt("compare", "gpt-4o-mini", "--format", "csv", "--db", str(loaded)).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["field", "openrouter", "conflict"]
+    assert len(rows) > 5 and all(len(r) == 3 for r in rows) and "field" not in [r[0] for r in rows[1:]]
+    keys = {tuple(json.loads(line)) for line in
+            mt("compare", "gpt-4o-mini", "--format", "json", "--db", str(loaded)).stdout.splitlines()}
+    assert keys == {("field", "openrouter", "conflict")}
+
+
+def test_list_cells_are_one_convention(loaded, tmp_path):
+    """(11) a list in one cell: ", " in `sql --format csv`, ";" in export CSV. Now "," everywhere."""
+    import csv
+    import io
+    q = "SELECT input_modalities FROM model_cards WHERE source_model_id = 'openai/gpt-4o-mini'"
+    sql = list(csv.reader(io.StringIO(mt("sql", q, "--format", "csv", "--db", str(loaded)).stdout)))
+    assert sql[1] == ["file,image,text"]
+    hist = mt("history", "gpt-4o-mini", "--field", "input_modalities", "--format", "csv", "--db", str(loaded)).stdout
+    assert "file,image,text" in hist
+    assert mt("export", "--out", str(tmp_path / "x"), "--format", "csv", "--db", str(loaded)).exit_code == 0
+    (path,) = (tmp_path / "x").glob("model_cards_*.csv")
+    with open(path, newline="") as f:
+        exported = {r["source_model_id"]: r for r in csv.DictReader(f)}
+    assert exported["openai/gpt-4o-mini"]["input_modalities"] == "file,image,text"

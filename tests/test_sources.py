@@ -103,12 +103,17 @@ def test_all_five_sources_load(warehouse):
 def test_compare_shows_five_sources_and_the_seed_conflicts(warehouse):
     out = mt("compare", "openai/o3-mini", "--db", str(warehouse)).stdout
     header = out.splitlines()[0].split()
-    assert header == ["field", "302ai", "azure", "leaderboard", "openai", "tokenhub"]
-    conflicts = out.split("conflicts:")[1]
-    assert re.search(r"context_window\s+302ai=128000, azure=200000, openai=200000, tokenhub=200000", conflicts)
-    assert re.search(r"benchmark.gpqa\s+leaderboard=77.0%, tokenhub=77.3%", conflicts)
+    assert header == ["field", "302ai", "azure", "leaderboard", "openai", "tokenhub", "conflict"]
+    rows = {r["field"]: r for r in map(json.loads, mt("compare", "openai/o3-mini", "--format", "json", "--db",
+                                                       str(warehouse)).stdout.splitlines())}
+    ctx = rows["context_window"]
+    assert (ctx["302ai"], ctx["azure"], ctx["openai"], ctx["tokenhub"], ctx["conflict"]) == (
+        "128000", "200000", "200000", "200000", "yes")
+    gpqa = rows["benchmark.gpqa"]
+    assert (gpqa["leaderboard"], gpqa["tokenhub"], gpqa["conflict"]) == ("77.0%", "77.3%", "yes")
     # same month at two precisions is not a conflict
-    assert "training_cutoff  azure=2023-09, openai=2023-09-30" not in conflicts
+    cutoff = rows["training_cutoff"]
+    assert (cutoff["azure"], cutoff["openai"], cutoff["conflict"]) == ("2023-09", "2023-09-30", "")
 
 
 def test_every_o3_mini_alias_is_one_model(warehouse):

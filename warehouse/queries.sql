@@ -29,3 +29,11 @@ SELECT DISTINCT coalesce(model_id, source_model_id) AS id FROM model_identity
 WHERE lower(model_id) = lower($name) OR lower(source_model_id) = lower($name)
 UNION
 SELECT model_id FROM model_aliases WHERE alias = $key;
+
+-- name: compare_values
+-- One model's current values, per field and source (`modeltrail compare`).
+SELECT field, source, max(value) FROM model_compare WHERE model_id = $model GROUP BY field, source;
+
+-- name: compare_conflicts
+-- The fields of one model whose sources disagree beyond rounding.
+SELECT DISTINCT field FROM conflicts WHERE model_id = $model;

@@ -107,6 +107,18 @@ def continuation(data: Any) -> tuple[str | None, int | None]:
     return (token if isinstance(token, str) and token else None), (total if isinstance(total, int) else None)
 
 
+def model_names(data: Any) -> list[str]:
+    """The model names of a parsed response's entities (the crawl fetches each one's catalog page)."""
+    names = []
+    for entry in (data.get("indexEntitiesResponse") or {}).get("value") or []:
+        name = _name_of(entry)
+        if name is None and isinstance(entry, dict) and isinstance(entry.get("properties"), dict):
+            name = entry["properties"].get("name") if isinstance(entry["properties"].get("name"), str) else None
+        if name and re.fullmatch(r"[\w.-]{1,200}", name):
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
     digest = sha256(page)
     try:

@@ -99,6 +99,8 @@ def _section(d: Draft, name: str, snapshot: str, rest: str) -> None:
     for words, capability in _TOOLS.items():
         if capability and re.search(rf"(?<![a-z]){words}(?![a-z])", tools):
             d.add("capabilities", capability)
+    if m := re.search(r"Recommended replacement:\s*([\w.-]+[\w])", parts.get("", "")):
+        d.put("successor", m.group(1))
     stated = facts.read(_lines(rest))
     for field in ("context_window", "max_output_tokens", "training_cutoff", "release_date",
                   "deprecation_date", "retirement_date", "status"):
