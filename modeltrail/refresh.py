@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from . import reach
 from .parsers.base import Parsed
 from .records import InvalidValue, ModelCard
 from .sources import get
@@ -46,6 +47,8 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     while the first one crawls: the crawl's output then carries the parse results."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if replay is None and (why := reach.unresolved(start_urls or live_urls(source))):
+        return CrawlOutput(source, stats={"modeltrail/setup_error": why})
     cmd = [sys.executable, "-m", "modeltrail.crawl", source, str(out)]
     if replay:
         cmd += ["--replay", replay]
@@ -86,6 +89,12 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else None
     tail = "\n".join(log_file.read_text("utf-8", errors="replace").strip().splitlines()[-5:])
     return CrawlOutput(source, pages, stats, returncode, tail, parsed=parser)
+
+
+def live_urls(source: str) -> list[str]:
+    """Where a live crawl of the source starts: its API, then its spider's start urls."""
+    src = get(source)
+    return [u for u in (src.api, *src.spider_class().start_urls) if u]
 
 
 class CrawlReader:

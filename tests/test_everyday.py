@@ -175,3 +175,37 @@ def test_list_cells_are_one_convention(loaded, tmp_path):
     with open(path, newline="") as f:
         exported = {r["source_model_id"]: r for r in csv.DictReader(f)}
     assert exported["openai/gpt-4o-mini"]["input_modalities"] == "file,image,text"
+
+
+def test_no_dns_fails_the_source_at_once_with_one_reason(tmp_path, monkeypatch):
+    """(3) live refresh without a network: ~100 s of silence, then a traceback. Now: the hosts are
+    resolved first (no request is sent, nothing else is tried) and the source fails with one reason."""
+    import socket
+
+    from modeltrail import reach
+    from modeltrail import refresh as steps
+    asked = []
+
+    def no_dns(host):
+        asked.append(host)
+        raise socket.gaierror(-3, "Temporary failure in name resolution")
+    monkeypatch.setattr(reach, "_getaddrinfo", no_dns)
+    out = steps.crawl("openai", tmp_path / "c")
+    assert not (tmp_path / "c" / "crawl.log").exists()  # no crawl was started
+    assert sorted(asked) == ["cdn.openai.com", "openai.com"]
+    load = steps.build_load("openai", out, None)
+    assert load.status == "failed"
+    assert load.reasons == ["cannot resolve cdn.openai.com (Temporary failure in name resolution), openai.com "
+                            "(Temporary failure in name resolution): no network or no DNS here? nothing was fetched"]
+
+
+def test_one_host_that_resolves_is_enough_and_a_hung_resolver_is_cut_short():
+    import threading
+
+    from modeltrail import reach
+    assert reach.unresolved(["https://a.example/x", "https://b.example/y"],
+                            resolve=lambda h: (_ for _ in ()).throw(OSError("no")) if h == "a.example" else []) is None
+    release = threading.Event()
+    why = reach.unresolved(["https://slow.example/"], resolve=lambda h: release.wait(30), timeout=0.2)
+    release.set()
+    assert why == "cannot resolve slow.example (no answer in 0.2 s): no network or no DNS here? nothing was fetched"

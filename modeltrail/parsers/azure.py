@@ -99,18 +99,17 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
                                          if re.search(rf"\b{e}\b", bullet, re.I)])
             d.add("capabilities", "reasoning")
 
-    # one pass of each pattern over the whole text (C speed) rather than every pattern on every line
+    # each pattern over the few lines holding its words (a long page's text is mostly other prose)
     text = "\n".join(lines)
-    low = text.lower()
-    for m in _CONTEXT.finditer(text):
+    for m in _CONTEXT.finditer(normalize.lines_with(text, "context window:")):
         d.put("context_window", m.group(1), normalize.token_count)
-    for m in _MAX_OUTPUT.finditer(text):
+    for m in _MAX_OUTPUT.finditer(normalize.lines_with(text, "tokens:")):
         d.put("max_output_tokens", m.group(1), normalize.token_count)
-    for m in _LIFECYCLE_DATE.finditer(text) if " date" in low else ():
+    for m in _LIFECYCLE_DATE.finditer(normalize.lines_with(text, "deprecation date", "retirement date")):
         field = "deprecation_date" if m.group(1).lower() == "deprecation" else "retirement_date"
         d.put(field, m.group(2), normalize.partial_date)
         d.put("status", "deprecated" if "status" not in d.values else d.values["status"])
-    for m in _SUCCESSOR.finditer(text) if any(w in low for w in _SUCCESSOR_WORDS) else ():
+    for m in _SUCCESSOR.finditer(normalize.lines_with(text, *_SUCCESSOR_WORDS)):
         d.put("successor", m.group(1))
 
     # facts the page states in sentences (HF-style model cards, newer templates), when no label gave them

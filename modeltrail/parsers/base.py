@@ -214,7 +214,9 @@ def label_value(lines: list[str], label: str, start: int = 0) -> str | None:
 def index_of(lines: list[str], text: str, start: int = 0) -> int:
     """Index of the first line that is `text` (case-insensitive), or -1."""
     t = text.lower()
+    n = len(t)
     for i in range(start, len(lines)):
-        if lines[i].strip().lower() == t:
+        ln = lines[i]
+        if len(ln) >= n and (ln if len(ln) == n else ln.strip()).lower() == t:  # (lower() only when it can match)
             return i
     return -1

@@ -76,6 +76,9 @@ def column_scores(lines: list[str], model: str) -> list[tuple[str | None, str, s
     out: list[tuple[str | None, str, str]] = []
     i = 0
     while i < len(lines):
+        if "enchmark" not in lines[i] and "ENCHMARK" not in lines[i]:  # no header row (cheap test first)
+            i += 1
+            continue
         cols = _header(lines[i])
         if cols is None:
             i += 1
