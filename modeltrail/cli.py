@@ -131,6 +131,10 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
         raise click.BadParameter(f"{cron!r} is not a cron expression (e.g. \"0 6 * * *\"): {exc}",
                                  param_hint="--cron")
     replay = replay_location(replay, absolute=True)  # runs may start in another working directory
+    from prefect.settings import get_current_settings
+    if not get_current_settings().api.url:  # served on a temporary API, the deployment would never run
+        fail("no Prefect server to schedule on: start one (`prefect server start`) and set "
+             "PREFECT_API_URL=http://127.0.0.1:4200/api, then run this again")
     from .warehouse import db
     db_file = str(db.db_path(db_file).resolve())  # runs may start in another working directory
     try:

@@ -209,3 +209,17 @@ def test_one_host_that_resolves_is_enough_and_a_hung_resolver_is_cut_short():
     why = reach.unresolved(["https://slow.example/"], resolve=lambda h: release.wait(30), timeout=0.2)
     release.set()
     assert why == "cannot resolve slow.example (no answer in 0.2 s): no network or no DNS here? nothing was fetched"
+
+
+def test_schedule_without_a_prefect_server_refuses_with_the_way_out(tmp_path):
+    """(4) without PREFECT_API_URL, `schedule` served a deployment on a temporary API that never ran."""
+    import os
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # no profile that names a server
+    proc = subprocess.run([sys.executable, "-m", "modeltrail", "schedule", "openrouter", "--cron", "0 6 * * *", "--replay", "--db",
+                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "Error: no Prefect server to schedule on: start one (`prefect server start`) and set "
+        "PREFECT_API_URL=http://127.0.0.1:4200/api, then run this again"]
+    assert not (tmp_path / "w.duckdb").exists()  # refused before touching anything
