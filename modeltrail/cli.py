@@ -422,23 +422,11 @@ def remap(wait, db_file):
     click.echo(f"{matched} source ids map to a model")
 
 
-@main.command()
-@format_option
-def sources(fmt):
-    """List the sources: how each is fetched, its parser and its start urls."""
-    from .sources import SOURCES
-    def how(s):
-        if s.fetch == "api":
-            return f"api ({s.api}), else {s.fallback}"
-        return f"render (waits for {s.render_wait})" if s.fetch == "render" else s.fetch
-    rows = [(s.name, how(s), s.parser_module, ", ".join(s.spider_class().start_urls)) for s in SOURCES.values()]
-    output.render(["source", "fetch", "parser", "start_urls"], rows, fmt)
-
-
 from .cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group
+from .cli_status import sources, status  # noqa: E402
 
-main.add_command(load)
-main.add_command(backfill_git)
+for command in (load, backfill_git, status, sources):
+    main.add_command(command)
 
 if __name__ == "__main__":
     main()

@@ -223,3 +223,28 @@ def test_schedule_without_a_prefect_server_refuses_with_the_way_out(tmp_path):
         "Error: no Prefect server to schedule on: start one (`prefect server start`) and set "
         "PREFECT_API_URL=http://127.0.0.1:4200/api, then run this again"]
     assert not (tmp_path / "w.duckdb").exists()  # refused before touching anything
+
+
+def test_status_says_where_each_source_stands(loaded, tmp_path):
+    import json
+    import os
+    env_had = os.environ.pop("PREFECT_API_URL", None)
+    try:
+        rows = {r["source"]: r for r in map(json.loads, mt("status", "--format", "json", "--db", str(loaded))
+                                            .stdout.splitlines())}
+    finally:
+        if env_had is not None:
+            os.environ["PREFECT_API_URL"] = env_had
+    assert set(rows) == {"azure", "leaderboard", "openai", "tokenhub", "302ai", "openrouter"}
+    o = rows["openrouter"]
+    assert (o["last_run"], o["verdict"], o["models"]) == (1, "complete", 13)
+    assert o["run_at"] == o["last_complete"] == o["last_change"] == "2026-01-01 00:00"
+    assert o["last_fetched"] and o["next_run"] == "no Prefect server"
+    assert rows["azure"]["verdict"] == "never run" and rows["azure"]["models"] == 0
+    fetched = {r["source"]: r["last_fetched"] for r in map(json.loads, mt(
+        "sources", "--format", "json", "--db", str(loaded)).stdout.splitlines())}
+    assert fetched["openrouter"] == o["last_fetched"] and fetched["azure"] is None
+    # a warehouse that does not exist yet: every source never ran, nothing is created
+    rows = list(map(json.loads, mt("status", "--format", "json", "--db", str(tmp_path / "none.duckdb"))
+                    .stdout.splitlines()))
+    assert {r["verdict"] for r in rows} == {"never run"} and not (tmp_path / "none.duckdb").exists()

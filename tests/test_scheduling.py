@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -156,6 +157,16 @@ def test_schedule_serves_a_cron_deployment_whose_runs_land_in_the_warehouse(serv
         art = artifact_of(server, run["id"])
         assert art["key"] == "modeltrail-refresh" and art["type"] == "markdown"
         assert "azure: complete" in art["data"] and "| source | model | change |" in art["data"]
+
+        # `status` names each source's next scheduled run of this warehouse (none for the others)
+        out = subprocess.run([str(BIN / "modeltrail"), "status", "--format", "json", "--db", str(db_file)],
+                             env=server["env"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        rows = {r["source"]: r for r in map(json.loads, out.stdout.splitlines())}
+        first = f"{times[0].astimezone(timezone.utc):%Y-%m-%d %H:%M} (berlin-morning)"
+        assert (rows["azure"]["next_run"], rows["openai"]["next_run"], rows["leaderboard"]["next_run"]) == (
+            first, first, None)
+        assert rows["azure"]["verdict"] == "complete" and rows["leaderboard"]["verdict"] == "never run"
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -37,3 +37,29 @@ SELECT field, source, max(value) FROM model_compare WHERE model_id = $model GROU
 -- name: compare_conflicts
 -- The fields of one model whose sources disagree beyond rounding.
 SELECT DISTINCT field FROM conflicts WHERE model_id = $model;
+
+-- name: source_status
+-- Per source: its last run and verdict (and why), when it was last complete, the cards it holds now,
+-- the last change it brought, and when it last fetched a page (`modeltrail status`).
+WITH last AS (
+    SELECT s.source, max(s.run_id) AS last_run, arg_max(s.status, s.run_id) AS last_status,
+           arg_max(r.observed_at, s.run_id) AS last_run_at,
+           arg_max(coalesce(s.reasons[1], ''), s.run_id) AS why,
+           max(r.observed_at) FILTER (WHERE s.status = 'complete') AS last_complete_at
+    FROM source_runs AS s JOIN runs AS r USING (run_id)
+    GROUP BY s.source
+), cards AS (
+    SELECT source, count(*) FILTER (WHERE removed_at IS NULL) AS cards FROM card_state GROUP BY source
+), changed AS (
+    SELECT source, max(changed_at) AS last_change FROM changes GROUP BY source
+), fetched AS (
+    SELECT source, max(fetched_at) AS last_fetched FROM fetches GROUP BY source
+)
+SELECT l.source, l.last_run, l.last_status, l.last_run_at, l.why, l.last_complete_at,
+       coalesce(c.cards, 0) AS cards, g.last_change, f.last_fetched
+FROM last AS l
+LEFT JOIN cards AS c USING (source) LEFT JOIN changed AS g USING (source) LEFT JOIN fetched AS f USING (source);
+
+-- name: last_fetched
+-- When each source last fetched a page (`modeltrail sources`).
+SELECT source, max(fetched_at) FROM fetches GROUP BY source;

@@ -1,0 +1,96 @@
+"""`modeltrail status` and `modeltrail sources`: where each source stands, at a glance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from . import output
+from .cliutil import db_option, format_option, reader
+from .sources import SOURCES
+
+
+def _when(t: datetime | None) -> str | None:
+    return t.strftime("%Y-%m-%d %H:%M") if t else None
+
+
+@click.command()
+@format_option
+@db_option
+def status(fmt, db_file):
+    """Per source: its last run and verdict (and the first reason when not complete), when it was last
+    complete, the models it holds, the last change it brought, when it last fetched a page, and its
+    next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
+    from .warehouse import db
+    have = {}
+    if Path(db.db_path(db_file)).exists():
+        con = reader(db_file)
+        have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
+    upcoming = next_runs(str(db.db_path(db_file).resolve()))
+    rows = []
+    for name in SOURCES:
+        nxt = upcoming.get(name) if isinstance(upcoming, dict) else upcoming
+        if name not in have:
+            rows.append([name, None, "never run", None, None, 0, None, None, nxt])
+            continue
+        _, run, verdict, run_at, why, complete_at, cards, change_at, fetched_at = have[name]
+        rows.append([name, run, verdict + (f": {why}" if why else ""), _when(run_at), _when(complete_at), cards,
+                     _when(change_at), _when(fetched_at), nxt])
+    output.render(["source", "last_run", "verdict", "run_at", "last_complete", "models", "last_change",
+                   "last_fetched", "next_run"], rows, fmt)
+
+
+def next_runs(db_file: str) -> dict[str, str] | str | None:
+    """source -> when the next scheduled refresh of this warehouse runs; a string for every source when
+    that cannot be known (no server); None when a server has none."""
+    from prefect.settings import get_current_settings
+    if not get_current_settings().api.url:
+        return "no Prefect server"
+    try:
+        return _scheduled(db_file)
+    except Exception as exc:  # noqa: BLE001 - a server that does not answer must not break `status`
+        return f"server did not answer ({type(exc).__name__})"
+
+
+def _scheduled(db_file: str) -> dict[str, str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    out: dict[str, str] = {}
+    with get_client(sync_client=True, httpx_settings={"timeout": 5}) as client:
+        deployments = {d.id: d for d in client.read_deployments() if d.parameters.get("db_file") == db_file}
+        if not deployments:
+            return out
+        scheduled = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])))
+        for run in client.read_flow_runs(flow_run_filter=scheduled, sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+                                         limit=200):
+            dep = deployments.get(run.deployment_id)
+            if dep is None or run.expected_start_time is None:
+                continue
+            for name in dep.parameters.get("sources") or SOURCES:
+                out.setdefault(name, f"{_when(run.expected_start_time)} ({dep.name})")
+    return out
+
+
+@click.command()
+@format_option
+@db_option
+def sources(fmt, db_file):
+    """List the sources: how each is fetched, its parser, its start urls, and when it last fetched a
+    page into the warehouse (--db)."""
+    from .warehouse import db
+    fetched = {}
+    if Path(db.db_path(db_file)).exists():
+        fetched = dict(reader(db_file).execute(db.query("last_fetched")).fetchall())
+
+    def how(s):
+        if s.fetch == "api":
+            return f"api ({s.api}), else {s.fallback}"
+        return f"render (waits for {s.render_wait})" if s.fetch == "render" else s.fetch
+    rows = [(s.name, how(s), s.parser_module, ", ".join(s.spider_class().start_urls), _when(fetched.get(s.name)))
+            for s in SOURCES.values()]
+    output.render(["source", "fetch", "parser", "start_urls", "last_fetched"], rows, fmt)
