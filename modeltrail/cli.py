@@ -423,9 +423,9 @@ def remap(wait, db_file):
 
 
 from .cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group
-from .cli_status import sources, status  # noqa: E402
+from .cli_status import report, sources, status  # noqa: E402
 
-for command in (load, backfill_git, status, sources):
+for command in (load, backfill_git, status, sources, report):
     main.add_command(command)
 
 if __name__ == "__main__":

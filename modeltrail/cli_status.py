@@ -94,3 +94,45 @@ def sources(fmt, db_file):
     rows = [(s.name, how(s), s.parser_module, ", ".join(s.spider_class().start_urls), _when(fetched.get(s.name)))
             for s in SOURCES.values()]
     output.render(["source", "fetch", "parser", "start_urls", "last_fetched"], rows, fmt)
+
+
+@click.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write report.html into (created if needed).")
+@click.option("--model", "models", multiple=True,
+              help="A model to show (repeatable; any id or alias). Default: the ones that changed most.")
+@click.option("--since", help="Start of the period (ISO 8601); default: all history.")
+@db_option
+def report(out_dir, models, since, db_file):
+    """Write one offline HTML report: price history charts per model (a step line per source and price
+    kind, change points marked), context window and benchmark history where they changed, a lifecycle
+    timeline, the change feed of the period (filterable), conflicts between sources, and every value
+    with the page and time it came from. No network: plotly.js is inlined."""
+    import os
+    import tempfile
+    from datetime import timezone
+
+    from . import report as rep
+    from .cliutil import parse_time, progress, resolve_model
+    from .warehouse import db
+    con = reader(db_file)
+    names = [resolve_model(con, m) for m in models]
+    when = parse_time(since, "--since") if since else None
+    data = rep.collect(con, Path(db.db_path(db_file)).name, names, when, datetime.now(timezone.utc))
+    missing = [m for m in names if m not in data.series and m not in data.lifecycle]
+    if missing:
+        from .cliutil import fail
+        fail(f"no model {', '.join(map(repr, missing))} in the warehouse; see `modeltrail sql "
+             "\"SELECT * FROM model_identity\"`")
+    page, charts = rep.render(data)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(page)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out / "report.html")
+    if data.note:
+        progress(data.note)
+    click.echo(f"wrote {out / 'report.html'}: {len(data.models)} model(s), {len(charts)} chart(s), "
+               f"{len(data.changes)} change(s)")

@@ -1,0 +1,133 @@
+"""`modeltrail report` on real history: five real days of OpenRouter's model list (../shared/data) loaded
+into a warehouse, the report written, then opened in headless Chromium (offline: every request that is
+not the file itself is refused): the charts render without a script error, each with the series the
+warehouse holds, and their values are the prices of the files. A screenshot is saved in the test's
+temp dir."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from modeltrail.crawl import CHROMIUM, _sandbox_args
+from tests.conftest import SHARED
+
+DAYS = SHARED / "data" / "openrouter"
+LOADED = ["2025-11-07", "2025-11-18", "2026-03-03", "2026-03-09", "2026-03-23"]
+MODEL = "google/gemma-3-27b-it"
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
+
+
+def run(*args, input=None):
+    proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], input=input, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    db = tmp / "w.duckdb"
+    stamps = dict(line.split("\t") for line in (DAYS / "index.tsv").read_text().splitlines()[1:])
+    for day in LOADED:
+        body = tmp / f"{day}.json"
+        body.write_bytes(gzip.decompress((DAYS / f"{day}.json.gz").read_bytes()))
+        cards = run("parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
+                    "--fetched-at", stamps[f"{day}.json.gz"].strip(), str(body)).stdout
+        run("load", "-", "--source", "openrouter", "--observed-at", stamps[f"{day}.json.gz"].strip(), "--db",
+            str(db), input=cards)
+    return db
+
+
+def expected_inputs() -> list[float]:
+    """The model's input price per 1M tokens on each loaded day, from the files, without repeats."""
+    out: list[float] = []
+    for day in LOADED:
+        data = json.loads(gzip.decompress((DAYS / f"{day}.json.gz").read_bytes()))
+        (m,) = [m for m in data["data"] if m["id"] == MODEL]
+        value = float(Decimal(m["pricing"]["prompt"]) * 1_000_000)
+        if not out or out[-1] != value:
+            out.append(value)
+    return out
+
+
+@needs_chromium
+def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehouse, tmp_path):
+    from playwright.sync_api import sync_playwright
+    out = tmp_path / "report"
+    said = run("report", "--out", str(out), "--model", MODEL, "--db", str(warehouse)).stdout
+    page_file = out / "report.html"
+    assert said.startswith(f"wrote {page_file}: 1 model(s)")
+    html = page_file.read_text()
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"http", html)  # nothing to fetch: all inlined
+
+    import duckdb
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        kinds = con.execute("""
+            SELECT count(DISTINCT kind || coalesce('[' || tier || ']', '')) FROM prices_history AS p
+            JOIN model_identity AS i USING (source, source_model_id)
+            WHERE coalesce(i.model_id, p.source_model_id) = ? AND coalesce(unit, '1M tokens') = '1M tokens' AND NOT variable""",
+                            [MODEL]).fetchone()[0]
+    assert kinds >= 2
+
+    errors, requests = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            *_sandbox_args(), "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+            def only_the_file(route):
+                requests.append(route.request.url)
+                return route.continue_() if route.request.url.startswith("file://") else route.abort()
+            page.route("**/*", only_the_file)
+            page.goto(page_file.as_uri())
+            page.wait_for_selector(".js-plotly-plot .main-svg")
+            slug = "google-gemma-3-27b-it"
+            charts = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')]
+                .map(d => [d.id, {series: d.data.length, svg: d.querySelectorAll('svg.main-svg').length,
+                                  traces: d.querySelectorAll('.scatterlayer .trace').length,
+                                  names: d.data.map(t => t.name), ys: d.data.map(t => t.y)}]))""")
+            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+            # the change feed filters as one types
+            rows = page.locator("#changes-table tbody tr")
+            total = rows.count()
+            page.fill("#changes input", "price.input")
+            shown = sum(1 for i in range(total) if rows.nth(i).is_visible())
+        finally:
+            browser.close()
+    assert errors == []
+    assert all(u.startswith("file://") for u in requests)
+    assert set(charts) == {f"price-{slug}", f"context-{slug}", f"life-{slug}"}
+    price = charts[f"price-{slug}"]
+    assert price["series"] == kinds and price["traces"] == kinds and price["svg"] >= 1
+    line = price["names"].index("openrouter · price.input")
+    ys = price["ys"][line]
+    assert ys[:-1] == pytest.approx(expected_inputs())  # a point per change, then held until now
+    assert charts[f"context-{slug}"]["series"] >= 1
+    assert 0 < shown < total
+    assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_report_names_what_it_covers_and_fails_cleanly(warehouse, tmp_path):
+    out = run("report", "--out", str(tmp_path / "r"), "--since", "2026-03-01T00:00:00Z", "--db", str(warehouse))
+    models = int(re.search(r": (\d+) model\(s\)", out.stdout).group(1))
+    assert 0 < models <= 20
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "since 2026-03-01 00:00" in html and MODEL in html
+    assert 'href="https://openrouter.ai/api/v1/models"' in html  # values link to their page
+    bad = subprocess.run([sys.executable, "-m", "modeltrail", "report", "--out", str(tmp_path / "x"), "--model",
+                          "no-such-model", "--db", str(warehouse)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "no-such-model" in bad.stderr and "Traceback" not in bad.stderr
