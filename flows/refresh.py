@@ -132,12 +132,13 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                 summary = steps.summarize(con, run_id)
                 db.finish_run(con, run_id, status, summary)
                 db.remap(con)
+                where = str(db.db_path(db_file).resolve())
                 create_markdown_artifact(
                     key="modeltrail-refresh",
-                    markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\n"
+                    markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\nwarehouse `{where}`\n\n"
                              + "\n".join(f"- {line}" for line in summary.splitlines())
                              + "\n\n## Changes\n\n" + _changes_table(con, run_id),
-                    description=f"modeltrail run {run_id}")
+                    description=f"modeltrail run {run_id} of {where}")
             finally:
                 con.close()
 

@@ -69,6 +69,11 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     # run loggers would print it again as a traceback. (Set these variables to see Prefect's logs.)
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
+    if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
+        # a one-off refresh without a server keeps Prefect's records beside its warehouse, not in ~/.prefect
+        # (a scheduled one records on the server it runs on)
+        path = db.db_path(db_file).resolve()
+        os.environ["PREFECT_HOME"] = str(path.parent / f".{path.name}.prefect")
     from .flows.refresh import refresh_flow
     try:
         state = refresh_flow(sources=names, replay=replay, db_file=db_file,

@@ -248,3 +248,16 @@ def test_status_says_where_each_source_stands(loaded, tmp_path):
     rows = list(map(json.loads, mt("status", "--format", "json", "--db", str(tmp_path / "none.duckdb"))
                     .stdout.splitlines()))
     assert {r["verdict"] for r in rows} == {"never run"} and not (tmp_path / "none.duckdb").exists()
+
+
+def test_a_one_off_refresh_keeps_prefect_records_beside_its_warehouse(tmp_path):
+    """Prefect: a CLI refresh wrote its runs into the user's ~/.prefect. Without a server (and without a
+    PREFECT_HOME of the user's), its records live beside the warehouse."""
+    import os
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
+    env["HOME"] = str(tmp_path / "home")
+    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay", "--db",
+                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / ".w.duckdb.prefect" / "prefect.db").exists()
+    assert not (tmp_path / "home" / ".prefect").exists()

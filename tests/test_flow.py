@@ -80,6 +80,8 @@ def test_a_failing_source_fails_the_flow_by_name_and_the_others_still_load(harne
     (art,) = artifacts_of(state.state_details.flow_run_id)
     assert art.key == "modeltrail-refresh"
     assert "openai: failed" in art.data and "azure: complete" in art.data
+    where = str((tmp_path / "w.duckdb").resolve())  # two warehouses' runs are told apart
+    assert f"warehouse `{where}`" in art.data and art.description.endswith(f"of {where}")
 
 
 def test_results_are_json_and_nothing_is_cached_across_runs():
