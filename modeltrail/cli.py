@@ -25,8 +25,16 @@ from .sources import SOURCES
 @click.version_option(package_name="modeltrail")
 @click.option("--db", "db_file", default=None, metavar="PATH", expose_value=True,
               help="Warehouse file for the command (or MODELTRAIL_DB); a command's own --db wins.")
-def main(db_file):
-    """Scrape AI model cards, normalize them, and keep every change in a DuckDB warehouse."""
+@click.option("-q", "--quiet", is_flag=True, help="No progress: only results and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="More detail: a line per step, and Prefect's logs.")
+def main(db_file, quiet, verbose):
+    """Scrape AI model cards, normalize them, and keep every change in a DuckDB warehouse.
+
+    Long work shows its progress on stderr when that is a terminal (nothing when it is not)."""
+    from . import progress as shown
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other")
+    shown.level = -1 if quiet else 1 if verbose else 0
     if db_file:  # every command reads --db from MODELTRAIL_DB when it is not given its own
         os.environ["MODELTRAIL_DB"] = db_file
 
@@ -67,8 +75,10 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     progress(f"refresh: crawling {', '.join(names)}" + (f" from {replay}" if replay else " (live)"))
     # A source that fails is an expected outcome, reported below in one line per source: Prefect's own
     # run loggers would print it again as a traceback. (Set these variables to see Prefect's logs.)
-    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
-    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
+    from . import progress as shown
+    if shown.level < 1:  # (-v shows them)
+        os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
+        os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
         # a one-off refresh without a server keeps Prefect's records beside its warehouse, not in ~/.prefect
         # (a scheduled one records on the server it runs on)
@@ -76,9 +86,10 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         os.environ["PREFECT_HOME"] = str(path.parent / f".{path.name}.prefect")
     from .flows.refresh import refresh_flow
     try:
-        state = refresh_flow(sources=names, replay=replay, db_file=db_file,
-                             observed_at=when.isoformat() if when else None, removal_runs=removal_runs,
-                             retries=retries, lock_wait=wait, return_state=True)
+        with shown.crawls(names):
+            state = refresh_flow(sources=names, replay=replay, db_file=db_file,
+                                 observed_at=when.isoformat() if when else None, removal_runs=removal_runs,
+                                 retries=retries, lock_wait=wait, return_state=True)
     except db.WarehouseError as exc:
         fail(str(exc))
     con = reader(db_file)
@@ -175,9 +186,17 @@ def reparse(sources, since, removal_runs, wait, db_file):
     from . import reparse as rebuild
     check_sources(sources, "--source")
     when = parse_time(since, "--since")
+    from . import progress as shown
     with writer(db_file, "reparse", wait) as con:
         for source in sources or SOURCES:
-            stats = rebuild.reparse(con, source, when, removal_runs=removal_runs, progress=progress)
+            with contextlib.ExitStack() as stack:
+                bar = []
+
+                def step(done: int, total: int, note: str) -> None:
+                    if not bar:
+                        bar.append(stack.enter_context(shown.steps(f"reparse {source}", total)))
+                    bar[0](note)
+                stats = rebuild.reparse(con, source, when, removal_runs=removal_runs, progress=step)
             click.echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows "
                        f"changed ({stats['versions_before']} -> {stats['versions_after']} versions)")
 
@@ -331,7 +350,9 @@ def export(out_dir, fmt, as_of, force, db_file):
     when = parse_time(as_of, "--as-of") or datetime.now(timezone.utc)
     try:
         with contextlib.closing(db.connect(db_file, read_only=True, allow_files=True)) as con:
-            written = exporter.export(con, out_dir, fmt, when, progress=progress, force=force)
+            from . import progress as shown
+            with shown.steps("export", len(exporter.TABLES)) as advance:
+                written = exporter.export(con, out_dir, fmt, when, progress=advance, force=force)
     except db.WarehouseError as exc:
         fail(str(exc))
     click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")

@@ -80,6 +80,7 @@ def backfill_git(repo, path, source, url, since, removal_runs, wait, db_file):
     model list every day). Running it again adds nothing; a commit whose file does not parse is
     recorded as a failed run of its date."""
     from . import backfill as bf
+    from . import progress as shown
     from .warehouse import db
     check_sources([source], "--source")
     when = parse_time(since, "--since")
@@ -89,13 +90,12 @@ def backfill_git(repo, path, source, url, since, removal_runs, wait, db_file):
 
         def started(total: int, done: int) -> None:
             progress(f"backfill-git: {total} commits change {path}" + (f", {done} already loaded" if done else ""))
-            bars.append(stack.enter_context(click.progressbar(
-                length=total, label="snapshots", file=sys.stderr, item_show_func=lambda s: s, show_pos=True)))
+            bars.append(stack.enter_context(shown.steps("snapshots", total)))
         try:
             for step in bf.backfill(con, Path(repo), path, source, url=url, since=when,
                                     removal_runs=removal_runs, on_start=started):
                 counts[step.status] = counts.get(step.status, 0) + 1
-                bars[0].update(1, f"{step.commit.committed_at:%Y-%m-%d} {step.status}")
+                bars[0](f"{step.commit.committed_at:%Y-%m-%d} {step.status}")
         except (bf.BackfillError, db.WarehouseError) as exc:
             fail(str(exc))
     loaded = sum(n for k, n in counts.items() if k != "skipped")

@@ -102,7 +102,8 @@ def fail(message: str, code: int = EXIT_ERROR):
 
 
 def progress(message: str) -> None:
-    click.echo(message, err=True)
+    from . import progress as shown
+    shown.say(message)
 
 
 db_option = click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb",

@@ -56,10 +56,40 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
         for r in rows:
             w.writerow([_text(v) for v in r])
         return
-    cells = [[_text(v) for v in r] for r in rows]
-    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
-    out.write("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
+    cells = [[_text(v).replace("\n", " ") for v in r] for r in rows]
+    widths = [min(max_width, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
+    widths = fit(widths, terminal_width(out))
+
+    def cut(c: str, w: int) -> str:
+        return c if len(c) <= w else c[: w - 1] + "…"
+    out.write("  ".join(cut(c, w).ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for r in cells:
-        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+        out.write("  ".join(cut(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+
+
+#: a column is never narrowed below this (its cells then end in "…")
+MIN_COLUMN = 6
+
+
+def terminal_width(out) -> int | None:
+    """The width a table must fit: $COLUMNS, else the terminal's; None when writing to a file or pipe."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    try:
+        return os.get_terminal_size(out.fileno()).columns if out.isatty() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def fit(widths: list[int], total: int | None) -> list[int]:
+    """Narrow the widest columns until the row (with its 2-space gaps) fits `total` characters."""
+    widths = list(widths)
+    if total is None:
+        return widths
+    while sum(widths) + 2 * (len(widths) - 1) > total:
+        i = max(range(len(widths)), key=lambda k: widths[k])
+        if widths[i] <= MIN_COLUMN:
+            break
+        widths[i] -= 1
+    return widths

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import reach
+from . import progress, reach
 from .parsers.base import Parsed
 from .records import InvalidValue, ModelCard
 from .sources import get
@@ -69,6 +69,8 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
             while proc.poll() is None and time.monotonic() < deadline:
                 new = reader.poll()
                 pages += new
+                for page in new:
+                    progress.page_seen(source, page.ok)
                 if parser:
                     for page in new:
                         parser.feed(page)

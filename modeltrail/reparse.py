@@ -78,8 +78,8 @@ def reparse(con, source: str, since: datetime | None = None, removal_runs: int =
         out = steps.CrawlOutput(source, pages=pages, stats={"finish_reason": "finished", "reparse": True})
         load = steps.build_load(source, out, steps.last_complete_run(con, source))
         db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs, archive=False)
-        if progress:
-            progress(f"reparse {source}: run {run_id} ({n}/{len(runs)}): {load.status}, {len(load.cards)} cards")
+        if progress:  # progress(done, total, note)
+            progress(n, len(runs), f"run {run_id}: {load.status}, {len(load.cards)} cards")
     db.remap(con)
     after = _snapshot(con, source)
     return {"runs": len(runs), "versions_before": len(before), "versions_after": len(after),

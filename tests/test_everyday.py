@@ -261,3 +261,52 @@ def test_a_one_off_refresh_keeps_prefect_records_beside_its_warehouse(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / ".w.duckdb.prefect" / "prefect.db").exists()
     assert not (tmp_path / "home" / ".prefect").exists()
+
+
+@pytest.mark.parametrize("cmd,width", [(["history", "gpt-4o-mini"], 80), (["changes"], 80),
+                                       (["compare", "gpt-4o-mini"], 40)])
+def test_tables_fit_the_terminal(loaded, cmd, width, monkeypatch):
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = mt(*cmd, "--db", str(loaded)).stdout
+    lines = out.splitlines()
+    assert len(lines) > 2 and all(len(line) <= width for line in lines), max(lines, key=len)
+    assert "…" in out  # what was cut says so
+    monkeypatch.delenv("COLUMNS")  # a pipe or a file: whole cells (up to 60 characters)
+    assert max(map(len, mt(*cmd, "--db", str(loaded)).stdout.splitlines())) > width
+
+
+def test_progress_is_quiet_off_a_terminal_and_silenced_by_q(loaded, tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True,
+                              timeout=300)
+    plain = run("export", "--out", str(tmp_path / "a"), "--db", str(loaded))
+    assert plain.returncode == 0 and "\x1b[" not in plain.stderr and plain.stderr == ""
+    verbose = run("-v", "export", "--out", str(tmp_path / "b"), "--db", str(loaded))
+    assert verbose.stderr.count("export: wrote ") == 3
+    quiet = run("-q", "reparse", "--source", "openrouter", "--db", str(loaded))
+    assert quiet.returncode == 0 and quiet.stderr == "" and "openrouter: 1 runs re-parsed" in quiet.stdout
+    assert run("-q", "-v", "status").returncode == 2
+
+
+def test_on_a_terminal_long_work_shows_a_bar(loaded):
+    """A pseudo-terminal stands for the user's: reparse draws its bar on stderr."""
+    import os
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: modeltrail with a terminal for stdout and stderr
+        os.execv(sys.executable, [sys.executable, "-m", "modeltrail", "reparse", "--source", "openrouter",
+                                  "--db", str(loaded)])
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, seen[-500:]
+    text = seen.decode("utf-8", "replace")
+    assert "reparse openrouter" in text and "1/1" in text  # the bar, with its count
+    assert "openrouter: 1 runs re-parsed" in text
