@@ -63,10 +63,7 @@ def _on_the_wire(page) -> bool:
 
 
 def _changes_table(con, run_id: int) -> str:
-    rows = con.execute("""
-        SELECT source, coalesce(model_id, source_model_id), change_type, coalesce(field, ''),
-               coalesce(old_value, ''), coalesce(new_value, '')
-        FROM changes WHERE run_id = ? ORDER BY 1, 2, 3, 4 LIMIT 200""", [run_id]).fetchall()
+    rows = con.execute(db.query("run_changes"), {"run_id": run_id, "limit": 200}).fetchall()
     if not rows:
         return "No changes in this run.\n"
     lines = ["| source | model | change | field | old | new |", "|---|---|---|---|---|---|"]

@@ -94,19 +94,17 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         fail(str(exc))
     con = reader(db_file)
     flow_run_id = str(state.state_details.flow_run_id) if state.state_details.flow_run_id else None
-    run = con.execute("SELECT run_id, status, summary FROM runs WHERE flow_run_id = ?", [flow_run_id]).fetchone()
+    run = con.execute(db.query("run_of_flow"), {"flow_run_id": flow_run_id}).fetchone()
     if run is None or run[1] is None:
         fail(f"the refresh did not finish ({state.type.value.lower()}): {state.message}")
     click.echo(f"run {run[0]}: {run[1]}")
     for line in (run[2] or "").splitlines():
         click.echo(f"  {line}")
-    changed = con.execute("""
-        SELECT source, coalesce(model_id, source_model_id), change_type, field, old_value, new_value
-        FROM changes WHERE run_id = ? ORDER BY source, 2, change_type, field""", [run[0]]).fetchall()
+    changed = con.execute(db.query("run_changes"), {"run_id": run[0], "limit": None}).fetchall()
     if changed:
         click.echo(f"changes in run {run[0]} ({len(changed)}; all of them: modeltrail changes):")
         for source, model, kind, field, old, new in changed[:25]:
-            what = f"{field}: {old} -> {new}" if kind == "changed" else (field or "")
+            what = f"{field}: {old or None} -> {new or None}" if kind == "changed" else (field or "")
             click.echo(f"  {source} {model} {kind} {what}".rstrip())
         if len(changed) > 25:
             click.echo(f"  … and {len(changed) - 25} more")
@@ -264,12 +262,11 @@ def history(model, field, fmt, db_file):
     """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
     con = reader(db_file)
     model = resolve_model(con, model)
-    cur = con.execute("SELECT * FROM model_history($m, $field) ORDER BY field, source, valid_from",
-                      {"m": model, "field": field})
+    from .warehouse import db
+    cur = con.execute(db.query("history"), {"model": model, "field": field})
     cols, rows = [d[0] for d in cur.description], cur.fetchall()
     if not rows:  # say why, and print no empty table first
-        fields = [r[0] for r in con.execute("SELECT DISTINCT field FROM model_history($m, NULL) ORDER BY 1",
-                                            {"m": model}).fetchall()] if field else []
+        fields = [r[0] for r in con.execute(db.query("history_fields"), {"model": model}).fetchall()] if field else []
         if fields:
             kinds = sorted({f.split("[")[0] for f in fields})
             fail(f"{model!r} has no field {field!r}; its fields: {', '.join(kinds)}")
@@ -290,14 +287,9 @@ def changes(since, source, model, fmt, db_file):
     con = reader(db_file)
     if model is not None:
         model = resolve_model(con, model)
-    show(con, """
-        SELECT changed_at, source, model_id, source_model_id, change_type, field, old_value, new_value,
-               effective_from, run_id
-        FROM changes
-        WHERE ($since IS NULL OR changed_at >= $since) AND ($source IS NULL OR source = $source)
-          AND ($model IS NULL OR model_id = $model OR source_model_id = $model)
-        ORDER BY changed_at, source, source_model_id, field""",
-         {"since": parse_time(since, "--since"), "source": source, "model": model}, fmt)
+    from .warehouse import db
+    show(con, db.query("change_feed"), {"since": parse_time(since, "--since"), "source": source, "model": model},
+         fmt)
 
 
 @main.group(invoke_without_command=True)
@@ -309,12 +301,8 @@ def runs(ctx, limit, fmt, db_file):
     """Recent runs with each source's verdict (`runs undo RUN_ID` takes one back)."""
     if ctx.invoked_subcommand is not None:
         return
-    show(reader(db_file), """
-        SELECT r.run_id, r.kind, r.observed_at, s.source, s.status, s.pages_ok, s.pages_failed, s.cards,
-               s.versions_added, s.versions_closed, s.removed, array_to_string(s.reasons, '; ') AS reasons
-        FROM runs AS r LEFT JOIN source_runs AS s USING (run_id)
-        WHERE r.run_id IN (SELECT run_id FROM runs ORDER BY run_id DESC LIMIT $n)
-        ORDER BY r.run_id DESC, s.source""", {"n": limit}, fmt)
+    from .warehouse import db
+    show(reader(db_file), db.query("recent_runs"), {"n": limit}, fmt)
 
 
 @runs.command("undo")
@@ -390,7 +378,8 @@ def compare(model, fmt, db_file):
 @db_option
 def unmatched(fmt, db_file):
     """Source ids that map to no canonical model (add one with `modeltrail alias add`)."""
-    show(reader(db_file), "SELECT * FROM unmatched ORDER BY source, source_model_id", fmt=fmt)
+    from .warehouse import db
+    show(reader(db_file), db.query("unmatched"), fmt=fmt)
 
 
 @main.command()
@@ -398,7 +387,8 @@ def unmatched(fmt, db_file):
 @db_option
 def lifecycle(fmt, db_file):
     """Per model and source: first and last seen, status, deprecation and retirement, removal."""
-    show(reader(db_file), "SELECT * FROM lifecycle ORDER BY model_id, source", fmt=fmt)
+    from .warehouse import db
+    show(reader(db_file), db.query("lifecycle"), fmt=fmt)
 
 
 @main.group()
@@ -424,7 +414,7 @@ def alias_add(name, model_id, wait, db_file):
     if not key:
         raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
     with writer(db_file, "alias add", wait) as con:
-        con.execute("INSERT OR REPLACE INTO model_aliases VALUES (?, ?, 'user')", [key, model_id])
+        con.execute(db.query("alias_add"), {"alias": key, "model_id": model_id})
         matched = db.remap(con)
     click.echo(f"alias {key!r} -> {model_id}; {matched} source ids now map to a model")
 
@@ -434,7 +424,8 @@ def alias_add(name, model_id, wait, db_file):
 @db_option
 def alias_list(fmt, db_file):
     """List the aliases."""
-    show(reader(db_file), "SELECT * FROM model_aliases ORDER BY model_id, alias", fmt=fmt)
+    from .warehouse import db
+    show(reader(db_file), db.query("aliases"), fmt=fmt)
 
 
 @main.command()
@@ -450,8 +441,9 @@ def remap(wait, db_file):
 
 from .cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group
 from .cli_status import report, sources, status  # noqa: E402
+from .cli_warehouse import migrate  # noqa: E402
 
-for command in (load, backfill_git, status, sources, report):
+for command in (load, backfill_git, status, sources, report, migrate):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, f
     written = []
     for name, macro in TABLES.items():
         target = targets[name]
-        sql = f"SELECT * EXCLUDE (run_id) FROM {macro}($ts) ORDER BY ALL"
+        sql = query("export_table").format(macro=macro)
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
         except OSError as exc:

@@ -369,9 +369,8 @@ def _card_urls(cards: list[ModelCard]) -> set[str]:
 
 
 def last_complete_run(con, source: str) -> dict | None:
-    row = con.execute("""
-        SELECT cards, coverage FROM source_runs WHERE source = ? AND status = 'complete'
-        ORDER BY run_id DESC LIMIT 1""", [source]).fetchone()
+    from .warehouse import db
+    row = con.execute(db.query("last_complete"), {"source": source}).fetchone()
     if row is None:
         return None
     return {"cards": row[0], "coverage": json.loads(row[1]) if row[1] else {}}
@@ -395,9 +394,9 @@ def build_load(source: str, crawl_out: CrawlOutput, last_complete: dict | None) 
 def summarize(con, run_id: int) -> str:
     """One paragraph naming each source's verdict and what changed in the run."""
     parts = []
-    for source, status, cards, added, closed, removed, reasons, notes in con.execute("""
-            SELECT source, status, cards, versions_added, versions_closed, removed, reasons, notes
-            FROM source_runs WHERE run_id = ? ORDER BY source""", [run_id]).fetchall():
+    from .warehouse import db
+    for source, status, cards, added, closed, removed, reasons, notes in con.execute(
+            db.query("run_verdicts"), {"run_id": run_id}).fetchall():
         line = f"{source}: {status}, {cards} cards, {added} new versions, {closed} closed, {removed} removed"
         if reasons:
             line += " (" + "; ".join(reasons) + ")"

@@ -16,15 +16,24 @@ def mt(*args, input=None):
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-@pytest.fixture
-def loaded(tmp_path):
+@pytest.fixture(scope="module")
+def loaded_once(tmp_path_factory):
     """A warehouse holding the openrouter capture, crawled (pages archived) by a replay refresh."""
-    path = tmp_path / "w.duckdb"
+    path = tmp_path_factory.mktemp("loaded") / "w.duckdb"
     proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "--replay", "openrouter", "--db", str(path),
                            "--observed-at", "2026-01-01T00:00:00Z"], capture_output=True, text=True, timeout=300)
     # `--replay openrouter` (the source's name where the folder would go) means `refresh openrouter --replay`
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "openrouter: complete" in proc.stdout and "azure" not in proc.stdout
+    return path
+
+
+@pytest.fixture
+def loaded(loaded_once, tmp_path):
+    """A copy of that warehouse, the test's own."""
+    import shutil
+    path = tmp_path / "w.duckdb"
+    shutil.copy(loaded_once, path)
     return path
 
 

@@ -144,11 +144,13 @@ def test_the_api_and_the_page_agree_on_what_both_state(model):
 def test_a_source_with_an_api_is_read_through_it(tmp_path):
     with FaultServer(CAPTURES) as srv:
         out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
-        assert srv.hits("/ai.azure.com/catalog/models") == []  # no page needed
+        assert srv.hits("/ai.azure.com/catalog/models$") == []  # no listing needed: the API lists
         assert len(srv.hits("/ai.azure.com/api/")) == 3
+        assert len(srv.hits("/ai.azure.com/catalog/models/")) == 19  # each listed model's own page
     assert verdict == "complete", reasons
-    assert {p.via for p in out.pages} == {"api"}
-    assert [p.url for p in out.pages] == [f"{SEARCH}#page={n}" for n in (1, 2, 3)]
+    api = [p for p in out.pages if p.page_kind == "card"]
+    assert {p.via for p in api} == {"api"} and {p.via for p in out.pages if p.page_kind == "detail"} == {"html"}
+    assert [p.url for p in api] == [f"{SEARCH}#page={n}" for n in (1, 2, 3)]
     assert cards["o3-mini"].url == "https://ai.azure.com/catalog/models/o3-mini"
     assert cards["o3-mini"].context_window == 200000 and len(cards) == 19
 
@@ -210,7 +212,8 @@ def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_bro
     assert vias["https://www.tokenhub.link/models/o3-mini"] == "rendered"
     assert vias[f"{SEARCH}#page=1"] == "api"
     assert raw_archived == 2  # the listing and the model page, as served
-    assert how == [("azure", "api"), ("tokenhub", "rendered")]
+    # azure's values come from its API, and (for the models whose catalog page is captured) that page
+    assert how == [("azure", "api"), ("azure", "html"), ("tokenhub", "rendered")]
     env["MODELTRAIL_CHROMIUM"] = str(tmp_path / "no-chromium")
     r = subprocess.run([bin_, "reparse", "--db", str(db_file)], capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stderr

@@ -27,7 +27,9 @@ from .lock import WriterLock, describe_holder, holder_info, lock_path, staging_d
 from .rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS, LIST_FIELDS, _hash, as_text,  # noqa: F401
                    benchmark_rows, card_row, empty, fingerprint, judge_unstated, price_rows)
 
-SCHEMA_VERSION = "1"
+from . import migrate  # noqa: E402
+
+SCHEMA_VERSION = str(migrate.LATEST)
 
 
 
@@ -57,10 +59,16 @@ def _split(script: str) -> list[str]:
     return stmts
 
 
-def query(name: str) -> str:
-    """One named statement of queries.sql."""
-    (stmt,) = sections("queries.sql")[name]
+def query(name: str, file: str = "queries.sql") -> str:
+    """One named statement of queries.sql (or of another SQL file of the warehouse)."""
+    (stmt,) = sections(file)[name]
     return stmt
+
+
+def run_script(con: duckdb.DuckDBPyConnection, file: str, name: str, params: dict[str, Any]) -> None:
+    """Every statement of one named section of a SQL file, in order (the caller holds the transaction)."""
+    for stmt in sections(file)[name]:
+        run_sql(con, stmt, params)
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
@@ -125,13 +133,20 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
             except duckdb.InvalidInputException as exc:
                 if "locked" not in str(exc):  # a second reader in this process: the instance is set up
                     raise
+            try:
+                migrate.check_readable(con, path)
+            except WarehouseError:
+                con.close()
+                raise
             return con
         check_parent(path)
         con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
         con.execute("SET TimeZone = 'UTC'")
-        for stmt in _split(_sql("schema.sql")):
-            con.execute(stmt)
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        try:
+            migrate.upgrade(con)  # the numbered migrations this file has not had (see warehouse/migrate.py)
+        except WarehouseError:
+            con.close()
+            raise
         for stmt in _split(_sql("views.sql")):
             con.execute(stmt)
         seed_aliases(con)

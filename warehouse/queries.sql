@@ -110,3 +110,65 @@ SELECT coalesce(model_id, source_model_id) AS model_id, source, first_seen, last
        retirement_date, successor, deprecation_seen_at, deprecation_url, removed_at
 FROM lifecycle WHERE coalesce(model_id, source_model_id) IN (SELECT unnest($models::VARCHAR[]))
 ORDER BY 1, source;
+
+-- name: run_of_flow
+-- The run a Prefect flow run recorded (`refresh` prints its verdict).
+SELECT run_id, status, summary FROM runs WHERE flow_run_id = $flow_run_id;
+
+-- name: run_changes
+-- What one run changed, for people (`refresh`'s summary and the flow's artifact).
+SELECT source, coalesce(model_id, source_model_id) AS model, change_type, coalesce(field, '') AS field,
+       coalesce(old_value, '') AS old_value, coalesce(new_value, '') AS new_value
+FROM changes WHERE run_id = $run_id ORDER BY 1, 2, 3, 4
+LIMIT $limit;
+
+-- name: history
+-- Every version of one model's fields (all, or $field), with when and where (`modeltrail history`).
+SELECT * FROM model_history($model, $field) ORDER BY field, source, valid_from;
+
+-- name: history_fields
+-- The fields one model has history for.
+SELECT DISTINCT field FROM model_history($model, NULL) ORDER BY 1;
+
+-- name: change_feed
+-- The change feed, filtered (`modeltrail changes`).
+SELECT changed_at, source, model_id, source_model_id, change_type, field, old_value, new_value,
+       effective_from, run_id
+FROM changes
+WHERE ($since IS NULL OR changed_at >= $since) AND ($source IS NULL OR source = $source)
+  AND ($model IS NULL OR model_id = $model OR source_model_id = $model)
+ORDER BY changed_at, source, source_model_id, field;
+
+-- name: recent_runs
+-- The last $n runs with each source's verdict (`modeltrail runs`).
+SELECT r.run_id, r.kind, r.observed_at, s.source, s.status, s.pages_ok, s.pages_failed, s.cards,
+       s.versions_added, s.versions_closed, s.removed, array_to_string(s.reasons, '; ') AS reasons
+FROM runs AS r LEFT JOIN source_runs AS s USING (run_id)
+WHERE r.run_id IN (SELECT run_id FROM runs ORDER BY run_id DESC LIMIT $n)
+ORDER BY r.run_id DESC, s.source;
+
+-- name: unmatched
+SELECT * FROM unmatched ORDER BY source, source_model_id;
+
+-- name: lifecycle
+SELECT * FROM lifecycle ORDER BY model_id, source;
+
+-- name: alias_add
+INSERT OR REPLACE INTO model_aliases VALUES ($alias, $model_id, 'user');
+
+-- name: aliases
+SELECT * FROM model_aliases ORDER BY model_id, alias;
+
+-- name: last_complete
+-- A source's last complete run: its card count and field coverage (what the next run is judged against).
+SELECT cards, coverage FROM source_runs WHERE source = $source AND status = 'complete'
+ORDER BY run_id DESC LIMIT 1;
+
+-- name: run_verdicts
+-- Each source's verdict in one run (`summarize`).
+SELECT source, status, cards, versions_added, versions_closed, removed, reasons, notes
+FROM source_runs WHERE run_id = $run_id ORDER BY source;
+
+-- name: export_table
+-- One exported table as of $ts ({macro}: model_cards_as_of, prices_as_of or benchmarks_as_of).
+SELECT * EXCLUDE (run_id) FROM {macro}($ts) ORDER BY ALL;

@@ -1,8 +1,12 @@
+-- Migration 1: the first warehouses' schema (commit dc9fd43), kept as it was: the baseline every later
+-- migration upgrades. Never edit a migration that has shipped; add the next number.
+
 -- modeltrail warehouse, schema version 1. Every time is UTC (TIMESTAMPTZ). Intervals are half-open:
 -- a version is current from valid_from (inclusive) to valid_to (exclusive); valid_to NULL = current.
 
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
+CREATE SEQUENCE IF NOT EXISTS run_ids START 1;
 
 -- One row per `modeltrail refresh` / `reparse`.
 CREATE TABLE IF NOT EXISTS runs (
@@ -35,25 +39,6 @@ CREATE TABLE IF NOT EXISTS source_runs (
     error            VARCHAR,
     PRIMARY KEY (run_id, source)
 );
--- what a run noticed that is no reason to doubt it (e.g. upstream keys the parser does not know yet)
-ALTER TABLE source_runs ADD COLUMN IF NOT EXISTS notes VARCHAR[];
--- fields its cards stopped stating (kept from their last version: see `unstated`)
-ALTER TABLE source_runs ADD COLUMN IF NOT EXISTS unstated INTEGER DEFAULT 0;
-
--- A parse miss is not a change: a field a card stated before and no longer states (the template moved,
--- a key vanished) keeps its last stated value in history; each such miss is recorded here, with the run
--- and page that did not state it. (A field the page states is empty, e.g. a JSON null, is a change.)
--- What a page said at a run: the version current then, less the fields listed here for that run.
-CREATE TABLE IF NOT EXISTS unstated (
-    source           VARCHAR NOT NULL,
-    source_model_id  VARCHAR NOT NULL,
-    field            VARCHAR NOT NULL,
-    value            VARCHAR,               -- the last stated value, kept in history
-    run_id           BIGINT NOT NULL,
-    observed_at      TIMESTAMPTZ NOT NULL,
-    url              VARCHAR,
-    page_sha256      VARCHAR
-);
 
 -- The raw page archive: each distinct body once, zlib-compressed, addressed by the SHA-256 of the
 -- uncompressed bytes. `fetches` says which run fetched which url and got which body.
@@ -72,13 +57,8 @@ CREATE TABLE IF NOT EXISTS fetches (
     status      INTEGER,                    -- HTTP status; NULL when no response came
     fetched_at  TIMESTAMPTZ NOT NULL,
     sha256      VARCHAR,                    -- NULL when there was no body
-    error       VARCHAR,
-    via         VARCHAR,                    -- html | rendered | api | "html (api: HTTP 500)" (fallback)
-    raw_sha256  VARCHAR                     -- rendered pages: the HTML as served (sha256 is what was parsed)
+    error       VARCHAR
 );
--- (warehouses made before rendering: the two columns added in place)
-ALTER TABLE fetches ADD COLUMN IF NOT EXISTS via VARCHAR;
-ALTER TABLE fetches ADD COLUMN IF NOT EXISTS raw_sha256 VARCHAR;
 
 CREATE TABLE IF NOT EXISTS parse_problems (
     run_id   BIGINT NOT NULL,
@@ -136,15 +116,6 @@ CREATE TABLE IF NOT EXISTS prices_history (
     page_sha256             VARCHAR NOT NULL
 );
 
--- (added with the openrouter source: when a source listed a model, its Hugging Face repository; prices
--- per request / image / search / unit beside per-token ones, and variable prices that state no amount)
-ALTER TABLE model_cards_history ADD COLUMN IF NOT EXISTS listed_date VARCHAR;
-ALTER TABLE model_cards_history ADD COLUMN IF NOT EXISTS hugging_face_id VARCHAR;
-ALTER TABLE prices_history ALTER COLUMN usd_per_million_tokens DROP NOT NULL;
-ALTER TABLE prices_history ADD COLUMN IF NOT EXISTS unit VARCHAR DEFAULT '1M tokens';
-ALTER TABLE prices_history ADD COLUMN IF NOT EXISTS usd_per_unit DOUBLE;
-ALTER TABLE prices_history ADD COLUMN IF NOT EXISTS variable BOOLEAN DEFAULT false;
-
 CREATE TABLE IF NOT EXISTS benchmarks_history (
     source           VARCHAR NOT NULL,
     source_model_id  VARCHAR NOT NULL,
@@ -171,11 +142,8 @@ CREATE TABLE IF NOT EXISTS card_state (
     last_seen_run    BIGINT NOT NULL,
     missed_runs      INTEGER NOT NULL DEFAULT 0,  -- consecutive complete runs of its source without it
     removed_at       TIMESTAMPTZ,                 -- set when missed_runs reached the removal setting
-    fingerprint      VARCHAR,                     -- hash of the card's values as last merged: a load
-                                                  -- stages only the cards whose fingerprint moved
     PRIMARY KEY (source, source_model_id)
 );
-ALTER TABLE card_state ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
 
 -- Removal events (append-only): a model absent from N consecutive complete runs of its source.
 CREATE TABLE IF NOT EXISTS removals (

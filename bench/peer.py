@@ -1,0 +1,174 @@
+"""The peer: what a data engineer writes first for the same job - a plain SQL SCD2 merge of each daily
+snapshot into three history tables, one transaction a day - run in the same process, on the same
+synthetic snapshots, as modeltrail's warehouse part of a refresh (lock, start_run, load_source,
+finish_run, remap, close). The as-of state of both is compared row by row on the last day.
+
+    python -m bench.peer MODELS DAYS CHANGE_SHARE WORKDIR     # prints a JSON line
+
+The peer keeps no provenance (no url, page hash, run), no archive, no identity, no removal or unstated
+rules: the figures say what those cost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.synth import load_of, snapshot
+from bench.warehouse import _latency, _size
+from modeltrail.warehouse import db
+
+PEER_SQL = """
+CREATE TABLE IF NOT EXISTS cards (id VARCHAR, name VARCHAR, organization VARCHAR, release_date VARCHAR,
+    status VARCHAR, context_window BIGINT, max_output_tokens BIGINT, input_modalities VARCHAR[],
+    output_modalities VARCHAR[], capabilities VARCHAR[], training_cutoff VARCHAR, h UBIGINT,
+    valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ);
+CREATE TABLE IF NOT EXISTS prices (id VARCHAR, kind VARCHAR, usd DOUBLE, valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ);
+CREATE TABLE IF NOT EXISTS benchmarks (id VARCHAR, benchmark VARCHAR, value DOUBLE, valid_from TIMESTAMPTZ,
+    valid_to TIMESTAMPTZ);
+"""
+
+# one day: stage the snapshot, close what changed or vanished, insert what is new or changed
+MERGE_SQL = """
+CREATE OR REPLACE TEMP TABLE s_cards AS
+    SELECT id, name, organization, release_date, status, context_window, max_output_tokens, input_modalities,
+           output_modalities, capabilities, training_cutoff,
+           hash(name, organization, release_date, status, context_window, max_output_tokens, input_modalities,
+                output_modalities, capabilities, training_cutoff) AS h
+    FROM read_json($file, columns={id: 'VARCHAR', name: 'VARCHAR', organization: 'VARCHAR',
+        release_date: 'VARCHAR', status: 'VARCHAR', context_window: 'BIGINT', max_output_tokens: 'BIGINT',
+        input_modalities: 'VARCHAR[]', output_modalities: 'VARCHAR[]', capabilities: 'VARCHAR[]',
+        training_cutoff: 'VARCHAR', prices: 'STRUCT(kind VARCHAR, usd DOUBLE)[]',
+        benchmarks: 'STRUCT(benchmark VARCHAR, value DOUBLE)[]'});
+CREATE OR REPLACE TEMP TABLE s_prices AS
+    SELECT id, p.kind, p.usd FROM (SELECT id, unnest(prices) AS p FROM read_json($file, columns={id: 'VARCHAR',
+        prices: 'STRUCT(kind VARCHAR, usd DOUBLE)[]'}));
+CREATE OR REPLACE TEMP TABLE s_benchmarks AS
+    SELECT id, b.benchmark, b.value FROM (SELECT id, unnest(benchmarks) AS b FROM read_json($file,
+        columns={id: 'VARCHAR', benchmarks: 'STRUCT(benchmark VARCHAR, value DOUBLE)[]'}));
+UPDATE cards SET valid_to = $t WHERE valid_to IS NULL AND NOT EXISTS (
+    SELECT 1 FROM s_cards AS s WHERE s.id = cards.id AND s.h = cards.h);
+INSERT INTO cards SELECT s.*, $t, NULL FROM s_cards AS s WHERE NOT EXISTS (
+    SELECT 1 FROM cards AS c WHERE c.id = s.id AND c.valid_to IS NULL);
+UPDATE prices SET valid_to = $t WHERE valid_to IS NULL AND NOT EXISTS (
+    SELECT 1 FROM s_prices AS s WHERE s.id = prices.id AND s.kind = prices.kind AND s.usd = prices.usd);
+INSERT INTO prices SELECT s.*, $t, NULL FROM s_prices AS s WHERE NOT EXISTS (
+    SELECT 1 FROM prices AS p WHERE p.id = s.id AND p.kind = s.kind AND p.valid_to IS NULL);
+UPDATE benchmarks SET valid_to = $t WHERE valid_to IS NULL AND NOT EXISTS (
+    SELECT 1 FROM s_benchmarks AS s WHERE s.id = benchmarks.id AND s.benchmark = benchmarks.benchmark
+    AND s.value = benchmarks.value);
+INSERT INTO benchmarks SELECT s.*, $t, NULL FROM s_benchmarks AS s WHERE NOT EXISTS (
+    SELECT 1 FROM benchmarks AS b WHERE b.id = s.id AND b.benchmark = s.benchmark AND b.valid_to IS NULL);
+"""
+
+AS_OF_PEER = """SELECT organization, count(*), sum(context_window) FROM cards
+    WHERE valid_from <= $t AND (valid_to IS NULL OR valid_to > $t) GROUP BY ALL ORDER BY ALL"""
+AS_OF_OURS = """SELECT organization, count(*), sum(context_window) FROM model_cards_as_of($t)
+    GROUP BY ALL ORDER BY ALL"""
+HISTORY_PEER = "SELECT * FROM cards WHERE id = $id ORDER BY valid_from"
+HISTORY_OURS = "SELECT * FROM model_history($id, NULL)"
+
+
+def _ndjson(cards, path: Path) -> None:
+    with open(path, "w") as f:
+        for c in cards:
+            f.write(json.dumps({
+                "id": c.source_model_id, "name": c.name, "organization": c.organization,
+                "release_date": c.release_date, "status": c.status, "context_window": c.context_window,
+                "max_output_tokens": c.max_output_tokens, "input_modalities": c.input_modalities,
+                "output_modalities": c.output_modalities, "capabilities": c.capabilities,
+                "training_cutoff": c.training_cutoff,
+                "prices": [{"kind": p.kind, "usd": p.usd_per_million_tokens} for p in c.prices],
+                "benchmarks": [{"benchmark": b.benchmark, "value": b.value} for b in c.benchmarks]}) + "\n")
+
+
+def _peer_day(con, cards, when, tmp: Path) -> float:
+    t0 = time.perf_counter()
+    path = tmp / "day.ndjson"
+    _ndjson(cards, path)
+    con.execute("BEGIN")
+    for stmt in db._split(MERGE_SQL):
+        db.run_sql(con, stmt, {"file": str(path), "t": when})
+    con.execute("COMMIT")
+    return time.perf_counter() - t0
+
+
+def _ours_day(path: Path, cards, when) -> float:
+    """The warehouse part of one refresh: writer lock, connect, run, load, finish, identity, close."""
+    t0 = time.perf_counter()
+    with db.writing(path, command="bench") as con:
+        run_id = db.start_run(con, "replay", when)
+        db.load_source(con, run_id, when, load_of(cards, when))
+        db.finish_run(con, run_id, "complete", "")
+        db.remap(con)
+    return time.perf_counter() - t0
+
+
+def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
+    ours_path, peer_path = workdir / "ours.duckdb", workdir / "peer.duckdb"
+    peer = duckdb.connect(str(peer_path))
+    for stmt in db._split(PEER_SQL):
+        peer.execute(stmt)
+    rng = random.Random(7)
+    versions = [0] * models
+    ours_t, peer_t = [], []
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        for day in range(days):
+            if day:
+                for i in rng.sample(range(models), int(models * change_share)):
+                    versions[i] += 1
+            when, cards = snapshot(models, day, versions)
+            ours_t.append(_ours_day(ours_path, cards, when))
+            peer_t.append(_peer_day(peer, cards, when, Path(tmp)))
+    ours = db.connect(ours_path, read_only=True)
+    t_mid = snapshot(1, days // 2)[0]
+    t_end = snapshot(1, days - 1)[0]
+    # the same as-of state, row by row: every model's context window, prices and scores on two days
+    same = {}
+    for label, t in (("middle", t_mid), ("last", t_end)):
+        a = ours.execute("SELECT source_model_id, context_window FROM model_cards_as_of($t) ORDER BY 1",
+                         {"t": t}).fetchall()
+        b = peer.execute("SELECT id, context_window FROM cards WHERE valid_from <= $t AND "
+                         "(valid_to IS NULL OR valid_to > $t) ORDER BY 1", {"t": t}).fetchall()
+        pa = ours.execute("SELECT source_model_id, kind, usd_per_million_tokens FROM prices_as_of($t) ORDER BY ALL",
+                          {"t": t}).fetchall()
+        pb = peer.execute("SELECT id, kind, usd FROM prices WHERE valid_from <= $t AND "
+                          "(valid_to IS NULL OR valid_to > $t) ORDER BY ALL", {"t": t}).fetchall()
+        ba = ours.execute("SELECT source_model_id, benchmark, value FROM benchmarks_as_of($t) ORDER BY ALL",
+                          {"t": t}).fetchall()
+        bb = peer.execute("SELECT id, benchmark, value FROM benchmarks WHERE valid_from <= $t AND "
+                          "(valid_to IS NULL OR valid_to > $t) ORDER BY ALL", {"t": t}).fetchall()
+        same[label] = a == b and pa == pb and ba == bb and len(a) == models
+    changed = ours.execute("SELECT source_model_id FROM model_cards_history GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                           "LIMIT 1").fetchone()[0]
+    out = {
+        "models": models, "days": days, "change_share": change_share, "same_as_of": same,
+        "load_ms": {"ours_median_after_first": statistics.median(ours_t[1:]) * 1000,
+                    "peer_median_after_first": statistics.median(peer_t[1:]) * 1000,
+                    "ours_first": ours_t[0] * 1000, "peer_first": peer_t[0] * 1000,
+                    "ours_last_10": statistics.median(ours_t[-10:]) * 1000,
+                    "peer_last_10": statistics.median(peer_t[-10:]) * 1000},
+        "as_of_ms": {"ours": _latency(ours, AS_OF_OURS, {"t": t_mid}),
+                     "peer": _latency(peer, AS_OF_PEER, {"t": t_mid})},
+        "history_ms": {"ours": _latency(ours, HISTORY_OURS, {"id": changed}),
+                       "peer": _latency(peer, HISTORY_PEER, {"id": changed})},
+    }
+    ours.close()
+    out["size_bytes"] = {"ours": _size(duckdb.connect(str(ours_path)), ours_path), "peer": _size(peer, peer_path)}
+    peer.close()
+    return out
+
+
+if __name__ == "__main__":
+    models, days, share, workdir = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), Path(sys.argv[4])
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("MODELTRAIL_DB", str(workdir / "ours.duckdb"))
+    print(json.dumps(run(models, days, share, workdir)))

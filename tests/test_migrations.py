@@ -1,0 +1,116 @@
+"""Schema versions (warehouse/migrate.py): a warehouse made by an earlier modeltrail - the first commit's
+schema and views (migration 0001 and tests/fixtures/warehouse/views_dc9fd43.sql), with history in it -
+is read or told to migrate, migrates without losing a row, and a warehouse from a newer modeltrail is
+refused, unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from modeltrail.warehouse import migrate
+from modeltrail.warehouse.db import _split
+
+OLD_VIEWS = Path(__file__).parent / "fixtures" / "warehouse" / "views_dc9fd43.sql"
+
+
+def mt(*args):
+    return subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def old_warehouse(tmp_path):
+    """A warehouse as the first commit's code made it, holding one run and one card version."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for stmt in migrate.statements(migrate.MIGRATIONS[0][1]):
+        con.execute(stmt)
+    for stmt in _split(OLD_VIEWS.read_text()):
+        con.execute(stmt)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, finished_at, status) VALUES "
+                "(1, 'replay', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z', '2025-01-01T00:01:00Z', 'complete')")
+    con.execute("""INSERT INTO model_cards_history (source, source_model_id, name, organization, context_window,
+                   input_modalities, output_modalities, capabilities, reasoning_efforts, row_hash, valid_from,
+                   run_id, url, fetched_at, page_sha256, parser_version)
+                   VALUES ('azure', 'o3-mini', 'o3-mini', 'OpenAI', 200000, [], [], [], [], 'h1',
+                   '2025-01-01T00:00:00Z', 1, 'https://ai.azure.com/catalog/models/o3-mini', '2025-01-01T00:00:00Z',
+                   'abc', 'azure/1')""")
+    con.close()
+    return path
+
+
+def digest(path: Path, table: str) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_the_migrations_bring_the_baseline_to_the_schema_of_a_fresh_warehouse():
+    """Every column a warehouse created from the latest file alone has, the baseline gets through the
+    migrations after it: same tables, columns and types."""
+    def tables(con):
+        return set(con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                               "WHERE table_name IN (SELECT table_name FROM duckdb_tables())").fetchall())
+    latest, upgraded = duckdb.connect(":memory:"), duckdb.connect(":memory:")
+    for stmt in migrate.statements(migrate.MIGRATIONS[-1][1]):
+        latest.execute(stmt)
+    for _, name in migrate.MIGRATIONS:
+        for stmt in migrate.statements(name):
+            upgraded.execute(stmt)
+    assert tables(upgraded) == tables(latest) and len(tables(latest)) > 100
+
+
+def test_an_old_warehouse_says_migrate_then_migrates_without_losing_history(old_warehouse):
+    before = digest(old_warehouse, "model_cards_history")
+    r = mt("history", "o3-mini", "--db", str(old_warehouse))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "made by an older modeltrail (schema 1" in r.stderr
+    assert f"run `modeltrail migrate --db {old_warehouse}`" in r.stderr and "model_history" in r.stderr
+    r = mt("migrate", "--db", str(old_warehouse))
+    assert r.returncode == 0 and r.stdout.strip() == f"{old_warehouse}: schema 1 -> {migrate.LATEST}"
+    with duckdb.connect(str(old_warehouse), read_only=True) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(migrate.LATEST),)
+        cols = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() "
+                                          "WHERE table_name = 'model_cards_history'").fetchall()}
+    assert {"listed_date", "hugging_face_id"} <= cols
+    # every row is still there (the new columns are empty)
+    with duckdb.connect(str(old_warehouse), read_only=True) as con:
+        assert con.execute("SELECT source_model_id, context_window, listed_date FROM model_cards_history"
+                           ).fetchall() == [("o3-mini", 200000, None)]
+    r = mt("history", "o3-mini", "--field", "context_window", "--format", "csv", "--db", str(old_warehouse))
+    assert r.returncode == 0, r.stderr
+    assert "200000" in r.stdout
+    assert mt("migrate", "--db", str(old_warehouse)).stdout.strip().endswith("up to date")
+    assert digest(old_warehouse, "runs") and before  # (read back fine)
+
+
+def test_a_warehouse_of_the_last_schema_1_code_reads_without_migrating(tmp_path):
+    """Warehouses of the code just before numbered migrations say schema 1 yet hold everything: read."""
+    path = tmp_path / "w.duckdb"
+    assert mt("refresh", "openrouter", "--replay", "--db", str(path)).returncode == 0
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    r = mt("changes", "--format", "csv", "--db", str(path))
+    assert r.returncode == 0 and "added" in r.stdout
+
+
+def test_a_newer_warehouse_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "w.duckdb"
+    assert mt("refresh", "openrouter", "--replay", "--db", str(path)).returncode == 0
+    newer = migrate.LATEST + 1
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(newer)])
+    before = digest(path, "model_cards_history")
+    for args in (["history", "gpt-4o-mini"], ["status"], ["refresh", "openrouter", "--replay"], ["migrate"]):
+        r = mt(*args, "--db", str(path))
+        assert r.returncode != 0 and "Traceback" not in r.stderr, args
+        assert f"written by a newer modeltrail (schema {newer}" in r.stderr, (args, r.stderr)
+    assert digest(path, "model_cards_history") == before
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(newer),)

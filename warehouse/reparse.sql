@@ -1,0 +1,55 @@
+-- Rebuilding one source's history from the archive (modeltrail reparse). $source; $since (a time,
+-- or NULL for all of it).
+
+-- name: forget_all
+-- Forget everything a source's history learnt (the archive and the runs stay).
+DELETE FROM model_cards_history WHERE source = $source;
+DELETE FROM prices_history WHERE source = $source;
+DELETE FROM benchmarks_history WHERE source = $source;
+DELETE FROM card_state WHERE source = $source;
+DELETE FROM removals WHERE source = $source;
+
+-- name: forget_since
+-- Forget what a source's history learnt at or after $since: versions that began then go, versions it
+-- closed are current again; sightings are rebuilt from the versions that remain (missed-run counts
+-- restart at $since).
+DELETE FROM model_cards_history WHERE source = $source AND valid_from >= $since;
+UPDATE model_cards_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
+DELETE FROM prices_history WHERE source = $source AND valid_from >= $since;
+UPDATE prices_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
+DELETE FROM benchmarks_history WHERE source = $source AND valid_from >= $since;
+UPDATE benchmarks_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
+DELETE FROM removals WHERE source = $source AND removed_at >= $since;
+DELETE FROM card_state WHERE source = $source;
+INSERT INTO card_state (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at)
+SELECT source, source_model_id, min(h.valid_from), max(coalesce(h.valid_to, h.valid_from)),
+       arg_max(h.run_id, h.valid_from), 0, max(r.removed_at) FILTER (WHERE r.removed_at IS NOT NULL)
+FROM model_cards_history AS h
+LEFT JOIN removals AS r USING (source, source_model_id)
+WHERE h.source = $source
+GROUP BY ALL;
+
+-- name: forget_run_verdicts
+-- The verdicts and parse problems of the runs about to be re-parsed ($runs).
+DELETE FROM source_runs WHERE source = $source AND run_id IN (SELECT unnest($runs::BIGINT[]));
+DELETE FROM parse_problems WHERE source = $source AND run_id IN (SELECT unnest($runs::BIGINT[]));
+
+-- name: runs_to_replay
+-- The runs that fetched pages of a source, oldest first.
+SELECT DISTINCT r.run_id, r.observed_at FROM runs AS r JOIN fetches AS f USING (run_id)
+WHERE f.source = $source AND ($since IS NULL OR r.observed_at >= $since)
+ORDER BY r.observed_at, r.run_id;
+
+-- name: archived_pages
+-- What one run fetched of a source, with each body's content type.
+SELECT f.url, f.fetched_at, f.status, f.page_kind, f.sha256, p.content_type, f.error, f.via
+FROM fetches AS f LEFT JOIN pages AS p USING (sha256)
+WHERE f.run_id = $run_id AND f.source = $source ORDER BY f.fetched_at, f.url;
+
+-- name: history_of_source
+-- Every history row of a source, each as JSON (parser_version aside): what a re-parse changed.
+SELECT 'model_cards_history', to_json(h)::VARCHAR FROM (SELECT * EXCLUDE (parser_version) FROM model_cards_history WHERE source = $source) AS h
+UNION ALL
+SELECT 'prices_history', to_json(h)::VARCHAR FROM (SELECT * FROM prices_history WHERE source = $source) AS h
+UNION ALL
+SELECT 'benchmarks_history', to_json(h)::VARCHAR FROM (SELECT * FROM benchmarks_history WHERE source = $source) AS h;
