@@ -14,9 +14,8 @@ from pathlib import Path
 
 import click
 
-from . import output
 from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
-                      future_option, observation_time, progress, reader, replay_location, resolve_model, show, source_not_folder,
+                      future_option, observation_time, progress, reader, replay_location, show, source_not_folder,
                       wait_option, writer)
 from .sources import SOURCES
 
@@ -232,66 +231,6 @@ def parse(file, source, url, fetched_at):
         click.echo(card.model_dump_json())
 
 
-# --- querying ----------------------------------------------------------------------------------------
-
-@main.command()
-@click.argument("query")
-@click.option("--limit", type=click.IntRange(0), default=10_000, show_default=True,
-              help="Print at most this many rows (0: all; csv and json stream them).")
-@format_option
-@db_option
-def sql(query, limit, fmt, db_file):
-    """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file).
-    QUERY `-` reads the query from standard input."""
-    from .warehouse import db
-    if query == "-":
-        query = sys.stdin.read()
-    try:
-        db.check_query(query)
-    except db.WarehouseError as exc:
-        fail(str(exc))
-    show(reader(db_file), query, fmt=fmt, limit=limit)
-
-
-@main.command()
-@click.argument("model")
-@click.option("--field", help="Only this field (e.g. context_window, price.input, benchmark.gpqa).")
-@format_option
-@db_option
-def history(model, field, fmt, db_file):
-    """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
-    con = reader(db_file)
-    model = resolve_model(con, model)
-    from .warehouse import db
-    cur = con.execute(db.query("history"), {"model": model, "field": field})
-    cols, rows = [d[0] for d in cur.description], cur.fetchall()
-    if not rows:  # say why, and print no empty table first
-        fields = [r[0] for r in con.execute(db.query("history_fields"), {"model": model}).fetchall()] if field else []
-        if fields:
-            kinds = sorted({f.split("[")[0] for f in fields})
-            fail(f"{model!r} has no field {field!r}; its fields: {', '.join(kinds)}")
-        fail(f"no history for {model!r} (try `modeltrail sql \"SELECT DISTINCT model_id FROM model_cards\"`)")
-    output.render(cols, rows, fmt)
-
-
-@main.command()
-@click.option("--since", help="Only changes at or after this ISO 8601 time.")
-@click.option("--source", help="Only this source.")
-@click.option("--model", help="Only this model (canonical id or source id).")
-@format_option
-@db_option
-def changes(since, source, model, fmt, db_file):
-    """The change feed: added, changed (field, old -> new), deprecated, removed, unstated."""
-    if source is not None:
-        check_sources([source], "--source")
-    con = reader(db_file)
-    if model is not None:
-        model = resolve_model(con, model)
-    from .warehouse import db
-    show(con, db.query("change_feed"), {"since": parse_time(since, "--since"), "source": source, "model": model},
-         fmt)
-
-
 @main.group(invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(1, 1_000_000), default=20, show_default=True, help="How many runs.")
 @format_option
@@ -346,104 +285,13 @@ def export(out_dir, fmt, as_of, force, db_file):
     click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
 
 
-# --- sources side by side ------------------------------------------------------------------------------
-
-@main.command()
-@click.argument("model")
-@format_option
-@db_option
-def compare(model, fmt, db_file):
-    """MODEL's current values from every source, side by side: one row per field, a column per source,
-    and `conflict` when the sources disagree beyond rounding (see the `conflicts` view).
-
-    One table in every format, so csv and json have one shape."""
-    from .warehouse import db
-    con = reader(db_file)
-    model = resolve_model(con, model)
-    values = con.execute(db.query("compare_values"), {"model": model}).fetchall()
-    if not values:
-        fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
-    conflicts = {f for (f,) in con.execute(db.query("compare_conflicts"), {"model": model}).fetchall()}
-    sources = sorted({s for _, s, _ in values})
-    table: dict[str, dict[str, str]] = {}
-    for field, source, value in values:
-        table.setdefault(field, {})[source] = value
-    rows = [[field, *(by.get(s) for s in sources), "yes" if field in conflicts else ""]
-            for field, by in sorted(table.items())]
-    output.render(["field", *sources, "conflict"], rows, fmt)
-
-
-@main.command()
-@format_option
-@db_option
-def unmatched(fmt, db_file):
-    """Source ids that map to no canonical model (add one with `modeltrail alias add`)."""
-    from .warehouse import db
-    show(reader(db_file), db.query("unmatched"), fmt=fmt)
-
-
-@main.command()
-@format_option
-@db_option
-def lifecycle(fmt, db_file):
-    """Per model and source: first and last seen, status, deprecation and retirement, removal."""
-    from .warehouse import db
-    show(reader(db_file), db.query("lifecycle"), fmt=fmt)
-
-
-@main.group()
-def alias():
-    """Manage the aliases that give source ids one canonical identity."""
-
-
-@alias.command("add")
-@click.argument("name")
-@click.argument("model_id")
-@wait_option
-@db_option
-def alias_add(name, model_id, wait, db_file):
-    """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse."""
-    import re
-
-    from .identity import alias_key
-    if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.:-]*", model_id):
-        raise click.BadParameter(f"{model_id!r} is not of the form organization/model (letters, digits, "
-                                 "'.', '-', '_')", param_hint="MODEL_ID")
-    from .warehouse import db
-    key = alias_key(name)[0]
-    if not key:
-        raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
-    with writer(db_file, "alias add", wait) as con:
-        con.execute(db.query("alias_add"), {"alias": key, "model_id": model_id})
-        matched = db.remap(con)
-    click.echo(f"alias {key!r} -> {model_id}; {matched} source ids now map to a model")
-
-
-@alias.command("list")
-@format_option
-@db_option
-def alias_list(fmt, db_file):
-    """List the aliases."""
-    from .warehouse import db
-    show(reader(db_file), db.query("aliases"), fmt=fmt)
-
-
-@main.command()
-@wait_option
-@db_option
-def remap(wait, db_file):
-    """Re-run the identity mapping over the warehouse (no crawl)."""
-    from .warehouse import db
-    with writer(db_file, "remap", wait) as con:
-        matched = db.remap(con, full=True)
-    click.echo(f"{matched} source ids map to a model")
-
-
 from .cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group
 from .cli_status import report, sources, status  # noqa: E402
-from .cli_warehouse import migrate  # noqa: E402
+from .cli_query import changes, compare, history, lifecycle, sql, unmatched  # noqa: E402
+from .cli_warehouse import alias, migrate, remap  # noqa: E402
 
-for command in (load, backfill_git, status, sources, report, migrate):
+for command in (load, backfill_git, status, sources, report, migrate, sql, history, changes, compare, unmatched,
+                lifecycle, alias, remap):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""`modeltrail migrate`: bring a warehouse made by an older modeltrail up to this one's schema."""
+"""Looking after the warehouse: `migrate` (an older warehouse up to this schema), `alias` (names to one
+identity), `remap` (identity again, without a crawl)."""
 
 from __future__ import annotations
 
 import click
 
-from .cliutil import db_option, fail, wait_option, writer
+from .cliutil import db_option, fail, format_option, reader, show, wait_option, writer
 
 
 @click.command()
@@ -31,3 +32,51 @@ def migrate(wait, db_file):
         click.echo(f"{path}: schema {before}, up to date")
     else:
         click.echo(f"{path}: schema {before} -> {schema.LATEST}")
+
+
+@click.group()
+def alias():
+    """Manage the aliases that give source ids one canonical identity."""
+
+
+@alias.command("add")
+@click.argument("name")
+@click.argument("model_id")
+@wait_option
+@db_option
+def alias_add(name, model_id, wait, db_file):
+    """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse."""
+    import re
+
+    from .identity import alias_key
+    if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.:-]*", model_id):
+        raise click.BadParameter(f"{model_id!r} is not of the form organization/model (letters, digits, "
+                                 "'.', '-', '_')", param_hint="MODEL_ID")
+    from .warehouse import db
+    key = alias_key(name)[0]
+    if not key:
+        raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
+    with writer(db_file, "alias add", wait) as con:
+        con.execute(db.query("alias_add"), {"alias": key, "model_id": model_id})
+        matched = db.remap(con)
+    click.echo(f"alias {key!r} -> {model_id}; {matched} source ids now map to a model")
+
+
+@alias.command("list")
+@format_option
+@db_option
+def alias_list(fmt, db_file):
+    """List the aliases."""
+    from .warehouse import db
+    show(reader(db_file), db.query("aliases"), fmt=fmt)
+
+
+@click.command()
+@wait_option
+@db_option
+def remap(wait, db_file):
+    """Re-run the identity mapping over the warehouse (no crawl)."""
+    from .warehouse import db
+    with writer(db_file, "remap", wait) as con:
+        matched = db.remap(con, full=True)
+    click.echo(f"{matched} source ids map to a model")

@@ -1,0 +1,116 @@
+"""Reading the warehouse: `sql`, `history`, `changes`, and sources side by side (`compare`,
+`unmatched`, `lifecycle`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import output
+from .cliutil import check_sources, db_option, fail, format_option, parse_time, reader, resolve_model, show
+
+
+# --- querying ----------------------------------------------------------------------------------------
+
+@click.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(0), default=10_000, show_default=True,
+              help="Print at most this many rows (0: all; csv and json stream them).")
+@format_option
+@db_option
+def sql(query, limit, fmt, db_file):
+    """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file).
+    QUERY `-` reads the query from standard input."""
+    from .warehouse import db
+    if query == "-":
+        query = sys.stdin.read()
+    try:
+        db.check_query(query)
+    except db.WarehouseError as exc:
+        fail(str(exc))
+    show(reader(db_file), query, fmt=fmt, limit=limit)
+
+
+@click.command()
+@click.argument("model")
+@click.option("--field", help="Only this field (e.g. context_window, price.input, benchmark.gpqa).")
+@format_option
+@db_option
+def history(model, field, fmt, db_file):
+    """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
+    con = reader(db_file)
+    model = resolve_model(con, model)
+    from .warehouse import db
+    cur = con.execute(db.query("history"), {"model": model, "field": field})
+    cols, rows = [d[0] for d in cur.description], cur.fetchall()
+    if not rows:  # say why, and print no empty table first
+        fields = [r[0] for r in con.execute(db.query("history_fields"), {"model": model}).fetchall()] if field else []
+        if fields:
+            kinds = sorted({f.split("[")[0] for f in fields})
+            fail(f"{model!r} has no field {field!r}; its fields: {', '.join(kinds)}")
+        fail(f"no history for {model!r} (try `modeltrail sql \"SELECT DISTINCT model_id FROM model_cards\"`)")
+    output.render(cols, rows, fmt)
+
+
+@click.command()
+@click.option("--since", help="Only changes at or after this ISO 8601 time.")
+@click.option("--source", help="Only this source.")
+@click.option("--model", help="Only this model (canonical id or source id).")
+@format_option
+@db_option
+def changes(since, source, model, fmt, db_file):
+    """The change feed: added, changed (field, old -> new), deprecated, removed, unstated."""
+    if source is not None:
+        check_sources([source], "--source")
+    con = reader(db_file)
+    if model is not None:
+        model = resolve_model(con, model)
+    from .warehouse import db
+    show(con, db.query("change_feed"), {"since": parse_time(since, "--since"), "source": source, "model": model},
+         fmt)
+
+
+# --- sources side by side ------------------------------------------------------------------------------
+
+@click.command()
+@click.argument("model")
+@format_option
+@db_option
+def compare(model, fmt, db_file):
+    """MODEL's current values from every source, side by side: one row per field, a column per source,
+    and `conflict` when the sources disagree beyond rounding (see the `conflicts` view).
+
+    One table in every format, so csv and json have one shape."""
+    from .warehouse import db
+    con = reader(db_file)
+    model = resolve_model(con, model)
+    values = con.execute(db.query("compare_values"), {"model": model}).fetchall()
+    if not values:
+        fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
+    conflicts = {f for (f,) in con.execute(db.query("compare_conflicts"), {"model": model}).fetchall()}
+    sources = sorted({s for _, s, _ in values})
+    table: dict[str, dict[str, str]] = {}
+    for field, source, value in values:
+        table.setdefault(field, {})[source] = value
+    rows = [[field, *(by.get(s) for s in sources), "yes" if field in conflicts else ""]
+            for field, by in sorted(table.items())]
+    output.render(["field", *sources, "conflict"], rows, fmt)
+
+
+@click.command()
+@format_option
+@db_option
+def unmatched(fmt, db_file):
+    """Source ids that map to no canonical model (add one with `modeltrail alias add`)."""
+    from .warehouse import db
+    show(reader(db_file), db.query("unmatched"), fmt=fmt)
+
+
+@click.command()
+@format_option
+@db_option
+def lifecycle(fmt, db_file):
+    """Per model and source: first and last seen, status, deprecation and retirement, removal."""
+    from .warehouse import db
+    show(reader(db_file), db.query("lifecycle"), fmt=fmt)
