@@ -73,7 +73,12 @@ AS_OF_PEER = """SELECT organization, count(*), sum(context_window) FROM cards
     WHERE valid_from <= $t AND (valid_to IS NULL OR valid_to > $t) GROUP BY ALL ORDER BY ALL"""
 AS_OF_OURS = """SELECT organization, count(*), sum(context_window) FROM model_cards_as_of($t)
     GROUP BY ALL ORDER BY ALL"""
-HISTORY_PEER = "SELECT * FROM cards WHERE id = $id ORDER BY valid_from"
+# one model's whole history: its card versions, and its prices' and scores' (what model_history gives,
+# which also unpivots the card's fields and names each version's page)
+HISTORY_PEER = """SELECT 'card' AS what, valid_from, valid_to, to_json(c)::VARCHAR AS value FROM cards AS c WHERE id = $id
+    UNION ALL SELECT 'price.' || kind, valid_from, valid_to, CAST(usd AS VARCHAR) FROM prices WHERE id = $id
+    UNION ALL SELECT 'benchmark.' || benchmark, valid_from, valid_to, CAST(value AS VARCHAR) FROM benchmarks
+    WHERE id = $id ORDER BY 1, 2"""
 HISTORY_OURS = "SELECT * FROM model_history($id, NULL)"
 
 
