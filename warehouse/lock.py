@@ -5,13 +5,14 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import socket
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import WarehouseBusy, check_parent, db_path
+from .errors import WarehouseBusy, WarehouseError, check_parent, db_path
 
 # --- one writer ----------------------------------------------------------------------------------------
 # DuckDB lets one process write a file. Every writer (refresh flow, reparse, remap, alias) first takes an
@@ -137,3 +138,26 @@ class WriterLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def translate(exc: Exception, path: Path) -> WarehouseError:
+    """A DuckDB or OS error on the warehouse file, as the one line a user can act on (who holds it, disk
+    full, permission)."""
+    msg = str(exc)
+    if "Conflicting lock" in msg or "Could not set lock" in msg:
+        info = holder_info(path)
+        pid = re.search(r"PID (\d+)", msg)
+        if info is None or info.get("pid") == os.getpid():  # not a writer of ours: a reader, or DuckDB alone
+            holder = f"process {pid.group(1)}" if pid else "another process"
+            return WarehouseBusy(f"warehouse {path} is open in {holder} (a writer, or a reader such as "
+                                 "`modeltrail sql`); try again when it finishes")
+        return WarehouseBusy(f"warehouse {path} is being written by {describe_holder(path)}; "
+                             "try again when it finishes")
+    if "No space left" in msg or "File too large" in msg or "Disk quota" in msg:
+        return WarehouseError(f"no space left for {path} (disk full or file size limit): the load was "
+                              "rolled back, nothing of it was stored")
+    if "Permission denied" in msg or "Read-only file system" in msg:
+        return WarehouseError(f"cannot write the warehouse {path}: permission denied")
+    if isinstance(exc, OSError) and exc.strerror:
+        return WarehouseError(f"cannot use the warehouse {path}: {exc.strerror}")
+    return WarehouseError(f"warehouse {path}: {msg.splitlines()[0]}")

@@ -33,7 +33,7 @@ LATEST = MIGRATIONS[-1][0]
 
 
 def statements(name: str) -> list[str]:
-    from .db import _split
+    from .sqlfiles import _split
     return _split(resources.files("modeltrail.warehouse").joinpath("migrations", name).read_text("utf-8"))
 
 
@@ -85,7 +85,7 @@ def check_readable(con, path) -> None:
 @lru_cache(maxsize=1)
 def expected() -> tuple[frozenset, frozenset]:
     """(table.column names, view and macro names) of a warehouse at the latest schema."""
-    from .db import _split, _sql
+    from .sqlfiles import _split, _sql
     con = duckdb.connect(":memory:")
     try:
         for _, name in MIGRATIONS:

@@ -1,0 +1,184 @@
+"""Loading a source's cards into history: runs, the archive, staging, the SCD2 merge (merge.sql), the
+unstated rule, and taking a run back out (undo)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import zlib
+from datetime import datetime, timezone
+from typing import Any
+
+import duckdb
+
+from modeltrail.handover import LoadResult, SourceLoad
+from modeltrail.records import ModelCard
+
+from .errors import WarehouseError
+from .lock import translate
+from .remap import remap
+from .rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, fingerprint, judge_unstated,
+                   price_rows)
+from .sqlfiles import query, run_sql, sections
+from .stage import _insert_columns, file_of
+
+#: pages compressed and inserted into the archive at a time
+ARCHIVE_BATCH = 200
+
+
+def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[ModelCard]
+                    ) -> dict[str, dict[str, Any]]:
+    """{source_model_id: {field: value}} for the fields these cards no longer state but their current
+    version does. A parse miss (the template moved, a key vanished) is not a change: history keeps the
+    last stated value, and the miss is recorded apart (table `unstated`). A field the page states is
+    empty (card.stated_empty: a JSON null) is a real change and is not in here."""
+    ids = [c.source_model_id for c in cards]
+    if not ids:
+        return {}
+    cols = ", ".join(HISTORY_FIELDS)
+    current = {r[0]: dict(zip(HISTORY_FIELDS, r[1:])) for r in run_sql(con, query("current_versions").format(
+        columns=cols), {"source": source, "ids": ids}).fetchall()}
+    out: dict[str, dict[str, Any]] = {}
+    for card in cards:
+        before = current.get(card.source_model_id)
+        if before is None:
+            continue
+        said_empty = set(card.stated_empty)
+        lost = {f: v for f, v in before.items()
+                if not empty(v) and f not in said_empty and empty(getattr(card, f))}
+        if lost:
+            out[card.source_model_id] = lost
+    return out
+
+
+def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, replay: str | None = None,
+              flow_run_id: str | None = None) -> int:
+    # max + 1 under the writer lock, not a sequence: DuckDB can lose a sequence's state when the process
+    # is killed (the committed run row survives, the sequence does not: the next id would collide).
+    run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+    con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, replay, flow_run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [run_id, kind, observed_at, datetime.now(timezone.utc), replay, flow_run_id])
+    return run_id
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, summary: str) -> None:
+    con.execute("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
+                [datetime.now(timezone.utc), status, summary, run_id])
+
+
+def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
+    (stmt,) = sections("merge.sql")["guard_time_order"]
+    later = run_sql(con, stmt, {"source": source, "observed_at": observed_at}).fetchone()[0]
+    if later is not None:
+        raise WarehouseError(
+            f"{source}: history already holds a snapshot from {later.isoformat()}, later than "
+            f"--observed-at {observed_at.isoformat()}; load snapshots oldest first, or use `modeltrail reparse`")
+
+
+def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
+                removal_runs: int = 2, archive: bool = True) -> LoadResult:
+    """One source run into the warehouse, in one transaction: archive, verdict, history merge."""
+    sql = sections("merge.sql")
+    params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
+              "complete": load.status == "complete", "removal_runs": removal_runs}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
+        # (archive=False: the pages are archived already, with their fetch rows: a reparse)
+        fetched = load.pages if archive else []
+        bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched if p.sha256 and p.has_body}
+        bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
+        if bodies:
+            known = {r[0] for r in con.execute(
+                "SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(bodies)]).fetchall()}
+            todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
+            for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
+                batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]
+                _insert_columns(con, "pages", [{"sha256": s, "content_type": ct, "size": len(body),
+                                                "body_zlib": zlib.compress(body, 6)} for s, ct, body in batch])
+        _insert_columns(con, "fetches", [
+            {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
+             "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
+             "via": p.via, "raw_sha256": p.raw_sha256}
+            for p in fetched])
+        _insert_columns(con, "parse_problems", [
+            {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
+            for u, f, m in load.problems])
+        unstated = 0
+        if load.status != "failed":
+            for stmt in sql["stage"]:
+                con.execute(stmt)
+            merged = dict(con.execute("SELECT source_model_id, fingerprint FROM card_state "
+                                      "WHERE source = ? AND removed_at IS NULL", [load.source]).fetchall())
+            prints = {c.source_model_id: fingerprint(c) for c in load.cards}
+            moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
+            carried = unstated_fields(con, load.source, moved)
+            unstated = sum(len(v) for v in carried.values())
+            judge_unstated(load, carried)
+            params["complete"] = load.status == "complete"
+            by_id = {c.source_model_id: c for c in moved}
+            _insert_columns(con, "unstated", [
+                {"source": load.source, "source_model_id": smid, "field": f, "value": as_text(v),
+                 "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
+                 "page_sha256": by_id[smid].page_sha256}
+                for smid, fields in carried.items() for f, v in fields.items()])
+            _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v} for k, v in prints.items()])
+            _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
+            _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
+            _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
+            for section in ("cards", "prices", "benchmarks", "sightings", "removals"):
+                for stmt in sql[section]:
+                    run_sql(con, stmt, params)
+            (count,) = sql["count_changes"]
+        result = LoadResult(load.source, load.status)
+        if load.status != "failed":
+            result.versions_added, result.versions_closed, result.removed = run_sql(con, count, params).fetchone()
+        con.execute(
+            "INSERT INTO source_runs (run_id, source, status, pages_ok, pages_failed, card_pages, cards, "
+            "problems, versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, load.source, load.status,
+             sum(1 for p in load.pages if p.ok), sum(1 for p in load.pages if not p.ok),
+             load.card_pages, len(load.cards), len(load.problems), result.versions_added,
+             result.versions_closed, result.removed, load.reasons, json.dumps(load.coverage), load.error,
+             load.notes, unstated])
+        con.execute("COMMIT")
+    except Exception as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        if isinstance(exc, (duckdb.IOException, OSError)):
+            raise translate(exc, file_of(con)) from exc
+        raise
+    return result
+
+
+def undo_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """Take back one run in one transaction (see merge.sql: undo); the undo is recorded as a run of
+    its own (kind "undo"). Returns the undo's run id. Refused while a later run of one of its sources
+    exists (it built on this one: undo that first)."""
+    row = con.execute("SELECT observed_at, status FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    if row is None:
+        raise WarehouseError(f"there is no run {run_id} (see `modeltrail runs`)")
+    observed_at, status = row
+    if status == "undone":
+        raise WarehouseError(f"run {run_id} was undone already")
+    sql = sections("merge.sql")
+    (check,) = sql["undo_check"]
+    later = run_sql(con, check, {"run_id": run_id}).fetchall()
+    if later:
+        raise WarehouseError(f"run {run_id} is not the last of its sources: "
+                             + ", ".join(f"{s} has run {r}" for s, r in later) + "; undo those first")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        undo_id = start_run(con, "undo", datetime.now(timezone.utc), replay=f"undo:{run_id}")
+        for stmt in sql["undo"]:
+            run_sql(con, stmt, {"run_id": run_id, "observed_at": observed_at, "undo_id": undo_id})
+        finish_run(con, undo_id, "complete", f"undid run {run_id} (observed at {observed_at.isoformat()})")
+        con.execute("COMMIT")
+    except Exception:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    remap(con, full=True)
+    return undo_id

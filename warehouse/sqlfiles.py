@@ -1,0 +1,53 @@
+"""The warehouse's SQL files (beside this module): whole scripts, and statements by name ("-- name:"
+lines), run with named parameters."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+
+def _sql(name: str) -> str:
+    return resources.files("modeltrail.warehouse").joinpath(name).read_text("utf-8")
+
+
+def sections(name: str) -> dict[str, list[str]]:
+    """The statements of a SQL file, grouped by its "-- name:" lines."""
+    out: dict[str, list[str]] = {}
+    current = None
+    for block in re.split(r"^-- name: (\w+)\s*$", _sql(name), flags=re.M)[1:]:
+        if current is None:
+            current = block
+            continue
+        out[current] = [s.strip() for s in _split(block) if s.strip()]
+        current = None
+    return out
+
+
+def _split(script: str) -> list[str]:
+    stmts = []
+    for stmt in script.split(";\n"):
+        body = "\n".join(ln for ln in stmt.splitlines() if not ln.strip().startswith("--")).strip()
+        if body:
+            stmts.append(body.rstrip(";"))
+    return stmts
+
+
+def query(name: str, file: str = "queries.sql") -> str:
+    """One named statement of queries.sql (or of another SQL file of the warehouse)."""
+    (stmt,) = sections(file)[name]
+    return stmt
+
+
+def run_script(con: duckdb.DuckDBPyConnection, file: str, name: str, params: dict[str, Any]) -> None:
+    """Every statement of one named section of a SQL file, in order (the caller holds the transaction)."""
+    for stmt in sections(file)[name]:
+        run_sql(con, stmt, params)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", stmt)}
+    return con.execute(stmt, used)

@@ -1,0 +1,62 @@
+"""Staging rows for a merge: many rows into a table at once, through a file DuckDB reads."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .errors import WarehouseError
+from .lock import staging_dir
+
+
+def file_of(con: duckdb.DuckDBPyConnection) -> Path:
+    try:
+        return Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])
+    except (duckdb.Error, TypeError):
+        return Path("the warehouse")
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert. Rows go through a newline-delimited JSON file that DuckDB reads with the table's own
+    column types: binding Python values one by one costs ~20x more (the client checks each value for a
+    pandas type). Tables with BLOB columns (the page archive, a few rows a run) bind lists instead."""
+    if not rows:
+        return
+    types = dict(con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall())
+    cols = list(rows[0])
+    if any(types[c] == "BLOB" for c in cols):
+        select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
+        return
+    spec = "{" + ", ".join(f"'{c}': '{types[c]}'" for c in cols) + "}"
+    folder = staging_dir(file_of(con))
+    folder.mkdir(exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{table}-", suffix=".json", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(_STAGE_JSON.encode(rows))  # encode(), not iterencode(): only it takes the C encoder
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json(?, format = 'array', "
+                    f"columns = {spec}, maximum_object_size = 67108864)", [name])
+    except OSError as exc:
+        raise WarehouseError(f"could not stage the rows for {table} in {name} ({exc.strerror}; disk full or "
+                             "file size limit?): the load was rolled back, nothing of it was stored") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.isoformat()
+    raise TypeError(f"cannot store {type(v).__name__} {v!r}")
+
+
+_STAGE_JSON = json.JSONEncoder(default=_json_value, ensure_ascii=False)
