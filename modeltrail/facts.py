@@ -407,12 +407,15 @@ _PRICE_BEFORE = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(?:(?:/|per)\s*(?:1\s?)?(?P<
 _PRICE_AFTER = re.compile(r"\b(input|output)\s+\$\s?(\d+(?:\.\d+)?)\s*(?:" + _PER + ")", re.I)
 
 
+_SENTENCE_PRICE_WORDS = {"price.input": ("input", "in"), "price.output": ("output", "out")}
+
+
 def _sentence(lines: list[str], lab: Label) -> Fact | None:
     for i, ln in enumerate(lines):
-        if lab.field.startswith("price.") and lab.field in ("price.input", "price.output"):
+        if lab.field in _SENTENCE_PRICE_WORDS:
             want = lab.field.split(".")[1]
             for m in _PRICE_BEFORE.finditer(ln):
-                if m.group(m.lastindex).lower() in (want, want[:-3] if want == "input" else "out"):
+                if m.group(m.lastindex).lower() in _SENTENCE_PRICE_WORDS[lab.field]:
                     scale = _scale(m.group("scale")) or _line_scale(ln[m.end():])
                     if scale:
                         return Fact(lab.field, round(float(m.group(1)) * 10**6 / scale, 9), m.group(0), i, "sentence")

@@ -71,8 +71,7 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
                 pages += new
                 for page in new:
                     progress.page_seen(source, page.ok)
-                if parser:
-                    for page in new:
+                    if parser:
                         parser.feed(page)
                 if not new:
                     time.sleep(poll)
@@ -157,17 +156,14 @@ class PageParser:
         self.problems: list[InvalidValue] = []
         self.notes: list[str] = []
         self.card_pages = 0
-        self.detail_pages = 0  # a model's own page beside the API that listed it (see spiders/azure.py)
         self.seen: dict[str, list[ModelCard]] = {}
         self.carded: set[str] = set()  # urls of the pages that gave a card
 
     def feed(self, page: PageRecord) -> None:
+        # "detail": a model's own page beside the API that listed it (see spiders/azure.py)
         if not page.has_body or page.page_kind not in ("card", "detail") or not page.ok:
             return
-        if page.page_kind == "card":
-            self.card_pages += 1
-        else:
-            self.detail_pages += 1
+        self.card_pages += page.page_kind == "card"
         try:
             parsed: Parsed = self.parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
         except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
