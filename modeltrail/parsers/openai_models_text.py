@@ -31,9 +31,6 @@ _SECTION = re.compile(r"(?:^|(?<=\s))# (?=\S)")          # "# Name", never "## "
 _CURRENT = re.compile(r"^(?P<name>.+?)\s*\*\*Current Snapshot:\*\*\s*(?P<snap>\S+)\s*(?P<rest>.*)$", re.S)
 _HEADING = re.compile(r"(?<!#)##\s+(Snapshots|Supported Tools|Rate Limits|Pricing|[A-Z][\w ]*?)(?=\s)")
 _DATED = re.compile(r"-(\d{4}-\d{2}-\d{2})$")
-_TOOLS = {"function calling": "function_calling", "web search": "web_search", "file search": None,
-          "image generation": "image_generation", "code interpreter": None, "mcp": None,
-          "computer use": None, "structured outputs": "structured_outputs", "streaming": "streaming"}
 
 
 def is_models_text(url: str, page: str) -> bool:
@@ -95,10 +92,7 @@ def _section(d: Draft, name: str, snapshot: str, rest: str) -> None:
     d.put("organization", "OpenAI")
     if m := _DATED.search(snapshot):
         d.put("version", m.group(1), normalize.partial_date)
-    tools = parts.get("supported tools", "").lower()
-    for words, capability in _TOOLS.items():
-        if capability and re.search(rf"(?<![a-z]){words}(?![a-z])", tools):
-            d.add("capabilities", capability)
+    d.add("capabilities", *normalize.capabilities_in(parts.get("supported tools", "")))
     if m := re.search(r"Recommended replacement:\s*([\w.-]+[\w])", parts.get("", "")):
         d.put("successor", m.group(1))
     stated = facts.read(_lines(rest))
