@@ -124,7 +124,7 @@ def backfill(con, repo: Path, path: str, source: str, url: str | None = None, si
             yield Step(commit, "skipped")
             continue
         page = page_of(url, path, commit, file_at(repo, commit, path), page_kind)
-        crawl = steps.CrawlOutput(source, pages=[page], stats={"finish_reason": "finished"}, returncode=0)
+        crawl = steps.ArchivedPages(source, [page])
         load = steps.build_load(source, crawl, steps.last_complete_run(con, source))
         run_id, result = snapshot.record(con, load, commit.committed_at, "backfill", commit.tag(path),
                                          removal_runs=removal_runs)

@@ -73,7 +73,7 @@ def crawls(sources: list[str]) -> Iterator[None]:
                 return
             c = counts[source]
             c[0 if ok else 1] += 1
-            bars.update(tasks[source], description=f"{source}: {c[0]} pages"
+            bars.update(tasks[source], description=f"{source}: {c[0]} page{'' if c[0] == 1 else 's'}"
                         + (f", {c[1]} failed" if c[1] else ""), advance=1)
         with _lock:
             _hook = seen

@@ -37,6 +37,18 @@ class CrawlOutput:
     parsed: "PageParser | None" = None  # the pages parsed while the crawl ran (see crawl(parse=True))
 
 
+@dataclass
+class ArchivedPages:
+    """Pages read back, not crawled: from the archive (reparse) or a file in git (backfill-git). They are
+    judged as pages (failed, card-less, cards against the last complete run); there is no crawl to judge
+    (no stats, no log, no early stop)."""
+    source: str
+    pages: list[PageRecord] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+    log_tail: str = ""
+    parsed: None = None
+
+
 def crawl(source: str, out_dir: str | Path, replay: str | None = None,
           start_urls: list[str] | None = None, timeout: float = CRAWL_TIMEOUT,
           max_pages: int | None = None, parse: bool = False, poll: float = 0.05,
@@ -244,8 +256,8 @@ def coverage(cards: list[ModelCard], fields: tuple[str, ...]) -> dict[str, float
     return out
 
 
-def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems: list[InvalidValue],
-          card_pages: int, last_complete: dict | None = None,
+def judge(source: str, crawl_out: "CrawlOutput | ArchivedPages", cards: list[ModelCard],
+          problems: list[InvalidValue], card_pages: int, last_complete: dict | None = None,
           carded: set[str] | None = None) -> tuple[str, list[str], dict[str, float]]:
     """The verdict on one source run, from facts: complete, partial or failed, with the reasons.
 
@@ -259,7 +271,7 @@ def judge(source: str, crawl_out: CrawlOutput, cards: list[ModelCard], problems:
     if crawl_out.stats and crawl_out.stats.get("modeltrail/setup_error"):
         reasons.append(crawl_out.stats["modeltrail/setup_error"])
         return "failed", reasons, cov
-    if crawl_out.stats is None:
+    if isinstance(crawl_out, CrawlOutput) and crawl_out.stats is None:
         reasons.append("crawl died before finishing (no stats)"
                        + (f": {crawl_out.log_tail.splitlines()[-1]}" if crawl_out.log_tail else ""))
         return "failed", reasons, cov
@@ -372,7 +384,7 @@ def last_complete_run(con, source: str) -> dict | None:
     return {"cards": row[0], "coverage": json.loads(row[1]) if row[1] else {}}
 
 
-def build_load(source: str, crawl_out: CrawlOutput, last_complete: dict | None) -> SourceLoad:
+def build_load(source: str, crawl_out: "CrawlOutput | ArchivedPages", last_complete: dict | None) -> SourceLoad:
     parser = crawl_out.parsed
     if parser is None:
         parser = PageParser(source)

@@ -52,7 +52,7 @@ def reparse(con, source: str, since: datetime | None = None, removal_runs: int =
         raise
     for n, (run_id, observed_at) in enumerate(runs, 1):
         pages = archived_pages(con, run_id, source)
-        out = steps.CrawlOutput(source, pages=pages, stats={"finish_reason": "finished", "reparse": True})
+        out = steps.ArchivedPages(source, pages)
         load = steps.build_load(source, out, steps.last_complete_run(con, source))
         db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs, archive=False)
         if progress:  # progress(done, total, note)
