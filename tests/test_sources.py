@@ -143,3 +143,8 @@ def test_unmatched_and_alias_add_remap_without_crawling(warehouse, tmp_path):
     row = mt("sql", "SELECT model_id FROM model_identity WHERE source_model_id = 'deepseek/DeepSeek-R1 (0528)'",
              "--format", "csv", "--db", str(db)).stdout
     assert "deepseek/deepseek-r1-0528" in row
+    # the versions carry it too: the current view and the as-of macros show the new identity at once
+    for q in ("SELECT DISTINCT model_id FROM model_cards WHERE source_model_id = 'deepseek/DeepSeek-R1 (0528)'",
+              "SELECT DISTINCT model_id FROM benchmarks_as_of(now()) "
+              "WHERE source_model_id = 'deepseek/DeepSeek-R1 (0528)'"):
+        assert mt("sql", q, "--format", "csv", "--db", str(db)).stdout.splitlines()[1:] == ["deepseek/deepseek-r1-0528"]

@@ -7,11 +7,11 @@
 
 -- name: stage
 CREATE OR REPLACE TEMP TABLE stg_cards AS
-    SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM model_cards_history LIMIT 0;
+    SELECT * EXCLUDE (valid_from, valid_to, run_id, model_id) FROM model_cards_history LIMIT 0;
 CREATE OR REPLACE TEMP TABLE stg_prices AS
-    SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM prices_history LIMIT 0;
+    SELECT * EXCLUDE (valid_from, valid_to, run_id, model_id) FROM prices_history LIMIT 0;
 CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
-    SELECT * EXCLUDE (valid_from, valid_to, run_id) FROM benchmarks_history LIMIT 0;
+    SELECT * EXCLUDE (valid_from, valid_to, run_id, model_id) FROM benchmarks_history LIMIT 0;
 -- Every card this run saw, with its fingerprint. stg_cards and its prices and benchmarks hold only the
 -- cards whose fingerprint differs from card_state's (new, changed, or back after a removal): the others
 -- cannot change history, so a typical day stages 1% of the rows.
@@ -31,7 +31,9 @@ FROM stg_cards AS s
 WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
   AND h.row_hash <> s.row_hash;
 INSERT INTO model_cards_history BY NAME
-SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id
+SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id,
+       (SELECT i.model_id FROM model_identity AS i
+        WHERE i.source = s.source AND i.source_model_id = s.source_model_id) AS model_id
 FROM stg_cards AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM model_cards_history AS h
@@ -44,7 +46,9 @@ FROM stg_prices AS s
 WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
   AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier AND h.row_hash <> s.row_hash;
 INSERT INTO prices_history BY NAME
-SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id
+SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id,
+       (SELECT i.model_id FROM model_identity AS i
+        WHERE i.source = s.source AND i.source_model_id = s.source_model_id) AS model_id
 FROM stg_prices AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM prices_history AS h
@@ -65,7 +69,9 @@ WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.sourc
   AND h.reported_name = s.reported_name AND h.setting IS NOT DISTINCT FROM s.setting
   AND h.row_hash <> s.row_hash;
 INSERT INTO benchmarks_history BY NAME
-SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id
+SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id,
+       (SELECT i.model_id FROM model_identity AS i
+        WHERE i.source = s.source AND i.source_model_id = s.source_model_id) AS model_id
 FROM stg_benchmarks AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM benchmarks_history AS h
@@ -130,6 +136,14 @@ INSERT INTO model_identity BY NAME
 SELECT s.* FROM stg_identity AS s
 WHERE NOT EXISTS (SELECT 1 FROM model_identity AS i
                   WHERE i.source = s.source AND i.source_model_id = s.source_model_id);
+-- each history version carries its model's canonical id: those of the ids mapped now (new ones, or all
+-- of them when the aliases or rules moved) follow their mapping
+UPDATE model_cards_history AS h SET model_id = s.model_id FROM stg_identity AS s
+WHERE h.source = s.source AND h.source_model_id = s.source_model_id AND h.model_id IS DISTINCT FROM s.model_id;
+UPDATE prices_history AS h SET model_id = s.model_id FROM stg_identity AS s
+WHERE h.source = s.source AND h.source_model_id = s.source_model_id AND h.model_id IS DISTINCT FROM s.model_id;
+UPDATE benchmarks_history AS h SET model_id = s.model_id FROM stg_identity AS s
+WHERE h.source = s.source AND h.source_model_id = s.source_model_id AND h.model_id IS DISTINCT FROM s.model_id;
 
 -- name: undo_check
 -- A run can be taken back while it is the last of each of its sources: later runs built on it.

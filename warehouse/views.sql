@@ -1,42 +1,37 @@
 -- Views and table macros over the history tables. Recreated on every open, so they always match the
 -- installed modeltrail.
 
--- As of a timestamp: the versions current at that instant (valid_from <= ts < valid_to).
+-- As of a timestamp: the versions current at that instant (valid_from <= ts < valid_to). Each version
+-- carries its model's canonical id (kept by remap: migration 0003), so no join per row.
 CREATE OR REPLACE MACRO model_cards_as_of(ts) AS TABLE
-    SELECT i.model_id, h.* EXCLUDE (row_hash)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id)
     FROM model_cards_history AS h
-    LEFT JOIN model_identity AS i USING (source, source_model_id)
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO prices_as_of(ts) AS TABLE
-    SELECT i.model_id, h.* EXCLUDE (row_hash)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id)
     FROM prices_history AS h
-    LEFT JOIN model_identity AS i USING (source, source_model_id)
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO benchmarks_as_of(ts) AS TABLE
-    SELECT i.model_id, h.* EXCLUDE (row_hash)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id)
     FROM benchmarks_history AS h
-    LEFT JOIN model_identity AS i USING (source, source_model_id)
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 -- Current values.
 CREATE OR REPLACE VIEW model_cards AS
-    SELECT i.model_id, h.* EXCLUDE (row_hash, valid_to)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, valid_to, model_id)
     FROM model_cards_history AS h
-    LEFT JOIN model_identity AS i USING (source, source_model_id)
     WHERE h.valid_to IS NULL;
 
 CREATE OR REPLACE VIEW prices AS
-    SELECT i.model_id, h.* EXCLUDE (row_hash, valid_to)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, valid_to, model_id)
     FROM prices_history AS h
-    LEFT JOIN model_identity AS i USING (source, source_model_id)
     WHERE h.valid_to IS NULL;
 
 CREATE OR REPLACE VIEW benchmarks AS
-    SELECT i.model_id, h.* EXCLUDE (row_hash, valid_to)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, valid_to, model_id)
     FROM benchmarks_history AS h
-    LEFT JOIN model_identity AS i USING (source, source_model_id)
     WHERE h.valid_to IS NULL;
 
 -- Every field of every card version as text, one row per field: the base of `changes` and `history`.
