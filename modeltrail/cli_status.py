@@ -25,7 +25,7 @@ def status(fmt, db_file):
     next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
     from .warehouse import db
     have = {}
-    if Path(db.db_path(db_file)).exists():
+    if db.db_path(db_file).exists():
         con = reader(db_file)
         have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
     upcoming = next_runs(str(db.db_path(db_file).resolve()))
@@ -84,7 +84,7 @@ def sources(fmt, db_file):
     page into the warehouse (--db)."""
     from .warehouse import db
     fetched = {}
-    if Path(db.db_path(db_file)).exists():
+    if db.db_path(db_file).exists():
         fetched = dict(reader(db_file).execute(db.query("last_fetched")).fetchall())
 
     def how(s):
@@ -109,11 +109,11 @@ def report(out_dir, models, since, db_file):
     timeline, the change feed of the period (filterable), conflicts between sources, and every value
     with the page and time it came from. No network: plotly.js is inlined."""
     import os
-    import tempfile
     from datetime import timezone
 
     from . import report as rep
-    from .cliutil import parse_time, progress, resolve_model
+    from .cliutil import fail, parse_time, progress, resolve_model
+    from .export import replacing
     from .warehouse import db
     con = reader(db_file)
     names = [resolve_model(con, m) for m in models]
@@ -121,17 +121,20 @@ def report(out_dir, models, since, db_file):
     data = rep.collect(con, Path(db.db_path(db_file)).name, names, when, datetime.now(timezone.utc))
     missing = [m for m in names if m not in data.series and m not in data.lifecycle]
     if missing:
-        from .cliutil import fail
         fail(f"no model {', '.join(map(repr, missing))} in the warehouse; see `modeltrail sql "
              "\"SELECT * FROM model_identity\"`")
     page, charts = rep.render(data)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(page)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, out / "report.html")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with replacing(out / "report.html") as (fd, tmp):
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(page)
+            os.chmod(tmp, 0o644)
+    except OSError as exc:
+        fail(f"cannot create report directory {out}: {exc.strerror}")
+    except db.WarehouseError as exc:
+        fail(str(exc))
     if data.note:
         progress(data.note)
     click.echo(f"wrote {out / 'report.html'}: {len(data.models)} model(s), {len(charts)} chart(s), "

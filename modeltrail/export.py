@@ -63,15 +63,11 @@ def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, f
     for name, macro in TABLES.items():
         target = targets[name]
         sql = query("export_table").format(macro=macro)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
-        except OSError as exc:
-            raise WarehouseError(f"cannot write into {out}: {exc.strerror}") from exc
-        try:
+        with replacing(target) as (fd, tmp):
             if fmt == "parquet":
                 os.close(fd)
                 # DuckDB writes the file itself; raw values, no CSV escaping.
-                con.execute(f"COPY ({sql}) TO '{_sql_path(Path(tmp))}' (FORMAT parquet)", {"ts": as_of})
+                con.execute(f"COPY ({sql}) TO '{_sql_path(tmp)}' (FORMAT parquet)", {"ts": as_of})
             else:
                 cur = con.execute(sql, {"ts": as_of})
                 cols = [d[0] for d in cur.description]
@@ -80,16 +76,29 @@ def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, f
                     w.writerow(cols)
                     while rows := cur.fetchmany(10_000):
                         w.writerows([_cell(v) for v in row] for row in rows)
-            os.replace(tmp, target)  # replaces the name (a symlink there too), never what it points at
-        except OSError as exc:
-            raise WarehouseError(f"cannot write {target}: {exc.strerror}") from exc
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         written.append(target)
         if progress:
             progress(f"wrote {target}")
     return written
+
+
+@contextlib.contextmanager
+def replacing(target: Path):
+    """(fd, path) of a temporary file beside `target`, renamed over it when the block ends without an
+    error: the name is replaced (a symlink planted there too), never what it points at, and a reader
+    never sees half a file. Removed otherwise. A failure is one WarehouseError naming the file."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise WarehouseError(f"cannot write into {target.parent}: {exc.strerror}") from exc
+    try:
+        yield fd, Path(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise WarehouseError(f"cannot write {target}: {exc.strerror}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _sql_path(p: Path) -> str:
