@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import normalize
+from .text import row_cells
 
 
 @dataclass(frozen=True)
@@ -304,16 +305,12 @@ def _finish(lab: Label, got: tuple[Any, str], lines: list[str], i: int, how: str
     return Fact(lab.field, value, raw, i, how)
 
 
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
 def _structured(lines: list[str], lab: Label, g: _Grammar, value_first: bool) -> Fact | None:
     start, alone = g.start[lab.field], g.alone[lab.field]
     for i, ln in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if "|" in ln:  # a table row: | label | value |, or cells side by side: "byOpenAI|Created Aug 7, 2025"
-            cells = [c for c in _cells(ln) if c]
+            cells = [c for c in row_cells(ln) if c]
             if len(cells) >= 2 and (m := alone.match(cells[0])) and (got := _value(lab.kind, cells[1])):
                 if fact := _finish(lab, got, lines, i, "row", _unit_of(m)):
                     return fact

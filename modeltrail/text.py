@@ -157,3 +157,6 @@ def _html_lines_walk(html: str) -> list[str]:
     return out
 
 
+def row_cells(line: str) -> list[str]:
+    """The cells of a `|` table row as text captures print it: "| a | b |", "a | b |", "| a | b"."""
+    return [c.strip() for c in line.strip().strip("|").split("|")]

@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from .. import normalize
-from ..text import page_lines
+from ..text import page_lines, row_cells
 from .base import Draft, Parsed, label_value, sha256
 
 SOURCE = "leaderboard"
@@ -81,7 +81,7 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
 
     # | **GPQA** | 77.0 | Graduate-level reasoning |
     for ln in lines:
-        cells = [c.strip() for c in ln.strip().strip("|").split("|")] if ln.startswith("|") else []
+        cells = row_cells(ln) if ln.startswith("|") else []
         if len(cells) >= 2 and cells[0] and not set(cells[0]) <= set("-: "):
             label, value = _plain(cells[0]), cells[1].strip()
             if label.lower() in ("benchmark", "metric") or value in ("-", "", "—", "N/A"):

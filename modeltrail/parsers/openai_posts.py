@@ -19,6 +19,7 @@ import re
 
 from .. import facts, identity, normalize
 from ..records import InvalidValue
+from ..text import row_cells
 from .base import Draft, Parsed, sha256
 
 SOURCE = "openai"
@@ -154,7 +155,7 @@ def _rows(lines: list[str], header: int) -> list[list[str]]:
     for row in lines[header + 1:]:
         if "|" not in row:
             break
-        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        cells = row_cells(row)
         if not set(cells[0]) <= set("-: "):
             rows.append(cells)
     return rows
@@ -163,7 +164,7 @@ def _rows(lines: list[str], header: int) -> list[list[str]]:
 def _metric_tables(draft, lines: list[str]) -> None:
     """"Metric | GPT-4o | o1-mini |" tables: a column per model."""
     for i, ln in enumerate(lines):
-        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+        cells = row_cells(ln)
         if len(cells) >= 3 and cells[0].lower() == "metric":
             models = cells[1:]
             for vals in _rows(lines, i):
@@ -179,7 +180,7 @@ def _successor_table(draft, lines: list[str]) -> set[str]:
     """"Previous model | GPT-5 model |" rows: each earlier model's successor."""
     found = set()
     for i, ln in enumerate(lines):
-        cells = [c.strip() for c in ln.strip().strip("|").split("|") if c.strip()]
+        cells = [c for c in row_cells(ln) if c]
         if len(cells) == 2 and cells[0].lower() == "previous model":
             for row in _rows(lines, i):
                 cells = [c for c in row if c]

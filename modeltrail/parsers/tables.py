@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import row_cells
+
 _NUM = r"-?\d+(?:\.\d+)?%?"
 _ROW_SPACED = re.compile(rf"^(.*?\S)\s+((?:{_NUM}\s+)*{_NUM})$")
 _MODEL_COL = re.compile(r"(.+?\b\d+(?:\.\d+)?[BMK])(?:\s+|$)")
@@ -42,7 +44,7 @@ def is_column_of(column: str, model: str) -> bool:
 def _cells(line: str) -> list[str] | None:
     if line.count("|") < 2:
         return None
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    cells = row_cells(line)
     while cells and not cells[-1]:
         cells.pop()
     return cells
