@@ -258,10 +258,8 @@ def _value(kind: str, text: str) -> tuple[Any, str] | None:
 def _heading_scale(lines: list[str], i: int) -> int | None:
     """The unit a block's heading gives its prices: "Pricing per 1M Tokens", "| Type | Price / 1M tokens |"."""
     for ln in reversed(lines[max(0, i - 8):i]):
-        if _PER_MILLION_NOTE.search(ln) and not _AMOUNT.search(ln):
-            return 10**6
-        if _PER_THOUSAND_NOTE.search(ln) and not _AMOUNT.search(ln):
-            return 10**3
+        if (scale := _line_scale(ln)) and not _AMOUNT.search(ln):  # a heading, not a line with its own price
+            return scale
     return None
 
 
@@ -429,7 +427,7 @@ def _sentence(lines: list[str], lab: Label) -> Fact | None:
 
 
 def _line_scale(rest: str) -> int | None:
-    """"... $8.00 output per 1M tokens": the unit a sentence gives its prices at its end."""
+    """The unit a line states: "... $8.00 output per 1M tokens", "Pricing (per 1M tokens)"."""
     if _PER_MILLION_NOTE.search(rest):
         return 10**6
     if _PER_THOUSAND_NOTE.search(rest):
