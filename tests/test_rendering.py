@@ -206,7 +206,7 @@ def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_bro
     # a value's provenance: its page's fetch row says how it was fetched
     how = con.execute("""
         SELECT DISTINCT h.source, f.via FROM model_cards_history AS h
-        JOIN fetches AS f ON f.sha256 = h.page_sha256 ORDER BY 1""").fetchall()
+        JOIN fetches AS f ON f.sha256 = h.page_sha256 ORDER BY 1, 2""").fetchall()
     before = con.execute("SELECT * EXCLUDE (parser_version) FROM model_cards_history ORDER BY ALL").fetchall()
     con.close()
     assert vias["https://www.tokenhub.link/models/o3-mini"] == "rendered"
