@@ -75,12 +75,14 @@ def _changes_table(con, run_id: int) -> str:
       persist_result=False, result_serializer="json", log_prints=False)
 def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db_file: str | None = None,
                  observed_at: str | None = None, removal_runs: int = 2, retries: int | None = None,
-                 lock_wait: float = 3600, retry_delays: list[float] | None = None):
+                 lock_wait: float = 3600, retry_delays: list[float] | None = None, data_path: str | None = None):
     """Crawl the sources, judge each run, and load what they saw into the warehouse.
 
-    One writer at a time: the run takes the warehouse's writer lock first (waiting up to lock_wait
-    seconds for a run that holds it), and opens the warehouse only to start the run and to load, so
-    `modeltrail sql` works while the crawls are out.
+    The run takes the warehouse's writer lock first (waiting up to lock_wait seconds for a run that
+    holds it), and opens the warehouse only to start the run and to load, so `modeltrail sql` works
+    while the crawls are out. A DuckDB file has one writer at a time; on a DuckLake (db_file
+    `ducklake:postgres://…`, data_path its data folder) the lock is its sources' only, so workers
+    refreshing other sources write beside this run.
     """
     logger = get_run_logger()
     names = sources or list(SOURCES)
@@ -88,12 +90,13 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         replay = replay_server.check_base_url(replay)
     ctx = get_run_context()
     flow_run = getattr(ctx, "flow_run", None)
-    lock = db.WriterLock(db_file, command="refresh", flow_run_id=str(flow_run.id) if flow_run else None,
+    where = db.locate(db_file, data_path)
+    lock = db.writer_lock(where, names, command="refresh", flow_run_id=str(flow_run.id) if flow_run else None,
                          flow_run_name=flow_run.name if flow_run else None)
     with lock.acquire(lock_wait, on_wait=logger.warning):
         when = datetime.fromisoformat(observed_at) if observed_at else datetime.now(timezone.utc)
         kind = "live" if replay is None else "replay"
-        con = db.connect(db_file, busy_wait=db.READER_GRACE)
+        con = db.connect(where, busy_wait=db.READER_GRACE)
         try:
             for name in names:
                 db.check_time_order(con, name, when)
@@ -115,7 +118,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                     retry_delay_seconds=retry_delays or crawl_source.retry_delay_seconds)
             futures = {name: crawl.submit(name, workdir, base) for name in names}
             outputs = {name: _crawl_output(name, future) for name, future in futures.items()}
-            con = db.connect(db_file, busy_wait=db.READER_GRACE)
+            con = db.connect(where, busy_wait=db.READER_GRACE)
             try:
                 verdicts = {}
                 for name, out in outputs.items():
@@ -129,13 +132,13 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                 summary = steps.summarize(con, run_id)
                 db.finish_run(con, run_id, status, summary)
                 db.remap(con)
-                where = str(db.db_path(db_file).resolve())
+                where_key = where.key
                 create_markdown_artifact(
                     key="modeltrail-refresh",
-                    markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\nwarehouse `{where}`\n\n"
+                    markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\nwarehouse `{where_key}`\n\n"
                              + "\n".join(f"- {line}" for line in summary.splitlines())
                              + "\n\n## Changes\n\n" + _changes_table(con, run_id),
-                    description=f"modeltrail run {run_id} of {where}")
+                    description=f"modeltrail run {run_id} of {where_key}")
             finally:
                 con.close()
 

@@ -66,7 +66,7 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     # Fail fast, before the flow starts: a busy or unwritable warehouse, out-of-order snapshots. The flow
     # takes the writer lock again for the run (and waits again, should another writer slip in between).
     try:
-        with db.writing(db_file, wait=wait, on_wait=progress, command="refresh (checks)") as con:
+        with db.writing(db_file, wait=wait, on_wait=progress, sources=names, command="refresh (checks)") as con:
             for name in names:
                 db.check_time_order(con, name, when or datetime.now(timezone.utc))
     except db.WarehouseError as exc:
@@ -81,7 +81,8 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
         # a one-off refresh without a server keeps Prefect's records beside its warehouse, not in ~/.prefect
         # (a scheduled one records on the server it runs on)
-        path = db.db_path(db_file).resolve()
+        where = db.locate(db_file)  # (a DuckLake: in the working directory)
+        path = where.path.resolve() if where.path is not None else Path.cwd() / "ducklake"
         os.environ["PREFECT_HOME"] = str(path.parent / f".{path.name}.prefect")
     from .flows.refresh import refresh_flow
     try:
@@ -149,9 +150,11 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
         fail("no Prefect server to schedule on: start one (`prefect server start`) and set "
              "PREFECT_API_URL=http://127.0.0.1:4200/api, then run this again")
     from .warehouse import db
-    db_file = str(db.db_path(db_file).resolve())  # runs may start in another working directory
+    # runs may start in another working directory; a DuckLake's password never goes into a deployment's
+    # parameters (its runs read PGPASSWORD or ~/.pgpass)
     try:
-        with db.writing(db_file, wait=0, command="schedule (checks)"):
+        db_file = db.locate(db_file).key
+        with db.writing(db_file, wait=0, sources=list(sources) or None, command="schedule (checks)"):
             pass  # the warehouse can be created and written here
     except db.WarehouseBusy:
         pass
@@ -160,6 +163,8 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
     from .flows.refresh import refresh_flow
     parameters = {"sources": list(sources) or None, "replay": replay, "db_file": db_file,
                   "removal_runs": removal_runs}
+    if db.locate(db_file).is_lake and os.environ.get("MODELTRAIL_DATA_PATH"):
+        parameters["data_path"] = db.locate(db_file).data_path
     if replay is not None:
         parameters["retries"] = 0
     progress(f"schedule: deployment modeltrail-refresh/{name}, cron {cron!r} in {tz}, warehouse {db_file}"

@@ -8,8 +8,12 @@ from pathlib import Path
 import click
 
 from . import output
-from .cliutil import db_option, format_option, reader
+from .cliutil import db_option, format_option, reader, warehouse_exists
 from .sources import SOURCES
+
+
+def _title(where) -> str:
+    return where.path.name if where.path is not None else where.shown
 
 
 def _when(t: datetime | None) -> str | None:
@@ -25,10 +29,10 @@ def status(fmt, db_file):
     next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
     from .warehouse import db
     have = {}
-    if db.db_path(db_file).exists():
+    if warehouse_exists(db_file):
         con = reader(db_file)
         have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
-    upcoming = next_runs(str(db.db_path(db_file).resolve()))
+    upcoming = next_runs(db.locate(db_file).key)
     rows = []
     for name in SOURCES:
         nxt = upcoming.get(name) if isinstance(upcoming, dict) else upcoming
@@ -84,7 +88,7 @@ def sources(fmt, db_file):
     page into the warehouse (--db)."""
     from .warehouse import db
     fetched = {}
-    if db.db_path(db_file).exists():
+    if warehouse_exists(db_file):
         fetched = dict(reader(db_file).execute(db.query("last_fetched")).fetchall())
 
     def how(s):
@@ -118,7 +122,7 @@ def report(out_dir, models, since, db_file):
     con = reader(db_file)
     names = [resolve_model(con, m) for m in models]
     when = parse_time(since, "--since") if since else None
-    data = rep.collect(con, Path(db.db_path(db_file)).name, names, when, datetime.now(timezone.utc))
+    data = rep.collect(con, _title(db.locate(db_file)), names, when, datetime.now(timezone.utc))
     missing = [m for m in names if m not in data.series and m not in data.lifecycle]
     if missing:
         fail(f"no model {', '.join(map(repr, missing))} in the warehouse; see `modeltrail sql "

@@ -5,33 +5,38 @@ from __future__ import annotations
 
 import click
 
-from .cliutil import db_option, fail, format_option, reader, show, wait_option, writer
+from .cliutil import db_option, fail, format_option, progress, reader, show, wait_option, writer
 
 
 @click.command()
+@click.option("--to", "target", metavar="ducklake:postgres://USER@HOST:PORT/DBNAME",
+              help="Copy this DuckDB warehouse (history, archive, runs, identity) into a new, empty DuckLake "
+                   "(with --data-path); the file is kept as it is.")
 @wait_option
 @db_option
-def migrate(wait, db_file):
+def migrate(target, wait, db_file):
     """Apply the schema migrations the warehouse has not had (numbered files in warehouse/migrations/),
     in one writer session; history, archive and runs are kept. A warehouse already up to date is left
-    as it is."""
-    import duckdb
-
+    as it is. With --to: copy a DuckDB warehouse into a DuckLake, every version as it is."""
     from .warehouse import db, migrate as schema
-    path = db.db_path(db_file)
-    if not path.exists():
-        fail(f"no warehouse at {path} (nothing to migrate)")
+    from .warehouse import transfer
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            before = schema.version_of(con)
-    except duckdb.Error as exc:
-        fail(f"cannot read {path}: {str(exc).splitlines()[0]}")
+        where = db.locate(db_file)
+        if target:
+            copied = transfer.copy_to_lake(where, db.locate(target), wait=wait, on_wait=progress)
+            click.echo(f"{where} -> {db.locate(target)}: " + ", ".join(f"{t} {n}" for t, n in copied.items() if n))
+            return
+        if not db.exists(where):
+            fail(f"no warehouse at {where} (nothing to migrate)")
+        before = db.schema_version(where)
+    except db.WarehouseError as exc:
+        fail(str(exc))
     with writer(db_file, "migrate", wait) as con:  # a writer's connection applies the migrations
         db.remap(con)  # identity for history that older code loaded
     if before == schema.LATEST:
-        click.echo(f"{path}: schema {before}, up to date")
+        click.echo(f"{where}: schema {before}, up to date")
     else:
-        click.echo(f"{path}: schema {before} -> {schema.LATEST}")
+        click.echo(f"{where}: schema {before} -> {schema.LATEST}")
 
 
 @click.group()

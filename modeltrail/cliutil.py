@@ -106,8 +106,29 @@ def progress(message: str) -> None:
     shown.say(message)
 
 
-db_option = click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb",
-                         show_default=True, help="Warehouse file (or MODELTRAIL_DB).")
+def _data_path(ctx, param, value):
+    # every part of a command (and the flows and crawls it starts) reads the data path from here
+    if value:
+        os.environ["MODELTRAIL_DATA_PATH"] = value
+    return value
+
+
+def db_option(f):
+    """--db (a DuckDB file, or a DuckLake) and --data-path (a DuckLake's data folder)."""
+    f = click.option("--data-path", envvar="MODELTRAIL_DATA_PATH", expose_value=False, callback=_data_path,
+                     metavar="DIR", help="A DuckLake warehouse's data folder (or MODELTRAIL_DATA_PATH); needed to "
+                                         "create one, read from its catalog after that.")(f)
+    return click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb", show_default=True,
+                        help="Warehouse: a DuckDB file, or ducklake:postgres://USER@HOST:PORT/DBNAME "
+                             "(or MODELTRAIL_DB).")(f)
+
+
+def warehouse_exists(db_file: str) -> bool:
+    from .warehouse import db
+    try:
+        return db.exists(db_file)
+    except db.WarehouseError as exc:
+        fail(str(exc))
 def _finite(ctx, param, value):
     if value is not None and value != value:  # NaN passes every range check
         raise click.BadParameter("not a number", param_hint=param.opts[0])

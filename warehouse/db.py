@@ -18,7 +18,9 @@ import duckdb
 from modeltrail.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401 - (also their home for readers of db)
 
 from . import migrate
+from . import lake
 from .errors import DEFAULT_DB, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
+from .location import Location, locate  # noqa: F401
 from .load import (ARCHIVE_BATCH, check_time_order, finish_run, load_source, start_run,  # noqa: F401
                    undo_run, unstated_fields)
 from .lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
@@ -33,10 +35,11 @@ SCHEMA_VERSION = str(migrate.LATEST)
 
 
 
-def connect(path: str | os.PathLike | None = None, read_only: bool = False,
+def connect(path: str | os.PathLike | Location | None = None, read_only: bool = False,
             allow_files: bool = False, busy_wait: float = 0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. Writers create it and bring schema and views up to date; readers get a
-    read-only connection that cannot touch files or load extensions (allow_files: our own exports).
+    """Open the warehouse (a DuckDB file, or a DuckLake: see location.py). Writers create it and bring
+    schema and views up to date; readers get a read-only connection that cannot touch files or load
+    extensions (allow_files: our own exports).
 
     DuckDB refuses to open a file another process has open for writing (and refuses a writer while a
     reader has it open): busy_wait retries for that many seconds before saying who holds it."""
@@ -51,24 +54,17 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False,
 
 
 def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnection:
-    path = db_path(path)
+    where = locate(path)
+    if where.is_lake:
+        return _connect_lake(where, read_only, allow_files)
+    path = where.path
     try:
         if read_only:
             if not path.exists():
                 raise WarehouseError(f"no warehouse at {path}: run `modeltrail refresh` first (or pass --db)")
             con = duckdb.connect(str(path), read_only=True, config={
-                "enable_external_access": allow_files,
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-                # a query a user types must not take the machine: DuckDB spills or fails past this
-                "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB"),
-            })
-            try:
-                con.execute("SET TimeZone = 'UTC'")
-                con.execute("SET lock_configuration = true")
-            except duckdb.InvalidInputException as exc:
-                if "locked" not in str(exc):  # a second reader in this process: the instance is set up
-                    raise
+                "enable_external_access": allow_files, **READER_CONFIG})
+            _lock_down(con)
             try:
                 migrate.check_readable(con, path)
             except WarehouseError:
@@ -83,8 +79,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         except WarehouseError:
             con.close()
             raise
-        for stmt in _split(_sql("views.sql")):
-            con.execute(stmt)
+        _views(con)
         seed_aliases(con)
         # Staging files left by a writer that was killed (writers connect under the writer lock). Only
         # now that the file has opened as a warehouse: a wrong --db must not cost a neighbour its folder.
@@ -94,6 +89,107 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         raise
     except (duckdb.Error, OSError) as exc:
         raise _translate(exc, path) from exc
+
+
+#: a reader's settings: a query a user types must not take the machine (DuckDB spills or fails past the
+#: memory limit) nor load anything
+READER_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                 "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")}
+
+
+def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET lock_configuration = true")
+    except duckdb.InvalidInputException as exc:
+        if "locked" not in str(exc):  # a second reader in this process: the instance is set up
+            raise
+
+
+def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckLake: an in-memory DuckDB with the lake attached as its current database. Readers attach it
+    read-only, then lose file access (the lake's own Parquet files stay readable to it); writers bring
+    the schema up to date under the catalog's "schema" lock, once per version of the SQL files."""
+    con = duckdb.connect(":memory:", config=READER_CONFIG if read_only else {
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        lake.attach(con, where, read_only)
+        con.execute("SET TimeZone = 'UTC'")
+        if read_only:
+            if not allow_files:  # its own Parquet files only
+                con.execute(f"SET allowed_directories = [{lake.literal(lake.data_path_of(con))}]")
+                con.execute("SET enable_external_access = false")
+            _lock_down(con)
+            migrate.check_readable(con, where)
+            return con
+        if not _schema_current(con):
+            with lake.held(where, "schema", command="schema upgrade"):
+                if _schema_current(con):  # another worker did it while this one waited
+                    return con
+                con.execute("BEGIN TRANSACTION")
+                migrate.upgrade(con, lake=True)
+                _views(con)
+                seed_aliases(con)
+                run_sql(con, query("set_meta"), {"key": "views_hash", "value": _views_hash()})
+                con.execute("COMMIT")
+        return con
+    except WarehouseError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
+        raise lake.explain(exc, where) from exc
+
+
+def _views(con) -> None:
+    for stmt in _split(_sql("views.sql")):
+        con.execute(stmt)
+
+
+def _views_hash() -> str:
+    from modeltrail import identity
+    return _hash([migrate.LATEST, _sql("views.sql"), sorted(identity.bundled_aliases().items())])
+
+
+def _schema_current(con) -> bool:
+    """A lake at this code's schema, views and bundled aliases: a writer changes nothing (each change
+    would be a snapshot, and a conflict for the workers writing beside it)."""
+    try:
+        row = run_sql(con, query("meta_value"), {"key": "views_hash"}).fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] == _views_hash() and migrate.version_of(con) == migrate.LATEST
+
+
+def exists(path: str | os.PathLike | Location | None = None) -> bool:
+    """Is there a warehouse there yet (a file; a lake whose catalog holds one)?"""
+    where = locate(path)
+    if not where.is_lake:
+        return where.path.exists()
+    try:
+        connect(where, read_only=True).close()
+    except WarehouseError as exc:
+        if str(exc).startswith("no warehouse at"):
+            return False
+        raise
+    return True
+
+
+def schema_version(path: str | os.PathLike | Location | None = None) -> int:
+    """The schema version a warehouse records, read without the checks a reader makes."""
+    where = locate(path)
+    try:
+        if where.is_lake:
+            con = duckdb.connect(":memory:", config=READER_CONFIG)
+            lake.attach(con, where, read_only=True)
+        else:
+            con = duckdb.connect(str(where.path), read_only=True)
+        try:
+            return migrate.version_of(con)
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot read {where}: {str(exc).splitlines()[0]}") from None
 
 
 def check_query(text: str) -> None:
@@ -121,10 +217,22 @@ def check_query(text: str) -> None:
 READER_GRACE = 30.0
 
 
+def writer_lock(path: str | os.PathLike | Location | None = None, sources: list[str] | None = None,
+                **holder: Any):
+    """The lock a writer holds: the file's writer lock; on a DuckLake, the advisory locks of the sources
+    it writes (all of them when not said), so runs of other sources write beside it."""
+    where = locate(path)
+    if where.is_lake:
+        from modeltrail.sources import SOURCES
+        return lake.AdvisoryLocks(where, list(sources or SOURCES), **holder)
+    return WriterLock(where.path, **holder)
+
+
 @contextmanager
-def writing(path: str | os.PathLike | None = None, wait: float = 0, on_wait=None, **holder: Any):
+def writing(path: str | os.PathLike | Location | None = None, wait: float = 0, on_wait=None,
+            sources: list[str] | None = None, **holder: Any):
     """Take the writer lock, then open the warehouse for writing; both released on exit."""
-    with WriterLock(path, **holder).acquire(wait, on_wait):
+    with writer_lock(path, sources, **holder).acquire(wait, on_wait):
         con = connect(path, busy_wait=READER_GRACE)
         try:
             yield con

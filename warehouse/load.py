@@ -4,8 +4,10 @@ unstated rule, and taking a run back out (undo)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import zlib
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,6 +16,7 @@ import duckdb
 from modeltrail.handover import LoadResult, SourceLoad
 from modeltrail.records import ModelCard
 
+from . import lake
 from .errors import WarehouseError
 from .lock import translate
 from .remap import remap
@@ -54,17 +57,22 @@ def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[Mod
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, replay: str | None = None,
               flow_run_id: str | None = None) -> int:
     # max + 1 under the writer lock, not a sequence: DuckDB can lose a sequence's state when the process
-    # is killed (the committed run row survives, the sequence does not: the next id would collide).
-    run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
-    con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, replay, flow_run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [run_id, kind, observed_at, datetime.now(timezone.utc), replay, flow_run_id])
+    # is killed (the committed run row survives, the sequence does not: the next id would collide). On a
+    # DuckLake, writers of other sources write beside this one: the number is taken under the catalog's
+    # "run ids" lock.
+    where = lake.location_of(con)
+    with lake.held(where, "run ids", command="start run") if where else contextlib.nullcontext():
+        run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+        con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, replay, flow_run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [run_id, kind, observed_at, datetime.now(timezone.utc), replay, flow_run_id])
     return run_id
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, summary: str) -> None:
-    con.execute("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
-                [datetime.now(timezone.utc), status, summary, run_id])
+    lake.retrying(f"run {run_id}", lambda: con.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
+        [datetime.now(timezone.utc), status, summary, run_id]))
 
 
 def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
@@ -78,7 +86,19 @@ def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: d
 
 def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
                 removal_runs: int = 2, archive: bool = True) -> LoadResult:
-    """One source run into the warehouse, in one transaction: archive, verdict, history merge."""
+    """One source run into the warehouse, in one transaction: archive, verdict, history merge. On a
+    DuckLake, a transaction that loses a commit race to a writer of another source is run again whole
+    (lake.retrying), from the load as it was handed over."""
+    def attempt() -> LoadResult:
+        trial = dataclasses.replace(load, reasons=list(load.reasons), notes=list(load.notes))
+        result = _load_once(con, run_id, observed_at, trial, removal_runs, archive)
+        load.status, load.reasons, load.notes = trial.status, trial.reasons, trial.notes
+        return result
+    return lake.retrying(f"{load.source} (run {run_id})", attempt)
+
+
+def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
+               removal_runs: int, archive: bool) -> LoadResult:
     sql = sections("merge.sql")
     params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
               "complete": load.status == "complete", "removal_runs": removal_runs}
@@ -148,7 +168,7 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
         if isinstance(exc, (duckdb.IOException, OSError)):
-            raise translate(exc, file_of(con)) from exc
+            raise translate(exc, file_of(con) or Path("the warehouse")) from exc
         raise
     return result
 
@@ -169,16 +189,21 @@ def undo_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     if later:
         raise WarehouseError(f"run {run_id} is not the last of its sources: "
                              + ", ".join(f"{s} has run {r}" for s, r in later) + "; undo those first")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        undo_id = start_run(con, "undo", datetime.now(timezone.utc), replay=f"undo:{run_id}")
-        for stmt in sql["undo"]:
-            run_sql(con, stmt, {"run_id": run_id, "observed_at": observed_at, "undo_id": undo_id})
-        finish_run(con, undo_id, "complete", f"undid run {run_id} (observed at {observed_at.isoformat()})")
-        con.execute("COMMIT")
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
+    def attempt() -> int:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            undo_id = start_run(con, "undo", datetime.now(timezone.utc), replay=f"undo:{run_id}")
+            for stmt in sql["undo"]:
+                run_sql(con, stmt, {"run_id": run_id, "observed_at": observed_at, "undo_id": undo_id})
+            con.execute("UPDATE runs SET finished_at = ?, status = 'complete', summary = ? WHERE run_id = ?",
+                        [datetime.now(timezone.utc), f"undid run {run_id} (observed at {observed_at.isoformat()})",
+                         undo_id])
+            con.execute("COMMIT")
+        except Exception:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        return undo_id
+    undo_id = lake.retrying(f"undo of run {run_id}", attempt)
     remap(con, full=True)
     return undo_id

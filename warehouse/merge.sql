@@ -87,12 +87,14 @@ WHERE $complete AND h.valid_to IS NULL AND h.source = $source
       AND s.setting IS NOT DISTINCT FROM h.setting);
 
 -- name: sightings
-INSERT INTO card_state (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at,
-                        fingerprint)
-SELECT $source, source_model_id, $observed_at, $observed_at, $run_id, 0, NULL, fingerprint FROM stg_seen
-ON CONFLICT (source, source_model_id) DO UPDATE
-SET last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run, missed_runs = 0, removed_at = NULL,
-    fingerprint = excluded.fingerprint;
+MERGE INTO card_state AS c
+USING (SELECT source_model_id, fingerprint FROM stg_seen) AS s
+ON c.source = $source AND c.source_model_id = s.source_model_id
+WHEN MATCHED THEN UPDATE SET last_seen = $observed_at, last_seen_run = $run_id, missed_runs = 0, removed_at = NULL,
+    fingerprint = s.fingerprint
+WHEN NOT MATCHED THEN INSERT (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs,
+                              removed_at, fingerprint)
+    VALUES ($source, s.source_model_id, $observed_at, $observed_at, $run_id, 0, NULL, s.fingerprint);
 -- Absence counts only in complete runs; partial and failed runs never move a model towards removal.
 UPDATE card_state SET missed_runs = missed_runs + 1
 WHERE $complete AND source = $source AND removed_at IS NULL

@@ -53,17 +53,22 @@ def _newer(version: int) -> WarehouseError:
                           f"schemas up to {LATEST}): upgrade modeltrail to read or write it")
 
 
-def upgrade(con) -> tuple[int, int]:
-    """Apply the migrations this warehouse has not had (a writer's connection). (before, after)"""
+def upgrade(con, lake: bool = False) -> tuple[int, int]:
+    """Apply the migrations this warehouse has not had (a writer's connection). (before, after)
+    lake: the statements as DuckLake runs them (lake.dialect: no primary keys, no sequences)."""
+    from .lake import dialect
     before = version_of(con)
     if before > LATEST:
         raise _newer(before)
     for number, name in MIGRATIONS:
         if number > before:
             for stmt in statements(name):
-                con.execute(stmt)
+                stmt = dialect(stmt) if lake else stmt
+                if stmt:
+                    con.execute(stmt)
     if before != LATEST:
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(LATEST)])
+        from .sqlfiles import query, run_sql
+        run_sql(con, query("set_meta"), {"key": "schema_version", "value": str(LATEST)})
     return before, LATEST
 
 

@@ -154,7 +154,25 @@ SELECT * FROM unmatched ORDER BY source, source_model_id;
 SELECT * FROM lifecycle ORDER BY model_id, source;
 
 -- name: alias_add
-INSERT OR REPLACE INTO model_aliases VALUES ($alias, $model_id, 'user');
+MERGE INTO model_aliases AS a USING (SELECT $alias AS alias, $model_id AS model_id) AS s ON a.alias = s.alias
+WHEN MATCHED THEN UPDATE SET model_id = s.model_id, origin = 'user'
+WHEN NOT MATCHED THEN INSERT VALUES (s.alias, s.model_id, 'user');
+
+-- name: set_meta
+-- (MERGE, not INSERT OR REPLACE: a DuckLake table has no primary key to replace by)
+MERGE INTO meta USING (SELECT $key AS key, $value AS value) AS s ON meta.key = s.key
+WHEN MATCHED THEN UPDATE SET value = s.value
+WHEN NOT MATCHED THEN INSERT VALUES (s.key, s.value);
+
+-- name: meta_value
+SELECT value FROM meta WHERE key = $key;
+
+-- name: seed_aliases
+-- the bundled aliases a warehouse does not have yet (a user's alias of the same key stays)
+INSERT INTO model_aliases
+SELECT a.alias, a.model_id, 'bundled' FROM (SELECT unnest($aliases::VARCHAR[]) AS alias,
+                                                  unnest($models::VARCHAR[]) AS model_id) AS a
+WHERE NOT EXISTS (SELECT 1 FROM model_aliases AS m WHERE m.alias = a.alias);
 
 -- name: aliases
 SELECT * FROM model_aliases ORDER BY model_id, alias;
@@ -172,3 +190,16 @@ FROM source_runs WHERE run_id = $run_id ORDER BY source;
 -- name: export_table
 -- One exported table as of $ts ({macro}: model_cards_as_of, prices_as_of or benchmarks_as_of).
 SELECT * EXCLUDE (run_id) FROM {macro}($ts) ORDER BY ALL;
+
+-- name: transfer_clear
+-- (migrate --to: the new lake's seed rows, bundled aliases and vendors, give way to the file's)
+DELETE FROM {table};
+
+-- name: transfer_table
+INSERT INTO {table} BY NAME SELECT * FROM src.{table};
+
+-- name: transfer_count
+SELECT count(*) FROM {table};
+
+-- name: transfer_source_count
+SELECT count(*) FROM src.{table};

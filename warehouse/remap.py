@@ -9,17 +9,25 @@ import duckdb
 
 from modeltrail import identity
 
+from . import lake
 from .rows import _hash
 from .sqlfiles import query, run_sql, sections
 from .stage import _insert_columns
 
 
 def seed_aliases(con: duckdb.DuckDBPyConnection) -> None:
-    rows = [(k, v, "bundled") for k, v in identity.bundled_aliases().items()]
-    con.executemany("INSERT OR IGNORE INTO model_aliases VALUES (?, ?, ?)", rows)
+    bundled = identity.bundled_aliases()
+    run_sql(con, query("seed_aliases"), {"aliases": list(bundled), "models": list(bundled.values())})
 
 
 def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
+    where = lake.location_of(con)
+    # on a DuckLake, one remap at a time (each worker remaps after its run)
+    with lake.held(where, "identity", command="remap") if where else contextlib.nullcontext():
+        return _remap(con, full)
+
+
+def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
     """Bring model_identity up to date with the alias table, without a crawl. Returns how many source
     ids map to a model.
 
@@ -36,16 +44,19 @@ def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
     for source, smid, name in ids:
         model_id, version = identity.resolve(smid, name, aliases=aliases)
         rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version})
-    con.execute("BEGIN")
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE stg_identity AS SELECT * FROM model_identity LIMIT 0")
-        _insert_columns(con, "stg_identity", rows)
-        for stmt in sections("merge.sql")["identity"]:
-            run_sql(con, stmt, {"only_new": only_new})
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('aliases_hash', ?)", [digest])
-        con.execute("COMMIT")
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
+
+    def attempt() -> None:
+        con.execute("BEGIN")
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE stg_identity AS SELECT * FROM model_identity LIMIT 0")
+            _insert_columns(con, "stg_identity", rows)
+            for stmt in sections("merge.sql")["identity"]:
+                run_sql(con, stmt, {"only_new": only_new})
+            run_sql(con, query("set_meta"), {"key": "aliases_hash", "value": digest})
+            con.execute("COMMIT")
+        except Exception:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+    lake.retrying("remap", attempt)  # on a DuckLake: again when it lost a commit race to a load
     return con.execute("SELECT count(*) FROM model_identity WHERE model_id IS NOT NULL").fetchone()[0]

@@ -16,11 +16,22 @@ from .errors import WarehouseError
 from .lock import staging_dir
 
 
-def file_of(con: duckdb.DuckDBPyConnection) -> Path:
+def file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The DuckDB file the connection writes; None for a DuckLake."""
     try:
-        return Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])
+        path, kind = con.execute("SELECT path, type FROM duckdb_databases() "
+                                 "WHERE database_name = current_database()").fetchone()
     except (duckdb.Error, TypeError):
-        return Path("the warehouse")
+        return None
+    return Path(path) if kind == "duckdb" and path else None
+
+
+def _folder(con: duckdb.DuckDBPyConnection) -> Path:
+    """Beside a DuckDB file; a DuckLake's writer stages in this machine's temp folder (its own, by pid)."""
+    db_file = file_of(con)
+    if db_file is not None:
+        return staging_dir(db_file)
+    return Path(tempfile.gettempdir()) / f"modeltrail-staging-{os.getpid()}"
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -37,7 +48,7 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
         con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
         return
     spec = "{" + ", ".join(f"'{c}': '{types[c]}'" for c in cols) + "}"
-    folder = staging_dir(file_of(con))
+    folder = _folder(con)
     folder.mkdir(exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f"{table}-", suffix=".json", dir=folder)
     try:

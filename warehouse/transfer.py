@@ -1,0 +1,70 @@
+"""`modeltrail migrate --to ducklake:…`: an existing DuckDB warehouse copied whole (history, archive,
+runs, identity, aliases) into a new DuckLake, in one transaction. The file is brought to this code's
+schema first (its writer lock held throughout) and is otherwise left as it is; nothing is recomputed, so
+every version keeps its times, hashes and provenance."""
+
+from __future__ import annotations
+
+import contextlib
+
+import duckdb
+
+from . import lake, migrate
+from .errors import WarehouseError
+from .location import Location
+from .sqlfiles import query, run_sql
+
+
+def tables() -> list[str]:
+    """Every table of a warehouse at this code's schema."""
+    return sorted({c.split(".", 1)[0] for c in migrate.expected()[0]})
+
+
+def copy_to_lake(source: Location, target: Location, wait: float = 0, on_wait=None) -> dict[str, int]:
+    """Copy the file `source` into the empty DuckLake `target`. {table: rows copied}."""
+    from .db import connect, writer_lock, writing
+    if source.is_lake or not target.is_lake:
+        raise WarehouseError("migrate --to copies a DuckDB file (--db) into a DuckLake (--to ducklake:postgres://…)")
+    if not source.path.exists():
+        raise WarehouseError(f"no warehouse at {source.path} (nothing to copy)")
+    with writing(source, wait=wait, on_wait=on_wait, command="migrate --to") as con:
+        con.close()  # brought to this schema; its lock stays held until the copy is done
+        with writer_lock(target, command=f"migrate --to (from {source.path.name})").acquire(wait, on_wait):
+            dst = connect(target)
+            try:
+                return _copy(dst, source, target)
+            finally:
+                dst.close()
+
+
+def _copy(dst: duckdb.DuckDBPyConnection, source: Location, target: Location) -> dict[str, int]:
+    runs = dst.execute("SELECT count(*) FROM runs").fetchone()[0]
+    if runs:
+        raise WarehouseError(f"{target} already holds a warehouse ({runs} runs): copy into an empty one "
+                             "(a new catalog database and data folder)")
+    dst.execute(f"ATTACH {lake.literal(str(source.path))} AS src (READ_ONLY)")
+    copied = {}
+    dst.execute("BEGIN TRANSACTION")
+    try:
+        for table in tables():
+            if table == "meta":
+                continue  # the lake's own (schema version, views); the file's identity hash follows below
+            dst.execute(query("transfer_clear").format(table=table))
+            dst.execute(query("transfer_table").format(table=table))
+            copied[table] = dst.execute(query("transfer_count").format(table=table)).fetchone()[0]
+        row = dst.execute("SELECT value FROM src.meta WHERE key = 'aliases_hash'").fetchone()
+        if row:
+            run_sql(dst, query("set_meta"), {"key": "aliases_hash", "value": row[0]})
+        for table, n in copied.items():
+            have = dst.execute(query("transfer_source_count").format(table=table)).fetchone()[0]
+            if have != n:
+                raise WarehouseError(f"copy of {table}: {n} rows in the lake, {have} in {source.path}; nothing was stored")
+        dst.execute("COMMIT")
+    except Exception:
+        with contextlib.suppress(duckdb.Error):
+            dst.execute("ROLLBACK")
+        raise
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            dst.execute("DETACH src")
+    return copied
