@@ -45,3 +45,18 @@ def parse_cards(source: str, page: Path | str | bytes, url: str | None = None, f
         args.append("-")
         data = page.encode() if isinstance(page, str) else page
     return subprocess.run(args, input=data, capture_output=True, check=True).stdout.decode()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL on 127.0.0.1 (see tests/postgres.py), for the DuckLake tests."""
+    from tests.postgres import Server
+    server = Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lake(postgres, tmp_path):
+    """A new, empty DuckLake warehouse: (its --db url, its --data-path folder)."""
+    return postgres.url(postgres.new_database()), str(tmp_path / "lake-data")

@@ -1,0 +1,391 @@
+"""The warehouse on DuckLake with its catalog in a real PostgreSQL (tests/postgres.py): the same schema,
+the same history as a DuckDB file, many writers at once, a killed writer, `migrate --to`, and what a user
+can get wrong."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import CAPTURES, SHARED
+
+DAYS = SHARED / "data" / "openrouter"
+#: real days of OpenRouter's model list loaded into both backends (parse + load: fixed fetch times)
+LOADED = ["2025-11-07", "2025-11-18", "2026-03-03"]
+#: columns that hold the wall clock of the machine that ran the load (a crawl's fetch time, a run's
+#: start and end), not anything the pages said: they differ between any two runs of the same replay
+WALL_CLOCK = {"started_at", "finished_at", "fetched_at"}
+
+
+def mt(*args, input=None, check=True, timeout=300, env=None):
+    proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], input=input, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    if check:
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def lake_args(lake):
+    url, data = lake
+    return ["--db", url, "--data-path", data]
+
+
+def tables():
+    from modeltrail.warehouse import transfer
+    return [t for t in transfer.tables() if t != "meta"]
+
+
+def rows_of(con, table: str) -> list[tuple]:
+    cols = [c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = current_database() "
+        "ORDER BY column_index", [table]).fetchall() if c not in WALL_CLOCK]
+    return con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall()
+
+
+def lake_reader(lake):
+    from modeltrail.warehouse import db
+    return db.connect(db.locate(lake[0], lake[1]), read_only=True)
+
+
+def load_days(args: list[str], tmp: Path) -> None:
+    stamps = dict(line.split("\t") for line in (DAYS / "index.tsv").read_text().splitlines()[1:])
+    for day in LOADED:
+        body = tmp / f"{day}.json"
+        if not body.exists():
+            body.write_bytes(gzip.decompress((DAYS / f"{day}.json.gz").read_bytes()))
+        when = stamps[f"{day}.json.gz"].strip()
+        cards = mt("parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
+                   "--fetched-at", when, str(body)).stdout
+        mt("load", "-", "--source", "openrouter", "--observed-at", when, *args, input=cards)
+
+
+def test_every_migration_runs_on_ducklake_and_ends_with_the_files_schema(lake):
+    from modeltrail.warehouse import db, migrate
+    con = db.connect(db.locate(*lake))
+    try:
+        assert migrate.version_of(con) == migrate.LATEST
+        assert migrate._objects(con) == migrate.expected()  # every table, column, view and macro
+        assert con.execute("SELECT * FROM vendors").fetchall() == [("openai", "openai")]
+        aliases = con.execute("SELECT count(*) FROM model_aliases").fetchone()[0]
+    finally:
+        con.close()
+    con = db.connect(db.locate(*lake))  # a second writer changes nothing: no new snapshot, no second seed
+    try:
+        snapshots = con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0]
+        assert con.execute("SELECT count(*) FROM model_aliases").fetchone()[0] == aliases
+        assert con.execute("SELECT count(*) FROM vendors").fetchone()[0] == 1
+    finally:
+        con.close()
+    con = db.connect(db.locate(*lake))
+    assert con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0] == snapshots
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def both(postgres, tmp_path_factory):
+    """The same history in a DuckDB file and in a DuckLake: three real OpenRouter days, then a replay of
+    every bundled source, then an alias added."""
+    tmp = tmp_path_factory.mktemp("both")
+    file_args = ["--db", str(tmp / "w.duckdb")]
+    lake = (postgres.url(postgres.new_database()), str(tmp / "lake-data"))
+    for args in (file_args, lake_args(lake)):
+        load_days(args, tmp)
+        mt("refresh", "--replay", "--observed-at", "2026-03-20T06:00:00Z", *args, check=False)
+        mt("alias", "add", "GPT-4o (2024-11-20)", "openai/gpt-4o", *args)
+    return tmp / "w.duckdb", lake
+
+
+def test_the_same_runs_give_the_same_tables_in_a_file_and_in_ducklake(both):
+    file, lake = both
+    f = duckdb.connect(str(file), read_only=True)
+    k = lake_reader(lake)
+    try:
+        for table in tables():
+            a, b = rows_of(f, table), rows_of(k, table)
+            assert len(a) == len(b), table
+            assert a == b, table
+        assert f.execute("SELECT count(*) FROM prices_history").fetchone()[0] > 1000  # real history, not a toy
+    finally:
+        f.close()
+        k.close()
+
+
+@pytest.mark.parametrize("command", [
+    ["history", "openai/gpt-4o", "--format", "csv"],
+    ["changes", "--format", "csv"],
+    ["compare", "openai/gpt-4o", "--format", "csv"],
+    ["sql", "SELECT * FROM prices_as_of(TIMESTAMPTZ '2026-03-04') ORDER BY ALL", "--format", "csv"],
+    ["sql", "SELECT source, count(*) FROM current_prices GROUP BY ALL ORDER BY ALL", "--format", "json"],
+    ["unmatched", "--format", "csv"],
+    ["alias", "list", "--format", "csv"],
+])
+def test_reading_commands_print_the_same_on_both(both, command):
+    file, lake = both
+    on_file = mt(*command, "--db", str(file)).stdout
+    on_lake = mt(*command, *lake_args(lake)).stdout
+    assert on_file == on_lake
+    assert on_file.strip()
+
+
+def test_exports_are_the_same_on_both(both, tmp_path):
+    file, lake = both
+    mt("export", "--out", str(tmp_path / "f"), "--as-of", "2026-03-04T00:00:00Z", "--db", str(file))
+    mt("export", "--out", str(tmp_path / "k"), "--as-of", "2026-03-04T00:00:00Z", *lake_args(lake))
+    names = sorted(p.name for p in (tmp_path / "f").iterdir())
+    assert names and names == sorted(p.name for p in (tmp_path / "k").iterdir())
+    for name in names:
+        assert (tmp_path / "f" / name).read_bytes() == (tmp_path / "k" / name).read_bytes(), name
+
+
+def test_sql_stays_read_only_on_ducklake(both):
+    _, lake = both
+    for stmt, said in [("DELETE FROM runs", "read-only"), ("ATTACH 'x.duckdb'", "read-only"),
+                       ("SELECT * FROM read_csv('/etc/hostname')", "disabled by configuration")]:
+        proc = mt("sql", stmt, *lake_args(lake), check=False)
+        assert proc.returncode != 0 and said in proc.stderr, (stmt, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    assert lake_reader(lake).execute("SELECT count(*) FROM runs").fetchone()[0] > 0
+
+
+def current_duplicates(con) -> int:
+    return con.execute("""
+        SELECT (SELECT count(*) FROM (SELECT source, source_model_id FROM model_cards_history WHERE valid_to IS NULL
+                                      GROUP BY ALL HAVING count(*) > 1))
+             + (SELECT count(*) FROM (SELECT source, source_model_id, kind, tier FROM prices_history
+                                      WHERE valid_to IS NULL GROUP BY ALL HAVING count(*) > 1))
+             + (SELECT count(*) FROM (SELECT source, source_model_id, reported_name, setting FROM benchmarks_history
+                                      WHERE valid_to IS NULL GROUP BY ALL HAVING count(*) > 1))""").fetchone()[0]
+
+
+def refresh_proc(lake, *args):
+    return subprocess.Popen([sys.executable, "-m", "modeltrail", "refresh", *args, "--replay", *lake_args(lake)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_refreshes_of_different_sources_at_once_both_complete(lake):
+    procs = [refresh_proc(lake, "azure", "openai"), refresh_proc(lake, "openrouter", "leaderboard")]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-2000:] for o in outs]
+    con = lake_reader(lake)
+    try:
+        runs = con.execute("SELECT run_id, status FROM runs ORDER BY run_id").fetchall()
+        assert runs == [(1, "complete"), (2, "complete")]
+        per_run = dict(con.execute("SELECT run_id, list(source ORDER BY source) FROM source_runs GROUP BY ALL").fetchall())
+        assert sorted(per_run.values()) == [["azure", "openai"], ["leaderboard", "openrouter"]]
+        assert current_duplicates(con) == 0
+        versions = con.execute("SELECT count(*) FROM model_cards_history").fetchone()[0] + \
+            con.execute("SELECT count(*) FROM prices_history").fetchone()[0] + \
+            con.execute("SELECT count(*) FROM benchmarks_history").fetchone()[0]
+        added = con.execute("SELECT sum(versions_added) FROM source_runs").fetchone()[0]
+        assert versions == added > 0
+        # every version both runs opened is in the change feed, identity included
+        assert con.execute("SELECT count(*) FROM model_identity").fetchone()[0] == \
+            con.execute("SELECT count(DISTINCT (source, source_model_id)) FROM card_state").fetchone()[0]
+    finally:
+        con.close()
+    changes = mt("changes", "--format", "csv", *lake_args(lake)).stdout.splitlines()[1:]
+    assert {line.split(",")[1] for line in changes} >= {"azure", "openai", "openrouter", "leaderboard"}
+
+
+def test_two_refreshes_of_the_same_source_wait_for_each_other(lake):
+    first = refresh_proc(lake, "azure")
+    holder = wait_for_lock(lake, "azure")
+    assert holder.startswith("modeltrail ")
+    refused = mt("refresh", "azure", "--replay", "--wait", "0", *lake_args(lake), check=False)
+    assert refused.returncode != 0 and "is being written by modeltrail" in refused.stderr, refused.stderr
+    second = refresh_proc(lake, "azure")  # waits (default --wait), then runs
+    out1, out2 = first.communicate(timeout=300), second.communicate(timeout=300)
+    assert (first.returncode, second.returncode) == (0, 0), (out1[1][-2000:], out2[1][-2000:])
+    assert "waiting for azure" in out2[1] and "held by modeltrail run" in out2[1]
+    con = lake_reader(lake)
+    try:
+        assert current_duplicates(con) == 0
+        assert con.execute("SELECT run_id, versions_added FROM source_runs ORDER BY run_id").fetchall()[1][1] == 0
+    finally:
+        con.close()
+
+
+def wait_for_lock(lake, name: str, timeout: float = 60) -> str:
+    """The application_name of the connection holding the advisory lock `name` (bounded poll)."""
+    import psycopg
+
+    from modeltrail.warehouse import db, lake as dl
+    where = db.locate(lake[0])
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(where.conninfo, autocommit=True) as pg:
+        while time.monotonic() < deadline:
+            row = pg.execute("SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                             "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s",
+                             (dl.NAMESPACE, dl.lock_key(name))).fetchone()
+            if row:
+                return row[0]
+            time.sleep(0.1)
+    raise AssertionError(f"nobody took the lock of {name} in {timeout} s")
+
+
+KILLED_LOADER = textwrap.dedent("""
+    import os, sys, time
+    from modeltrail.warehouse import db, load
+    from modeltrail.handover import SourceLoad
+    from modeltrail.records import ModelCard
+    from datetime import datetime, timezone
+    real = load.judge_unstated
+    def stall(*args):  # inside the load's transaction, after its archive and before its merge
+        real(*args)
+        print("in the transaction", flush=True)
+        time.sleep(120)
+    load.judge_unstated = stall
+    where = db.locate(sys.argv[1], sys.argv[2])
+    with db.writing(where, sources=["openrouter"], command="doomed") as con:
+        when = datetime(2026, 3, 30, tzinfo=timezone.utc)
+        run_id = db.start_run(con, "load", when)
+        cards = [ModelCard(source="openrouter", source_model_id=f"doomed/m{i}", model_id=None, name=f"m{i}",
+                           url="https://openrouter.ai/api/v1/models", fetched_at=when, page_sha256="0" * 64,
+                           parser_version="t", context_window=1000 + i) for i in range(500)]
+        db.load_source(con, run_id, when, SourceLoad("openrouter", "complete", cards=cards))
+""")
+
+
+def test_a_writer_killed_mid_load_leaves_no_half_snapshot(lake, tmp_path):
+    load_days(lake_args(lake), tmp_path)
+    con = lake_reader(lake)
+    before = {t: rows_of(con, t) for t in tables()}
+    con.close()
+    script = tmp_path / "doomed.py"
+    script.write_text(KILLED_LOADER)
+    proc = subprocess.Popen([sys.executable, str(script), *lake], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.strip() == "in the transaction", proc.stderr.read()[-2000:]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    con = lake_reader(lake)
+    try:
+        after = {t: rows_of(con, t) for t in tables()}
+        # the run was started (its row committed before the load); nothing of its load is visible
+        assert [r for r in after["runs"] if r not in before["runs"]] == \
+            [r for r in after["runs"] if r[0] == max(x[0] for x in after["runs"])]
+        assert {t: v for t, v in after.items() if t != "runs"} == {t: v for t, v in before.items() if t != "runs"}
+    finally:
+        con.close()
+    # the next run takes the lock the dead writer held (the server dropped it) and completes
+    proc = mt("refresh", "openrouter", "--replay", "--wait", "30", *lake_args(lake))
+    assert proc.stdout.startswith("run ")
+    con = lake_reader(lake)
+    try:
+        assert current_duplicates(con) == 0
+        assert con.execute("SELECT count(*) FROM card_state WHERE source_model_id LIKE 'doomed/%'").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_a_load_that_loses_a_commit_race_runs_again_whole(lake, monkeypatch):
+    """Two writers of different sources: B commits a change to card_state while A's load is inside its
+    transaction; A's commit conflicts, A runs again from the load as handed over, and both are kept."""
+    from datetime import datetime, timezone
+
+    from modeltrail.handover import SourceLoad
+    from modeltrail.records import ModelCard
+    from modeltrail.warehouse import db, load
+    where = db.locate(*lake)
+    a, b = db.connect(where), db.connect(where)
+    when = datetime(2026, 4, 1, tzinfo=timezone.utc)
+
+    def cards(source, n):
+        return [ModelCard(source=source, source_model_id=f"{source}/m{i}", model_id=None, name=f"m{i}", url="https://x.test/",
+                          fetched_at=when, page_sha256="0" * 64, parser_version="t", context_window=8000)
+                for i in range(n)]
+    rb = db.start_run(b, "load", when)
+    db.load_source(b, rb, when, SourceLoad("azure", "complete", cards=cards("azure", 3)))
+    ra = db.start_run(a, "load", when)
+    calls = []
+    real = load.judge_unstated
+
+    def race(trial, carried):
+        real(trial, carried)
+        if trial.source != "openrouter":
+            return
+        trial.notes.append("noted once per attempt")
+        calls.append(1)
+        if len(calls) == 1:  # B writes card_state (its source's rows) while A is inside its transaction
+            db.load_source(b, rb + 100, datetime(2026, 4, 2, tzinfo=timezone.utc),
+                           SourceLoad("azure", "complete", cards=cards("azure", 2)))
+    monkeypatch.setattr(load, "judge_unstated", race)
+    handed = SourceLoad("openrouter", "complete", cards=cards("openrouter", 4), notes=["from the crawl"])
+    result = db.load_source(a, ra, when, handed)
+    assert len(calls) == 2  # lost the race once, then committed
+    assert result.versions_added == 4
+    assert handed.notes == ["from the crawl", "noted once per attempt"]
+    assert a.execute("SELECT source, count(*) FROM card_state GROUP BY ALL ORDER BY ALL").fetchall() == \
+        [("azure", 3), ("openrouter", 4)]
+    assert a.execute("SELECT notes FROM source_runs WHERE run_id = ?", [ra]).fetchone()[0] == \
+        ["from the crawl", "noted once per attempt"]
+    a.close()
+    b.close()
+
+
+def test_migrate_to_copies_a_file_warehouse_without_changing_history(both, postgres, tmp_path):
+    file, _ = both
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(file.read_bytes())
+    target = (postgres.url(postgres.new_database()), str(tmp_path / "lake-data"))
+    proc = mt("migrate", "--db", str(copy), "--to", target[0], "--data-path", target[1])
+    assert "prices_history" in proc.stdout
+    f = duckdb.connect(str(copy), read_only=True)
+    k = lake_reader(target)
+    try:
+        for table in tables():  # every column, wall clock included: nothing is recomputed
+            cols = ", ".join(c for (c,) in f.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]).fetchall())
+            assert f.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall() == \
+                k.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall(), table
+    finally:
+        f.close()
+        k.close()
+    assert mt("history", "openai/gpt-4o", "--format", "csv", "--db", str(copy)).stdout == \
+        mt("history", "openai/gpt-4o", "--format", "csv", *lake_args(target)).stdout
+    again = mt("migrate", "--db", str(copy), "--to", target[0], check=False)
+    assert again.returncode != 0 and "already holds a warehouse" in again.stderr
+    # the copied lake goes on: a refresh on it loads beside the copied history
+    mt("refresh", "openrouter", "--replay", *lake_args(target))
+
+
+@pytest.mark.parametrize("db, data_path, said", [
+    ("ducklake:mysql://u@h/db", None, "ducklake:postgres://USER@HOST:PORT/DBNAME"),
+    ("ducklake:postgres://u:secret@127.0.0.1:1/db", "/tmp/x", "cannot reach the catalog"),
+    ("ducklake:postgres://127.0.0.1/", None, "needs a host and a database name"),
+])
+def test_a_wrong_ducklake_url_is_one_line_without_its_password(db, data_path, said):
+    proc = mt("status", "--db", db, *(["--data-path", data_path] if data_path else []), check=False)
+    assert proc.returncode != 0
+    assert said in proc.stderr and "Traceback" not in proc.stderr and "secret" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_a_new_lake_needs_a_data_path_and_an_empty_one_is_no_warehouse(postgres):
+    url = postgres.url(postgres.new_database())
+    proc = mt("refresh", "openrouter", "--replay", "--db", url, check=False,
+              env={"MODELTRAIL_DATA_PATH": ""})
+    assert proc.returncode != 0 and "give --data-path DIR" in proc.stderr, proc.stderr
+    proc = mt("history", "openai/gpt-4o", "--db", url, check=False)
+    assert proc.returncode != 0 and f"no warehouse at {url}" in proc.stderr, proc.stderr
+    status = mt("status", "--format", "csv", "--db", url).stdout
+    assert "never run" in status
+
+
+def test_the_ducklake_extensions_load_from_their_wheels_only():
+    from modeltrail.warehouse import lake
+    files = lake.extension_files()
+    assert [f.name for f in files] == ["postgres_scanner.duckdb_extension", "ducklake.duckdb_extension"]
+    assert all("site-packages" in str(f) and f"v{duckdb.__version__}" in str(f) for f in files)
