@@ -18,6 +18,7 @@ from prefect.context import get_run_context
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from modeltrail import progress as shown
 from modeltrail import refresh as steps
 from modeltrail import replay as replay_server
 from modeltrail.sources import SOURCES
@@ -93,7 +94,10 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
     where = db.locate(db_file, data_path)
     lock = db.writer_lock(where, names, command="refresh", flow_run_id=str(flow_run.id) if flow_run else None,
                          flow_run_name=flow_run.name if flow_run else None)
-    with lock.acquire(lock_wait, on_wait=logger.warning):
+    def waiting(message: str) -> None:  # in the run's log, and to whoever started it from a terminal
+        logger.warning(message)
+        shown.say(message)
+    with lock.acquire(lock_wait, on_wait=waiting):
         when = datetime.fromisoformat(observed_at) if observed_at else datetime.now(timezone.utc)
         kind = "live" if replay is None else "replay"
         con = db.connect(where, busy_wait=db.READER_GRACE)

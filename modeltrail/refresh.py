@@ -364,7 +364,7 @@ def detail_notes(pages: list[PageRecord]) -> list[str]:
     failed = [p for p in details if not p.ok]
     if not failed:
         return []
-    first = failed[0]
+    first = min(failed, key=lambda p: p.url)  # (by url: the order pages arrive in is left to chance)
     return [f"model pages: {len(failed)} of {len(details)} not fetched (first: {first.url}: "
             f"{first.error or 'HTTP %s' % first.status}); their cards hold what the API states"]
 

@@ -22,8 +22,9 @@ DAYS = SHARED / "data" / "openrouter"
 #: real days of OpenRouter's model list loaded into both backends (parse + load: fixed fetch times)
 LOADED = ["2025-11-07", "2025-11-18", "2026-03-03"]
 #: columns that hold the wall clock of the machine that ran the load (a crawl's fetch time, a run's
-#: start and end), not anything the pages said: they differ between any two runs of the same replay
-WALL_CLOCK = {"started_at", "finished_at", "fetched_at"}
+#: start and end) or Prefect's id for the run, not anything the pages said: they differ between any two
+#: runs of the same replay
+WALL_CLOCK = {"started_at", "finished_at", "fetched_at", "flow_run_id"}
 
 
 def mt(*args, input=None, check=True, timeout=300, env=None):
@@ -112,7 +113,7 @@ def test_the_same_runs_give_the_same_tables_in_a_file_and_in_ducklake(both):
         for table in tables():
             a, b = rows_of(f, table), rows_of(k, table)
             assert len(a) == len(b), table
-            assert a == b, table
+            assert [r for r in a if r not in b] == [r for r in b if r not in a] == [], table
         assert f.execute("SELECT count(*) FROM prices_history").fetchone()[0] > 1000  # real history, not a toy
     finally:
         f.close()
@@ -124,7 +125,7 @@ def test_the_same_runs_give_the_same_tables_in_a_file_and_in_ducklake(both):
     ["changes", "--format", "csv"],
     ["compare", "openai/gpt-4o", "--format", "csv"],
     ["sql", "SELECT * FROM prices_as_of(TIMESTAMPTZ '2026-03-04') ORDER BY ALL", "--format", "csv"],
-    ["sql", "SELECT source, count(*) FROM current_prices GROUP BY ALL ORDER BY ALL", "--format", "json"],
+    ["sql", "SELECT source, count(*) FROM prices GROUP BY ALL ORDER BY ALL", "--format", "json"],
     ["unmatched", "--format", "csv"],
     ["alias", "list", "--format", "csv"],
 ])
@@ -205,7 +206,10 @@ def test_two_refreshes_of_the_same_source_wait_for_each_other(lake):
     second = refresh_proc(lake, "azure")  # waits (default --wait), then runs
     out1, out2 = first.communicate(timeout=300), second.communicate(timeout=300)
     assert (first.returncode, second.returncode) == (0, 0), (out1[1][-2000:], out2[1][-2000:])
-    assert "waiting for azure" in out2[1] and "held by modeltrail run" in out2[1]
+    # one of them waited for the other, and was told who held azure (the second, unless it slipped in
+    # between the first one's checks and its run: then the first waited)
+    waited = [err for _, err in (out1, out2) if "waiting for azure" in err]
+    assert len(waited) == 1 and "held by modeltrail" in waited[0], (out1[1], out2[1])
     con = lake_reader(lake)
     try:
         assert current_duplicates(con) == 0
@@ -256,7 +260,7 @@ KILLED_LOADER = textwrap.dedent("""
 
 
 def test_a_writer_killed_mid_load_leaves_no_half_snapshot(lake, tmp_path):
-    load_days(lake_args(lake), tmp_path)
+    mt("refresh", "openrouter", "--replay", "--observed-at", "2026-03-20T00:00:00Z", *lake_args(lake))
     con = lake_reader(lake)
     before = {t: rows_of(con, t) for t in tables()}
     con.close()
@@ -357,8 +361,10 @@ def test_migrate_to_copies_a_file_warehouse_without_changing_history(both, postg
         mt("history", "openai/gpt-4o", "--format", "csv", *lake_args(target)).stdout
     again = mt("migrate", "--db", str(copy), "--to", target[0], check=False)
     assert again.returncode != 0 and "already holds a warehouse" in again.stderr
-    # the copied lake goes on: a refresh on it loads beside the copied history
-    mt("refresh", "openrouter", "--replay", *lake_args(target))
+    # the copied lake goes on: a refresh on it is judged against the copied runs (the bundled capture
+    # holds 13 of the 342 models the real days had: partial, exit code 3, nothing removed)
+    proc = mt("refresh", "openrouter", "--replay", *lake_args(target), check=False)
+    assert proc.returncode == 3 and "card count fell from 342 to 13" in proc.stdout, proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize("db, data_path, said", [

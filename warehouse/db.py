@@ -113,19 +113,20 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
     con = duckdb.connect(":memory:", config=READER_CONFIG if read_only else {
         "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
-        lake.attach(con, where, read_only)
-        con.execute("SET TimeZone = 'UTC'")
         if read_only:
+            lake.attach(con, where, read_only=True)
+            con.execute("SET TimeZone = 'UTC'")
             if not allow_files:  # its own Parquet files only
                 con.execute(f"SET allowed_directories = [{lake.literal(lake.data_path_of(con))}]")
                 con.execute("SET enable_external_access = false")
             _lock_down(con)
             migrate.check_readable(con, where)
             return con
-        if not _schema_current(con):
-            with lake.held(where, "schema", command="schema upgrade"):
-                if _schema_current(con):  # another worker did it while this one waited
-                    return con
+        # (two workers creating one lake at once would both create its catalog tables: one at a time)
+        with lake.held(where, "schema", command="open for writing"):
+            lake.attach(con, where, read_only=False)
+            con.execute("SET TimeZone = 'UTC'")
+            if not _schema_current(con):
                 con.execute("BEGIN TRANSACTION")
                 migrate.upgrade(con, lake=True)
                 _views(con)

@@ -124,7 +124,7 @@ LIMIT $limit;
 
 -- name: history
 -- Every version of one model's fields (all, or $field), with when and where (`modeltrail history`).
-SELECT * FROM model_history($model, $field) ORDER BY field, source, valid_from;
+SELECT * FROM model_history($model, $field) ORDER BY field, source, valid_from, source_model_id, value;
 
 -- name: history_fields
 -- The fields one model has history for.
@@ -137,7 +137,7 @@ SELECT changed_at, source, model_id, source_model_id, change_type, field, old_va
 FROM changes
 WHERE ($since IS NULL OR changed_at >= $since) AND ($source IS NULL OR source = $source)
   AND ($model IS NULL OR model_id = $model OR source_model_id = $model)
-ORDER BY changed_at, source, source_model_id, field;
+ORDER BY changed_at, source, source_model_id, field, change_type, old_value, new_value;
 
 -- name: recent_runs
 -- The last $n runs with each source's verdict (`modeltrail runs`).

@@ -227,7 +227,7 @@ keyed AS (
     FROM v
     WINDOW w AS (PARTITION BY model_id, field)
 )
-SELECT model_id, field, list(source || '=' || value ORDER BY source) AS values_by_source,
+SELECT model_id, field, list(source || '=' || value ORDER BY source, value) AS values_by_source,
        count(DISTINCT source) AS sources
 FROM keyed
 GROUP BY model_id, field
