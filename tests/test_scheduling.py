@@ -204,3 +204,39 @@ def test_prefect_yaml_deploys_to_a_work_pool_and_a_worker_runs_it(server, tmp_pa
     con = duckdb.connect(str(db_file), read_only=True)
     assert con.execute("SELECT status FROM runs WHERE flow_run_id = ?", [run["id"]]).fetchone() == ("complete",)
     con.close()
+
+
+def test_two_workers_on_one_pool_refresh_their_sources_into_one_ducklake(server, lake, tmp_path):
+    """prefect.yaml's scale-out: the deployments `vendors` and `aggregators` on two work queues of one
+    pool, a process worker per queue, both running at once into the same DuckLake (README: Scale out)."""
+    env = {**server["env"], "PWD": str(REPO), "MODELTRAIL_DB": lake[0], "MODELTRAIL_DATA_PATH": lake[1]}
+    prefect = [sys.executable, "-m", "prefect"]
+    subprocess.run([*prefect, "work-pool", "create", "modeltrail", "--type", "process"], env=env, cwd=REPO,
+                   capture_output=True, timeout=60)  # (may exist already: another test made it)
+    deploy = subprocess.run([*prefect, "--no-prompt", "deploy", "-n", "vendors", "-n", "aggregators"], env=env,
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert deploy.returncode == 0, deploy.stdout[-2000:] + deploy.stderr[-2000:]
+    runs = {}
+    for name in ("vendors", "aggregators"):
+        dep = deployment(server, name)
+        assert dep["work_queue_name"] == name
+        runs[name] = api_post(server, f"/deployments/{dep['id']}/create_flow_run",
+                              {"parameters": {"replay": str(CAPTURES), "retries": 0}})["id"]
+    workers = [subprocess.Popen([*prefect, "worker", "start", "--pool", "modeltrail", "--work-queue", name,
+                                 "--run-once"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True) for name in runs]
+    logs = [w.communicate(timeout=300)[0] for w in workers]
+    for name, flow_run_id in runs.items():
+        done = finished_run(server, flow_run_id, timeout=30)
+        assert done["state_type"] == "COMPLETED", (name, done["state"], "\n".join(log[-2000:] for log in logs))
+    from modeltrail.warehouse import db
+    con = db.connect(db.locate(*lake), read_only=True)
+    try:
+        by_flow = dict(con.execute("SELECT flow_run_id, list(s.source ORDER BY s.source) FROM runs JOIN source_runs AS s "
+                                   "USING (run_id) GROUP BY ALL").fetchall())
+        assert by_flow == {runs["vendors"]: ["azure", "openai"],
+                           runs["aggregators"]: ["302ai", "leaderboard", "openrouter", "tokenhub"]}
+        assert con.execute("SELECT count(*) FROM (SELECT source, source_model_id FROM model_cards_history "
+                           "WHERE valid_to IS NULL GROUP BY ALL HAVING count(*) > 1)").fetchone()[0] == 0
+    finally:
+        con.close()
