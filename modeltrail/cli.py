@@ -78,12 +78,16 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     if shown.level < 1:  # (-v shows them)
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
+    where = db.locate(db_file)
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
         # a one-off refresh without a server keeps Prefect's records beside its warehouse, not in ~/.prefect
-        # (a scheduled one records on the server it runs on)
-        where = db.locate(db_file)  # (a DuckLake: in the working directory)
+        # (a scheduled one records on the server it runs on); for a DuckLake, in the working directory
         path = where.path.resolve() if where.path is not None else Path.cwd() / "ducklake"
         os.environ["PREFECT_HOME"] = str(path.parent / f".{path.name}.prefect")
+    if where.is_lake:  # the flow run's parameters (kept in Prefect's records) name it without its password
+        if where.password:
+            os.environ["PGPASSWORD"] = where.password
+        db_file = where.key
     from .flows.refresh import refresh_flow
     try:
         with shown.crawls(names):

@@ -149,12 +149,27 @@ def test_exports_are_the_same_on_both(both, tmp_path):
 
 def test_sql_stays_read_only_on_ducklake(both):
     _, lake = both
+    catalog = "__ducklake_metadata_lake"
     for stmt, said in [("DELETE FROM runs", "read-only"), ("ATTACH 'x.duckdb'", "read-only"),
-                       ("SELECT * FROM read_csv('/etc/hostname')", "disabled by configuration")]:
+                       ("SELECT * FROM read_csv('/etc/hostname')", "disabled by configuration"),
+                       ("SELECT * FROM ducklake_expire_snapshots('lake', older_than => now())", "read-only mode"),
+                       # the postgres extension's own functions reach the catalog database directly
+                       (f"SELECT * FROM postgres_execute('{catalog}', 'COMMIT; CREATE TABLE pwned (a int)')",
+                        "does not run postgres_execute()"),
+                       (f"SELECT * FROM query('SELECT * FROM postgres_execute(''{catalog}'', ''COMMIT'')')",
+                        "does not run query()")]:
         proc = mt("sql", stmt, *lake_args(lake), check=False)
         assert proc.returncode != 0 and said in proc.stderr, (stmt, proc.stderr)
         assert "Traceback" not in proc.stderr
+    import psycopg
+
+    from modeltrail.warehouse import db
+    with psycopg.connect(db.locate(lake[0]).conninfo) as pg:
+        assert pg.execute("SELECT to_regclass('pwned')").fetchone() == (None,)
     assert lake_reader(lake).execute("SELECT count(*) FROM runs").fetchone()[0] > 0
+    # what it may read: the lake's snapshots (time travel)
+    assert mt("sql", "SELECT count(*) > 0 AS some FROM ducklake_snapshots('lake')", *lake_args(lake),
+              "--format", "csv").stdout.splitlines() == ["some", "True"]
 
 
 def current_duplicates(con) -> int:
@@ -395,3 +410,16 @@ def test_the_ducklake_extensions_load_from_their_wheels_only():
     files = lake.extension_files()
     assert [f.name for f in files] == ["postgres_scanner.duckdb_extension", "ducklake.duckdb_extension"]
     assert all("site-packages" in str(f) and f"v{duckdb.__version__}" in str(f) for f in files)
+
+
+def test_a_password_in_the_url_reaches_no_record(lake, tmp_path):
+    """(The test cluster trusts 127.0.0.1, so any password connects.) The refresh works, and neither its
+    output nor Prefect's records of the run (kept in the working directory) hold the password."""
+    url = lake[0].replace("postgres@", "postgres:s3cret-pw@")
+    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay", "--db", url,
+                           "--data-path", lake[1]], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "s3cret" not in proc.stdout + proc.stderr
+    records = [p for p in (tmp_path / ".ducklake.prefect").rglob("*") if p.is_file()]
+    assert records and not any(b"s3cret" in p.read_bytes() for p in records)
+    assert mt("sql", "SELECT count(*) AS n FROM runs", "--db", url, "--format", "csv").stdout == "n\n1\n"

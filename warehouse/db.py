@@ -19,6 +19,7 @@ from modeltrail.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401
 
 from . import migrate
 from . import lake
+from .guard import check_query  # noqa: F401
 from .errors import DEFAULT_DB, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
 from .location import Location, locate  # noqa: F401
 from .load import (ARCHIVE_BATCH, check_time_order, finish_run, load_source, start_run,  # noqa: F401
@@ -191,27 +192,6 @@ def schema_version(path: str | os.PathLike | Location | None = None) -> int:
             con.close()
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot read {where}: {str(exc).splitlines()[0]}") from None
-
-
-def check_query(text: str) -> None:
-    """Refuse anything but one query (SELECT, FROM, WITH, SHOW, DESCRIBE, SUMMARIZE, PRAGMA listings).
-
-    A read-only connection without external access still lets DuckDB write the warehouse's own files
-    (the database, its WAL, its temp folder): `COPY (SELECT 'x') TO '<db>'` would replace the warehouse.
-    So `modeltrail sql` parses the text first and runs nothing that is not a query: no COPY, EXPORT,
-    EXPLAIN ANALYZE, CALL, SET, ATTACH, LOAD, …"""
-    try:
-        statements = duckdb.extract_statements(text)
-    except duckdb.Error as exc:
-        raise WarehouseError(str(exc).splitlines()[0]) from None
-    if not statements:
-        raise WarehouseError("no query given")
-    if len(statements) > 1:
-        raise WarehouseError(f"one query at a time ({len(statements)} statements given)")
-    kind = statements[0].type
-    if kind != duckdb.StatementType.SELECT:
-        raise WarehouseError(f"modeltrail sql is read-only and runs queries only: a {kind.name} statement is refused "
-                             "(nothing was run)")
 
 
 #: seconds a writer holding the lock waits for readers (short queries) to close the file

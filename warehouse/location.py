@@ -10,7 +10,7 @@ The password may also come from PGPASSWORD or ~/.pgpass, as for any libpq client
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +25,7 @@ class Location:
     conninfo: str | None = None       # a DuckLake: libpq "key=value" string of its catalog database
     shown: str = ""                   # how messages name it (no password)
     data_path: str | None = None      # a DuckLake's data folder (None: the one its catalog recorded)
+    password: str | None = field(default=None, repr=False)  # a DuckLake url's password (also in conninfo)
 
     @property
     def is_lake(self) -> bool:
@@ -71,7 +72,7 @@ def _lake(text: str, data_path: str | None) -> Location:
     conninfo = " ".join(f"{k}={_quote(v)}" for k, v in parts.items() if v)
     user = f"{unquote(url.username)}@" if url.username else ""
     shown = f"{LAKE_SCHEME}postgres://{user}{url.hostname}{f':{port}' if port else ''}/{dbname}"
-    return Location(conninfo=conninfo, shown=shown, data_path=data_path)
+    return Location(conninfo=conninfo, shown=shown, data_path=data_path, password=parts["password"])
 
 
 def _quote(value: str) -> str:

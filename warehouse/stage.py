@@ -27,11 +27,9 @@ def file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
 
 
 def _folder(con: duckdb.DuckDBPyConnection) -> Path:
-    """Beside a DuckDB file; a DuckLake's writer stages in this machine's temp folder (its own, by pid)."""
+    """Beside a DuckDB file; a DuckLake's writer stages in this machine's temp folder."""
     db_file = file_of(con)
-    if db_file is not None:
-        return staging_dir(db_file)
-    return Path(tempfile.gettempdir()) / f"modeltrail-staging-{os.getpid()}"
+    return staging_dir(db_file) if db_file is not None else Path(tempfile.gettempdir())
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -50,7 +48,7 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
     spec = "{" + ", ".join(f"'{c}': '{types[c]}'" for c in cols) + "}"
     folder = _folder(con)
     folder.mkdir(exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f"{table}-", suffix=".json", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=f"modeltrail-{table}-", suffix=".json", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(_STAGE_JSON.encode(rows))  # encode(), not iterencode(): only it takes the C encoder
