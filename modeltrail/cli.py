@@ -297,9 +297,9 @@ def export(out_dir, fmt, as_of, force, db_file):
 from .cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group
 from .cli_status import report, sources, status  # noqa: E402
 from .cli_query import changes, compare, history, lifecycle, sql, unmatched  # noqa: E402
-from .cli_warehouse import alias, migrate, remap  # noqa: E402
+from .cli_warehouse import alias, maintain, migrate, remap  # noqa: E402
 
-for command in (load, backfill_git, status, sources, report, migrate, sql, history, changes, compare, unmatched,
+for command in (load, backfill_git, status, sources, report, migrate, maintain, sql, history, changes, compare, unmatched,
                 lifecycle, alias, remap):
     main.add_command(command)
 

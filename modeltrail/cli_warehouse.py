@@ -39,6 +39,27 @@ def migrate(target, wait, db_file):
         click.echo(f"{where}: schema {before} -> {schema.LATEST}")
 
 
+@click.command()
+@wait_option
+@db_option
+def maintain(wait, db_file):
+    """Compact the warehouse's storage: on a DuckLake, merge the small files daily loads leave and rewrite
+    files with many deleted rows (loads slow down as they pile up: see bench/RESULTS.md); on a DuckDB
+    file, checkpoint. Nothing in history changes. Schedule it weekly beside the refreshes."""
+    from .warehouse import db
+    with writer(db_file, "maintain", wait) as con:
+        if db.lake.location_of(con) is None:
+            con.execute("CHECKPOINT")
+            click.echo(f"{db.locate(db_file)}: checkpointed")
+            return
+        before = con.execute(db.query("lake_files")).fetchone()
+        progress("maintain: merging files")
+        for stmt in db.sections("queries.sql")["lake_maintenance"]:
+            con.execute(stmt)
+        after = con.execute(db.query("lake_files")).fetchone()
+    click.echo(f"{db.locate(db_file)}: {before[0]} data files and {before[1]} delete files -> {after[0]} and {after[1]}")
+
+
 @click.group()
 def alias():
     """Manage the aliases that give source ids one canonical identity."""

@@ -423,3 +423,21 @@ def test_a_password_in_the_url_reaches_no_record(lake, tmp_path):
     records = [p for p in (tmp_path / ".ducklake.prefect").rglob("*") if p.is_file()]
     assert records and not any(b"s3cret" in p.read_bytes() for p in records)
     assert mt("sql", "SELECT count(*) AS n FROM runs", "--db", url, "--format", "csv").stdout == "n\n1\n"
+
+
+def test_maintain_compacts_a_lake_and_changes_no_row(lake, tmp_path):
+    load_days(lake_args(lake), tmp_path)
+    con = lake_reader(lake)
+    before = {t: rows_of(con, t) for t in tables()}
+    files = con.execute("SELECT sum(file_count) FROM ducklake_table_info('lake')").fetchone()[0]
+    con.close()
+    out = mt("maintain", *lake_args(lake)).stdout
+    assert out.startswith(f"{lake[0]}: {files} data files")
+    con = lake_reader(lake)
+    try:
+        assert {t: rows_of(con, t) for t in tables()} == before
+        assert con.execute("SELECT sum(file_count) FROM ducklake_table_info('lake')").fetchone()[0] < files
+    finally:
+        con.close()
+    # a DuckDB file is checkpointed
+    assert mt("maintain", "--db", str(tmp_path / "w.duckdb")).stdout == f"{tmp_path / 'w.duckdb'}: checkpointed\n"

@@ -203,3 +203,16 @@ SELECT count(*) FROM {table};
 
 -- name: transfer_source_count
 SELECT count(*) FROM src.{table};
+
+-- name: lake_files
+-- A DuckLake's data and delete files (those of its current snapshot), summed over its tables.
+SELECT sum(file_count)::BIGINT, sum(delete_file_count)::BIGINT, sum(file_size_bytes + delete_file_size_bytes)::BIGINT
+FROM ducklake_table_info('lake');
+
+-- name: lake_maintenance
+-- `modeltrail maintain` on a DuckLake: rows inlined in the catalog written out as Parquet, the many small
+-- files of daily loads merged, files with many deleted rows rewritten. Older snapshots keep the files
+-- they read (time travel) until expired; history itself never depends on them.
+CALL ducklake_flush_inlined_data('lake');
+CALL ducklake_merge_adjacent_files('lake');
+CALL ducklake_rewrite_data_files('lake');
