@@ -4,10 +4,11 @@ models, one model's history. Each day is the whole warehouse part of a refresh o
 lock, connect, start_run, load_source, finish_run, remap, close); the as-of state of both is compared
 row by row at the end.
 
-    python -m bench.lake MODELS DAYS CHANGE_SHARE WORKDIR [ducklake:postgres://USER@HOST:PORT/DB]
+    python -m bench.lake MODELS DAYS CHANGE_SHARE WORKDIR [--maintain-every N] [--url ducklake:postgres://…]
 
 Without a url, a PostgreSQL is started for the run (tests/postgres.py: initdb in a temp folder,
-127.0.0.1 only) and stopped at the end. Prints a JSON line.
+127.0.0.1 only) and stopped at the end. --maintain-every N runs `modeltrail maintain`'s statements on
+the lake every N days (its time reported apart, not in the loads). Prints a JSON line.
 """
 
 from __future__ import annotations
@@ -52,25 +53,35 @@ def _lake_bytes(where: Location, data_path: Path) -> dict:
     return {"parquet_files": files, "catalog_database": catalog, "total": files + catalog}
 
 
-def run(models: int, days: int, change_share: float, workdir: Path, url: str | None = None) -> dict:
+def _maintain(where: Location) -> float:
+    t0 = time.perf_counter()
+    with db.writing(where, command="bench maintain") as con:
+        for stmt in db.sections("queries.sql")["lake_maintenance"]:
+            con.execute(stmt)
+    return time.perf_counter() - t0
+
+
+def run(models: int, days: int, change_share: float, workdir: Path, url: str | None = None,
+        maintain_every: int = 0) -> dict:
     server = None
     if url is None:
         from tests.postgres import Server
         server = Server().start()
         url = server.url(server.new_database())
     try:
-        return _run(models, days, change_share, workdir, url)
+        return _run(models, days, change_share, workdir, url, maintain_every)
     finally:
         if server is not None:
             server.stop()
 
 
-def _run(models: int, days: int, change_share: float, workdir: Path, url: str) -> dict:
+def _run(models: int, days: int, change_share: float, workdir: Path, url: str, maintain_every: int) -> dict:
     data_path = workdir / "lake-data"
     file, lake = locate(workdir / "year.duckdb"), locate(url, str(data_path))
     rng = random.Random(7)
     versions = [0] * models
     times = {"file": [], "lake": []}
+    maintenance = []
     for day in range(days):
         if day:
             for i in rng.sample(range(models), int(models * change_share)):
@@ -78,6 +89,8 @@ def _run(models: int, days: int, change_share: float, workdir: Path, url: str) -
         when, cards = snapshot(models, day, versions)
         times["file"].append(_day(file, cards, when))
         times["lake"].append(_day(lake, cards, when))
+        if maintain_every and day and day % maintain_every == 0:
+            maintenance.append(_maintain(lake))
         if day % 30 == 0:
             print(f"day {day + 1}/{days}: file {times['file'][-1][0]:.2f} s, lake {times['lake'][-1][0]:.2f} s",
                   file=sys.stderr)
@@ -91,7 +104,11 @@ def _run(models: int, days: int, change_share: float, workdir: Path, url: str) -
                   "SELECT source_model_id, benchmark, value FROM benchmarks_as_of($t) ORDER BY ALL"))
     changed = f.execute("SELECT source_model_id FROM model_cards_history GROUP BY 1 ORDER BY count(*) DESC, 1 "
                         "LIMIT 1").fetchone()[0]
-    out = {"models": models, "days": days, "change_share": change_share, "same_as_of": same, "load": {}}
+    out = {"models": models, "days": days, "change_share": change_share, "same_as_of": same, "load": {},
+           "maintain_every": maintain_every,
+           "maintain_s": {"runs": len(maintenance), "median": statistics.median(maintenance),
+                          "max": max(maintenance)} if maintenance else None,
+           "lake_files": k.execute(db.query("lake_files")).fetchone()}
     for name, con in (("file", f), ("lake", k)):
         whole = [w for w, _ in times[name]]
         alone = [a for _, a in times[name]]
@@ -114,6 +131,14 @@ def _run(models: int, days: int, change_share: float, workdir: Path, url: str) -
 
 
 if __name__ == "__main__":
-    models, days, share, workdir = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), Path(sys.argv[4])
-    workdir.mkdir(parents=True, exist_ok=True)
-    print(json.dumps(run(models, days, share, workdir, sys.argv[5] if len(sys.argv) > 5 else None)))
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m bench.lake")
+    ap.add_argument("models", type=int)
+    ap.add_argument("days", type=int)
+    ap.add_argument("change_share", type=float)
+    ap.add_argument("workdir", type=Path)
+    ap.add_argument("--maintain-every", type=int, default=0)
+    ap.add_argument("--url")
+    a = ap.parse_args()
+    a.workdir.mkdir(parents=True, exist_ok=True)
+    print(json.dumps(run(a.models, a.days, a.change_share, a.workdir, a.url, a.maintain_every)))

@@ -128,6 +128,8 @@ def test_the_same_runs_give_the_same_tables_in_a_file_and_in_ducklake(both):
     ["sql", "SELECT source, count(*) FROM prices GROUP BY ALL ORDER BY ALL", "--format", "json"],
     ["unmatched", "--format", "csv"],
     ["alias", "list", "--format", "csv"],
+    ["runs", "--format", "csv"],
+    ["lifecycle", "--format", "csv"],
 ])
 def test_reading_commands_print_the_same_on_both(both, command):
     file, lake = both
@@ -441,3 +443,29 @@ def test_maintain_compacts_a_lake_and_changes_no_row(lake, tmp_path):
         con.close()
     # a DuckDB file is checkpointed
     assert mt("maintain", "--db", str(tmp_path / "w.duckdb")).stdout == f"{tmp_path / 'w.duckdb'}: checkpointed\n"
+
+
+def test_reparse_and_undo_do_the_same_on_both(both, postgres, tmp_path):
+    """The writing commands beyond refresh and load: the file's history copied into a lake (migrate --to),
+    then the same reparse and undo on the file and on the lake end with the same tables."""
+    file, _ = both
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(file.read_bytes())
+    target = (postgres.url(postgres.new_database()), str(tmp_path / "lake-data"))
+    mt("migrate", "--db", str(copy), "--to", target[0], "--data-path", target[1])
+    for args in (["--db", str(copy)], lake_args(target)):
+        out = mt("reparse", "--source", "openrouter", *args).stdout
+        assert out.startswith("openrouter: 4 runs re-parsed"), out
+        last = mt("sql", "SELECT max(run_id) AS r FROM runs", *args, "--format", "csv").stdout.split()[1]
+        assert mt("runs", "undo", last, *args).stdout.startswith(f"run {int(last) + 1}: undid run {last}")
+        mt("remap", *args)
+    f = duckdb.connect(str(copy), read_only=True)
+    k = lake_reader(target)
+    try:
+        for table in tables():
+            a, b = rows_of(f, table), rows_of(k, table)
+            assert [r for r in a if r not in b] == [r for r in b if r not in a] == [], table
+        assert f.execute("SELECT status FROM runs WHERE run_id = ?", [int(last)]).fetchone() == ("undone",)
+    finally:
+        f.close()
+        k.close()

@@ -46,10 +46,12 @@ def extension_files() -> list[Path]:
                 mod = importlib.import_module(module)
             except ImportError:
                 continue
-            found = sorted(Path(mod.__file__).parent.glob(f"extensions/*/{name}.duckdb_extension"))
-            if found:
-                files.append(found[-1])
-                break
+            file = Path(mod.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+            if not file.exists():
+                raise WarehouseError(f"{module} is not built for duckdb {duckdb.__version__} (no {file}): "
+                                     f"install {module.replace('_', '-')}=={duckdb.__version__}")
+            files.append(file)
+            break
         else:
             raise WarehouseError(f"a DuckLake warehouse needs the {choices[0][1]} extension: install modeltrail "
                                  "with `pip install -e '.[ducklake]'` (wheels pinned to duckdb "
