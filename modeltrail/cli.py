@@ -194,6 +194,8 @@ def reparse(sources, since, removal_runs, wait, db_file):
     when = parse_time(since, "--since")
     from . import progress as shown
     with writer(db_file, "reparse", wait) as con:
+        for source in sources or SOURCES:  # every source checked before any is rebuilt
+            rebuild.check(con, source, when)
         for source in sources or SOURCES:
             with contextlib.ExitStack() as stack:
                 bar = []

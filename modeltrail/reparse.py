@@ -38,8 +38,22 @@ def archived_pages(con, run_id: int, source: str) -> list[PageRecord]:
             for u, t, s, k, h, ct, e, via in rows]
 
 
+def check(con, source: str, since: datetime | None = None) -> None:
+    """Refuse (nothing changed) when a run in the window brought a source's cards without archived pages
+    (`modeltrail load`): forgetting the history and replaying the archive would lose what they loaded."""
+    lost = con.execute(db.query("runs_not_replayable", SQL), {"source": source, "since": since}).fetchall()
+    if lost:
+        last = lost[-1][2]
+        shown = ", ".join(str(r) for r, _, _ in lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+        raise db.WarehouseError(
+            f"{source}: run(s) {shown} loaded cards without fetching pages ({lost[0][1]}): the archive cannot "
+            f"rebuild them, so reparse would lose them; nothing was changed. Re-parse what came after them "
+            f"with --since (later than {last.isoformat()})")
+
+
 def reparse(con, source: str, since: datetime | None = None, removal_runs: int = 2, progress=None) -> dict:
-    """Rebuild one source's history from the archive. Returns counts of what changed."""
+    """Rebuild one source's history from the archive. Returns counts of what changed. (See `check`.)"""
+    check(con, source, since)
     before = _snapshot(con, source)
     runs = runs_to_replay(con, source, since)
     con.execute("BEGIN TRANSACTION")

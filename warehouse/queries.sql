@@ -151,7 +151,7 @@ ORDER BY r.run_id DESC, s.source;
 SELECT * FROM unmatched ORDER BY source, source_model_id;
 
 -- name: lifecycle
-SELECT * FROM lifecycle ORDER BY model_id, source;
+SELECT * FROM lifecycle ORDER BY model_id, source, source_model_id;
 
 -- name: alias_add
 MERGE INTO model_aliases AS a USING (SELECT $alias AS alias, $model_id AS model_id) AS s ON a.alias = s.alias

@@ -35,10 +35,21 @@ DELETE FROM source_runs WHERE source = $source AND run_id IN (SELECT unnest($run
 DELETE FROM parse_problems WHERE source = $source AND run_id IN (SELECT unnest($runs::BIGINT[]));
 
 -- name: runs_to_replay
--- The runs that fetched pages of a source, oldest first.
+-- The runs that fetched pages of a source, oldest first (not those taken back by `runs undo`: their
+-- pages stay in the archive, their versions must not come back).
 SELECT DISTINCT r.run_id, r.observed_at FROM runs AS r JOIN fetches AS f USING (run_id)
 WHERE f.source = $source AND ($since IS NULL OR r.observed_at >= $since)
+  AND r.status IS DISTINCT FROM 'undone'
 ORDER BY r.observed_at, r.run_id;
+
+-- name: runs_not_replayable
+-- Runs that brought a source's cards into history without fetching pages (`modeltrail load` of cards
+-- from a file): the archive holds nothing to rebuild them from.
+SELECT s.run_id, r.kind, r.observed_at FROM source_runs AS s JOIN runs AS r USING (run_id)
+WHERE s.source = $source AND s.status NOT IN ('failed', 'undone') AND r.status IS DISTINCT FROM 'undone'
+  AND ($since IS NULL OR r.observed_at >= $since)
+  AND NOT EXISTS (SELECT 1 FROM fetches AS f WHERE f.run_id = s.run_id AND f.source = s.source)
+ORDER BY r.observed_at, s.run_id;
 
 -- name: archived_pages
 -- What one run fetched of a source, with each body's content type.
