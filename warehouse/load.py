@@ -7,8 +7,8 @@ import contextlib
 import dataclasses
 import json
 import zlib
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import duckdb

@@ -21,13 +21,6 @@ def seed_aliases(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
-    where = lake.location_of(con)
-    # on a DuckLake, one remap at a time (each worker remaps after its run)
-    with lake.held(where, "identity", command="remap") if where else contextlib.nullcontext():
-        return _remap(con, full)
-
-
-def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
     """Bring model_identity up to date with the alias table, without a crawl. Returns how many source
     ids map to a model.
 
@@ -35,6 +28,13 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
     remap (their hash is in `meta`) and not `full`, only source ids not yet in model_identity are resolved; otherwise every id is resolved
     again, and only rows whose mapping changed are replaced. (Rewriting all ~10,000 rows per refresh
     cost seconds and left deleted rows behind.)"""
+    where = lake.location_of(con)
+    # on a DuckLake, one remap at a time (each worker remaps after its run)
+    with lake.held(where, "identity", command="remap") if where else contextlib.nullcontext():
+        return _remap(con, full)
+
+
+def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
     aliases = dict(con.execute("SELECT alias, model_id FROM model_aliases").fetchall())
     digest = _hash([identity.RULES_VERSION, sorted(aliases.items())])
     known = con.execute("SELECT value FROM meta WHERE key = 'aliases_hash'").fetchone()
