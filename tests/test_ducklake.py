@@ -418,8 +418,10 @@ def test_a_password_in_the_url_reaches_no_record(lake, tmp_path):
     """(The test cluster trusts 127.0.0.1, so any password connects.) The refresh works, and neither its
     output nor Prefect's records of the run (kept in the working directory) hold the password."""
     url = lake[0].replace("postgres@", "postgres:s3cret-pw@")
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
     proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay", "--db", url,
-                           "--data-path", lake[1]], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+                           "--data-path", lake[1]], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "s3cret" not in proc.stdout + proc.stderr
     records = [p for p in (tmp_path / ".ducklake.prefect").rglob("*") if p.is_file()]
