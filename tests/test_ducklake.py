@@ -477,3 +477,24 @@ def test_reparse_and_undo_do_the_same_on_both(both, postgres, tmp_path):
     finally:
         f.close()
         k.close()
+
+
+def test_backfill_from_git_gives_the_same_history_on_both(postgres, tmp_path):
+    """backfill-git of five real days of OpenRouter's model list (a git repository built from
+    ../shared/data) into a file and into a lake: the same tables."""
+    from bench.gitrepo import build
+    repo = build(DAYS, tmp_path / "archive", "openrouter/models.json", days=5)
+    target = (postgres.url(postgres.new_database()), str(tmp_path / "lake-data"))
+    file_args = ["--db", str(tmp_path / "w.duckdb")]
+    for args in (file_args, lake_args(target)):
+        mt("backfill-git", str(repo), "openrouter/models.json", "--source", "openrouter", *args)
+    f = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    k = lake_reader(target)
+    try:
+        assert f.execute("SELECT count(*) FROM prices_history").fetchone()[0] > 1000  # real history
+        for table in tables():
+            a, b = rows_of(f, table), rows_of(k, table)
+            assert [r for r in a if r not in b] == [r for r in b if r not in a] == [], table
+    finally:
+        f.close()
+        k.close()
