@@ -155,9 +155,12 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
              "PREFECT_API_URL=http://127.0.0.1:4200/api, then run this again")
     from .warehouse import db
     # runs may start in another working directory; a DuckLake's password never goes into a deployment's
-    # parameters (its runs read PGPASSWORD or ~/.pgpass)
+    # parameters (the runs served here read it from PGPASSWORD, like any libpq client, or ~/.pgpass)
     try:
-        db_file = db.locate(db_file).key
+        where = db.locate(db_file)
+        if where.password:
+            os.environ["PGPASSWORD"] = where.password
+        db_file = where.key
         with db.writing(db_file, wait=0, sources=list(sources) or None, command="schedule (checks)"):
             pass  # the warehouse can be created and written here
     except db.WarehouseBusy:
@@ -167,8 +170,8 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
     from .flows.refresh import refresh_flow
     parameters = {"sources": list(sources) or None, "replay": replay, "db_file": db_file,
                   "removal_runs": removal_runs}
-    if db.locate(db_file).is_lake and os.environ.get("MODELTRAIL_DATA_PATH"):
-        parameters["data_path"] = db.locate(db_file).data_path
+    if where.is_lake and where.data_path:
+        parameters["data_path"] = where.data_path
     if replay is not None:
         parameters["retries"] = 0
     progress(f"schedule: deployment modeltrail-refresh/{name}, cron {cron!r} in {tz}, warehouse {db_file}"
