@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import output
-from .cliutil import db_option, format_option, reader, warehouse_exists
+from .cliutil import db_option, format_option, reader, reader_if_any
 from .sources import SOURCES
 
 
@@ -29,8 +29,8 @@ def status(fmt, db_file):
     next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
     from .warehouse import db
     have = {}
-    if warehouse_exists(db_file):
-        con = reader(db_file)
+    con = reader_if_any(db_file)
+    if con is not None:
         have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
     upcoming = next_runs(db.locate(db_file).key)
     rows = []
@@ -88,8 +88,9 @@ def sources(fmt, db_file):
     page into the warehouse (--db)."""
     from .warehouse import db
     fetched = {}
-    if warehouse_exists(db_file):
-        fetched = dict(reader(db_file).execute(db.query("last_fetched")).fetchall())
+    con = reader_if_any(db_file)
+    if con is not None:
+        fetched = dict(con.execute(db.query("last_fetched")).fetchall())
 
     def how(s):
         if s.fetch == "api":

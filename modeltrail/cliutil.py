@@ -123,10 +123,13 @@ def db_option(f):
                              "(or MODELTRAIL_DB).")(f)
 
 
-def warehouse_exists(db_file: str) -> bool:
+def reader_if_any(db_file: str):
+    """A reader, or None when there is no warehouse yet (one open, also for a DuckLake's catalog)."""
     from .warehouse import db
     try:
-        return db.exists(db_file)
+        return db.connect(db_file, read_only=True, busy_wait=3)
+    except db.NoWarehouse:
+        return None
     except db.WarehouseError as exc:
         fail(str(exc))
 def _finite(ctx, param, value):

@@ -20,7 +20,7 @@ from modeltrail.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401
 from . import migrate
 from . import lake
 from .guard import check_query  # noqa: F401
-from .errors import DEFAULT_DB, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
+from .errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
 from .location import Location, locate  # noqa: F401
 from .load import (ARCHIVE_BATCH, check_time_order, finish_run, load_source, start_run,  # noqa: F401
                    undo_run, unstated_fields)
@@ -62,9 +62,9 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
     try:
         if read_only:
             if not path.exists():
-                raise WarehouseError(f"no warehouse at {path}: run `modeltrail refresh` first (or pass --db)")
+                raise NoWarehouse(f"no warehouse at {path}: run `modeltrail refresh` first (or pass --db)")
             con = duckdb.connect(str(path), read_only=True, config={
-                "enable_external_access": allow_files, **READER_CONFIG})
+                "enable_external_access": allow_files, **reader_config()})
             _lock_down(con)
             try:
                 migrate.check_readable(con, path)
@@ -92,10 +92,11 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         raise _translate(exc, path) from exc
 
 
-#: a reader's settings: a query a user types must not take the machine (DuckDB spills or fails past the
-#: memory limit) nor load anything
-READER_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                 "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")}
+def reader_config() -> dict:
+    """A reader's settings: a query a user types must not take the machine (DuckDB spills or fails past
+    the memory limit, MODELTRAIL_READ_MEMORY as it is when the reader opens) nor load anything."""
+    return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+            "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")}
 
 
 def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
@@ -111,7 +112,7 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
     """A DuckLake: an in-memory DuckDB with the lake attached as its current database. Readers attach it
     read-only, then lose file access (the lake's own Parquet files stay readable to it); writers bring
     the schema up to date under the catalog's "schema" lock, once per version of the SQL files."""
-    con = duckdb.connect(":memory:", config=READER_CONFIG if read_only else {
+    con = duckdb.connect(":memory:", config=reader_config() if read_only else {
         "autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         if read_only:
@@ -170,10 +171,8 @@ def exists(path: str | os.PathLike | Location | None = None) -> bool:
         return where.path.exists()
     try:
         connect(where, read_only=True).close()
-    except WarehouseError as exc:
-        if str(exc).startswith("no warehouse at"):
-            return False
-        raise
+    except NoWarehouse:
+        return False
     return True
 
 
@@ -182,7 +181,7 @@ def schema_version(path: str | os.PathLike | Location | None = None) -> int:
     where = locate(path)
     try:
         if where.is_lake:
-            con = duckdb.connect(":memory:", config=READER_CONFIG)
+            con = duckdb.connect(":memory:", config=reader_config())
             lake.attach(con, where, read_only=True)
         else:
             con = duckdb.connect(str(where.path), read_only=True)

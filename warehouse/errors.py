@@ -12,6 +12,10 @@ class WarehouseError(Exception):
     """A warehouse problem a user can act on; the message says what and where."""
 
 
+class NoWarehouse(WarehouseError):
+    """Nothing there yet: no file, or a catalog that holds no lake."""
+
+
 class WarehouseBusy(WarehouseError):
     """Another process writes the warehouse now; the message names it."""
 

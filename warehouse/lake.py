@@ -27,7 +27,7 @@ from typing import Any, Callable, TypeVar
 
 import duckdb
 
-from .errors import WarehouseBusy, WarehouseError
+from .errors import NoWarehouse, WarehouseBusy, WarehouseError
 from .location import Location
 from .sqlfiles import sections
 
@@ -105,7 +105,7 @@ def explain(exc: Exception, where: Location) -> WarehouseError:
         msg = msg.replace(where.conninfo, where.shown)
     msg = re.sub(r"password=\S+", "password=***", msg)
     if "creating a new DuckLake is explicitly disabled" in msg:
-        return WarehouseError(f"no warehouse at {where}: run `modeltrail refresh --db {where} --data-path DIR` "
+        return NoWarehouse(f"no warehouse at {where}: run `modeltrail refresh --db {where} --data-path DIR` "
                               "first")
     if "data_path is not set" in msg:
         return WarehouseError(f"{where} holds no warehouse yet: give --data-path DIR (or MODELTRAIL_DATA_PATH), "
