@@ -74,16 +74,24 @@ def server(tmp_path_factory):
         log.close()
 
 
-def api_post(server, path: str, body: dict | None = None):
-    r = httpx.post(server["api"] + path, json=body or {}, timeout=10)
+def call_api(method: str, server, path: str, body: dict | None = None):
+    """One call to the server's REST API, retried as Prefect's own client retries it: a 503 is the server
+    saying its SQLite database was busy and the request was rolled back (seen in CI on 2 cores)."""
+    for attempt in range(6):
+        r = httpx.request(method, server["api"] + path, json=body, timeout=10)
+        if r.status_code not in (429, 502, 503) or attempt == 5:
+            break
+        time.sleep(0.5 * 2 ** attempt)
     r.raise_for_status()
     return r.json()
+
+
+def api_post(server, path: str, body: dict | None = None):
+    return call_api("POST", server, path, body or {})
 
 
 def api_get(server, path: str):
-    r = httpx.get(server["api"] + path, timeout=10)
-    r.raise_for_status()
-    return r.json()
+    return call_api("GET", server, path)
 
 
 def deployment(server, name: str):
