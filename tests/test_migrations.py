@@ -114,3 +114,67 @@ def test_a_newer_warehouse_is_refused_and_left_alone(tmp_path):
     assert digest(path, "model_cards_history") == before
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(newer),)
+
+
+SCHEMA3 = Path(__file__).parent / "fixtures" / "warehouse" / "schema3"
+
+
+def schema3_warehouse(path: Path) -> None:
+    """The warehouse commit 5fdfa90 wrote (schema 3, text hashes; see fixtures/warehouse/schema3)."""
+    con = duckdb.connect(str(path))
+    for number, name in migrate.MIGRATIONS:
+        if number <= 3:
+            for stmt in migrate.statements(name):
+                con.execute(stmt)
+    for table in sorted(p.stem for p in SCHEMA3.glob("*.parquet")):
+        con.execute(f"DELETE FROM {table}")  # (the seed rows the migrations insert come back from the file)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?)", [str(SCHEMA3 / f"{table}.parquet")])
+    con.close()
+
+
+def test_schema_4_keeps_every_version_and_the_next_load_of_the_same_pages_changes_nothing(tmp_path):
+    """Migration 0004 turns the text hashes into integers: what a card's hash was is kept (its first 64
+    bits), so the same pages loaded again by this code match every stored version; prices and scores,
+    compared by value now, match too."""
+    path = tmp_path / "w.duckdb"
+    schema3_warehouse(path)
+    tables = ("model_cards_history", "prices_history", "benchmarks_history", "card_state", "model_identity")
+
+    def content(con, table):
+        return sorted(map(repr, con.execute(f"SELECT * EXCLUDE (row_hash) FROM {table}" if table == "model_cards_history"
+                                            else f"SELECT * EXCLUDE (fingerprint) FROM {table}" if table == "card_state"
+                                            else f"SELECT * FROM {table}").fetchall()))
+    with duckdb.connect(str(path), read_only=True) as con:
+        before = {t: content(con, t) for t in tables}
+        hashes = dict(con.execute("SELECT source || '/' || source_model_id, row_hash FROM model_cards_history").fetchall())
+        prints = dict(con.execute("SELECT source || '/' || source_model_id, fingerprint FROM card_state").fetchall())
+        before = {**before, "prices_history": sorted(map(repr, con.execute(
+                      "SELECT * EXCLUDE (row_hash) FROM prices_history").fetchall())),
+                  "benchmarks_history": sorted(map(repr, con.execute(
+                      "SELECT * EXCLUDE (row_hash) FROM benchmarks_history").fetchall()))}
+    assert len(hashes) == 48 and all(len(h) == 32 for h in hashes.values())
+    r = mt("migrate", "--db", str(path))
+    assert r.returncode == 0 and r.stdout.strip() == f"{path}: schema 3 -> {migrate.LATEST}", r.stderr
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert {t: content(con, t) for t in tables} == before  # not a row lost or changed
+        types = dict(con.execute("SELECT table_name || '.' || column_name, data_type FROM duckdb_columns() "
+                                 "WHERE column_name IN ('row_hash', 'fingerprint')").fetchall())
+        assert types == {"model_cards_history.row_hash": "UBIGINT", "card_state.fingerprint": "UBIGINT"}
+        assert dict(con.execute("SELECT source || '/' || source_model_id, row_hash FROM model_cards_history"
+                                ).fetchall()) == {k: int(h[:16], 16) for k, h in hashes.items()}
+        assert dict(con.execute("SELECT source || '/' || source_model_id, fingerprint FROM card_state"
+                                ).fetchall()) == {k: int(h[:16], 16) for k, h in prints.items()}
+    # the same captures a month later: every card, price and score matches its stored version
+    r = mt("refresh", "--replay", "--observed-at", "2026-12-01T06:00:00Z", "--db", str(path))
+    assert r.returncode == 0, r.stderr
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT sum(versions_added), sum(versions_closed), count(*) FROM source_runs "
+                           "WHERE run_id = 2").fetchone() == (0, 0, 6)
+        assert {t: content(con, t) for t in tables if t != "card_state"} == \
+            {t: v for t, v in before.items() if t != "card_state"}
+    # and a fresh load of the same pages gives the same hashes as the converted ones
+    fresh = tmp_path / "fresh.duckdb"
+    assert mt("refresh", "--replay", "--observed-at", "2026-11-01T06:00:00Z", "--db", str(fresh)).returncode == 0
+    with duckdb.connect(str(fresh), read_only=True) as con:
+        assert dict(con.execute("SELECT source || '/' || source_model_id, row_hash FROM model_cards_history"
+                                ).fetchall()) == {k: int(h[:16], 16) for k, h in hashes.items()}

@@ -15,7 +15,7 @@ CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
 -- Every card this run saw, with its fingerprint. stg_cards and its prices and benchmarks hold only the
 -- cards whose fingerprint differs from card_state's (new, changed, or back after a removal): the others
 -- cannot change history, so a typical day stages 1% of the rows.
-CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint VARCHAR);
+CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint UBIGINT);
 
 -- name: guard_time_order
 -- History is built forwards: a snapshot older than what a source already holds would rewrite it.
@@ -41,10 +41,13 @@ WHERE NOT EXISTS (
       AND h.row_hash = s.row_hash);
 
 -- name: prices
+-- A price is the same while its amount, unit and variability are (the kind and tier are its key).
 UPDATE prices_history AS h SET valid_to = $observed_at
 FROM stg_prices AS s
 WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
-  AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier AND h.row_hash <> s.row_hash;
+  AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier
+  AND (h.usd_per_million_tokens IS DISTINCT FROM s.usd_per_million_tokens OR h.unit IS DISTINCT FROM s.unit
+       OR h.usd_per_unit IS DISTINCT FROM s.usd_per_unit OR h.variable IS DISTINCT FROM s.variable);
 INSERT INTO prices_history BY NAME
 SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id,
        (SELECT i.model_id FROM model_identity AS i
@@ -53,7 +56,10 @@ FROM stg_prices AS s
 WHERE NOT EXISTS (
     SELECT 1 FROM prices_history AS h
     WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
-      AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier AND h.row_hash = s.row_hash);
+      AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier
+      AND h.usd_per_million_tokens IS NOT DISTINCT FROM s.usd_per_million_tokens
+      AND h.unit IS NOT DISTINCT FROM s.unit AND h.usd_per_unit IS NOT DISTINCT FROM s.usd_per_unit
+      AND h.variable IS NOT DISTINCT FROM s.variable);
 -- A price that left a page this complete run read: closed (only for cards this run saw whole).
 UPDATE prices_history AS h SET valid_to = $observed_at
 WHERE $complete AND h.valid_to IS NULL AND h.source = $source
@@ -63,11 +69,13 @@ WHERE $complete AND h.valid_to IS NULL AND h.source = $source
     WHERE s.source_model_id = h.source_model_id AND s.kind = h.kind AND s.tier IS NOT DISTINCT FROM h.tier);
 
 -- name: benchmarks
+-- A score is the same while its value, unit and canonical benchmark are (its reported name and setting
+-- are its key).
 UPDATE benchmarks_history AS h SET valid_to = $observed_at
 FROM stg_benchmarks AS s
 WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
   AND h.reported_name = s.reported_name AND h.setting IS NOT DISTINCT FROM s.setting
-  AND h.row_hash <> s.row_hash;
+  AND (h.value <> s.value OR h.unit <> s.unit OR h.benchmark IS DISTINCT FROM s.benchmark);
 INSERT INTO benchmarks_history BY NAME
 SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id,
        (SELECT i.model_id FROM model_identity AS i
@@ -77,7 +85,7 @@ WHERE NOT EXISTS (
     SELECT 1 FROM benchmarks_history AS h
     WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
       AND h.reported_name = s.reported_name AND h.setting IS NOT DISTINCT FROM s.setting
-      AND h.row_hash = s.row_hash);
+      AND h.value = s.value AND h.unit = s.unit AND h.benchmark IS NOT DISTINCT FROM s.benchmark);
 UPDATE benchmarks_history AS h SET valid_to = $observed_at
 WHERE $complete AND h.valid_to IS NULL AND h.source = $source
   AND h.source_model_id IN (SELECT source_model_id FROM stg_cards)

@@ -1,11 +1,11 @@
-"""A card as history rows: the canonical values a version covers, their hashes, and the fields a card
-stopped stating. Pure functions: no connection here (warehouse/db.py stages and merges the rows)."""
+"""A card as history rows: the canonical values a version covers, the card's hash, and the fields a card
+stopped stating. (Price and score rows carry no hash: merge.sql compares their few values.) Pure functions: no
+connection here (warehouse/load.py stages and merges the rows)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 from typing import Any
 
 from modeltrail.handover import SourceLoad
@@ -23,61 +23,44 @@ LATER_FIELDS = ("listed_date", "hugging_face_id")
 LIST_FIELDS = {"input_modalities", "output_modalities", "capabilities", "reasoning_efforts"}
 
 _HASH_JSON = json.JSONEncoder(sort_keys=True, default=str)
-_json_str = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (ensure_ascii)  # one encoder: json.dumps(**kw) builds one per call
 
 
 def _hash(obj: Any) -> str:
+    """32 hex digits of the SHA-256 of obj as sorted-key JSON (the digests kept in `meta`)."""
     return hashlib.sha256(_HASH_JSON.encode(obj).encode()).hexdigest()[:32]
+
+
+def _row_hash(obj: Any) -> int:
+    """The first 64 bits of the same SHA-256, as an unsigned integer (a version's UBIGINT row_hash).
+    Schemas before 4 stored _hash(obj) as the row's hash: migration 0004 keeps its first 16 digits."""
+    return _u64(_HASH_JSON.encode(obj))
+
+
+def _u64(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
 #: what a card's history versions do not cover (provenance, the identity computed apart)
 _NOT_VALUES = {"fetched_at", "page_sha256", "parser_version", "url", "model_id"}
 
 
-def fingerprint(card: ModelCard) -> str:
+def fingerprint(card: ModelCard) -> int:
     """A hash of everything in a card that history versions: equal fingerprints, no new version."""
-    return hashlib.sha256(card.model_dump_json(exclude=_NOT_VALUES).encode()).hexdigest()[:32]
+    return _u64(card.model_dump_json(exclude=_NOT_VALUES))
 
 
 def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str, Any]:
     """The history row of a card; `carried`: values kept from its current version for fields the
-    card does not state (see unstated_fields)."""
+    card does not state (see unstated_fields). Its hash covers the canonical values (lists sorted; a
+    later field only when it holds a value, so that versions stored before it keep their hashes)."""
     d = card.model_dump()
     d.update(carried or {})
     canon = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in CARD_FIELDS}
     later = {f: d[f] for f in LATER_FIELDS}
     hashed = {**canon, **{f: v for f, v in later.items() if v is not None}}
-    row = {"source": card.source, "source_model_id": card.source_model_id, **canon, **later,
-           "row_hash": _hash(hashed), "url": card.url, "fetched_at": card.fetched_at,
-           "page_sha256": card.page_sha256, "parser_version": card.parser_version}
-    return row
-
-
-def _scalar_json(v: Any) -> str | None:
-    """json.dumps(v) for the scalars a history hash covers, without building an encoder; None when
-    json.dumps must decide (the hashes must stay byte-identical to those already stored)."""
-    if v is None:
-        return "null"
-    if isinstance(v, str):
-        return _json_str(v)
-    if type(v) is float and math.isfinite(v):
-        return float.__repr__(v)
-    if type(v) is int:
-        return int.__repr__(v)
-    return None
-
-
-def _hash_values(values: list[Any]) -> str:
-    """_hash(values) for a list of scalars, fast."""
-    parts = [_scalar_json(v) for v in values]
-    if any(p is None for p in parts):
-        return _hash(values)
-    return hashlib.sha256(("[" + ", ".join(parts) + "]").encode()).hexdigest()[:32]
-
-
-def _hash_scalar(value: Any) -> str:
-    text = _scalar_json(value)
-    return _hash(value) if text is None else hashlib.sha256(text.encode()).hexdigest()[:32]
+    return {"source": card.source, "source_model_id": card.source_model_id, **canon, **later,
+            "row_hash": _row_hash(hashed), "url": card.url, "fetched_at": card.fetched_at,
+            "page_sha256": card.page_sha256, "parser_version": card.parser_version}
 
 
 def _private(obj: Stated) -> dict:
@@ -88,14 +71,10 @@ def price_rows(card: ModelCard) -> list[dict[str, Any]]:
     rows = []
     for p in card.prices:
         own = _private(p)
-        per_token = p.unit == "1M tokens" and not p.variable
-        # a per-token amount hashes as it always did; other prices hash their unit and variability too
-        row_hash = (_hash_scalar(p.usd_per_million_tokens) if per_token
-                    else _hash_values([p.unit, p.usd_per_million_tokens, p.usd_per_unit, p.variable]))
         rows.append({"source": card.source, "source_model_id": card.source_model_id, "kind": p.kind,
                      "tier": p.tier, "usd_per_million_tokens": p.usd_per_million_tokens,
                      "unit": p.unit, "usd_per_unit": p.usd_per_unit, "variable": p.variable,
-                     "row_hash": row_hash, "url": own.get("_url") or card.url,
+                     "url": own.get("_url") or card.url,
                      "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
     return rows
 
@@ -106,7 +85,7 @@ def benchmark_rows(card: ModelCard) -> list[dict[str, Any]]:
         own = _private(b)
         rows.append({"source": card.source, "source_model_id": card.source_model_id, "benchmark": b.benchmark,
                      "reported_name": b.reported_name, "setting": b.setting, "value": b.value, "unit": b.unit,
-                     "row_hash": _hash_values([b.benchmark, b.value, b.unit]), "url": own.get("_url") or card.url,
+                     "url": own.get("_url") or card.url,
                      "fetched_at": card.fetched_at, "page_sha256": own.get("_page_sha256") or card.page_sha256})
     return rows
 

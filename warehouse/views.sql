@@ -9,12 +9,12 @@ CREATE OR REPLACE MACRO model_cards_as_of(ts) AS TABLE
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO prices_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id)
+    SELECT h.model_id, h.* EXCLUDE (model_id)
     FROM prices_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO benchmarks_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id)
+    SELECT h.model_id, h.* EXCLUDE (model_id)
     FROM benchmarks_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
@@ -25,12 +25,12 @@ CREATE OR REPLACE VIEW model_cards AS
     WHERE h.valid_to IS NULL;
 
 CREATE OR REPLACE VIEW prices AS
-    SELECT h.model_id, h.* EXCLUDE (row_hash, valid_to, model_id)
+    SELECT h.model_id, h.* EXCLUDE (valid_to, model_id)
     FROM prices_history AS h
     WHERE h.valid_to IS NULL;
 
 CREATE OR REPLACE VIEW benchmarks AS
-    SELECT h.model_id, h.* EXCLUDE (row_hash, valid_to, model_id)
+    SELECT h.model_id, h.* EXCLUDE (valid_to, model_id)
     FROM benchmarks_history AS h
     WHERE h.valid_to IS NULL;
 
