@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from modeltrail.warehouse import migrate
+from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.db import _split
 
 OLD_VIEWS = Path(__file__).parent / "fixtures" / "warehouse" / "views_dc9fd43.sql"
@@ -178,3 +179,35 @@ def test_schema_4_keeps_every_version_and_the_next_load_of_the_same_pages_change
     with duckdb.connect(str(fresh), read_only=True) as con:
         assert dict(con.execute("SELECT source || '/' || source_model_id, row_hash FROM model_cards_history"
                                 ).fetchall()) == {k: int(h[:16], 16) for k, h in hashes.items()}
+
+
+def test_a_migration_that_fails_half_way_leaves_the_schema_it_found(tmp_path, monkeypatch):
+    """Migration 4 drops and remakes tables: stopped after it dropped some (here by a statement that
+    fails, as a kill would stop it), nothing of it stays; the next writer migrates from schema 3."""
+    from modeltrail.warehouse import db
+    path = tmp_path / "w.duckdb"
+    schema3_warehouse(path)
+    tables = ("model_cards_history", "prices_history", "benchmarks_history", "card_state", "runs", "source_runs")
+    with duckdb.connect(str(path), read_only=True) as con:
+        before = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    real = migrate.statements
+
+    def broken(name):
+        stmts = real(name)
+        if name.startswith("0004"):
+            cut = next(i for i, s in enumerate(stmts) if s.startswith("DROP TABLE source_runs")) + 1
+            return stmts[:cut] + ["SELECT error('stopped half-way')"] + stmts[cut:]
+        return stmts
+    monkeypatch.setattr(migrate, "statements", broken)
+    with pytest.raises(WarehouseError, match="stopped half-way"):
+        db.connect(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert migrate.version_of(con) == 3
+        assert {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables} == before
+    monkeypatch.setattr(migrate, "statements", real)
+    con = db.connect(path)
+    try:
+        assert migrate.version_of(con) == migrate.LATEST
+        assert con.execute("SELECT count(*) FROM model_cards_history").fetchone() == (48,)
+    finally:
+        con.close()

@@ -77,7 +77,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         con.execute("SET TimeZone = 'UTC'")
         try:
             migrate.upgrade(con)  # the numbered migrations this file has not had (see warehouse/migrate.py)
-        except WarehouseError:
+        except Exception:
             con.close()
             raise
         _views(con)

@@ -10,6 +10,7 @@ check that readers make.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 from importlib import resources
@@ -30,6 +31,8 @@ def _files() -> list[tuple[int, str]]:
 
 MIGRATIONS = _files()
 LATEST = MIGRATIONS[-1][0]
+#: the first migration written to run in one transaction
+ATOMIC_FROM = 4
 
 
 def statements(name: str) -> list[str]:
@@ -60,15 +63,32 @@ def upgrade(con, lake: bool = False) -> tuple[int, int]:
     before = version_of(con)
     if before > LATEST:
         raise _newer(before)
+    if before == LATEST:
+        return before, LATEST
+    from .sqlfiles import query, run_sql
     for number, name in MIGRATIONS:
-        if number > before:
+        if number <= before:
+            continue
+        # From 4 on, a migration on a file is one transaction, its number recorded in it: a writer killed
+        # half-way leaves the schema it found. (1-3 change rows of tables they alter, which DuckDB
+        # refuses within one transaction; each of their statements can run twice. A lake's writer
+        # upgrades inside the transaction it holds for its schema work.)
+        atomic = not lake and number >= ATOMIC_FROM
+        if atomic:
+            con.execute("BEGIN TRANSACTION")
+        try:
             for stmt in statements(name):
                 stmt = dialect(stmt) if lake else stmt
                 if stmt:
                     con.execute(stmt)
-    if before != LATEST:
-        from .sqlfiles import query, run_sql
-        run_sql(con, query("set_meta"), {"key": "schema_version", "value": str(LATEST)})
+            run_sql(con, query("set_meta"), {"key": "schema_version", "value": str(number)})
+            if atomic:
+                con.execute("COMMIT")
+        except Exception:
+            if atomic:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+            raise
     return before, LATEST
 
 
