@@ -1,4 +1,4 @@
--- Migration 4: a smaller warehouse (bench/RESULTS.md §6). One transaction: a writer killed half-way
+-- Migration 4: a smaller warehouse (bench/RESULTS.md §9). One transaction: a writer killed half-way
 -- leaves schema 3 as it was. Tables are made anew, their rows copied, the old ones dropped (DuckDB
 -- refuses to change rows of a table altered in the same transaction; DuckLake changes no column's
 -- type in place).
