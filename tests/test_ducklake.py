@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -27,9 +28,15 @@ LOADED = ["2025-11-07", "2025-11-18", "2026-03-03"]
 WALL_CLOCK = {"started_at", "finished_at", "fetched_at", "flow_run_id"}
 
 
+#: where the refreshes below keep Prefect's records when the caller set no PREFECT_HOME (CI sets one):
+#: a refresh of a lake keeps them in the working directory, which is the checkout here
+PREFECT_RECORDS = Path(tempfile.mkdtemp(prefix="modeltrail-test-prefect-"))
+
+
 def mt(*args, input=None, check=True, timeout=300, env=None):
     proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], input=input, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+                          text=True, timeout=timeout,
+                          env={"PREFECT_HOME": str(PREFECT_RECORDS), **os.environ, **(env or {})})
     if check:
         assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
@@ -186,7 +193,8 @@ def current_duplicates(con) -> int:
 
 def refresh_proc(lake, *args):
     return subprocess.Popen([sys.executable, "-m", "modeltrail", "refresh", *args, "--replay", *lake_args(lake)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={"PREFECT_HOME": str(PREFECT_RECORDS), **os.environ})
 
 
 def test_two_refreshes_of_different_sources_at_once_both_complete(lake):
