@@ -2,7 +2,8 @@
 check that readers make.
 
 - `meta.schema_version` says which migrations a warehouse has had (0: none, or no meta at all).
-- A writer applies every migration above that number, in order, then records the latest.
+- A writer applies every migration above that number, in order, recording each one's number as it is
+  applied (from 4 on, inside that migration's own transaction).
 - A reader never changes the file. A warehouse newer than this code is refused (upgrade modeltrail); an
   older one is read when it already holds every table, column, view and macro this code reads (its
   number lags only because an older modeltrail wrote it), else the reader says `modeltrail migrate`.

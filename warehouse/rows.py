@@ -1,6 +1,6 @@
 """A card as history rows: the canonical values a version covers, the card's hash, and the fields a card
-stopped stating. (Price and score rows carry no hash: merge.sql compares their few values.) Pure functions: no
-connection here (warehouse/load.py stages and merges the rows)."""
+stopped stating. (Price and score rows carry no hash: merge.sql compares their few values.) Pure
+functions: no connection here (warehouse/load.py stages and merges the rows)."""
 
 from __future__ import annotations
 
