@@ -160,7 +160,8 @@ def test_schema_4_keeps_every_version_and_the_next_load_of_the_same_pages_change
         assert {t: content(con, t) for t in tables} == before  # not a row lost or changed
         types = dict(con.execute("SELECT table_name || '.' || column_name, data_type FROM duckdb_columns() "
                                  "WHERE column_name IN ('row_hash', 'fingerprint')").fetchall())
-        assert types == {"model_cards_history.row_hash": "UBIGINT", "card_state.fingerprint": "UBIGINT"}
+        assert types == {"model_cards_history.row_hash": "UBIGINT", "card_state.fingerprint": "UBIGINT",
+                         "sightings.fingerprint": "UBIGINT"}  # (card_state: a view of sightings, migration 5)
         assert dict(con.execute("SELECT source || '/' || source_model_id, row_hash FROM model_cards_history"
                                 ).fetchall()) == {k: int(h[:16], 16) for k, h in hashes.items()}
         assert dict(con.execute("SELECT source || '/' || source_model_id, fingerprint FROM card_state"

@@ -142,3 +142,47 @@ def test_remap_writes_only_what_moved(con):
     con.execute("INSERT OR REPLACE INTO model_aliases VALUES ('o3-mini', 'acme/o3-mini', 'user')")
     db.remap(con)
     assert con.execute("SELECT model_id FROM model_identity").fetchall() == [("acme/o3-mini",)]
+
+
+def test_sightings_keep_a_time_only_for_models_the_latest_run_did_not_see(con):
+    """card_state says when each model was last seen; its table (`sightings`, migration 5) holds that time
+    only for the models the source's latest run did not see, so a run writes the rows that move, not a
+    row per model. Partial runs freeze without counting a miss; failed runs change nothing; an undo puts
+    the sightings back as they were."""
+    a = seed_card()
+    b, c = (a.model_copy(update={"source_model_id": m}) for m in ("b", "c"))
+
+    def seen():
+        return {m: (last, run, missed) for m, last, run, missed in con.execute(
+            "SELECT source_model_id, last_seen, last_seen_run, missed_runs FROM card_state").fetchall()}
+
+    def stored():  # the models with a last sighting of their own
+        return {m: (last, run) for m, last, run in con.execute(
+            "SELECT source_model_id, last_seen, last_seen_run FROM sightings WHERE last_seen IS NOT NULL").fetchall()}
+    r0, _ = load(con, day(0), [a, b, c])
+    r1, _ = load(con, day(1), [a, b, c])
+    assert stored() == {}
+    assert seen() == {m: (day(1), r1, 0) for m in (a.source_model_id, "b", "c")}
+    r2, _ = load(con, day(2), [a, b])  # complete: c missed once
+    assert stored() == {"c": (day(1), r1)}
+    assert seen() == {a.source_model_id: (day(2), r2, 0), "b": (day(2), r2, 0), "c": (day(1), r1, 1)}
+    after_r2 = seen()
+    r3, _ = load(con, day(3), [a], status="partial")  # partial: b not seen, no miss counted
+    assert stored() == {"c": (day(1), r1), "b": (day(2), r2)}
+    assert seen() == {a.source_model_id: (day(3), r3, 0), "b": (day(2), r2, 0), "c": (day(1), r1, 1)}
+    after_r3 = seen()
+    r4, _ = load(con, day(4), [], status="failed")
+    assert seen() == after_r3
+    r5, _ = load(con, day(5), [a, b, c])  # all back: nothing of their own is kept
+    assert stored() == {}
+    assert seen() == {m: (day(5), r5, 0) for m in (a.source_model_id, "b", "c")}
+    db.undo_run(con, r5)
+    assert seen() == after_r3
+    db.undo_run(con, r4)
+    assert seen() == after_r3
+    db.undo_run(con, r3)
+    assert seen() == after_r2
+    db.undo_run(con, r2)
+    db.undo_run(con, r1)
+    assert seen() == {m: (day(0), r0, 0) for m in (a.source_model_id, "b", "c")}
+    assert count(con, "sightings_before") == 0

@@ -27,6 +27,7 @@ from .stage import _insert_columns, file_of
 
 #: pages compressed and inserted into the archive at a time
 ARCHIVE_BATCH = 200
+MERGE, RUNS = "merge.sql", "runs.sql"
 
 
 def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[ModelCard]
@@ -62,21 +63,20 @@ def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, 
     # "run ids" lock.
     where = lake.location_of(con)
     with lake.held(where, "run ids", command="start run") if where else contextlib.nullcontext():
-        run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
-        con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, replay, flow_run_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [run_id, kind, observed_at, datetime.now(timezone.utc), replay, flow_run_id])
+        run_id = con.execute(query("next_run_id", RUNS)).fetchone()[0]
+        run_sql(con, query("start_run", RUNS), {"run_id": run_id, "kind": kind, "observed_at": observed_at,
+                                                "started_at": datetime.now(timezone.utc), "replay": replay,
+                                                "flow_run_id": flow_run_id})
     return run_id
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, summary: str) -> None:
-    lake.retrying(f"run {run_id}", lambda: con.execute(
-        "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
-        [datetime.now(timezone.utc), status, summary, run_id]))
+    lake.retrying(f"run {run_id}", lambda: run_sql(con, query("finish_run", RUNS), {
+        "finished_at": datetime.now(timezone.utc), "status": status, "summary": summary, "run_id": run_id}))
 
 
 def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
-    (stmt,) = sections("merge.sql")["guard_time_order"]
+    stmt = query("guard_time_order", MERGE)
     later = run_sql(con, stmt, {"source": source, "observed_at": observed_at}).fetchone()[0]
     if later is not None:
         raise WarehouseError(
@@ -99,7 +99,7 @@ def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: dateti
 
 def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
                removal_runs: int, archive: bool) -> LoadResult:
-    sql = sections("merge.sql")
+    sql = sections(MERGE)
     params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
               "complete": load.status == "complete", "removal_runs": removal_runs}
     con.execute("BEGIN TRANSACTION")
@@ -110,8 +110,8 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
         bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched if p.sha256 and p.has_body}
         bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
         if bodies:
-            known = {r[0] for r in con.execute(
-                "SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [list(bodies)]).fetchall()}
+            known = {r[0] for r in run_sql(con, query("archived_already", MERGE), {"sha256s": list(bodies)}
+                                           ).fetchall()}
             todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
             for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
                 batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]
@@ -129,8 +129,7 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
         if load.status != "failed":
             for stmt in sql["stage"]:
                 con.execute(stmt)
-            merged = dict(con.execute("SELECT source_model_id, fingerprint FROM card_state "
-                                      "WHERE source = ? AND removed_at IS NULL", [load.source]).fetchall())
+            merged = dict(run_sql(con, query("fingerprints", MERGE), params).fetchall())
             prints = {c.source_model_id: fingerprint(c) for c in load.cards}
             moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
             carried = unstated_fields(con, load.source, moved)
@@ -154,15 +153,13 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
         result = LoadResult(load.source, load.status)
         if load.status != "failed":
             result.versions_added, result.versions_closed, result.removed = run_sql(con, count, params).fetchone()
-        con.execute(
-            "INSERT INTO source_runs (run_id, source, status, pages_ok, pages_failed, card_pages, cards, "
-            "problems, versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, load.source, load.status,
-             sum(1 for p in load.pages if p.ok), sum(1 for p in load.pages if not p.ok),
-             load.card_pages, len(load.cards), len(load.problems), result.versions_added,
-             result.versions_closed, result.removed, load.reasons, json.dumps(load.coverage), load.error,
-             load.notes, unstated])
+        run_sql(con, query("source_run", RUNS), {
+            "run_id": run_id, "source": load.source, "status": load.status,
+            "pages_ok": sum(1 for p in load.pages if p.ok), "pages_failed": sum(1 for p in load.pages if not p.ok),
+            "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
+            "versions_added": result.versions_added, "versions_closed": result.versions_closed,
+            "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
+            "error": load.error, "notes": load.notes, "unstated": unstated})
         con.execute("COMMIT")
     except Exception as exc:
         with contextlib.suppress(duckdb.Error):
@@ -177,13 +174,13 @@ def undo_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     """Take back one run in one transaction (see merge.sql: undo); the undo is recorded as a run of
     its own (kind "undo"). Returns the undo's run id. Refused while a later run of one of its sources
     exists (it built on this one: undo that first)."""
-    row = con.execute("SELECT observed_at, status FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    row = run_sql(con, query("run_of", RUNS), {"run_id": run_id}).fetchone()
     if row is None:
         raise WarehouseError(f"there is no run {run_id} (see `modeltrail runs`)")
     observed_at, status = row
     if status == "undone":
         raise WarehouseError(f"run {run_id} was undone already")
-    sql = sections("merge.sql")
+    sql = sections(MERGE)
     (check,) = sql["undo_check"]
     later = run_sql(con, check, {"run_id": run_id}).fetchall()
     if later:
@@ -195,9 +192,9 @@ def undo_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
             undo_id = start_run(con, "undo", datetime.now(timezone.utc), replay=f"undo:{run_id}")
             for stmt in sql["undo"]:
                 run_sql(con, stmt, {"run_id": run_id, "observed_at": observed_at, "undo_id": undo_id})
-            con.execute("UPDATE runs SET finished_at = ?, status = 'complete', summary = ? WHERE run_id = ?",
-                        [datetime.now(timezone.utc), f"undid run {run_id} (observed at {observed_at.isoformat()})",
-                         undo_id])
+            run_sql(con, query("finish_run", RUNS), {
+                "finished_at": datetime.now(timezone.utc), "status": "complete", "run_id": undo_id,
+                "summary": f"undid run {run_id} (observed at {observed_at.isoformat()})"})
             con.execute("COMMIT")
         except Exception:
             with contextlib.suppress(duckdb.Error):

@@ -1,9 +1,14 @@
--- The merge of one source run into history, run as one transaction by warehouse/db.py.
+-- The merge of one source run into history, run as one transaction by warehouse/load.py.
 -- Inputs: temp tables stg_seen (every card this run saw), stg_cards, stg_prices, stg_benchmarks (the
 -- records of the cards among them that may change history), and
 -- the parameters $source, $run_id, $observed_at, $complete (the source run was complete and healthy),
 -- $removal_runs (consecutive complete runs a model must be missing from to count as removed).
--- Sections are named by "-- name:" lines and run in this order.
+-- Sections are named by "-- name:" lines; a load runs stage, cards, prices, benchmarks, sightings,
+-- removals, count_changes in that order.
+
+-- name: archived_already
+-- Which of these page bodies ($sha256s) the archive holds already.
+SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest($sha256s::VARCHAR[]));
 
 -- name: stage
 CREATE OR REPLACE TEMP TABLE stg_cards AS
@@ -13,9 +18,13 @@ CREATE OR REPLACE TEMP TABLE stg_prices AS
 CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
     SELECT * EXCLUDE (valid_from, valid_to, run_id, model_id) FROM benchmarks_history LIMIT 0;
 -- Every card this run saw, with its fingerprint. stg_cards and its prices and benchmarks hold only the
--- cards whose fingerprint differs from card_state's (new, changed, or back after a removal): the others
+-- cards whose fingerprint differs from their sighting's (new, changed, or back after a removal): the others
 -- cannot change history, so a typical day stages 1% of the rows.
 CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint UBIGINT);
+
+-- name: fingerprints
+-- What each model of the source still listed was last seen with.
+SELECT source_model_id, fingerprint FROM sightings WHERE source = $source AND removed_at IS NULL;
 
 -- name: guard_time_order
 -- History is built forwards: a snapshot older than what a source already holds would rewrite it.
@@ -95,16 +104,33 @@ WHERE $complete AND h.valid_to IS NULL AND h.source = $source
       AND s.setting IS NOT DISTINCT FROM h.setting);
 
 -- name: sightings
-MERGE INTO card_state AS c
+-- `sightings` holds a last_seen only for models the source's latest run did not see (card_state, a
+-- view, gives the others that run's time), so a load writes only the rows that move:
+-- models this run did not see keep the sighting of the run before it (still the latest here: this
+-- run's source_runs row is written after the merge) ...
+UPDATE sightings AS c SET last_seen = l.observed_at, last_seen_run = l.run_id
+FROM sighting_runs AS l
+WHERE c.source = $source AND l.source = $source AND c.last_seen IS NULL
+  AND c.source_model_id NOT IN (SELECT source_model_id FROM stg_seen);
+-- ... models it saw follow it again (missed no more, back if removed), with what they were seen with;
+-- a model already following, unchanged, is not written. What a model seen again after missing it held
+-- is kept for `runs undo`.
+INSERT INTO sightings_before (run_id, source, source_model_id, last_seen, last_seen_run, missed_runs, removed_at)
+SELECT $run_id, c.source, c.source_model_id, c.last_seen, c.last_seen_run, c.missed_runs, c.removed_at
+FROM sightings AS c
+WHERE c.source = $source AND c.last_seen IS NOT NULL
+  AND c.source_model_id IN (SELECT source_model_id FROM stg_seen);
+MERGE INTO sightings AS c
 USING (SELECT source_model_id, fingerprint FROM stg_seen) AS s
 ON c.source = $source AND c.source_model_id = s.source_model_id
-WHEN MATCHED THEN UPDATE SET last_seen = $observed_at, last_seen_run = $run_id, missed_runs = 0, removed_at = NULL,
-    fingerprint = s.fingerprint
+WHEN MATCHED AND (c.last_seen IS NOT NULL OR c.missed_runs <> 0 OR c.removed_at IS NOT NULL
+                  OR c.fingerprint IS DISTINCT FROM s.fingerprint) THEN
+    UPDATE SET last_seen = NULL, last_seen_run = NULL, missed_runs = 0, removed_at = NULL, fingerprint = s.fingerprint
 WHEN NOT MATCHED THEN INSERT (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs,
                               removed_at, fingerprint)
-    VALUES ($source, s.source_model_id, $observed_at, $observed_at, $run_id, 0, NULL, s.fingerprint);
+    VALUES ($source, s.source_model_id, $observed_at, NULL, NULL, 0, NULL, s.fingerprint);
 -- Absence counts only in complete runs; partial and failed runs never move a model towards removal.
-UPDATE card_state SET missed_runs = missed_runs + 1
+UPDATE sightings SET missed_runs = missed_runs + 1
 WHERE $complete AND source = $source AND removed_at IS NULL
   AND source_model_id NOT IN (SELECT source_model_id FROM stg_seen);
 
@@ -112,7 +138,7 @@ WHERE $complete AND source = $source AND removed_at IS NULL
 INSERT INTO removals (source, source_model_id, removed_at, last_seen, run_id)
 SELECT source, source_model_id, $observed_at, last_seen, $run_id FROM card_state
 WHERE $complete AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
-UPDATE card_state SET removed_at = $observed_at
+UPDATE sightings SET removed_at = $observed_at
 WHERE $complete AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
 UPDATE model_cards_history SET valid_to = $observed_at
 WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
@@ -156,9 +182,10 @@ UPDATE benchmarks_history AS h SET model_id = s.model_id FROM stg_identity AS s
 WHERE h.source = s.source AND h.source_model_id = s.source_model_id AND h.model_id IS DISTINCT FROM s.model_id;
 
 -- name: undo_check
--- A run can be taken back while it is the last of each of its sources: later runs built on it.
+-- A run can be taken back while it is the last of each of its sources: later runs built on it (runs
+-- taken back already do not count).
 SELECT s.source, min(later.run_id) FROM source_runs AS s
-JOIN source_runs AS later ON later.source = s.source AND later.run_id > s.run_id
+JOIN source_runs AS later ON later.source = s.source AND later.run_id > s.run_id AND later.status <> 'undone'
 WHERE s.run_id = $run_id GROUP BY ALL ORDER BY 1;
 
 -- name: undo
@@ -176,20 +203,33 @@ UPDATE benchmarks_history SET valid_to = NULL
 WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
 DELETE FROM removals WHERE run_id = $run_id;
 DELETE FROM unstated WHERE run_id = $run_id;
--- sightings: a model first seen in this run was never seen; the others were last seen by the run before
-DELETE FROM card_state
-WHERE first_seen = $observed_at AND last_seen_run = $run_id;
--- a model this complete run missed had one more missed run counted (and perhaps was removed by it)
-UPDATE card_state SET missed_runs = greatest(missed_runs - 1, 0),
+-- sightings (of the sources this run saw models of; it is still their latest run here, see
+-- merge.sql: sightings): a model first seen in this run was never seen ...
+DELETE FROM sightings
+WHERE first_seen = $observed_at AND last_seen IS NULL
+  AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id AND status NOT IN ('failed', 'undone'));
+-- ... the others it saw now follow the run before it (what they were seen with is unknown again) ...
+UPDATE sightings SET fingerprint = NULL
+WHERE last_seen IS NULL
+  AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id AND status NOT IN ('failed', 'undone'));
+-- ... a model this complete run missed had one more missed run counted (and perhaps was removed by it) ...
+UPDATE sightings SET missed_runs = greatest(missed_runs - 1, 0),
     removed_at = CASE WHEN removed_at = $observed_at THEN NULL ELSE removed_at END
-WHERE last_seen_run <> $run_id
+WHERE last_seen IS NOT NULL AND (removed_at IS NULL OR removed_at = $observed_at)
   AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id AND status = 'complete');
-UPDATE card_state AS c SET
-    last_seen_run = p.run_id, last_seen = p.observed_at, fingerprint = NULL, missed_runs = 0
-FROM (SELECT s.source, max(s.run_id) AS run_id, arg_max(r.observed_at, s.run_id) AS observed_at
-      FROM source_runs AS s JOIN runs AS r USING (run_id)
-      WHERE s.run_id < $run_id AND s.status <> 'failed' GROUP BY ALL) AS p
-WHERE c.source = p.source AND c.last_seen_run = $run_id;
+-- ... and one the run before saw, which this run missed, follows that run again.
+UPDATE sightings AS c SET last_seen = NULL, last_seen_run = NULL
+FROM (SELECT s.source, max(s.run_id) AS run_id FROM source_runs AS s
+      WHERE s.run_id < $run_id AND s.status NOT IN ('failed', 'undone')
+        AND s.source IN (SELECT source FROM source_runs WHERE run_id = $run_id AND status NOT IN ('failed', 'undone'))
+      GROUP BY ALL) AS p
+WHERE c.source = p.source AND c.last_seen_run = p.run_id;
+-- Last, a model it saw again after missing it holds again what it held before.
+UPDATE sightings AS c SET last_seen = b.last_seen, last_seen_run = b.last_seen_run, missed_runs = b.missed_runs,
+    removed_at = b.removed_at
+FROM sightings_before AS b
+WHERE b.run_id = $run_id AND c.source = b.source AND c.source_model_id = b.source_model_id;
+DELETE FROM sightings_before WHERE run_id = $run_id;
 UPDATE source_runs SET status = 'undone' WHERE run_id = $run_id;
 UPDATE runs SET status = 'undone', summary = coalesce(summary, '') || ' [undone by run ' || $undo_id || ']'
 WHERE run_id = $run_id;

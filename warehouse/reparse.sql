@@ -6,13 +6,14 @@
 DELETE FROM model_cards_history WHERE source = $source;
 DELETE FROM prices_history WHERE source = $source;
 DELETE FROM benchmarks_history WHERE source = $source;
-DELETE FROM card_state WHERE source = $source;
+DELETE FROM sightings WHERE source = $source;
+DELETE FROM sightings_before WHERE source = $source;
 DELETE FROM removals WHERE source = $source;
 
 -- name: forget_since
 -- Forget what a source's history learnt at or after $since: versions that began then go, versions it
--- closed are current again; sightings are rebuilt from the versions that remain (missed-run counts
--- restart at $since).
+-- closed are current again; sightings are rebuilt from the versions that remain, each with a last_seen
+-- of its own (missed-run counts restart at $since; the runs replayed next move them as a load does).
 DELETE FROM model_cards_history WHERE source = $source AND valid_from >= $since;
 UPDATE model_cards_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
 DELETE FROM prices_history WHERE source = $source AND valid_from >= $since;
@@ -20,8 +21,8 @@ UPDATE prices_history SET valid_to = NULL WHERE source = $source AND valid_to >=
 DELETE FROM benchmarks_history WHERE source = $source AND valid_from >= $since;
 UPDATE benchmarks_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
 DELETE FROM removals WHERE source = $source AND removed_at >= $since;
-DELETE FROM card_state WHERE source = $source;
-INSERT INTO card_state (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at)
+DELETE FROM sightings WHERE source = $source;
+INSERT INTO sightings (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at)
 SELECT source, source_model_id, min(h.valid_from), max(coalesce(h.valid_to, h.valid_from)),
        arg_max(h.run_id, h.valid_from), 0, max(r.removed_at) FILTER (WHERE r.removed_at IS NOT NULL)
 FROM model_cards_history AS h
@@ -33,6 +34,7 @@ GROUP BY ALL;
 -- The verdicts and parse problems of the runs about to be re-parsed ($runs).
 DELETE FROM source_runs WHERE source = $source AND run_id IN (SELECT unnest($runs::BIGINT[]));
 DELETE FROM parse_problems WHERE source = $source AND run_id IN (SELECT unnest($runs::BIGINT[]));
+DELETE FROM sightings_before WHERE source = $source AND run_id IN (SELECT unnest($runs::BIGINT[]));
 
 -- name: runs_to_replay
 -- The runs that fetched pages of a source, oldest first (not those taken back by `runs undo`: their

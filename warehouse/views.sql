@@ -18,6 +18,23 @@ CREATE OR REPLACE MACRO benchmarks_as_of(ts) AS TABLE
     FROM benchmarks_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
+-- Sightings. Each source's latest run that saw its models (not failed, not undone): the sighting of
+-- every model whose `sightings` row holds no last_seen of its own (migration 0005).
+CREATE OR REPLACE VIEW sighting_runs AS
+SELECT s.source, max(s.run_id) AS run_id, arg_max(r.observed_at, s.run_id) AS observed_at
+FROM source_runs AS s JOIN runs AS r USING (run_id)
+WHERE s.status NOT IN ('failed', 'undone')
+GROUP BY ALL;
+
+-- Per source model: when it was first and last seen, the complete runs since that missed it, when it
+-- was removed, and the fingerprint of what it was last seen with (a cache: NULL makes the next load
+-- stage it again).
+CREATE OR REPLACE VIEW card_state AS
+SELECT s.source, s.source_model_id, s.first_seen,
+       coalesce(s.last_seen, l.observed_at) AS last_seen, coalesce(s.last_seen_run, l.run_id) AS last_seen_run,
+       s.missed_runs, s.removed_at, s.fingerprint
+FROM sightings AS s LEFT JOIN sighting_runs AS l USING (source);
+
 -- Current values.
 CREATE OR REPLACE VIEW model_cards AS
     SELECT h.model_id, h.* EXCLUDE (row_hash, valid_to, model_id)
