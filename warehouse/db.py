@@ -221,7 +221,7 @@ def writing(path: str | os.PathLike | Location | None = None, wait: float = 0, o
 
 
 def body_of(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:
-    row = con.execute("SELECT body_zlib FROM pages WHERE sha256 = ?", [sha256]).fetchone()
+    row = run_sql(con, query("page_body"), {"sha256": sha256}).fetchone()
     if row is None:
         raise WarehouseError(f"page {sha256} is not in the archive")
     return zlib.decompress(row[0])

@@ -167,6 +167,20 @@ WHEN NOT MATCHED THEN INSERT VALUES (s.key, s.value);
 -- name: meta_value
 SELECT value FROM meta WHERE key = $key;
 
+-- name: page_body
+-- One archived page's body (zlib-compressed).
+SELECT body_zlib FROM pages WHERE sha256 = $sha256;
+
+-- name: alias_map
+SELECT alias, model_id FROM model_aliases;
+
+-- name: identity_staging
+CREATE OR REPLACE TEMP TABLE stg_identity AS SELECT * FROM model_identity LIMIT 0;
+
+-- name: mapped_ids
+-- How many source ids map to a canonical model.
+SELECT count(*) FROM model_identity WHERE model_id IS NOT NULL;
+
 -- name: seed_aliases
 -- the bundled aliases a warehouse does not have yet (a user's alias of the same key stays)
 INSERT INTO model_aliases

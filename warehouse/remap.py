@@ -35,9 +35,9 @@ def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
 
 
 def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
-    aliases = dict(con.execute("SELECT alias, model_id FROM model_aliases").fetchall())
+    aliases = dict(con.execute(query("alias_map")).fetchall())
     digest = _hash([identity.RULES_VERSION, sorted(aliases.items())])
-    known = con.execute("SELECT value FROM meta WHERE key = 'aliases_hash'").fetchone()
+    known = run_sql(con, query("meta_value"), {"key": "aliases_hash"}).fetchone()
     only_new = not full and known is not None and known[0] == digest
     ids = run_sql(con, query("identity_candidates"), {"only_new": only_new}).fetchall()
     rows = []
@@ -48,7 +48,7 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
     def attempt() -> None:
         con.execute("BEGIN")
         try:
-            con.execute("CREATE OR REPLACE TEMP TABLE stg_identity AS SELECT * FROM model_identity LIMIT 0")
+            con.execute(query("identity_staging"))
             _insert_columns(con, "stg_identity", rows)
             for stmt in sections("merge.sql")["identity"]:
                 run_sql(con, stmt, {"only_new": only_new})
@@ -59,4 +59,4 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
                 con.execute("ROLLBACK")
             raise
     lake.retrying("remap", attempt)  # on a DuckLake: again when it lost a commit race to a load
-    return con.execute("SELECT count(*) FROM model_identity WHERE model_id IS NOT NULL").fetchone()[0]
+    return con.execute(query("mapped_ids")).fetchone()[0]

@@ -22,6 +22,8 @@ def sections(name: str) -> dict[str, list[str]]:
         if current is None:
             current = block
             continue
+        if current in out:  # a second section of the same name would silently replace the first
+            raise ValueError(f"{name}: two sections are named {current!r}")
         out[current] = [s.strip() for s in _split(block) if s.strip()]
         current = None
     return out

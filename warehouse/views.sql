@@ -91,20 +91,15 @@ CREATE OR REPLACE VIEW child_field_versions AS
 
 -- Every version of every field of one model (a canonical id, or a source's own id), optionally one
 -- field (`context_window`, `price.input`, `benchmark.gpqa` and its settings). The model's source ids
--- are found first, so the field views read only that model's rows.
+-- are found first; the join with them filters each history table as it is read. (One join over the
+-- union, not a semi-join per view: a third less to plan, bench/RESULTS.md §9.)
 CREATE OR REPLACE MACRO model_history(m, fld) AS TABLE
-    WITH ids AS (
-        SELECT source, source_model_id, model_id FROM model_identity WHERE model_id = m OR source_model_id = m
-    ), f AS (
-        SELECT * FROM card_field_versions
-        WHERE (source, source_model_id) IN (SELECT (source, source_model_id) FROM ids)
-        UNION ALL
-        SELECT * FROM child_field_versions
-        WHERE (source, source_model_id) IN (SELECT (source, source_model_id) FROM ids)
-    )
     SELECT ids.model_id, f.source, f.source_model_id, f.field, f.value, f.valid_from, f.valid_to, f.url,
            f.page_sha256
-    FROM f JOIN ids USING (source, source_model_id)
+    FROM (SELECT source, source_model_id, model_id FROM model_identity
+          WHERE model_id = m OR source_model_id = m) AS ids
+    JOIN (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions) AS f
+      USING (source, source_model_id)
     WHERE f.value IS NOT NULL AND f.value <> ''
       AND (fld IS NULL OR f.field = fld OR f.field LIKE fld || '[%');
 
