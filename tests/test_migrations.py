@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from modeltrail.warehouse import migrate
+from modeltrail.warehouse import migrate, sqlfiles
 from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.db import _split
 
@@ -166,6 +166,8 @@ def test_schema_4_keeps_every_version_and_the_next_load_of_the_same_pages_change
                                 ).fetchall()) == {k: int(h[:16], 16) for k, h in hashes.items()}
         assert dict(con.execute("SELECT source || '/' || source_model_id, fingerprint FROM card_state"
                                 ).fetchall()) == {k: int(h[:16], 16) for k, h in prints.items()}
+        # (migration 5: every model seen by its source's latest run - here the only one - follows that run)
+        assert con.execute("SELECT count(*), count(last_seen) FROM sightings").fetchone() == (len(prints), 0)
     # the same captures a month later: every card, price and score matches its stored version
     r = mt("refresh", "--replay", "--observed-at", "2026-12-01T06:00:00Z", "--db", str(path))
     assert r.returncode == 0, r.stderr
@@ -212,3 +214,36 @@ def test_a_migration_that_fails_half_way_leaves_the_schema_it_found(tmp_path, mo
         assert con.execute("SELECT count(*) FROM model_cards_history").fetchone() == (48,)
     finally:
         con.close()
+
+
+def test_schema_5_keeps_every_sighting_and_stores_only_those_behind_their_source(tmp_path):
+    """Migration 0005 moves card_state's rows into `sightings`: a model last seen by its source's latest
+    run (not a failed one, not one undone) follows that run; any other keeps its own time. The view
+    card_state shows every row as the table held it."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for number, name in migrate.MIGRATIONS:
+        if number <= 4:
+            for stmt in migrate.statements(name):
+                con.execute(stmt)
+    t = [f"2026-0{m}-01T06:00:00Z" for m in range(1, 6)]
+    con.executemany("INSERT INTO runs (run_id, kind, observed_at, started_at, status) VALUES (?, 'live', ?, ?, ?)",
+                    [(1, t[0], t[0], "complete"), (2, t[1], t[1], "complete"), (3, t[2], t[2], "complete"),
+                     (4, t[3], t[3], "undone"), (5, t[4], t[4], "complete")])
+    con.executemany("INSERT INTO source_runs (run_id, source, status) VALUES (?, ?, ?)",
+                    [(1, "azure", "complete"), (2, "azure", "partial"), (4, "azure", "undone"),
+                     (1, "openrouter", "complete"), (3, "openrouter", "complete"), (5, "openrouter", "failed")])
+    rows = [("azure", "seen-by-2", t[0], t[1], 2, 0, None, 11), ("azure", "missed-by-2", t[0], t[0], 1, 0, None, 12),
+            ("openrouter", "seen-by-3", t[0], t[2], 3, 0, None, None), ("openrouter", "gone", t[0], t[0], 1, 2, t[2], 14)]
+    con.executemany("INSERT INTO card_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    for stmt in migrate.statements("0005_sightings.sql"):
+        con.execute(stmt)
+    for stmt in _split(sqlfiles._sql("views.sql")):
+        con.execute(stmt)
+    con.execute("SET TimeZone = 'UTC'")
+    shown = sorted(con.execute("SELECT source, source_model_id, strftime(first_seen, '%Y-%m-%dT%H:%M:%SZ'), "
+                               "strftime(last_seen, '%Y-%m-%dT%H:%M:%SZ'), last_seen_run, missed_runs, "
+                               "strftime(removed_at, '%Y-%m-%dT%H:%M:%SZ'), fingerprint FROM card_state").fetchall())
+    assert shown == sorted(rows)
+    assert sorted(con.execute("SELECT source_model_id FROM sightings WHERE last_seen IS NULL").fetchall()) == \
+        [("seen-by-2",), ("seen-by-3",)]
+    con.close()
