@@ -161,8 +161,8 @@ def render(mode: str, cmd: str, crawl: dict, rp: dict, wh: dict, seconds: float)
         f"| size against naive | {size_share:.1%} | ≤ 5%: {verdict(size_share <= 0.05)} |",
         f"| an unchanged snapshot adds rows | "
         + ", ".join(f"{t} {n}" for t, n in wh["unchanged_snapshot"]["rows_added"].items() if n)
-        + f" (the file grew {wh['unchanged_snapshot']['bytes_added'] / 2**20:.2f} MiB; every load rewrites the"
-        " sightings in `card_state`, last_seen per model, into blocks DuckDB may have to add) | only the run rows: "
+        + f" (the file grew {wh['unchanged_snapshot']['bytes_added'] / 2**20:.2f} MiB: the checkpoint rewrites the"
+        " row groups a load touched into blocks DuckDB may have to add) | only the run rows: "
         + verdict(all(n == 0 for t, n in wh["unchanged_snapshot"]["rows_added"].items()
                       if t.endswith("_history"))) + " |",
         f"| as-of query, all {wh['models']:,} models (ms, min / median / max) | {ms(wh['as_of_all_models'])} | ≤ 100 ms: "
