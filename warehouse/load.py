@@ -39,9 +39,10 @@ def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[Mod
     ids = [c.source_model_id for c in cards]
     if not ids:
         return {}
+    _stage_keys(con, ids)
     cols = ", ".join(HISTORY_FIELDS)
     current = {r[0]: dict(zip(HISTORY_FIELDS, r[1:])) for r in run_sql(con, query("current_versions").format(
-        columns=cols), {"source": source, "ids": ids}).fetchall()}
+        columns=cols), {"source": source}).fetchall()}
     out: dict[str, dict[str, Any]] = {}
     for card in cards:
         before = current.get(card.source_model_id)
@@ -53,6 +54,12 @@ def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[Mod
         if lost:
             out[card.source_model_id] = lost
     return out
+
+
+def _stage_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
+    """The temp table stg_keys holds these keys (see merge.sql: keys)."""
+    con.execute(query("keys", MERGE))
+    _insert_columns(con, "stg_keys", [{"key": k} for k in keys])
 
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, replay: str | None = None,
@@ -110,8 +117,8 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
         bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched if p.sha256 and p.has_body}
         bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
         if bodies:
-            known = {r[0] for r in run_sql(con, query("archived_already", MERGE), {"sha256s": list(bodies)}
-                                           ).fetchall()}
+            _stage_keys(con, list(bodies))
+            known = {r[0] for r in con.execute(query("archived_already", MERGE)).fetchall()}
             todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
             for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
                 batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]

@@ -6,9 +6,14 @@
 -- Sections are named by "-- name:" lines; a load runs stage, cards, prices, benchmarks, sightings,
 -- removals, count_changes in that order.
 
+-- name: keys
+-- A list of keys for the next statement (source ids, page hashes). Staged like rows: a long Python
+-- list bound as a parameter costs the client ~0.16 ms a value (1.6 s for a first load of 10,000 cards).
+CREATE OR REPLACE TEMP TABLE stg_keys (key VARCHAR);
+
 -- name: archived_already
--- Which of these page bodies ($sha256s) the archive holds already.
-SELECT sha256 FROM pages WHERE sha256 IN (SELECT unnest($sha256s::VARCHAR[]));
+-- Which of the page bodies in stg_keys the archive holds already.
+SELECT sha256 FROM pages WHERE sha256 IN (SELECT key FROM stg_keys);
 
 -- name: stage
 CREATE OR REPLACE TEMP TABLE stg_cards AS

@@ -6,9 +6,10 @@ SELECT count(*) > 0 FROM runs AS r JOIN source_runs AS s USING (run_id)
 WHERE r.replay = $tag AND s.source = $source;
 
 -- name: current_versions
--- The current history version of some cards of one source ({columns}: the fields to compare).
+-- The current history version of some cards of one source (their ids in stg_keys; {columns}: the
+-- fields to compare).
 SELECT source_model_id, {columns} FROM model_cards_history
-WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT unnest($ids::VARCHAR[]));
+WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT key FROM stg_keys);
 
 -- name: first_snapshot
 -- When the warehouse's history starts: the first version of any card.
