@@ -49,7 +49,7 @@ def maintain(wait, db_file):
     from .warehouse import db
     with writer(db_file, "maintain", wait) as con:
         if db.lake.location_of(con) is None:
-            con.execute("CHECKPOINT")
+            con.execute(db.query("checkpoint"))
             click.echo(f"{db.locate(db_file)}: checkpointed")
             return
         before = con.execute(db.query("lake_files")).fetchone()

@@ -67,7 +67,7 @@ def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, f
             if fmt == "parquet":
                 os.close(fd)
                 # DuckDB writes the file itself; raw values, no CSV escaping.
-                con.execute(f"COPY ({sql}) TO '{_sql_path(tmp)}' (FORMAT parquet)", {"ts": as_of})
+                con.execute(query("export_parquet").format(select=sql, path=_sql_path(tmp)), {"ts": as_of})
             else:
                 cur = con.execute(sql, {"ts": as_of})
                 cols = [d[0] for d in cur.description]

@@ -56,14 +56,9 @@ def reparse(con, source: str, since: datetime | None = None, removal_runs: int =
     check(con, source, since)
     before = _snapshot(con, source)
     runs = runs_to_replay(con, source, since)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with db.transaction(con):
         truncate(con, source, since)
         db.run_script(con, SQL, "forget_run_verdicts", {"source": source, "runs": [r for r, _ in runs]})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     for n, (run_id, observed_at) in enumerate(runs, 1):
         pages = archived_pages(con, run_id, source)
         out = steps.ArchivedPages(source, pages)

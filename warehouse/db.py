@@ -29,7 +29,7 @@ from .lock import translate as _translate
 from .remap import remap, seed_aliases  # noqa: F401
 from .rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS, LIST_FIELDS, _hash, as_text,  # noqa: F401
                    benchmark_rows, card_row, empty, fingerprint, judge_unstated, price_rows)
-from .sqlfiles import _split, _sql, query, run_script, run_sql, sections  # noqa: F401
+from .sqlfiles import _split, _sql, query, run_script, run_sql, sections, transaction  # noqa: F401
 from .stage import _insert_columns, file_of as _file_of  # noqa: F401
 
 SCHEMA_VERSION = str(migrate.LATEST)

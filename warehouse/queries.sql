@@ -231,3 +231,11 @@ FROM ducklake_table_info('lake');
 CALL ducklake_flush_inlined_data('lake');
 CALL ducklake_merge_adjacent_files('lake');
 CALL ducklake_rewrite_data_files('lake');
+
+-- name: export_parquet
+-- One exported table written by DuckDB itself ({select}: export_table's statement; {path}: the file,
+-- quotes doubled).
+COPY ({select}) TO '{path}' (FORMAT parquet);
+
+-- name: checkpoint
+CHECKPOINT;

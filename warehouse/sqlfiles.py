@@ -3,6 +3,7 @@ lines), run with named parameters."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from importlib import resources
 from typing import Any
@@ -53,3 +54,16 @@ def run_script(con: duckdb.DuckDBPyConnection, file: str, name: str, params: dic
 def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
     used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", stmt)}
     return con.execute(stmt, used)
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One transaction around the block: committed when it ends, rolled back when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
