@@ -40,24 +40,41 @@ def migrate(target, wait, db_file):
 
 
 @click.command()
+@click.option("--keep-snapshots", "keep", type=click.IntRange(min=0), metavar="DAYS",
+              help="DuckLake only: also expire DuckLake's own snapshots (its time travel) older than DAYS "
+                   "days and delete the files only they read. History is not touched: it is in the "
+                   "history tables, not in old snapshots.")
 @wait_option
 @db_option
-def maintain(wait, db_file):
+def maintain(keep, wait, db_file):
     """Compact the warehouse's storage: on a DuckLake, merge the small files daily loads leave and rewrite
     files with many deleted rows (loads slow down as they pile up: see bench/RESULTS.md); on a DuckDB
     file, checkpoint. Nothing in history changes. Schedule it weekly beside the refreshes."""
     from .warehouse import db
+    try:
+        is_lake = db.locate(db_file).is_lake
+    except db.WarehouseError as exc:
+        fail(str(exc))
+    if keep is not None and not is_lake:
+        fail("--keep-snapshots is for a DuckLake warehouse: a DuckDB file keeps no snapshots")
     with writer(db_file, "maintain", wait) as con:
-        if db.lake.location_of(con) is None:
+        if not is_lake:
             con.execute(db.query("checkpoint"))
             click.echo(f"{db.locate(db_file)}: checkpointed")
             return
         before = con.execute(db.query("lake_files")).fetchone()
+        began = con.execute(db.query("lake_latest_snapshot")).fetchone()[0]
         progress("maintain: merging files")
         for stmt in db.sections("queries.sql")["lake_maintenance"]:
             con.execute(stmt)
+        expired = deleted = None
+        if keep is not None:
+            progress(f"maintain: expiring snapshots older than {keep} days")
+            expired = len(db.run_sql(con, db.query("lake_expire"), {"days": keep, "before": began}).fetchall())
+            deleted = len(con.execute(db.query("lake_cleanup")).fetchall())
         after = con.execute(db.query("lake_files")).fetchone()
-    click.echo(f"{db.locate(db_file)}: {before[0]} data files and {before[1]} delete files -> {after[0]} and {after[1]}")
+    click.echo(f"{db.locate(db_file)}: {before[0]} data files and {before[1]} delete files -> {after[0]} and {after[1]}"
+               + (f"; {expired} snapshots expired, {deleted} files deleted" if keep is not None else ""))
 
 
 @click.group()

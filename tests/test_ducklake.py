@@ -455,6 +455,38 @@ def test_maintain_compacts_a_lake_and_changes_no_row(lake, tmp_path):
     assert mt("maintain", "--db", str(tmp_path / "w.duckdb")).stdout == f"{tmp_path / 'w.duckdb'}: checkpointed\n"
 
 
+def test_maintain_can_expire_old_snapshots_without_changing_history(lake, tmp_path):
+    """`maintain --keep-snapshots DAYS` gives back what DuckLake's time travel keeps (old snapshots and
+    the files only they read); every row of every table stays. A DuckDB file has no snapshots: the option
+    is refused there in one line, and the file is not touched."""
+    load_days(lake_args(lake), tmp_path)
+    data = Path(lake[1])
+
+    def on_disk():
+        return sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
+    con = lake_reader(lake)
+    before = {t: rows_of(con, t) for t in tables()}
+    snapshots = con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0]
+    con.close()
+    mt("maintain", *lake_args(lake))  # compacted first: what is left on disk beyond it is time travel
+    compacted = on_disk()
+    out = mt("maintain", "--keep-snapshots", "0", *lake_args(lake)).stdout
+    assert "snapshots expired" in out and "files deleted" in out, out
+    con = lake_reader(lake)
+    try:
+        assert {t: rows_of(con, t) for t in tables()} == before
+        assert con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0] < snapshots
+    finally:
+        con.close()
+    assert on_disk() < compacted
+    file = tmp_path / "w.duckdb"
+    mt("maintain", "--db", str(file))
+    size = file.stat().st_size
+    refused = mt("maintain", "--keep-snapshots", "1", "--db", str(file), check=False)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    assert "--keep-snapshots is for a DuckLake" in refused.stderr and file.stat().st_size == size
+
+
 def test_reparse_and_undo_do_the_same_on_both(both, postgres, tmp_path):
     """The writing commands beyond refresh and load: the file's history copied into a lake (migrate --to),
     then the same reparse and undo on the file and on the lake end with the same tables."""
