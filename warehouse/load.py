@@ -22,7 +22,7 @@ from .lock import translate
 from .remap import remap
 from .rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, fingerprint, judge_unstated,
                    price_rows)
-from .sqlfiles import query, run_sql, sections
+from .sqlfiles import query, run_sql, sections, transaction
 from .stage import _insert_columns, file_of
 
 #: pages compressed and inserted into the archive at a time
@@ -194,19 +194,13 @@ def undo_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         raise WarehouseError(f"run {run_id} is not the last of its sources: "
                              + ", ".join(f"{s} has run {r}" for s, r in later) + "; undo those first")
     def attempt() -> int:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             undo_id = start_run(con, "undo", datetime.now(timezone.utc), replay=f"undo:{run_id}")
             for stmt in sql["undo"]:
                 run_sql(con, stmt, {"run_id": run_id, "observed_at": observed_at, "undo_id": undo_id})
             run_sql(con, query("finish_run", RUNS), {
                 "finished_at": datetime.now(timezone.utc), "status": "complete", "run_id": undo_id,
                 "summary": f"undid run {run_id} (observed at {observed_at.isoformat()})"})
-            con.execute("COMMIT")
-        except Exception:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
         return undo_id
     undo_id = lake.retrying(f"undo of run {run_id}", attempt)
     remap(con, full=True)

@@ -11,7 +11,7 @@ from modeltrail import identity
 
 from . import lake
 from .rows import _hash
-from .sqlfiles import query, run_sql, sections
+from .sqlfiles import query, run_sql, sections, transaction
 from .stage import _insert_columns
 
 
@@ -46,17 +46,11 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
         rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version})
 
     def attempt() -> None:
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute(query("identity_staging"))
             _insert_columns(con, "stg_identity", rows)
             for stmt in sections("merge.sql")["identity"]:
                 run_sql(con, stmt, {"only_new": only_new})
             run_sql(con, query("set_meta"), {"key": "aliases_hash", "value": digest})
-            con.execute("COMMIT")
-        except Exception:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
     lake.retrying("remap", attempt)  # on a DuckLake: again when it lost a commit race to a load
     return con.execute(query("mapped_ids")).fetchone()[0]

@@ -58,12 +58,13 @@ def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -
 
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
-    """One transaction around the block: committed when it ends, rolled back when it raises."""
+    """One transaction around the block: committed when it ends, rolled back when it or the commit
+    raises (a DuckLake commit that loses a race raises at COMMIT)."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
+        con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
