@@ -129,12 +129,11 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
             lake.attach(con, where, read_only=False)
             con.execute("SET TimeZone = 'UTC'")
             if not _schema_current(con):
-                con.execute("BEGIN TRANSACTION")
-                migrate.upgrade(con, lake=True)
-                _views(con)
-                seed_aliases(con)
-                run_sql(con, query("set_meta"), {"key": "views_hash", "value": _views_hash()})
-                con.execute("COMMIT")
+                with transaction(con):
+                    migrate.upgrade(con, lake=True)
+                    _views(con)
+                    seed_aliases(con)
+                    run_sql(con, query("set_meta"), {"key": "views_hash", "value": _views_hash()})
         return con
     except WarehouseError:
         con.close()

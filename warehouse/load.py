@@ -109,71 +109,66 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
     sql = sections(MERGE)
     params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
               "complete": load.status == "complete", "removal_runs": removal_runs}
-    con.execute("BEGIN TRANSACTION")
     try:
-        # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
-        # (archive=False: the pages are archived already, with their fetch rows: a reparse)
-        fetched = load.pages if archive else []
-        bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched if p.sha256 and p.has_body}
-        bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
-        if bodies:
-            _stage_keys(con, list(bodies))
-            known = {r[0] for r in con.execute(query("archived_already", MERGE)).fetchall()}
-            todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
-            for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
-                batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]
-                _insert_columns(con, "pages", [{"sha256": s, "content_type": ct, "size": len(body),
-                                                "body_zlib": zlib.compress(body, 6)} for s, ct, body in batch])
-        _insert_columns(con, "fetches", [
-            {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
-             "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
-             "via": p.via, "raw_sha256": p.raw_sha256}
-            for p in fetched])
-        _insert_columns(con, "parse_problems", [
-            {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
-            for u, f, m in load.problems])
-        unstated = 0
-        if load.status != "failed":
-            for stmt in sql["stage"]:
-                con.execute(stmt)
-            merged = dict(run_sql(con, query("fingerprints", MERGE), params).fetchall())
-            prints = {c.source_model_id: fingerprint(c) for c in load.cards}
-            moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
-            carried = unstated_fields(con, load.source, moved)
-            unstated = sum(len(v) for v in carried.values())
-            judge_unstated(load, carried)
-            params["complete"] = load.status == "complete"
-            by_id = {c.source_model_id: c for c in moved}
-            _insert_columns(con, "unstated", [
-                {"source": load.source, "source_model_id": smid, "field": f, "value": as_text(v),
-                 "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
-                 "page_sha256": by_id[smid].page_sha256}
-                for smid, fields in carried.items() for f, v in fields.items()])
-            _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v} for k, v in prints.items()])
-            _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
-            _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
-            _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
-            for section in ("cards", "prices", "benchmarks", "sightings", "removals"):
-                for stmt in sql[section]:
-                    run_sql(con, stmt, params)
-            (count,) = sql["count_changes"]
-        result = LoadResult(load.source, load.status)
-        if load.status != "failed":
-            result.versions_added, result.versions_closed, result.removed = run_sql(con, count, params).fetchone()
-        run_sql(con, query("source_run", RUNS), {
-            "run_id": run_id, "source": load.source, "status": load.status,
-            "pages_ok": sum(1 for p in load.pages if p.ok), "pages_failed": sum(1 for p in load.pages if not p.ok),
-            "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
-            "versions_added": result.versions_added, "versions_closed": result.versions_closed,
-            "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
-            "error": load.error, "notes": load.notes, "unstated": unstated})
-        con.execute("COMMIT")
-    except Exception as exc:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        if isinstance(exc, (duckdb.IOException, OSError)):
-            raise translate(exc, file_of(con) or Path("the warehouse")) from exc
-        raise
+        with transaction(con):
+            # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
+            # (archive=False: the pages are archived already, with their fetch rows: a reparse)
+            fetched = load.pages if archive else []
+            bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched if p.sha256 and p.has_body}
+            bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
+            if bodies:
+                _stage_keys(con, list(bodies))
+                known = {r[0] for r in con.execute(query("archived_already", MERGE)).fetchall()}
+                todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
+                for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
+                    batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]
+                    _insert_columns(con, "pages", [{"sha256": s, "content_type": ct, "size": len(body),
+                                                    "body_zlib": zlib.compress(body, 6)} for s, ct, body in batch])
+            _insert_columns(con, "fetches", [
+                {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
+                 "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
+                 "via": p.via, "raw_sha256": p.raw_sha256}
+                for p in fetched])
+            _insert_columns(con, "parse_problems", [
+                {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
+                for u, f, m in load.problems])
+            unstated = 0
+            if load.status != "failed":
+                for stmt in sql["stage"]:
+                    con.execute(stmt)
+                merged = dict(run_sql(con, query("fingerprints", MERGE), params).fetchall())
+                prints = {c.source_model_id: fingerprint(c) for c in load.cards}
+                moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
+                carried = unstated_fields(con, load.source, moved)
+                unstated = sum(len(v) for v in carried.values())
+                judge_unstated(load, carried)
+                params["complete"] = load.status == "complete"
+                by_id = {c.source_model_id: c for c in moved}
+                _insert_columns(con, "unstated", [
+                    {"source": load.source, "source_model_id": smid, "field": f, "value": as_text(v),
+                     "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
+                     "page_sha256": by_id[smid].page_sha256}
+                    for smid, fields in carried.items() for f, v in fields.items()])
+                _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v} for k, v in prints.items()])
+                _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
+                _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
+                _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
+                for section in ("cards", "prices", "benchmarks", "sightings", "removals"):
+                    for stmt in sql[section]:
+                        run_sql(con, stmt, params)
+                (count,) = sql["count_changes"]
+            result = LoadResult(load.source, load.status)
+            if load.status != "failed":
+                result.versions_added, result.versions_closed, result.removed = run_sql(con, count, params).fetchone()
+            run_sql(con, query("source_run", RUNS), {
+                "run_id": run_id, "source": load.source, "status": load.status,
+                "pages_ok": sum(1 for p in load.pages if p.ok), "pages_failed": sum(1 for p in load.pages if not p.ok),
+                "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
+                "versions_added": result.versions_added, "versions_closed": result.versions_closed,
+                "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
+                "error": load.error, "notes": load.notes, "unstated": unstated})
+    except (duckdb.IOException, OSError) as exc:  # (rolled back)
+        raise translate(exc, file_of(con) or Path("the warehouse")) from exc
     return result
 
 

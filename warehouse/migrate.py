@@ -66,7 +66,7 @@ def upgrade(con, lake: bool = False) -> tuple[int, int]:
         raise _newer(before)
     if before == LATEST:
         return before, LATEST
-    from .sqlfiles import query, run_sql
+    from .sqlfiles import query, run_sql, transaction
     for number, name in MIGRATIONS:
         if number <= before:
             continue
@@ -75,21 +75,12 @@ def upgrade(con, lake: bool = False) -> tuple[int, int]:
         # refuses within one transaction; each of their statements can run twice. A lake's writer
         # upgrades inside the transaction it holds for its schema work.)
         atomic = not lake and number >= ATOMIC_FROM
-        if atomic:
-            con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con) if atomic else contextlib.nullcontext():
             for stmt in statements(name):
                 stmt = dialect(stmt) if lake else stmt
                 if stmt:
                     con.execute(stmt)
             run_sql(con, query("set_meta"), {"key": "schema_version", "value": str(number)})
-            if atomic:
-                con.execute("COMMIT")
-        except Exception:
-            if atomic:
-                with contextlib.suppress(duckdb.Error):
-                    con.execute("ROLLBACK")
-            raise
     return before, LATEST
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import re
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import duckdb
 
 
+@lru_cache(maxsize=None)  # (the files ship with the package: read once per process, not per statement)
 def _sql(name: str) -> str:
     return resources.files("modeltrail.warehouse").joinpath(name).read_text("utf-8")
 
 
+@lru_cache(maxsize=None)
 def sections(name: str) -> dict[str, list[str]]:
-    """The statements of a SQL file, grouped by its "-- name:" lines."""
+    """The statements of a SQL file, grouped by its "-- name:" lines (parsed once; not to be changed)."""
     out: dict[str, list[str]] = {}
     current = None
     for block in re.split(r"^-- name: (\w+)\s*$", _sql(name), flags=re.M)[1:]:

@@ -12,7 +12,7 @@ import duckdb
 from . import lake, migrate
 from .errors import WarehouseError
 from .location import Location
-from .sqlfiles import query, run_sql
+from .sqlfiles import query, run_sql, transaction
 
 
 def tables() -> list[str]:
@@ -45,26 +45,22 @@ def _copy(dst: duckdb.DuckDBPyConnection, source: Location, target: Location) ->
                              "(a new catalog database and data folder)")
     dst.execute(f"ATTACH {lake.literal(str(source.path))} AS src (READ_ONLY)")
     copied = {}
-    dst.execute("BEGIN TRANSACTION")
     try:
-        for table in tables():
-            if table == "meta":
-                continue  # the lake's own (schema version, views); the file's identity hash follows below
-            dst.execute(query("transfer_clear").format(table=table))
-            dst.execute(query("transfer_table").format(table=table))
-            copied[table] = dst.execute(query("transfer_count").format(table=table)).fetchone()[0]
-        row = dst.execute("SELECT value FROM src.meta WHERE key = 'aliases_hash'").fetchone()
-        if row:
-            run_sql(dst, query("set_meta"), {"key": "aliases_hash", "value": row[0]})
-        for table, n in copied.items():
-            have = dst.execute(query("transfer_source_count").format(table=table)).fetchone()[0]
-            if have != n:
-                raise WarehouseError(f"copy of {table}: {n} rows in the lake, {have} in {source.path}; nothing was stored")
-        dst.execute("COMMIT")
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            dst.execute("ROLLBACK")
-        raise
+        with transaction(dst):
+            for table in tables():
+                if table == "meta":
+                    continue  # the lake's own (schema version, views); the file's identity hash follows below
+                dst.execute(query("transfer_clear").format(table=table))
+                dst.execute(query("transfer_table").format(table=table))
+                copied[table] = dst.execute(query("transfer_count").format(table=table)).fetchone()[0]
+            row = dst.execute("SELECT value FROM src.meta WHERE key = 'aliases_hash'").fetchone()
+            if row:
+                run_sql(dst, query("set_meta"), {"key": "aliases_hash", "value": row[0]})
+            for table, n in copied.items():
+                have = dst.execute(query("transfer_source_count").format(table=table)).fetchone()[0]
+                if have != n:
+                    raise WarehouseError(f"copy of {table}: {n} rows in the lake, {have} in {source.path}; "
+                                         "nothing was stored")
     finally:
         with contextlib.suppress(duckdb.Error):
             dst.execute("DETACH src")
