@@ -19,6 +19,7 @@ from modeltrail.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401
 
 from . import migrate
 from . import lake
+from .compact import compact  # noqa: F401
 from .guard import check_query  # noqa: F401
 from .errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
 from .location import Location, locate  # noqa: F401
@@ -80,8 +81,9 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         except Exception:
             con.close()
             raise
-        _views(con)
-        seed_aliases(con)
+        if not _schema_current(con):  # (re-creating views and macros at every open rewrote the catalog)
+            with transaction(con):
+                _set_up(con)
         # Staging files left by a writer that was killed (writers connect under the writer lock). Only
         # now that the file has opened as a warehouse: a wrong --db must not cost a neighbour its folder.
         shutil.rmtree(staging_dir(path), ignore_errors=True)
@@ -131,9 +133,7 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
             if not _schema_current(con):
                 with transaction(con):
                     migrate.upgrade(con, lake=True)
-                    _views(con)
-                    seed_aliases(con)
-                    run_sql(con, query("set_meta"), {"key": "views_hash", "value": _views_hash()})
+                    _set_up(con)
         return con
     except WarehouseError:
         con.close()
@@ -141,6 +141,14 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
     except duckdb.Error as exc:
         con.close()
         raise lake.explain(exc, where) from exc
+
+
+def _set_up(con) -> None:
+    """Views and macros as this code's views.sql has them, and the bundled aliases, recorded as done (the
+    caller holds the transaction): a writer whose warehouse has them already changes nothing."""
+    _views(con)
+    seed_aliases(con)
+    run_sql(con, query("set_meta"), {"key": "views_hash", "value": _views_hash()})
 
 
 def _views(con) -> None:
@@ -154,8 +162,9 @@ def _views_hash() -> str:
 
 
 def _schema_current(con) -> bool:
-    """A lake at this code's schema, views and bundled aliases: a writer changes nothing (each change
-    would be a snapshot, and a conflict for the workers writing beside it)."""
+    """A warehouse at this code's schema, views and bundled aliases: a writer changes nothing (on a file,
+    re-created views rewrite the catalog's blocks at each checkpoint; on a lake, each change would be a
+    snapshot, and a conflict for the workers writing beside it)."""
     try:
         row = run_sql(con, query("meta_value"), {"key": "views_hash"}).fetchone()
     except duckdb.CatalogException:
