@@ -42,6 +42,10 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
             con.execute(query("checkpoint"))
             before = path.stat().st_size
             _copy(con, scratch)
+        except (duckdb.Error, OSError) as exc:  # a full disk, most likely: the copy goes, the file stays
+            _remove(scratch)
+            raise WarehouseError(f"compacting {path}: {str(exc).splitlines()[0]}; the warehouse is left as "
+                                 "it was") from None
         except BaseException:
             _remove(scratch)
             raise
