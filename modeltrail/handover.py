@@ -1,12 +1,17 @@
-"""What a crawl hands to the warehouse: the pages it fetched (PageRecord) and one source run's verdict,
-cards and problems (SourceLoad); and what the load says back (LoadResult)."""
+"""What a crawl hands on: the pages it fetched (PageRecord), a crawl's whole output (CrawlOutput) or pages
+read back from an archive (ArchivedPages), one source run's verdict, cards and problems for the
+warehouse (SourceLoad); and what the load says back (LoadResult)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .records import ModelCard
+
+if TYPE_CHECKING:
+    from .parsing import PageParser
 
 @dataclass
 class PageRecord:
@@ -75,3 +80,26 @@ class LoadResult:
     versions_added: int = 0
     versions_closed: int = 0
     removed: int = 0
+
+
+@dataclass
+class CrawlOutput:
+    """One source's crawl (modeltrail/crawl_run.py): its pages, Scrapy's stats, how it ended."""
+    source: str
+    pages: list[PageRecord] = field(default_factory=list)
+    stats: dict | None = None       # Scrapy's stats; None when the crawl died before writing them
+    returncode: int | None = None
+    log_tail: str = ""
+    parsed: "PageParser | None" = None  # the pages parsed while the crawl ran (see crawl(parse=True))
+
+
+@dataclass
+class ArchivedPages:
+    """Pages read back, not crawled: from the archive (reparse) or a file in git (backfill-git). They are
+    judged as pages (failed, card-less, cards against the last complete run); there is no crawl to judge
+    (no stats, no log, no early stop)."""
+    source: str
+    pages: list[PageRecord] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+    log_tail: str = ""
+    parsed: None = None

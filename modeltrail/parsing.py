@@ -1,0 +1,95 @@
+"""Parsing one source run's pages: each card page through the source's parser as it arrives, then one
+card per model (the cards several pages gave of one model, merged)."""
+
+from __future__ import annotations
+
+from .handover import PageRecord
+from .parsers.base import Parsed
+from .records import InvalidValue, ModelCard
+from .sources import get
+
+
+class PageParser:
+    """Parses one source's card pages one at a time, then merges the cards per model."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.parser = get(source).parser
+        self.problems: list[InvalidValue] = []
+        self.notes: list[str] = []
+        self.card_pages = 0
+        self.seen: dict[str, list[ModelCard]] = {}
+        self.carded: set[str] = set()  # urls of the pages that gave a card
+
+    def feed(self, page: PageRecord) -> None:
+        # "detail": a model's own page beside the API that listed it (see spiders/azure.py)
+        if not page.has_body or page.page_kind not in ("card", "detail") or not page.ok:
+            return
+        self.card_pages += page.page_kind == "card"
+        try:
+            parsed: Parsed = self.parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
+        except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
+            self.problems.append(InvalidValue(self.source, page.url, "page", f"parser crashed: {exc!r}"))
+            return
+        self.problems.extend(parsed.problems)
+        self.notes.extend(parsed.notes)
+        if parsed.cards:
+            self.carded.add(page.url)
+        for card in parsed.cards:
+            self.seen.setdefault(card.source_model_id, []).append(card)
+
+    def result(self) -> tuple[list[ModelCard], list[InvalidValue], int]:
+        return merge_by_model([c for group in self.seen.values() for c in group]), self.problems, self.card_pages
+
+
+def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:
+    """Parse every card page that came back with a body. Returns (cards, problems, card pages read)."""
+    parser = PageParser(source)
+    for page in pages:
+        parser.feed(page)
+    return parser.result()
+
+
+def merge_by_model(cards: list[ModelCard]) -> list[ModelCard]:
+    """One card per model: the cards several pages gave of one model, merged (first seen order)."""
+    groups: dict[str, list[ModelCard]] = {}
+    for card in cards:
+        groups.setdefault(card.source_model_id, []).append(card)
+    return [merge_cards(group) if len(group) > 1 else group[0] for group in groups.values()]
+
+
+def merge_cards(cards: list[ModelCard]) -> ModelCard:
+    """One card from several pages of one source that describe the same model (OpenAI's docs page and
+    an announcement post). The fullest card leads; the others fill its empty fields, and their prices
+    and benchmarks keep the page that stated them."""
+    def filled(c: ModelCard) -> int:
+        return sum(1 for v in c.model_dump().values() if has_value(v))
+    lead, *rest = sorted(cards, key=filled, reverse=True)
+    data = lead.model_dump()
+    prices = {(p.kind, p.tier): _stated(p, lead) for p in lead.prices}
+    benches = {(b.benchmark or b.reported_name, b.setting): _stated(b, lead) for b in lead.benchmarks}
+    for other in rest:
+        for name, value in other.model_dump().items():
+            if isinstance(value, list) and name in ModelCard.model_fields and name not in ("prices", "benchmarks"):
+                data[name] = sorted(set(data[name]) | set(value))
+            elif data.get(name) in (None, "") and value not in (None, ""):
+                data[name] = value
+        for p in other.prices:
+            prices.setdefault((p.kind, p.tier), _stated(p, other))
+        for b in other.benchmarks:
+            benches.setdefault((b.benchmark or b.reported_name, b.setting), _stated(b, other))
+    data["prices"], data["benchmarks"] = [], []
+    merged = ModelCard(**data)
+    merged.prices, merged.benchmarks = list(prices.values()), list(benches.values())
+    return merged
+
+
+def _stated(value, card: ModelCard):
+    if value._url is None:
+        value._url, value._page_sha256 = card.url, card.page_sha256
+    return value
+
+
+def has_value(v) -> bool:
+    """None, "" and [] count as missing."""
+    return v not in (None, "", [])
