@@ -5,6 +5,10 @@ finish_run, remap, close). The as-of state of both is compared row by row on the
 
     python -m bench.peer MODELS DAYS CHANGE_SHARE WORKDIR     # prints a JSON line
 
+It runs twice: in one connection kept open for all days (DuckDB checkpoints only when its WAL fills:
+the file is written about once), and as a daily job opens it (connect, merge, close: a checkpoint a
+day, as modeltrail's writer does). Both must end with the same rows.
+
 The peer keeps no provenance (no url, page hash, run), no archive, no identity, no removal or unstated
 rules: the figures say what those cost.
 """
@@ -106,6 +110,20 @@ def _peer_day(con, cards, when, tmp: Path) -> float:
     return time.perf_counter() - t0
 
 
+def _peer_job_day(path: Path, cards, when, tmp: Path) -> float:
+    """The same merge as a daily job runs it: its own process opens the file, merges, closes (DuckDB
+    checkpoints on close, as it does for modeltrail's writer)."""
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(path))
+    try:
+        for stmt in db._split(PEER_SQL):
+            con.execute(stmt)
+        _peer_day(con, cards, when, tmp)
+    finally:
+        con.close()
+    return time.perf_counter() - t0
+
+
 def _ours_day(path: Path, cards, when) -> float:
     """The warehouse part of one refresh: writer lock, connect, run, load, finish, identity, close."""
     t0 = time.perf_counter()
@@ -119,12 +137,13 @@ def _ours_day(path: Path, cards, when) -> float:
 
 def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
     ours_path, peer_path = workdir / "ours.duckdb", workdir / "peer.duckdb"
+    job_path = workdir / "peer_job.duckdb"
     peer = duckdb.connect(str(peer_path))
     for stmt in db._split(PEER_SQL):
         peer.execute(stmt)
     rng = random.Random(7)
     versions = [0] * models
-    ours_t, peer_t = [], []
+    ours_t, peer_t, job_t = [], [], []
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         for day in range(days):
             if day:
@@ -133,6 +152,7 @@ def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
             when, cards = snapshot(models, day, versions)
             ours_t.append(_ours_day(ours_path, cards, when))
             peer_t.append(_peer_day(peer, cards, when, Path(tmp)))
+            job_t.append(_peer_job_day(job_path, cards, when, Path(tmp)))
     ours = db.connect(ours_path, read_only=True)
     t_mid = snapshot(1, days // 2)[0]
     t_end = snapshot(1, days - 1)[0]
@@ -152,6 +172,11 @@ def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
         bb = peer.execute("SELECT id, benchmark, value FROM benchmarks WHERE valid_from <= $t AND "
                           "(valid_to IS NULL OR valid_to > $t) ORDER BY ALL", {"t": t}).fetchall()
         same[label] = a == b and pa == pb and ba == bb and len(a) == models
+    job = duckdb.connect(str(job_path), read_only=True)
+    same["peer_job_rows_equal"] = all(
+        peer.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() == job.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+        for t in ("cards", "prices", "benchmarks"))
+    job.close()
     changed = ours.execute("SELECT source_model_id FROM model_cards_history GROUP BY 1 ORDER BY count(*) DESC, 1 "
                            "LIMIT 1").fetchone()[0]
     out = {
@@ -160,15 +185,28 @@ def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
                     "peer_median_after_first": statistics.median(peer_t[1:]) * 1000,
                     "ours_first": ours_t[0] * 1000, "peer_first": peer_t[0] * 1000,
                     "ours_last_10": statistics.median(ours_t[-10:]) * 1000,
-                    "peer_last_10": statistics.median(peer_t[-10:]) * 1000},
+                    "peer_last_10": statistics.median(peer_t[-10:]) * 1000,
+                    "peer_job_median_after_first": statistics.median(job_t[1:]) * 1000,
+                    "peer_job_first": job_t[0] * 1000},
         "as_of_ms": {"ours": _latency(ours, AS_OF_OURS, {"t": t_mid}),
                      "peer": _latency(peer, AS_OF_PEER, {"t": t_mid})},
         "history_ms": {"ours": _latency(ours, HISTORY_OURS, {"id": changed}),
                        "peer": _latency(peer, HISTORY_PEER, {"id": changed})},
     }
     ours.close()
-    out["size_bytes"] = {"ours": _size(duckdb.connect(str(ours_path)), ours_path), "peer": _size(peer, peer_path)}
+    out["size_bytes"] = {"ours": _size(duckdb.connect(str(ours_path)), ours_path), "peer": _size(peer, peer_path),
+                         "peer_job": _size(duckdb.connect(str(job_path)), job_path)}
     peer.close()
+    # compacted: ours by `modeltrail maintain`, the daily job's by the same copy into a fresh file
+    out["size_bytes"]["ours_maintained"] = db.compact(db.locate(ours_path))[1]
+    fresh = workdir / "peer_job_copy.duckdb"
+    fresh.unlink(missing_ok=True)
+    con = duckdb.connect(str(job_path))
+    con.execute(f"ATTACH '{fresh}' AS fresh")
+    con.execute(f"COPY FROM DATABASE {job_path.stem} TO fresh")
+    con.execute("DETACH fresh")
+    con.close()
+    out["size_bytes"]["peer_job_copied"] = fresh.stat().st_size
     return out
 
 
