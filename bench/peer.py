@@ -84,6 +84,14 @@ HISTORY_PEER = """SELECT 'card' AS what, valid_from, valid_to, to_json(c)::VARCH
     UNION ALL SELECT 'benchmark.' || benchmark, valid_from, valid_to, CAST(value AS VARCHAR) FROM benchmarks
     WHERE id = $id ORDER BY 1, 2"""
 HISTORY_OURS = "SELECT * FROM model_history($id, NULL)"
+# the peer's own query on modeltrail's history tables: what the storage costs, without model_history's
+# field-by-field shape (each card version unpivoted into its 21 fields)
+HISTORY_PEER_ON_OURS = """SELECT 'card' AS what, valid_from, valid_to, to_json(c)::VARCHAR AS value
+    FROM model_cards_history AS c WHERE source_model_id = $id
+    UNION ALL SELECT 'price.' || kind, valid_from, valid_to, CAST(usd_per_million_tokens AS VARCHAR)
+    FROM prices_history WHERE source_model_id = $id
+    UNION ALL SELECT 'benchmark.' || benchmark, valid_from, valid_to, CAST(value AS VARCHAR) FROM benchmarks_history
+    WHERE source_model_id = $id ORDER BY 1, 2"""
 
 
 def _ndjson(cards, path: Path) -> None:
@@ -191,6 +199,7 @@ def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
         "as_of_ms": {"ours": _latency(ours, AS_OF_OURS, {"t": t_mid}),
                      "peer": _latency(peer, AS_OF_PEER, {"t": t_mid})},
         "history_ms": {"ours": _latency(ours, HISTORY_OURS, {"id": changed}),
+                       "peer_query_on_ours": _latency(ours, HISTORY_PEER_ON_OURS, {"id": changed}),
                        "peer": _latency(peer, HISTORY_PEER, {"id": changed})},
     }
     ours.close()

@@ -52,28 +52,21 @@ CREATE OR REPLACE VIEW benchmarks AS
     WHERE h.valid_to IS NULL;
 
 -- Every field of every card version as text, one row per field: the base of `changes` and `history`.
+-- (Two lists unnested side by side: half the planning of the same UNPIVOT, bench/RESULTS.md §9c.)
 CREATE OR REPLACE VIEW card_field_versions AS
-    SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256, field, value
-    FROM (
-        SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
-               name, organization, version, release_date, status, deprecation_date, retirement_date,
-               successor,
-               CAST(context_window AS VARCHAR) AS context_window,
-               CAST(max_output_tokens AS VARCHAR) AS max_output_tokens,
-               array_to_string(input_modalities, ',') AS input_modalities,
-               array_to_string(output_modalities, ',') AS output_modalities,
-               array_to_string(capabilities, ',') AS capabilities,
-               array_to_string(reasoning_efforts, ',') AS reasoning_efforts,
-               training_cutoff,
-               CAST(parameters AS VARCHAR) AS parameters,
-               CAST(training_tokens AS VARCHAR) AS training_tokens,
-               architecture, license, listed_date, hugging_face_id
-        FROM model_cards_history
-    ) UNPIVOT INCLUDE NULLS (value FOR field IN (
-        name, organization, version, release_date, status, deprecation_date, retirement_date, successor,
-        context_window, max_output_tokens, input_modalities, output_modalities, capabilities,
-        reasoning_efforts, training_cutoff, parameters, training_tokens, architecture, license,
-        listed_date, hugging_face_id));
+    SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
+           unnest(['name', 'organization', 'version', 'release_date', 'status', 'deprecation_date',
+                   'retirement_date', 'successor', 'context_window', 'max_output_tokens', 'input_modalities',
+                   'output_modalities', 'capabilities', 'reasoning_efforts', 'training_cutoff', 'parameters',
+                   'training_tokens', 'architecture', 'license', 'listed_date', 'hugging_face_id']) AS field,
+           unnest([name, organization, version, release_date, status, deprecation_date, retirement_date,
+                   successor,
+                   CAST(context_window AS VARCHAR), CAST(max_output_tokens AS VARCHAR),
+                   array_to_string(input_modalities, ','), array_to_string(output_modalities, ','),
+                   array_to_string(capabilities, ','), array_to_string(reasoning_efforts, ','),
+                   training_cutoff, CAST(parameters AS VARCHAR), CAST(training_tokens AS VARCHAR),
+                   architecture, license, listed_date, hugging_face_id]) AS value
+    FROM model_cards_history;
 
 -- Prices and benchmarks as fields too: "price.input", "benchmark.gpqa[high]".
 CREATE OR REPLACE VIEW child_field_versions AS
