@@ -206,6 +206,21 @@ FROM source_runs WHERE run_id = $run_id ORDER BY source;
 -- One exported table as of $ts ({macro}: model_cards_as_of, prices_as_of or benchmarks_as_of).
 SELECT * EXCLUDE (run_id) FROM {macro}($ts) ORDER BY ALL;
 
+-- name: transfer_runs
+-- (migrate --to: a lake that holds runs already is not copied into)
+SELECT count(*) FROM runs;
+
+-- name: transfer_attach
+-- the DuckDB file being copied ({path}: a SQL literal)
+ATTACH {path} AS src (READ_ONLY);
+
+-- name: transfer_detach
+DETACH src;
+
+-- name: transfer_aliases_hash
+-- the file's identity digest: the lake's remap then knows the identity rows copied are current
+SELECT value FROM src.meta WHERE key = 'aliases_hash';
+
 -- name: transfer_clear
 -- (migrate --to: the new lake's seed rows, bundled aliases and vendors, give way to the file's)
 DELETE FROM {table};

@@ -39,11 +39,11 @@ def copy_to_lake(source: Location, target: Location, wait: float = 0, on_wait=No
 
 
 def _copy(dst: duckdb.DuckDBPyConnection, source: Location, target: Location) -> dict[str, int]:
-    runs = dst.execute("SELECT count(*) FROM runs").fetchone()[0]
+    runs = dst.execute(query("transfer_runs")).fetchone()[0]
     if runs:
         raise WarehouseError(f"{target} already holds a warehouse ({runs} runs): copy into an empty one "
                              "(a new catalog database and data folder)")
-    dst.execute(f"ATTACH {lake.literal(str(source.path))} AS src (READ_ONLY)")
+    dst.execute(query("transfer_attach").format(path=lake.literal(str(source.path))))
     copied = {}
     try:
         with transaction(dst):
@@ -53,7 +53,7 @@ def _copy(dst: duckdb.DuckDBPyConnection, source: Location, target: Location) ->
                 dst.execute(query("transfer_clear").format(table=table))
                 dst.execute(query("transfer_table").format(table=table))
                 copied[table] = dst.execute(query("transfer_count").format(table=table)).fetchone()[0]
-            row = dst.execute("SELECT value FROM src.meta WHERE key = 'aliases_hash'").fetchone()
+            row = dst.execute(query("transfer_aliases_hash")).fetchone()
             if row:
                 run_sql(dst, query("set_meta"), {"key": "aliases_hash", "value": row[0]})
             for table, n in copied.items():
@@ -63,5 +63,5 @@ def _copy(dst: duckdb.DuckDBPyConnection, source: Location, target: Location) ->
                                          "nothing was stored")
     finally:
         with contextlib.suppress(duckdb.Error):
-            dst.execute("DETACH src")
+            dst.execute(query("transfer_detach"))
     return copied
