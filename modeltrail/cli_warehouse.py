@@ -54,20 +54,20 @@ def maintain(keep, wait, db_file):
     Schedule it weekly beside the refreshes."""
     from .warehouse import db
     try:
-        is_lake = db.locate(db_file).is_lake
-        if not db.exists(db_file):
-            fail(f"no warehouse at {db.locate(db_file)} (nothing to maintain)")
+        where = db.locate(db_file)
+        if not db.exists(where):
+            fail(f"no warehouse at {where} (nothing to maintain)")
     except db.WarehouseError as exc:
         fail(str(exc))
-    if keep is not None and not is_lake:
+    if keep is not None and not where.is_lake:
         fail("--keep-snapshots is for a DuckLake warehouse: a DuckDB file keeps no snapshots")
-    if not is_lake:
+    if not where.is_lake:
         progress("maintain: copying the warehouse into a fresh file")
         try:
-            before, after = db.compact(db.locate(db_file), wait=wait, on_wait=progress)
+            before, after = db.compact(where, wait=wait, on_wait=progress)
         except db.WarehouseError as exc:
             fail(str(exc))
-        click.echo(f"{db.locate(db_file)}: {_mib(before)} -> {_mib(after)}"
+        click.echo(f"{where}: {_mib(before)} -> {_mib(after)}"
                    + ("" if after < before else " (already compact: the file was kept)"))
         return
     with writer(db_file, "maintain", wait) as con:
@@ -82,7 +82,7 @@ def maintain(keep, wait, db_file):
             expired = len(db.run_sql(con, db.query("lake_expire"), {"days": keep, "before": began}).fetchall())
             deleted = len(con.execute(db.query("lake_cleanup")).fetchall())
         after = con.execute(db.query("lake_files")).fetchone()
-    click.echo(f"{db.locate(db_file)}: {before[0]} data files and {before[1]} delete files -> {after[0]} and {after[1]}"
+    click.echo(f"{where}: {before[0]} data files and {before[1]} delete files -> {after[0]} and {after[1]}"
                + (f"; {expired} snapshots expired, {deleted} files deleted" if keep is not None else ""))
 
 
