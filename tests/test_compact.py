@@ -5,6 +5,7 @@ writer session a day as refreshes do, so the file holds the blocks daily checkpo
 from __future__ import annotations
 
 import gzip
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -119,3 +120,15 @@ def test_maintain_of_no_warehouse_says_so_and_makes_none(tmp_path):
     res = mt("maintain", "--db", str(tmp_path / "typo.duckdb"))
     assert res.exit_code == 1 and res.output == f"Error: no warehouse at {tmp_path / 'typo.duckdb'} (nothing to maintain)\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_maintain_without_room_for_the_copy_says_so_and_changes_nothing(loaded, monkeypatch):
+    path, _ = loaded
+    before = everything(path)
+    size = path.stat().st_size
+    room = SimpleNamespace(total=10 * size, used=9 * size, free=size // 2)  # (shutil.disk_usage's fields)
+    monkeypatch.setattr(compact.shutil, "disk_usage", lambda folder: room)
+    res = mt("maintain", "--db", str(path))
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"compacting {path} needs up to {size / 2**20:.1f} MiB free beside it; " in res.output
+    assert everything(path) == before and not compact.scratch_path(path).exists()

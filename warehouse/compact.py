@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -41,6 +42,10 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
         try:
             con.execute(query("checkpoint"))
             before = path.stat().st_size
+            free = shutil.disk_usage(path.parent).free
+            if free < before:  # the copy is smaller than the file, but how much is known only after
+                raise WarehouseError(f"compacting {path} needs up to {before / 2**20:.1f} MiB free beside it; "
+                                     f"{free / 2**20:.1f} MiB are. The warehouse is left as it was")
             _copy(con, scratch)
         except (duckdb.Error, OSError) as exc:  # a full disk, most likely: the copy goes, the file stays
             _remove(scratch)
