@@ -55,39 +55,11 @@ def maintain(keep, wait, db_file):
     from .warehouse import db
     try:
         where = db.locate(db_file)
-        if not db.exists(where):
-            fail(f"no warehouse at {where} (nothing to maintain)")
+        if keep is not None and not where.is_lake:
+            fail("--keep-snapshots is for a DuckLake warehouse: a DuckDB file keeps no snapshots")
+        click.echo(db.maintain(where, keep, wait=wait, on_wait=progress, say=progress))
     except db.WarehouseError as exc:
         fail(str(exc))
-    if keep is not None and not where.is_lake:
-        fail("--keep-snapshots is for a DuckLake warehouse: a DuckDB file keeps no snapshots")
-    if not where.is_lake:
-        progress("maintain: copying the warehouse into a fresh file")
-        try:
-            before, after = db.compact(where, wait=wait, on_wait=progress)
-        except db.WarehouseError as exc:
-            fail(str(exc))
-        click.echo(f"{where}: {_mib(before)} -> {_mib(after)}"
-                   + ("" if after < before else " (already compact: the file was kept)"))
-        return
-    with writer(db_file, "maintain", wait) as con:
-        before = con.execute(db.query("lake_files")).fetchone()
-        began = con.execute(db.query("lake_latest_snapshot")).fetchone()[0]
-        progress("maintain: merging files")
-        for stmt in db.sections("queries.sql")["lake_maintenance"]:
-            con.execute(stmt)
-        expired = deleted = None
-        if keep is not None:
-            progress(f"maintain: expiring snapshots older than {keep} days")
-            expired = len(db.run_sql(con, db.query("lake_expire"), {"days": keep, "before": began}).fetchall())
-            deleted = len(con.execute(db.query("lake_cleanup")).fetchall())
-        after = con.execute(db.query("lake_files")).fetchone()
-    click.echo(f"{where}: {before[0]} data files and {before[1]} delete files -> {after[0]} and {after[1]}"
-               + (f"; {expired} snapshots expired, {deleted} files deleted" if keep is not None else ""))
-
-
-def _mib(n: int) -> str:
-    return f"{n / 2**20:.1f} MiB"
 
 
 @click.group()

@@ -132,3 +132,19 @@ def test_maintain_without_room_for_the_copy_says_so_and_changes_nothing(loaded, 
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert f"compacting {path} needs up to {size / 2**20:.1f} MiB free beside it; " in res.output
     assert everything(path) == before and not compact.scratch_path(path).exists()
+
+
+def test_the_maintain_flow_compacts_like_the_command(loaded, tmp_path):
+    """flows/maintain.py (prefect.yaml's weekly-maintain) does what `modeltrail maintain` does; on a path
+    with no warehouse it fails, and makes none."""
+    from prefect.testing.utilities import prefect_test_harness
+    from modeltrail.flows.maintain import maintain_flow
+    path, _ = loaded
+    before, size = everything(path), path.stat().st_size
+    with prefect_test_harness(server_startup_timeout=120):
+        summary = maintain_flow(db_file=str(path))
+        with pytest.raises(db.NoWarehouse, match="no warehouse at .* \\(nothing to maintain\\)"):
+            maintain_flow(db_file=str(tmp_path / "typo.duckdb"))
+    assert summary == f"{path}: {size / 2**20:.1f} MiB -> {path.stat().st_size / 2**20:.1f} MiB"
+    assert path.stat().st_size < size and everything(path) == before
+    assert not (tmp_path / "typo.duckdb").exists()

@@ -211,6 +211,20 @@ def test_prefect_yaml_deploys_to_a_work_pool_and_a_worker_runs_it(server, tmp_pa
     assert done["state_type"] == "COMPLETED", worker.stdout[-2000:] + worker.stderr[-2000:]
     con = duckdb.connect(str(db_file), read_only=True)
     assert con.execute("SELECT status FROM runs WHERE flow_run_id = ?", [run["id"]]).fetchone() == ("complete",)
+    rows = con.execute("SELECT * FROM model_cards_history ORDER BY ALL").fetchall()
+    con.close()
+
+    # the weekly maintenance, deployed beside it, runs on the same pool and changes no row
+    dep = deployment(server, "weekly-maintain")
+    assert dep["entrypoint"] == "flows/maintain.py:maintain_flow" and dep["work_pool_name"] == "modeltrail"
+    assert dep["schedules"][0]["schedule"] == {"cron": "0 5 * * 0", "timezone": "UTC", "day_or": True}
+    run = api_post(server, f"/deployments/{dep['id']}/create_flow_run", {"parameters": {"db_file": str(db_file)}})
+    worker = subprocess.run([*prefect, "worker", "start", "--pool", "modeltrail", "--run-once"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=240)
+    done = finished_run(server, run["id"], timeout=30)
+    assert done["state_type"] == "COMPLETED", worker.stdout[-2000:] + worker.stderr[-2000:]
+    con = duckdb.connect(str(db_file), read_only=True)
+    assert con.execute("SELECT * FROM model_cards_history ORDER BY ALL").fetchall() == rows
     con.close()
 
 

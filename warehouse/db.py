@@ -20,6 +20,7 @@ from modeltrail.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401
 from . import migrate
 from . import lake
 from .compact import compact  # noqa: F401
+from .maintain import maintain  # noqa: F401
 from .guard import check_query  # noqa: F401
 from .errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
 from .location import Location, locate  # noqa: F401
