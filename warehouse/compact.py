@@ -65,6 +65,7 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
         if after >= before:
             _remove(scratch)
             return before, before
+        shutil.copymode(path, scratch)  # (the file's permissions stay the warehouse's)
         os.replace(scratch, path)
         _sync_dir(path.parent)
         return before, after
