@@ -5,6 +5,7 @@ writer session a day as refreshes do, so the file holds the blocks daily checkpo
 from __future__ import annotations
 
 import gzip
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -60,12 +61,17 @@ def test_maintain_copies_a_file_into_a_smaller_one_with_every_row_view_and_seque
     assert len(rows) >= 15 and len(rows["runs"]) == 6 and len(history) > 1
     assert any(kind == "sequence" and name == "run_ids" for kind, name, _ in schema)
     size = path.stat().st_size
-    path.chmod(0o640)  # a warehouse shared with a group: the copy keeps its permissions
+    # a warehouse shared with a group, owned by the user who refreshes it: the copy keeps both
+    path.chmod(0o640)
+    if os.geteuid() == 0:
+        os.chown(path, 4321, 4321)
 
     res = mt("maintain", "--db", str(path))
     assert res.exit_code == 0, res.output
     after = path.stat().st_size
     assert path.stat().st_mode & 0o777 == 0o640
+    if os.geteuid() == 0:
+        assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4321)
     assert after < size and res.output.endswith(f"{path}: {size / 2**20:.1f} MiB -> {after / 2**20:.1f} MiB\n")
     assert everything(path) == (rows, schema, history)
     assert not compact.scratch_path(path).exists() and not path.with_name(path.name + ".wal").exists()

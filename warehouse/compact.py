@@ -65,7 +65,7 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
         if after >= before:
             _remove(scratch)
             return before, before
-        shutil.copymode(path, scratch)  # (the file's permissions stay the warehouse's)
+        _same_owner_and_mode(path, scratch)
         os.replace(scratch, path)
         _sync_dir(path.parent)
         return before, after
@@ -89,6 +89,15 @@ def _copy(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
     finally:
         with contextlib.suppress(duckdb.Error):
             con.execute(query("compact_detach"))  # (checkpoints the copy: no WAL is left beside it)
+
+
+def _same_owner_and_mode(path: Path, copy: Path) -> None:
+    """The copy takes the warehouse file's permissions and, where this process may give it (root), its
+    owner: a maintain run by root must not leave the refreshing user a file it cannot write."""
+    shutil.copymode(path, copy)
+    st = path.stat()
+    with contextlib.suppress(PermissionError):
+        os.chown(copy, st.st_uid, st.st_gid)
 
 
 def _ident(name: str) -> str:
