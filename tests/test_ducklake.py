@@ -53,6 +53,11 @@ def tables():
     return [t for t in transfer.tables() if t != "meta"]
 
 
+def every_row(con) -> dict[str, list[tuple]]:
+    """Every table's rows (but meta), as rows_of reads them."""
+    return {t: rows_of(con, t) for t in tables()}
+
+
 def rows_of(con, table: str) -> list[tuple]:
     cols = [c for (c,) in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = current_database() "
@@ -288,7 +293,7 @@ KILLED_LOADER = textwrap.dedent("""
 def test_a_writer_killed_mid_load_leaves_no_half_snapshot(lake, tmp_path):
     mt("refresh", "openrouter", "--replay", "--observed-at", "2026-03-20T00:00:00Z", *lake_args(lake))
     con = lake_reader(lake)
-    before = {t: rows_of(con, t) for t in tables()}
+    before = every_row(con)
     con.close()
     script = tmp_path / "doomed.py"
     script.write_text(KILLED_LOADER)
@@ -302,7 +307,7 @@ def test_a_writer_killed_mid_load_leaves_no_half_snapshot(lake, tmp_path):
         proc.wait(timeout=30)
     con = lake_reader(lake)
     try:
-        after = {t: rows_of(con, t) for t in tables()}
+        after = every_row(con)
         # the run was started (its row committed before the load); nothing of its load is visible
         assert [r for r in after["runs"] if r not in before["runs"]] == \
             [r for r in after["runs"] if r[0] == max(x[0] for x in after["runs"])]
@@ -441,14 +446,14 @@ def test_a_password_in_the_url_reaches_no_record(lake, tmp_path):
 def test_maintain_compacts_a_lake_and_changes_no_row(lake, tmp_path):
     load_days(lake_args(lake), tmp_path)
     con = lake_reader(lake)
-    before = {t: rows_of(con, t) for t in tables()}
+    before = every_row(con)
     files = con.execute("SELECT sum(file_count) FROM ducklake_table_info('lake')").fetchone()[0]
     con.close()
     out = mt("maintain", *lake_args(lake)).stdout
     assert out.startswith(f"{lake[0]}: {files} data files")
     con = lake_reader(lake)
     try:
-        assert {t: rows_of(con, t) for t in tables()} == before
+        assert every_row(con) == before
         assert con.execute("SELECT sum(file_count) FROM ducklake_table_info('lake')").fetchone()[0] < files
     finally:
         con.close()
@@ -471,7 +476,7 @@ def test_maintain_can_expire_old_snapshots_without_changing_history(lake, tmp_pa
     def on_disk():
         return sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
     con = lake_reader(lake)
-    before = {t: rows_of(con, t) for t in tables()}
+    before = every_row(con)
     snapshots = con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0]
     con.close()
     mt("maintain", *lake_args(lake))  # compacted first: what is left on disk beyond it is time travel
@@ -480,7 +485,7 @@ def test_maintain_can_expire_old_snapshots_without_changing_history(lake, tmp_pa
     assert "snapshots expired" in out and "files deleted" in out, out
     con = lake_reader(lake)
     try:
-        assert {t: rows_of(con, t) for t in tables()} == before
+        assert every_row(con) == before
         assert con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0] < snapshots
     finally:
         con.close()
