@@ -3,6 +3,12 @@
 
 The mapping is data, not code: aliases.csv (bundled) seeds the warehouse's `model_aliases` table, which a
 user extends with `modeltrail alias add`. This module only computes the lookup key of a name.
+
+Stored identity is resolved once, in the warehouse: `remap` (warehouse/remap.py) maps each source id
+not yet mapped with the warehouse's alias table and keeps the answer in `model_identity` and on every
+version. A parser calls `resolve` with the bundled aliases only to fill the card it returns (what
+`modeltrail parse` prints); the load drops that answer. A dated id's version is a fact of the id
+(`alias_key`), read the same way by both.
 """
 
 from __future__ import annotations

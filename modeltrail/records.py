@@ -110,7 +110,9 @@ class ModelCard(Strict):
     source_model_id: str
     """The id exactly as the source publishes it (e.g. "o3-mini-2025-01-31")."""
     model_id: str | None
-    """Canonical id, e.g. "openai/o3-mini" (see modeltrail.identity); None when nothing maps."""
+    """Canonical id, e.g. "openai/o3-mini", as the bundled aliases map it (see modeltrail.identity); None
+    when nothing maps. Shown by `modeltrail parse`; a load does not keep it: the warehouse maps each
+    source id itself (model_identity, with the user's aliases too)."""
     name: str
     organization: str | None = None
     url: str

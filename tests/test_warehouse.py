@@ -144,6 +144,23 @@ def test_remap_writes_only_what_moved(con):
     assert con.execute("SELECT model_id FROM model_identity").fetchall() == [("acme/o3-mini",)]
 
 
+def test_the_warehouse_keeps_its_own_mapping_not_the_cards(con):
+    """Identity is stored once: a card's model_id (the bundled aliases' answer, what `parse` shows) is not
+    kept; model_identity's mapping, with the user's aliases, is what every version and view carries."""
+    card = seed_card().model_copy(update={"model_id": "someone/else",
+                                          "prices": [Price(kind="input", usd_per_million_tokens=1.1)]})
+    assert card.benchmarks  # (a version in each history table)
+    con.execute("INSERT OR REPLACE INTO model_aliases VALUES ('o3-mini', 'acme/o3-mini', 'user')")
+    load(con, day(0), [card])
+    assert con.execute("SELECT model_id FROM model_identity").fetchall() == [("acme/o3-mini",)]
+    for table in ("model_cards_history", "prices_history", "benchmarks_history", "model_cards", "prices",
+                  "benchmarks"):
+        assert con.execute(f"SELECT DISTINCT model_id FROM {table}").fetchall() == [("acme/o3-mini",)], table
+    assert con.execute("SELECT DISTINCT model_id FROM model_history('acme/o3-mini', NULL)").fetchall() == \
+        [("acme/o3-mini",)]
+    assert con.execute("SELECT count(*) FROM model_history('someone/else', NULL)").fetchone() == (0,)
+
+
 def test_sightings_keep_a_time_only_for_models_the_latest_run_did_not_see(con):
     """card_state says when each model was last seen; its table (`sightings`, migration 5) holds that time
     only for the models the source's latest run did not see, so a run writes the rows that move, not a
