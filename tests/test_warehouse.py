@@ -144,6 +144,22 @@ def test_remap_writes_only_what_moved(con):
     assert con.execute("SELECT model_id FROM model_identity").fetchall() == [("acme/o3-mini",)]
 
 
+def test_a_price_that_leaves_the_page_is_a_change_of_the_run_that_saw_it_go(con):
+    """Each event of the change feed names the run that observed it: a price gone from a card that
+    stayed is the closing run's change, not the run that first saw the price (`runs undo` of that run
+    takes it back)."""
+    a = seed_card().model_copy(update={"prices": [Price(kind="input", usd_per_million_tokens=1.1),
+                                                  Price(kind="output", usd_per_million_tokens=4.4)]})
+    first, _ = load(con, day(0), [a])
+    second, _ = load(con, day(5), [a.model_copy(update={
+        "fetched_at": day(5), "prices": [Price(kind="input", usd_per_million_tokens=1.1)]})])
+    gone = con.execute("SELECT changed_at, field, old_value, new_value, run_id FROM changes "
+                       "WHERE field LIKE 'price.%'").fetchall()
+    assert gone == [(day(5), "price.output", "4.4", None, second)] and second != first
+    db.undo_run(con, second)
+    assert con.execute("SELECT count(*) FROM changes WHERE field LIKE 'price.%'").fetchone() == (0,)
+
+
 def test_the_warehouse_keeps_its_own_mapping_not_the_cards(con):
     """Identity is stored once: a card's model_id (the bundled aliases' answer, what `parse` shows) is not
     kept; model_identity's mapping, with the user's aliases, is what every version and view carries."""

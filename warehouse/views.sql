@@ -130,10 +130,13 @@ field_changes AS (
                         AND a.changed_at = f.valid_from)
       AND (f.old_value IS NOT NULL OR f.value IS NOT NULL)
 ),
--- a price or benchmark that left a page while its card stayed
+-- a price or benchmark that left a page while its card stayed (observed by the run that closed it)
 child_gone AS (
     SELECT c.valid_to AS changed_at, c.source, c.source_model_id, 'changed' AS change_type,
-           c.field, c.value AS old_value, NULL AS new_value, c.run_id, c.url
+           c.field, c.value AS old_value, NULL AS new_value,
+           (SELECT max(s.run_id) FROM source_runs AS s JOIN runs AS r USING (run_id)
+            WHERE s.source = c.source AND r.observed_at = c.valid_to
+              AND s.status NOT IN ('failed', 'undone')) AS run_id, c.url
     FROM child_field_versions AS c
     WHERE c.valid_to IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM child_field_versions AS n
