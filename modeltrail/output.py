@@ -58,7 +58,7 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
         return
     cells = [[_text(v).replace("\n", " ") for v in r] for r in rows]
     widths = [min(max_width, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
-    widths = fit(widths, terminal_width(out))
+    widths = fit(widths, terminal_width(out), [i for i, c in enumerate(cols) if c in DETAIL_COLUMNS])
 
     def cut(c: str, w: int) -> str:
         return c if len(c) <= w else c[: w - 1] + "…"
@@ -70,6 +70,10 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
 
 #: a column is never narrowed below this (its cells then end in "…")
 MIN_COLUMN = 6
+#: where a value was read (whole in --format csv|json): narrowed first, so that a terminal's table keeps
+#: the ids, fields, values and times readable (`history` of a model with two source ids told them apart
+#: only by their cut-off ends)
+DETAIL_COLUMNS = {"url", "page_sha256", "sha256", "start_urls"}
 
 
 def terminal_width(out) -> int | None:
@@ -82,14 +86,16 @@ def terminal_width(out) -> int | None:
         return None
 
 
-def fit(widths: list[int], total: int | None) -> list[int]:
-    """Narrow the widest columns until the row (with its 2-space gaps) fits `total` characters."""
+def fit(widths: list[int], total: int | None, first: Sequence[int] = ()) -> list[int]:
+    """Narrow columns until the row (with its 2-space gaps) fits `total` characters: the `first` ones
+    (details) as far as they go, then the widest."""
     widths = list(widths)
     if total is None:
         return widths
-    while sum(widths) + 2 * (len(widths) - 1) > total:
-        i = max(range(len(widths)), key=lambda k: widths[k])
-        if widths[i] <= MIN_COLUMN:
-            break
-        widths[i] -= 1
+    for group in (list(first), range(len(widths))):
+        while group and sum(widths) + 2 * (len(widths) - 1) > total:
+            i = max(group, key=lambda k: widths[k])
+            if widths[i] <= MIN_COLUMN:
+                break
+            widths[i] -= 1
     return widths

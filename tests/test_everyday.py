@@ -284,6 +284,18 @@ def test_tables_fit_the_terminal(loaded, cmd, width, monkeypatch):
     assert max(map(len, mt(*cmd, "--db", str(loaded)).stdout.splitlines())) > width
 
 
+def test_where_a_value_was_read_is_narrowed_first(loaded, monkeypatch):
+    """A terminal too narrow for `history`: the url and page hash (whole in csv/json) give way first, so
+    the ids, fields, values and times stay readable."""
+    monkeypatch.setenv("COLUMNS", "150")
+    lines = mt("history", "openai/gpt-4o-mini", "--db", str(loaded)).stdout.splitlines()
+    header = mt("history", "openai/gpt-4o-mini", "--format", "csv", "--db", str(loaded)).stdout.split("\n")[0]
+    width = dict(zip(header.split(","), map(len, lines[1].split())))
+    assert width["url"] == width["page_sha256"] == 6 and all(len(line) <= 150 for line in lines)
+    assert width["model_id"] == width["source_model_id"] == len("openai/gpt-4o-mini")
+    assert width["valid_from"] == len("2026-01-01T00:00:00Z")
+
+
 def test_progress_is_quiet_off_a_terminal_and_silenced_by_q(loaded, tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True,
