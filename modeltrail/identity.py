@@ -23,7 +23,7 @@ from . import normalize
 # Vendor names that pages put in front of a model's name ("OpenAI o3-mini", "Meta Llama 3.1").
 _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google", "deepseek", "mistral")
 #: bump when alias_key or resolve map names differently: the next remap then maps every id again
-RULES_VERSION = 2  # 2: a variant suffix (":free") names the same model
+RULES_VERSION = 3  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r"
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".
@@ -36,8 +36,9 @@ _VENDOR_SLUGS = tuple(normalize.slug(v) + "-" for v in _VENDOR_PREFIXES)
 @lru_cache(maxsize=8192)
 def alias_key(name: str) -> tuple[str, str | None]:
     """(lookup key, version) for a name or id as a source prints it. A variant suffix (":free",
-    ":extended") names an offering of the same model, not another model."""
-    key = normalize.slug(_VARIANT.sub("", name))
+    ":extended") names an offering of the same model, not another model; a "+" is "plus"."""
+    # "+" names another model ("Command R+" is Cohere's command-r-plus, not Command R): a word of its own
+    key = normalize.slug(_VARIANT.sub("", name).replace("+", "-plus"))
     for prefix in _VENDOR_SLUGS:
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix):]

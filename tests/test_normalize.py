@@ -134,6 +134,16 @@ def test_identity(name, expected):
     assert identity.resolve(name) == expected
 
 
+def test_a_plus_names_another_model():
+    """OpenRouter's "Cohere: Command R+ (08-2024)" (id cohere/command-r-plus-08-2024) is not Command R: the
+    "+" was dropped with the other punctuation, and the name then matched command-r-08-2024's alias."""
+    assert identity.alias_key("Command R+") == ("command-r-plus", None)
+    assert identity.alias_key("Cohere: Command R+ (08-2024)")[0] == "cohere-command-r-plus-08-2024"
+    assert identity.resolve("cohere/command-r-plus-08-2024", "Cohere: Command R+ (08-2024)") == (None, None)
+    assert identity.resolve("cohere/command-r-08-2024", "Cohere: Command R (08-2024)")[0] == \
+        "cohere/command-r-08-2024"
+
+
 @pytest.mark.parametrize("words,caps", [
     ("Structured outputs and functions/tools.", {"structured_outputs", "function_calling"}),
     ("supports function calls, structured outputs, developer messages, batch APIs, and streaming output",
