@@ -79,7 +79,9 @@ def changes(since, source, model, fmt, db_file):
 @db_option
 def compare(model, fmt, db_file):
     """MODEL's current values from every source, side by side: one row per field, a column per source,
-    and `conflict` when the sources disagree beyond rounding (see the `conflicts` view).
+    and `conflict` when the sources disagree beyond rounding (see the `conflicts` view). A source that
+    lists the model under several ids (a dated snapshot, a ":free" offering) has a column per id,
+    `source:id`.
 
     One table in every format, so csv and json have one shape."""
     from .warehouse import db
@@ -89,13 +91,19 @@ def compare(model, fmt, db_file):
     if not values:
         fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
     conflicts = {f for (f,) in con.execute(db.query("compare_conflicts"), {"model": model}).fetchall()}
-    sources = sorted({s for _, s, _ in values})
+    ids: dict[str, set[str]] = {}
+    for _, source, smid, _ in values:
+        ids.setdefault(source, set()).add(smid)
+
+    def column(source: str, smid: str) -> str:
+        return source if len(ids[source]) == 1 else f"{source}:{smid}"
+    columns = sorted({column(s, i) for _, s, i, _ in values})
     table: dict[str, dict[str, str]] = {}
-    for field, source, value in values:
-        table.setdefault(field, {})[source] = value
-    rows = [[field, *(by.get(s) for s in sources), "yes" if field in conflicts else ""]
+    for field, source, smid, value in values:
+        table.setdefault(field, {})[column(source, smid)] = value
+    rows = [[field, *(by.get(c) for c in columns), "yes" if field in conflicts else ""]
             for field, by in sorted(table.items())]
-    output.render(["field", *sources, "conflict"], rows, fmt)
+    output.render(["field", *columns, "conflict"], rows, fmt)
 
 
 @click.command()

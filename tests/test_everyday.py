@@ -97,6 +97,33 @@ def test_db_on_the_group_and_a_query_from_stdin(loaded, tmp_path):
     assert res.exit_code == 0
 
 
+def test_compare_shows_each_id_a_source_lists_a_model_under(tmp_path):
+    """OpenRouter lists models twice ("openai/gpt-oss-20b" and its ":free" offering, priced 0): compare
+    showed one column per source holding the larger text of the two, so the free offering's prices
+    vanished. A source with several ids for a model now has a column per id."""
+    import json
+    capture = json.loads(OPENROUTER_CAPTURE.read_text())
+    mini = next(m for m in capture["data"] if m["id"] == "openai/gpt-4o-mini")
+    free = json.loads(json.dumps(mini))
+    free["id"], free["name"] = "openai/gpt-4o-mini:free", mini["name"] + " (free)"
+    free["pricing"] = {k: "0" for k in mini["pricing"]}
+    capture["data"].append(free)
+    db = tmp_path / "w.duckdb"
+    assert mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db),
+              input=parse_cards("openrouter", json.dumps(capture))).exit_code == 0
+    rows = {r["field"]: r for r in map(json.loads, mt("compare", "openai/gpt-4o-mini", "--format", "json",
+                                                       "--db", str(db)).output.splitlines())}
+    paid, gratis = "openrouter:openai/gpt-4o-mini", "openrouter:openai/gpt-4o-mini:free"
+    assert list(rows["price.input"]) == ["field", paid, gratis, "conflict"]
+    assert (rows["price.input"][paid], rows["price.input"][gratis]) == ("0.15", "0.0")
+    assert rows["context_window"][paid] == rows["context_window"][gratis] == "128000"
+    # one id per source: the column is the source's name, as before
+    assert mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(tmp_path / "one.duckdb"),
+              input=parse_cards("openrouter", OPENROUTER_CAPTURE)).exit_code == 0
+    header = mt("compare", "openai/gpt-4o-mini", "--format", "csv", "--db", str(tmp_path / "one.duckdb")).output
+    assert header.splitlines()[0] == "field,openrouter,conflict"
+
+
 def test_a_bad_run_can_be_taken_back(tmp_path):
     import json
 

@@ -32,8 +32,8 @@ UNION
 SELECT model_id FROM model_aliases WHERE alias = $key;
 
 -- name: compare_values
--- One model's current values, per field and source (`modeltrail compare`).
-SELECT field, source, max(value) FROM model_compare WHERE model_id = $model GROUP BY field, source;
+-- One model's current values, per field, source and source id (`modeltrail compare`).
+SELECT field, source, source_model_id, value FROM model_compare WHERE model_id = $model;
 
 -- name: compare_conflicts
 -- The fields of one model whose sources disagree beyond rounding.
