@@ -131,3 +131,29 @@ def test_report_names_what_it_covers_and_fails_cleanly(warehouse, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "modeltrail", "report", "--out", str(tmp_path / "x"), "--model",
                           "no-such-model", "--db", str(warehouse)], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "no-such-model" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_two_ids_of_one_model_at_one_source_are_two_lines(warehouse, tmp_path):
+    """OpenRouter lists gemma-3-27b-it and its ":free" offering (priced 0). Once an alias maps both to one
+    model, the report must not draw them as one line (it would zigzag between 0 and the paid price at
+    every version): each id is its own series, lifecycle row and change-feed source, `source:id`."""
+    import shutil
+    from datetime import datetime, timezone
+
+    from modeltrail import report
+    from modeltrail.warehouse import db
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(warehouse, copy)
+    run("alias", "add", MODEL, "google/gemma-3-27b", "--db", str(copy))
+    con = db.connect(copy, read_only=True)
+    data = report.collect(con, str(copy), ["google/gemma-3-27b"], None, datetime.now(timezone.utc))
+    con.close()
+    paid, free = f"openrouter:{MODEL}", f"openrouter:{MODEL}:free"
+    inputs = {}
+    for v in data.series["google/gemma-3-27b"]:
+        if v.field == "price.input":
+            inputs.setdefault(v.source, []).append(float(v.value))
+    assert set(inputs) == {paid, free}
+    assert inputs[paid] == pytest.approx(expected_inputs()) and set(inputs[free]) == {0.0}
+    assert sorted(r["source"] for r in data.lifecycle["google/gemma-3-27b"]) == [paid, free]
+    assert {c[1] for c in data.changes} <= {paid, free} and data.changes

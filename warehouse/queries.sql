@@ -78,17 +78,18 @@ LIMIT $limit;
 -- name: report_series
 -- Every version of the fields a report charts, for some models: prices, context window, max output,
 -- benchmarks (field, value as text), each with the page and time it came from.
-SELECT coalesce(i.model_id, f.source_model_id) AS model, f.source, f.field, f.value, f.valid_from, f.valid_to, f.url
+SELECT coalesce(i.model_id, f.source_model_id) AS model, i.label AS source, f.field, f.value, f.valid_from,
+       f.valid_to, f.url
 FROM (SELECT * FROM card_field_versions WHERE field IN ('context_window', 'max_output_tokens')
       UNION ALL SELECT * FROM child_field_versions) AS f
-JOIN model_identity AS i USING (source, source_model_id)
+JOIN source_labels AS i USING (source, source_model_id)
 WHERE coalesce(i.model_id, f.source_model_id) IN (SELECT unnest($models::VARCHAR[]))
   AND f.value IS NOT NULL AND f.value <> ''
-ORDER BY model, f.field, f.source, f.valid_from;
+ORDER BY model, f.field, i.label, f.valid_from;
 
 -- name: report_changes
 -- The change feed of a period for some models, with the page each new value came from.
-SELECT c.changed_at, c.source, coalesce(i.model_id, c.source_model_id) AS model, c.change_type, c.field,
+SELECT c.changed_at, i.label AS source, coalesce(i.model_id, c.source_model_id) AS model, c.change_type, c.field,
        c.old_value, c.new_value,
        coalesce((SELECT f.url FROM (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions) AS f
                  WHERE f.source = c.source AND f.source_model_id = c.source_model_id AND f.field = c.field
@@ -96,9 +97,9 @@ SELECT c.changed_at, c.source, coalesce(i.model_id, c.source_model_id) AS model,
                 (SELECT h.url FROM model_cards_history AS h
                  WHERE h.source = c.source AND h.source_model_id = c.source_model_id AND h.valid_from <= c.changed_at
                  ORDER BY h.valid_from DESC LIMIT 1)) AS url
-FROM changes AS c JOIN model_identity AS i USING (source, source_model_id)
+FROM changes AS c JOIN source_labels AS i USING (source, source_model_id)
 WHERE c.changed_at >= $since AND coalesce(i.model_id, c.source_model_id) IN (SELECT unnest($models::VARCHAR[]))
-ORDER BY c.changed_at DESC, model, c.source, c.field;
+ORDER BY c.changed_at DESC, model, i.label, c.field;
 
 -- name: report_conflicts
 -- Where the sources of some models disagree (only models an alias maps have several sources).
@@ -106,11 +107,13 @@ SELECT model_id, field, values_by_source FROM conflicts
 WHERE model_id IN (SELECT unnest($models::VARCHAR[])) ORDER BY model_id, field;
 
 -- name: report_lifecycle
--- Per model and source: listed from, last seen, lifecycle words and dates, removal.
-SELECT coalesce(model_id, source_model_id) AS model_id, source, first_seen, last_seen, status, deprecation_date,
-       retirement_date, successor, deprecation_seen_at, deprecation_url, removed_at
-FROM lifecycle WHERE coalesce(model_id, source_model_id) IN (SELECT unnest($models::VARCHAR[]))
-ORDER BY 1, source;
+-- Per model and source (and id, when a source lists the model under several): listed from, last seen,
+-- lifecycle words and dates, removal.
+SELECT coalesce(l.model_id, l.source_model_id) AS model_id, i.label AS source, first_seen, last_seen, status,
+       deprecation_date, retirement_date, successor, deprecation_seen_at, deprecation_url, removed_at
+FROM lifecycle AS l JOIN source_labels AS i USING (source, source_model_id)
+WHERE coalesce(l.model_id, l.source_model_id) IN (SELECT unnest($models::VARCHAR[]))
+ORDER BY 1, 2;
 
 -- name: run_of_flow
 -- The run a Prefect flow run recorded (`refresh` prints its verdict).

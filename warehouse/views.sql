@@ -199,6 +199,14 @@ LEFT JOIN (SELECT source, source_model_id, min(valid_from) AS announced_at, arg_
               OR retirement_date IS NOT NULL
            GROUP BY ALL) AS d USING (source, source_model_id);
 
+-- How a model's series are named per source: the source, or `source:id` when the source lists the model
+-- under several ids (a dated snapshot, a ":free" offering), whose values must not be drawn as one line.
+CREATE OR REPLACE VIEW source_labels AS
+SELECT source, source_model_id, model_id,
+       CASE WHEN model_id IS NOT NULL AND count(*) OVER (PARTITION BY model_id, source) > 1
+            THEN source || ':' || source_model_id ELSE source END AS label
+FROM model_identity;
+
 -- Source ids that map to no canonical model (add aliases for them: `modeltrail alias add`).
 CREATE OR REPLACE VIEW unmatched AS
 SELECT i.source, i.source_model_id, c.name, c.organization, c.url
