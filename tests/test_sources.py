@@ -132,6 +132,16 @@ def test_price_compare_against_vendor_list_price(warehouse):
     assert mine[("302ai", "input", None)] == 0 and mine[("tokenhub", "cache_read", None)] == 0
 
 
+def test_price_compare_names_the_ids_it_compares(warehouse):
+    """A source may price one model under several ids (a ":free" offering): each row says which."""
+    rows = [json.loads(l) for l in mt("sql", "SELECT * FROM price_compare WHERE model_id = 'openai/o3-mini' "
+                                             "ORDER BY source, kind, tier", "--format", "json",
+                                      "--db", str(warehouse)).stdout.splitlines()]
+    assert rows and {(r["source"], r["source_model_id"]) for r in rows} == {
+        ("302ai", "o3-mini-2025-01-31"), ("tokenhub", "o3-mini")}
+    assert {(r["vendor_source"], r["vendor_source_model_id"]) for r in rows} == {("openai", "o3-mini")}
+
+
 def test_unmatched_and_alias_add_remap_without_crawling(warehouse, tmp_path):
     import shutil
     db = tmp_path / "copy.duckdb"

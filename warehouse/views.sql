@@ -249,15 +249,18 @@ FROM keyed
 GROUP BY model_id, field
 HAVING count(DISTINCT source) > 1 AND count(DISTINCT compared_as) > 1;
 
--- Each reseller's current price against the vendor's own list price, per kind (markup as a share).
+-- Each reseller's current price against the vendor's own list price, per kind (markup as a share). Each
+-- side names its source id: a source may list one model under several (a dated snapshot, a ":free"
+-- offering), each priced apart.
 CREATE OR REPLACE VIEW price_compare AS
 WITH p AS (
-    SELECT model_id, source, kind, tier, usd_per_million_tokens AS usd FROM prices
+    SELECT model_id, source, source_model_id, kind, tier, usd_per_million_tokens AS usd FROM prices
     WHERE model_id IS NOT NULL AND usd_per_million_tokens IS NOT NULL
 )
 SELECT r.model_id, r.kind, r.source, r.tier, r.usd AS usd_per_million_tokens,
        v.source AS vendor_source, v.usd AS vendor_usd_per_million_tokens,
-       round(r.usd / nullif(v.usd, 0) - 1, 4) AS markup
+       round(r.usd / nullif(v.usd, 0) - 1, 4) AS markup,
+       r.source_model_id, v.source_model_id AS vendor_source_model_id
 FROM p AS r
 JOIN vendors AS vd ON split_part(r.model_id, '/', 1) = vd.organization
 JOIN p AS v ON v.model_id = r.model_id AND v.kind = r.kind AND v.source = vd.source AND v.tier IS NULL
