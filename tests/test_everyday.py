@@ -124,6 +124,37 @@ def test_compare_shows_each_id_a_source_lists_a_model_under(tmp_path):
     assert header.splitlines()[0] == "field,openrouter,conflict"
 
 
+def test_a_free_offering_beside_the_paid_one_is_no_conflict(tmp_path):
+    """Sources conflict on a field when no one value is stated by all of them: OpenRouter's paid
+    gpt-4o-mini at $0.15 agrees with another source's $0.15 though its ":free" offering says 0.0; a
+    source at $0.30 disagrees with both."""
+    import json
+    capture = json.loads(OPENROUTER_CAPTURE.read_text())
+    mini = next(m for m in capture["data"] if m["id"] == "openai/gpt-4o-mini")
+    free = json.loads(json.dumps(mini))
+    free["id"], free["pricing"] = "openai/gpt-4o-mini:free", {k: "0" for k in mini["pricing"]}
+    capture["data"].append(free)
+    db = tmp_path / "w.duckdb"
+    assert mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db),
+              input=parse_cards("openrouter", json.dumps(capture))).exit_code == 0
+    paid_card = next(json.loads(l) for l in parse_cards("openrouter", OPENROUTER_CAPTURE).splitlines()
+                     if json.loads(l)["source_model_id"] == "openai/gpt-4o-mini")
+
+    def other_source_at(usd: float, when: str) -> None:
+        card = {**paid_card, "source": "302ai", "source_model_id": "gpt-4o-mini", "url": "https://302.ai/x",
+                "prices": [p | {"usd_per_million_tokens": usd} for p in paid_card["prices"] if p["kind"] == "input"]}
+        assert mt("load", "-", "--observed-at", when, "--db", str(db), input=json.dumps(card) + "\n").exit_code == 0
+
+    def conflict() -> str:
+        rows = {r["field"]: r for r in map(json.loads, mt("compare", "openai/gpt-4o-mini", "--format", "json",
+                                                           "--db", str(db)).output.splitlines())}
+        return rows["price.input"]["conflict"]
+    other_source_at(0.15, "2026-01-02T00:00:00Z")
+    assert conflict() == ""
+    other_source_at(0.30, "2026-01-03T00:00:00Z")
+    assert conflict() == "yes"
+
+
 def test_a_bad_run_can_be_taken_back(tmp_path):
     import json
 

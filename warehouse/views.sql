@@ -223,8 +223,10 @@ WHERE f.valid_to IS NULL AND f.value IS NOT NULL AND f.value <> ''
   AND i.model_id IS NOT NULL
   AND f.field NOT IN ('name');
 
--- Where sources disagree beyond rounding. A number is compared at the coarser precision of the two
--- (77.0 vs 77.3 is a conflict; 0.87 vs 0.9 is not); a date at the coarser precision (2023-09 vs
+-- Where sources disagree beyond rounding: no one value is stated by every source that states the field
+-- (a source listing the model under several ids, a ":free" offering beside the paid one, agrees with
+-- another source when one of its values does). A number is compared at the coarser precision of the
+-- two (77.0 vs 77.3 is a conflict; 0.87 vs 0.9 is not); a date at the coarser precision (2023-09 vs
 -- 2023-09-30 is not; 2025-01 vs 2024-12-20 is); other text case-insensitively.
 CREATE OR REPLACE VIEW conflicts AS
 WITH v AS (
@@ -242,12 +244,16 @@ keyed AS (
                 ELSE lower(value) END AS compared_as
     FROM v
     WINDOW w AS (PARTITION BY model_id, field)
+),
+agreeing AS (
+    SELECT *, count(DISTINCT source) OVER (PARTITION BY model_id, field, compared_as) AS sources_stating_it
+    FROM keyed
 )
 SELECT model_id, field, list(source || '=' || value ORDER BY source, value) AS values_by_source,
        count(DISTINCT source) AS sources
-FROM keyed
+FROM agreeing
 GROUP BY model_id, field
-HAVING count(DISTINCT source) > 1 AND count(DISTINCT compared_as) > 1;
+HAVING count(DISTINCT source) > 1 AND max(sources_stating_it) < count(DISTINCT source);
 
 -- Each reseller's current price against the vendor's own list price, per kind (markup as a share). Each
 -- side names its source id: a source may list one model under several (a dated snapshot, a ":free"
