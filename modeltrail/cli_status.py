@@ -135,7 +135,6 @@ def report(out_dir, models, since, db_file):
         with replacing(out / "report.html") as (fd, tmp):
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(page)
-            os.chmod(tmp, 0o644)
     except OSError as exc:
         fail(f"cannot create report directory {out}: {exc.strerror}")
     except db.WarehouseError as exc:

@@ -86,19 +86,28 @@ def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, f
 def replacing(target: Path):
     """(fd, path) of a temporary file beside `target`, renamed over it when the block ends without an
     error: the name is replaced (a symlink planted there too), never what it points at, and a reader
-    never sees half a file. Removed otherwise. A failure is one WarehouseError naming the file."""
+    never sees half a file. Removed otherwise. A failure is one WarehouseError naming the file. The file
+    gets the permissions a file created plainly would (the umask's: 0644 under 022), not the temporary
+    file's private 0600, which left exports unreadable to anyone they were written for."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise WarehouseError(f"cannot write into {target.parent}: {exc.strerror}") from exc
     try:
         yield fd, Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
         raise WarehouseError(f"cannot write {target}: {exc.strerror}") from exc
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0o077)  # (read by setting it: put back at once)
+    os.umask(mask)
+    return mask
 
 
 def _sql_path(p: Path) -> str:

@@ -155,6 +155,24 @@ def test_a_free_offering_beside_the_paid_one_is_no_conflict(tmp_path):
     assert conflict() == "yes"
 
 
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600)])
+def test_exports_and_reports_get_the_permissions_of_a_plain_file(loaded, tmp_path, umask, mode):
+    """Written to a private temporary file and renamed into place, exports kept its 0600: a CSV written
+    for a web server or a colleague could be read by nobody else. Now the umask decides, as for any file."""
+    import os
+    import stat
+    old = os.umask(umask)
+    try:
+        for fmt in ("csv", "parquet"):
+            assert mt("export", "--out", str(tmp_path / fmt), "--format", fmt, "--db", str(loaded)).exit_code == 0
+        assert mt("report", "--out", str(tmp_path / "r"), "--model", "openai/gpt-4o-mini",
+                  "--db", str(loaded)).exit_code == 0
+    finally:
+        os.umask(old)
+    files = [*(tmp_path / "csv").iterdir(), *(tmp_path / "parquet").iterdir(), tmp_path / "r" / "report.html"]
+    assert len(files) == 7 and {stat.S_IMODE(f.stat().st_mode) for f in files} == {mode}
+
+
 def test_a_bad_run_can_be_taken_back(tmp_path):
     import json
 
