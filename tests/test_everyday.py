@@ -173,6 +173,20 @@ def test_exports_and_reports_get_the_permissions_of_a_plain_file(loaded, tmp_pat
     assert len(files) == 7 and {stat.S_IMODE(f.stat().st_mode) for f in files} == {mode}
 
 
+def test_unmatched_names_an_id_its_source_no_longer_lists(tmp_path):
+    """`unmatched` read names from the current cards: an id the source had dropped was listed nameless."""
+    import json
+    lines = parse_cards("openrouter", OPENROUTER_CAPTURE).splitlines()
+    gone = next(json.loads(l) for l in lines if json.loads(l)["model_id"] is None)
+    rest = "\n".join(l for l in lines if json.loads(l)["source_model_id"] != gone["source_model_id"]) + "\n"
+    db = tmp_path / "w.duckdb"
+    for when, cards in (("2026-01-01T00:00:00Z", "\n".join(lines) + "\n"), ("2026-01-02T00:00:00Z", rest)):
+        assert mt("load", "-", "--observed-at", when, "--removal-runs", "1", "--db", str(db), input=cards).exit_code == 0
+    rows = {r["source_model_id"]: r for r in map(json.loads, mt("unmatched", "--format", "json", "--db",
+                                                                 str(db)).output.splitlines())}
+    assert (rows[gone["source_model_id"]]["name"], rows[gone["source_model_id"]]["url"]) == (gone["name"], gone["url"])
+
+
 def test_a_bad_run_can_be_taken_back(tmp_path):
     import json
 

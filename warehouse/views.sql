@@ -207,11 +207,14 @@ SELECT source, source_model_id, model_id,
             THEN source || ':' || source_model_id ELSE source END AS label
 FROM model_identity;
 
--- Source ids that map to no canonical model (add aliases for them: `modeltrail alias add`).
+-- Source ids that map to no canonical model (add aliases for them: `modeltrail alias add`), each with the
+-- name, organization and page of its last version (a model its source no longer lists included).
 CREATE OR REPLACE VIEW unmatched AS
 SELECT i.source, i.source_model_id, c.name, c.organization, c.url
 FROM model_identity AS i
-LEFT JOIN model_cards AS c USING (source, source_model_id)
+LEFT JOIN (SELECT source, source_model_id, arg_max(name, valid_from) AS name,
+                  arg_max(organization, valid_from) AS organization, arg_max(url, valid_from) AS url
+           FROM model_cards_history GROUP BY ALL) AS c USING (source, source_model_id)
 WHERE i.model_id IS NULL;
 
 -- Side by side: per canonical model and field, the current value from each source.
