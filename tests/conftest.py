@@ -12,10 +12,10 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "tests" / "seeds"
 CAPTURES = REPO / "captures"
 #: the real material beside the checkout (never copied into the project)
 SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
 OPENROUTER_DAYS = SHARED / "data" / "openrouter"
 OPENROUTER_CAPTURE = CAPTURES / "openrouter.ai/api/v1/models"
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)

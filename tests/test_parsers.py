@@ -10,10 +10,9 @@ import pytest
 
 from modeltrail.parsers import azure, leaderboard
 from modeltrail.records import ModelCard
+from tests.conftest import SEEDS  # ../shared/seeds: the text captures the project was designed from
 from tests.fixtures import cases, page_file, run_case
 
-# copies of ../shared/seeds: the text captures the project was designed from
-SEEDS = Path(__file__).resolve().parent / "seeds"
 NOW = datetime(2026, 1, 15, 6, tzinfo=timezone.utc)
 FIELDS = list(ModelCard.model_fields)
 CASES = list(cases())
