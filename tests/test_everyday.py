@@ -153,6 +153,9 @@ def test_a_free_offering_beside_the_paid_one_is_no_conflict(tmp_path):
     assert conflict() == ""
     other_source_at(0.30, "2026-01-03T00:00:00Z")
     assert conflict() == "yes"
+    # the free offering's exact 0.0 does not make the others compare at one decimal (0.15 = 0.18 there)
+    other_source_at(0.18, "2026-01-04T00:00:00Z")
+    assert conflict() == "yes"
 
 
 @pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600)])

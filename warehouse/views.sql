@@ -235,7 +235,9 @@ CREATE OR REPLACE VIEW conflicts AS
 WITH v AS (
     SELECT model_id, field, source, value,
            TRY_CAST(regexp_replace(value, '( Elo|%)$', '') AS DOUBLE) AS num,
-           length(regexp_extract(regexp_replace(value, '( Elo|%)$', ''), '\.(\d+)$', 1)) AS decimals,
+           -- (a zero is exact: a free offering's "0.0" does not make every price compare at one decimal)
+           CASE WHEN TRY_CAST(regexp_replace(value, '( Elo|%)$', '') AS DOUBLE) = 0 THEN NULL
+                ELSE length(regexp_extract(regexp_replace(value, '( Elo|%)$', ''), '\.(\d+)$', 1)) END AS decimals,
            regexp_full_match(value, '\d{4}(-\d{2}(-\d{2})?)?') AS is_date
     FROM model_compare
     WHERE field NOT IN ('organization', 'version', 'capabilities', 'reasoning_efforts', 'license')
@@ -243,7 +245,7 @@ WITH v AS (
 keyed AS (
     SELECT *,
            CASE WHEN bool_and(is_date) OVER w THEN left(value, min(length(value)) OVER w)
-                WHEN bool_and(num IS NOT NULL) OVER w THEN CAST(round(num, CAST(min(decimals) OVER w AS INTEGER)) AS VARCHAR)
+                WHEN bool_and(num IS NOT NULL) OVER w THEN CAST(round(num, CAST(coalesce(min(decimals) OVER w, 0) AS INTEGER)) AS VARCHAR)
                 ELSE lower(value) END AS compared_as
     FROM v
     WINDOW w AS (PARTITION BY model_id, field)
