@@ -91,16 +91,10 @@ def compare(model, fmt, db_file):
     if not values:
         fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
     conflicts = {f for (f,) in con.execute(db.query("compare_conflicts"), {"model": model}).fetchall()}
-    ids: dict[str, set[str]] = {}
-    for _, source, smid, _ in values:
-        ids.setdefault(source, set()).add(smid)
-
-    def column(source: str, smid: str) -> str:
-        return source if len(ids[source]) == 1 else f"{source}:{smid}"
-    columns = sorted({column(s, i) for _, s, i, _ in values})
+    columns = sorted({label for _, label, _ in values})
     table: dict[str, dict[str, str]] = {}
-    for field, source, smid, value in values:
-        table.setdefault(field, {})[column(source, smid)] = value
+    for field, label, value in values:
+        table.setdefault(field, {})[label] = value
     rows = [[field, *(by.get(c) for c in columns), "yes" if field in conflicts else ""]
             for field, by in sorted(table.items())]
     output.render(["field", *columns, "conflict"], rows, fmt)

@@ -32,8 +32,10 @@ UNION
 SELECT model_id FROM model_aliases WHERE alias = $key;
 
 -- name: compare_values
--- One model's current values, per field, source and source id (`modeltrail compare`).
-SELECT field, source, source_model_id, value FROM model_compare WHERE model_id = $model;
+-- One model's current values, per field and source (`source:id` where a source lists the model under
+-- several ids: source_labels) for `modeltrail compare`.
+SELECT c.field, l.label, c.value FROM model_compare AS c JOIN source_labels AS l USING (source, source_model_id)
+WHERE c.model_id = $model;
 
 -- name: compare_conflicts
 -- The fields of one model whose sources disagree beyond rounding.
