@@ -236,7 +236,7 @@ WITH v AS (
     SELECT model_id, field, source, value,
            TRY_CAST(regexp_replace(value, '( Elo|%)$', '') AS DOUBLE) AS num,
            -- (a zero is exact: a free offering's "0.0" does not make every price compare at one decimal)
-           CASE WHEN TRY_CAST(regexp_replace(value, '( Elo|%)$', '') AS DOUBLE) = 0 THEN NULL
+           CASE WHEN num = 0 THEN NULL
                 ELSE length(regexp_extract(regexp_replace(value, '( Elo|%)$', ''), '\.(\d+)$', 1)) END AS decimals,
            regexp_full_match(value, '\d{4}(-\d{2}(-\d{2})?)?') AS is_date
     FROM model_compare
