@@ -97,10 +97,9 @@ def test_db_on_the_group_and_a_query_from_stdin(loaded, tmp_path):
     assert res.exit_code == 0
 
 
-def test_compare_shows_each_id_a_source_lists_a_model_under(tmp_path):
-    """OpenRouter lists models twice ("openai/gpt-oss-20b" and its ":free" offering, priced 0): compare
-    showed one column per source holding the larger text of the two, so the free offering's prices
-    vanished. A source with several ids for a model now has a column per id."""
+def with_a_free_offering(db):
+    """A warehouse holding the openrouter capture plus a ":free" offering of gpt-4o-mini, priced 0 (as
+    OpenRouter lists many models), loaded as of 2026-01-01."""
     import json
     capture = json.loads(OPENROUTER_CAPTURE.read_text())
     mini = next(m for m in capture["data"] if m["id"] == "openai/gpt-4o-mini")
@@ -108,9 +107,17 @@ def test_compare_shows_each_id_a_source_lists_a_model_under(tmp_path):
     free["id"], free["name"] = "openai/gpt-4o-mini:free", mini["name"] + " (free)"
     free["pricing"] = {k: "0" for k in mini["pricing"]}
     capture["data"].append(free)
-    db = tmp_path / "w.duckdb"
     assert mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db),
               input=parse_cards("openrouter", json.dumps(capture))).exit_code == 0
+    return db
+
+
+def test_compare_shows_each_id_a_source_lists_a_model_under(tmp_path):
+    """OpenRouter lists models twice ("openai/gpt-oss-20b" and its ":free" offering, priced 0): compare
+    showed one column per source holding the larger text of the two, so the free offering's prices
+    vanished. A source with several ids for a model now has a column per id."""
+    import json
+    db = with_a_free_offering(tmp_path / "w.duckdb")
     rows = {r["field"]: r for r in map(json.loads, mt("compare", "openai/gpt-4o-mini", "--format", "json",
                                                        "--db", str(db)).output.splitlines())}
     paid, gratis = "openrouter:openai/gpt-4o-mini", "openrouter:openai/gpt-4o-mini:free"
@@ -129,14 +136,7 @@ def test_a_free_offering_beside_the_paid_one_is_no_conflict(tmp_path):
     gpt-4o-mini at $0.15 agrees with another source's $0.15 though its ":free" offering says 0.0; a
     source at $0.30 disagrees with both."""
     import json
-    capture = json.loads(OPENROUTER_CAPTURE.read_text())
-    mini = next(m for m in capture["data"] if m["id"] == "openai/gpt-4o-mini")
-    free = json.loads(json.dumps(mini))
-    free["id"], free["pricing"] = "openai/gpt-4o-mini:free", {k: "0" for k in mini["pricing"]}
-    capture["data"].append(free)
-    db = tmp_path / "w.duckdb"
-    assert mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db),
-              input=parse_cards("openrouter", json.dumps(capture))).exit_code == 0
+    db = with_a_free_offering(tmp_path / "w.duckdb")
     paid_card = next(json.loads(l) for l in parse_cards("openrouter", OPENROUTER_CAPTURE).splitlines()
                      if json.loads(l)["source_model_id"] == "openai/gpt-4o-mini")
 
