@@ -140,6 +140,24 @@ class ModelCard(Strict):
     license: str | None = None
     hugging_face_id: str | None = None
     """The model's Hugging Face repository (e.g. "meta-llama/Llama-3.1-8B"), as the source names it."""
+    # catalog offerings (LiteLLM, models.dev): who serves this entry, and how
+    provider: str | None = None
+    """Who serves this offering, as the catalog names it (LiteLLM's `litellm_provider`, models.dev's
+    provider id: "azure", "bedrock", "vertex_ai-anthropic_models"); None when the source is the vendor."""
+    mode: str | None = None
+    """What the entry is for, as the catalog says: "chat", "embedding", "image_generation", "rerank", …"""
+    regions: list[str] = []
+    """Regions the offering is served in, as the catalog names them."""
+    open_weights: bool | None = None
+    """The catalog states the model's weights are (True) or are not (False) published."""
+    last_updated: str | None = None
+    """When the catalog says it last updated the entry (models.dev's `last_updated`)."""
+    # lifecycle pages (the `deprecations` source)
+    section: str | None = None
+    """The page section a lifecycle fact was read from (e.g. "2025-04-28: o1-preview and o1-mini")."""
+    retirement_qualifier: str | None = None
+    """How the page qualifies the retirement date, in its words ("earliest possible"); None when the date
+    is stated plainly."""
     prices: list[Price] = []
     benchmarks: list[Benchmark] = []
     stated_empty: list[str] = []
@@ -151,7 +169,8 @@ class ModelCard(Strict):
     page_sha256: str
     parser_version: str
 
-    @field_validator("release_date", "listed_date", "deprecation_date", "retirement_date", "training_cutoff")
+    @field_validator("release_date", "listed_date", "deprecation_date", "retirement_date", "training_cutoff",
+                     "last_updated")
     @classmethod
     def _iso_partial_date(cls, v: str | None) -> str | None:
         if v is not None and not _DATE_RE.match(v):
@@ -172,6 +191,11 @@ class ModelCard(Strict):
         unknown = sorted(set(v) - set(MODALITIES))
         if unknown:
             raise ValueError(f"modalities outside the vocabulary: {unknown}")
+        return sorted(set(v))
+
+    @field_validator("regions")
+    @classmethod
+    def _sorted_set(cls, v: list[str]) -> list[str]:
         return sorted(set(v))
 
     @field_validator("reasoning_efforts")

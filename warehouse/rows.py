@@ -19,8 +19,9 @@ CARD_FIELDS = (
 )
 #: fields added after the first warehouses: in a version's hash only when they hold a value, so the
 #: versions stored before them keep their hashes (and an upgrade records no change)
-LATER_FIELDS = ("listed_date", "hugging_face_id")
-LIST_FIELDS = {"input_modalities", "output_modalities", "capabilities", "reasoning_efforts"}
+LATER_FIELDS = ("listed_date", "hugging_face_id", "provider", "mode", "regions", "open_weights", "last_updated",
+                "section", "retirement_qualifier")
+LIST_FIELDS = {"input_modalities", "output_modalities", "capabilities", "reasoning_efforts", "regions"}
 
 _HASH_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
@@ -56,8 +57,8 @@ def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str
     d = card.model_dump()
     d.update(carried or {})
     canon = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in CARD_FIELDS}
-    later = {f: d[f] for f in LATER_FIELDS}
-    hashed = {**canon, **{f: v for f, v in later.items() if v is not None}}
+    later = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in LATER_FIELDS}
+    hashed = {**canon, **{f: v for f, v in later.items() if not empty(v)}}
     return {"source": card.source, "source_model_id": card.source_model_id, **canon, **later,
             "row_hash": _row_hash(hashed), "url": card.url, "fetched_at": card.fetched_at,
             "page_sha256": card.page_sha256, "parser_version": card.parser_version}

@@ -58,14 +58,17 @@ CREATE OR REPLACE VIEW card_field_versions AS
            unnest(['name', 'organization', 'version', 'release_date', 'status', 'deprecation_date',
                    'retirement_date', 'successor', 'context_window', 'max_output_tokens', 'input_modalities',
                    'output_modalities', 'capabilities', 'reasoning_efforts', 'training_cutoff', 'parameters',
-                   'training_tokens', 'architecture', 'license', 'listed_date', 'hugging_face_id']) AS field,
+                   'training_tokens', 'architecture', 'license', 'listed_date', 'hugging_face_id', 'provider',
+                   'mode', 'regions', 'open_weights', 'last_updated', 'section', 'retirement_qualifier']) AS field,
            unnest([name, organization, version, release_date, status, deprecation_date, retirement_date,
                    successor,
                    CAST(context_window AS VARCHAR), CAST(max_output_tokens AS VARCHAR),
                    array_to_string(input_modalities, ','), array_to_string(output_modalities, ','),
                    array_to_string(capabilities, ','), array_to_string(reasoning_efforts, ','),
                    training_cutoff, CAST(parameters AS VARCHAR), CAST(training_tokens AS VARCHAR),
-                   architecture, license, listed_date, hugging_face_id]) AS value
+                   architecture, license, listed_date, hugging_face_id, provider, mode,
+                   array_to_string(regions, ','), CAST(open_weights AS VARCHAR), last_updated, section,
+                   retirement_qualifier]) AS value
     FROM model_cards_history;
 
 -- Prices and benchmarks as fields too: "price.input", "benchmark.gpqa[high]".
