@@ -57,6 +57,9 @@ SOURCES: dict[str, Source] = {
         # One JSON page lists every model (~340-490 live); a run with fewer than 10 is not complete.
         Source("openrouter", "modeltrail.parsers.openrouter", "modeltrail.spiders.openrouter:OpenrouterSpider",
                min_cards=10, key_fields=("context_window", "input_modalities", "prices")),
+        # One JSON page, every provider x model (~1,000-1,150 in 2025-11); fewer than 100 is not complete.
+        Source("modelsdev", "modeltrail.parsers.modelsdev", "modeltrail.spiders.modelsdev:ModelsdevSpider",
+               min_cards=100, key_fields=("context_window", "input_modalities", "prices", "provider")),
     )
 }
 

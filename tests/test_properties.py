@@ -134,6 +134,7 @@ CAPTURE_FILES = {
     "openai": "platform.openai.com/docs/models/o3-mini",
     "leaderboard": "raw.githubusercontent.com/AIComputing101/llm-leaderboard/main/models/openai/o3-mini.md",
     "openrouter": "openrouter.ai/api/v1/models",
+    "modelsdev": "models.dev/api.json",
 }
 
 
