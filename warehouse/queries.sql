@@ -16,8 +16,8 @@ WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT key F
 SELECT min(valid_from) FROM model_cards_history;
 
 -- name: identity_candidates
--- The source ids to map (with the name they last had): all of them, or only those not mapped yet.
-SELECT h.source, h.source_model_id, arg_max(h.name, h.valid_from)
+-- The source ids to map (with the name and provider they last had): all of them, or only those not mapped yet.
+SELECT h.source, h.source_model_id, arg_max(h.name, h.valid_from), arg_max(h.provider, h.valid_from)
 FROM model_cards_history AS h
 WHERE NOT $only_new OR NOT EXISTS (
     SELECT 1 FROM model_identity AS i WHERE i.source = h.source AND i.source_model_id = h.source_model_id)
@@ -178,7 +178,7 @@ SELECT value FROM meta WHERE key = $key;
 SELECT body_zlib FROM pages WHERE sha256 = $sha256;
 
 -- name: alias_map
-SELECT alias, model_id FROM model_aliases;
+SELECT alias, model_id, origin FROM model_aliases;
 
 -- name: identity_staging
 CREATE OR REPLACE TEMP TABLE stg_identity AS SELECT * FROM model_identity LIMIT 0;
