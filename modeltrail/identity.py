@@ -57,7 +57,8 @@ def bundled_aliases() -> dict[str, str]:
 
 
 def resolve_offering(source_model_id: str, name: str | None = None, provider: str | None = None,
-                     aliases: dict[str, str] | None = None) -> tuple[str | None, str | None, str]:
+                     aliases: dict[str, str] | None = None, source: str | None = None
+                     ) -> tuple[str | None, str | None, str]:
     """(canonical model id or None, version or None, how it was resolved) for one catalog offering.
 
     In order: an alias of the id or its name ("alias"); the id read by its catalog's grammar
@@ -66,7 +67,7 @@ def resolve_offering(source_model_id: str, name: str | None = None, provider: st
     understand stays unmatched (a wrong join is worse than a missed one)."""
     table = bundled_aliases() if aliases is None else aliases
     model_id, version = resolve(source_model_id, name, aliases=table)
-    offer = idgrammar.read(source_model_id, provider)
+    offer = idgrammar.read(source_model_id, provider, source)
     if model_id:
         return model_id, version or offer.version, "alias"
     if offer.model_id is None:

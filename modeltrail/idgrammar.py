@@ -124,10 +124,17 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     return new
 
 
+#: sources whose ids are `<author>/<model>` (OpenRouter): the first segment is who published the model
+AUTHOR_FIRST = frozenset({"openrouter"})
+#: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
+_ROUTERS = frozenset({"openrouter", "switchpoint"})
+
+
 @lru_cache(maxsize=65536)
-def read(source_model_id: str, provider: str | None = None) -> Offering:
+def read(source_model_id: str, provider: str | None = None, source: str | None = None) -> Offering:
     """The offering an id names (see the module's docstring). `provider`: the catalog's own provider
-    field, when it has one (LiteLLM's litellm_provider, models.dev's provider id)."""
+    field, when it has one (LiteLLM's litellm_provider, models.dev's provider id); `source`: the
+    source whose id it is (OpenRouter's ids start with the model's author, never a route)."""
     rules: list[str] = []
     text = source_model_id.strip()
     variant = None
@@ -137,9 +144,18 @@ def read(source_model_id: str, provider: str | None = None) -> Offering:
         rules.append(f"variant :{variant}")
     if text.startswith("ft:"):  # a fine-tuned model's price row: not the vendor's weights
         return Offering(key=text.lower(), vendor=None, variant=variant, rules=("fine-tune: not matched",))
-    parts = [p for p in text.split("/") if p]
+    parts = [p.removeprefix("hf:") for p in text.split("/") if p]
     route = region = vendor = None
-    if len(parts) > 1 and parts[0].lower() in ROUTES and (parts[0].lower() not in VENDOR_ORGS or len(parts) > 2
+    if source in AUTHOR_FIRST and len(parts) == 2:
+        author = parts.pop(0).lower()
+        if author in _ROUTERS:
+            return Offering(key=text.lower(), vendor=None, variant=variant, rules=tuple(rules + ["a router: not matched"]))
+        vendor = VENDOR_ORGS.get(author, author)
+        rules.append("author")
+    elif len(parts) > 1 and provider and parts[0].lower() == provider.lower():
+        route = parts.pop(0).lower()
+        rules.append("route prefix")
+    elif len(parts) > 1 and parts[0].lower() in ROUTES and (parts[0].lower() not in VENDOR_ORGS or len(parts) > 2
                                                           or provider):
         route = parts.pop(0).lower()
         rules.append("route prefix")
@@ -153,8 +169,13 @@ def read(source_model_id: str, provider: str | None = None) -> Offering:
         elif seg in VENDOR_ORGS:
             vendor = VENDOR_ORGS[seg]
             rules.append("vendor org")
-        elif seg not in _PLUMBING:
-            break  # an org we do not know (a fine-tuner, a hub user): its name stays part of the key
+        elif seg in _PLUMBING:
+            pass
+        elif len(parts) == 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", seg):
+            vendor = seg  # an org we do not know: who published the model (a fine-tuner's own model)
+            rules.append("publisher org")
+        else:
+            break
         parts.pop(0)
     name = "/".join(parts)
     version = None
@@ -190,13 +211,9 @@ def read(source_model_id: str, provider: str | None = None) -> Offering:
     if "/" in key:
         return Offering(key=key, vendor=None, version=version, route=route, region=region, variant=variant,
                         rules=tuple(rules + ["unknown org: not matched"]))
-    fam = family(key)
-    if vendor and fam and vendor != fam:
-        # the path says one vendor, the name another (a fine-tune or a distill): trust neither
-        return Offering(key=key, vendor=None, version=version, route=route, region=region, variant=variant,
-                        rules=tuple(rules + [f"org {vendor} vs family {fam}: not matched"]))
-    vendor = vendor or fam
-    if vendor and not (rules and "vendor org" in rules):
+    # the org that published it names the vendor, also when the name starts with another's family
+    # (NVIDIA's llama-3.1-nemotron, a fine-tuner's hermes-3-llama): its own model, never the family's
+    if vendor is None and (vendor := family(key)):
         rules.append("vendor from name")
     return Offering(key=key, vendor=vendor, version=version, route=route, region=region, variant=variant,
                     rules=tuple(rules))

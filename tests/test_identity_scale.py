@@ -20,8 +20,8 @@ LABELS = Path(__file__).parent / "fixtures" / "identity"
 
 
 def _resolve(tagged: str) -> tuple[str | None, str | None, str]:
-    _source, smid = tagged.split(":", 1)
-    return identity.resolve_offering(smid)
+    source, smid = tagged.split(":", 1)
+    return identity.resolve_offering(smid, source=source)
 
 
 def _labels() -> dict[str, list[str]]:
@@ -94,15 +94,23 @@ def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, sa
     assert says in how
 
 
-@pytest.mark.parametrize("smid", [
-    "ft:gpt-4o-2024-08-06",                                 # a fine-tune's price row
-    "deepinfra/NousResearch/Hermes-3-Llama-3.1-70B",       # a fine-tune of Llama by another org
-    "snowflake/snowflake-llama-3.3-70b",                    # Snowflake's own variant
-    "some-gateway/brand-new-model-x",                       # nothing to go on
+@pytest.mark.parametrize("smid, provider", [
+    ("ft:gpt-4o-2024-08-06", None),                          # a fine-tune's price row
+    ("snowflake/snowflake-llama-3.3-70b", None),             # Snowflake's own variant
+    ("some-gateway/brand-new-model-x", "some-gateway"),      # a provider's route, and a name nothing knows
 ])
-def test_what_the_rules_do_not_understand_stays_unmatched(smid):
-    model_id, _, how = identity.resolve_offering(smid)
+def test_what_the_rules_do_not_understand_stays_unmatched(smid, provider):
+    model_id, _, how = identity.resolve_offering(smid, provider=provider)
     assert model_id is None and how.startswith("unmatched")
+
+
+def test_a_publisher_org_names_its_own_model_not_the_family_it_starts_from():
+    assert identity.resolve_offering("deepinfra/NousResearch/Hermes-3-Llama-3.1-70B")[0] == \
+        "nousresearch/hermes-3-llama-3.1-70b"
+    assert identity.resolve_offering("nvidia/llama-3.1-nemotron-70b-instruct", source="openrouter")[0] == \
+        "nvidia/llama-3.1-nemotron-70b-instruct"
+    assert identity.resolve_offering("baidu/ernie-4.5-300b-a47b", source="openrouter")[0] == "baidu/ernie-4.5-300b-a47b"
+    assert identity.resolve_offering("openrouter/auto", source="openrouter")[0] is None  # a router
 
 
 def test_an_offering_keeps_what_it_is():

@@ -44,10 +44,10 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
     ids = run_sql(con, query("identity_candidates"), {"only_new": only_new}).fetchall()
     rows = []
     for source, smid, name, provider in ids:
-        model_id, version, how = identity.resolve_offering(smid, name, provider, aliases=aliases)
+        model_id, version, how = identity.resolve_offering(smid, name, provider, aliases=aliases, source=source)
         if how == "alias" and model_id in user_targets:
             how = "user alias"
-        offer = idgrammar.read(smid, provider)
+        offer = idgrammar.read(smid, provider, source)
         rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version,
                      "resolved_by": how, "route": offer.route, "region": offer.region, "variant": offer.variant})
 
