@@ -99,6 +99,15 @@ def test_identity_suggest_proposes_with_evidence_and_accept_adds_the_aliases(db)
     props = [json.loads(line) for line in r.output.splitlines() if line.startswith("{")]
     mine = [p for p in props if p["source_model_id"] == "openai/gpt-4o-mini"]
     assert mine and mine[0]["model_id"] == "openai/gpt-4o-mini" and "same product key" in mine[0]["evidence"]
+    # `unmatched` shows the best proposal beside the id
+    r = mt("unmatched", "--format", "json", "--db", str(db))
+    row = [json.loads(line) for line in r.output.splitlines() if '"openai/gpt-4o-mini"' in line]
+    assert row and row[0]["suggestion"].startswith("openai/gpt-4o-mini (same product key")
+    # --accept adds them as user aliases and maps the id
+    r = mt("identity", "suggest", "--accept", "--db", str(db))
+    assert r.exit_code == 0, r.output
+    assert rows(db, "SELECT model_id, resolved_by FROM model_identity WHERE source_model_id = 'openai/gpt-4o-mini'") \
+        == [("openai/gpt-4o-mini", "user alias")]
 
 
 def test_models_view_has_one_row_per_model_with_the_cheapest_offering(db):
