@@ -104,9 +104,19 @@ def compare(model, fmt, db_file):
 @format_option
 @db_option
 def unmatched(fmt, db_file):
-    """Source ids that map to no canonical model (add one with `modeltrail alias add`)."""
+    """Source ids that map to no canonical model, each with the best proposal `identity suggest` has
+    for it (accept one with `modeltrail alias add ID MODEL`)."""
+    from .suggest import propose
     from .warehouse import db
-    show(reader(db_file), db.query("unmatched"), fmt=fmt)
+    con = reader(db_file)
+    cur = con.execute(db.query("unmatched"))
+    columns = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    best = {(p.source, p.source_model_id): f"{p.model_id} ({p.evidence})" for p in propose(
+        con.execute(db.query("suggest_unmatched"), {"source": None}).fetchall(),
+        con.execute(db.query("suggest_models")).fetchall())}
+    con.close()
+    output.render([*columns, "suggestion"], [[*r, best.get((r[0], r[1]))] for r in rows], fmt)
 
 
 @click.command()

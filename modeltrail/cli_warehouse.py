@@ -70,10 +70,13 @@ def alias():
 @alias.command("add")
 @click.argument("name")
 @click.argument("model_id")
+@click.option("--force", is_flag=True, help="Add it even when MODEL_ID is no model the warehouse knows, or no "
+              "source has shown NAME.")
 @wait_option
 @db_option
-def alias_add(name, model_id, wait, db_file):
-    """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse."""
+def alias_add(name, model_id, force, wait, db_file):
+    """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse. Says what it replaces
+    and which source ids it re-maps."""
     import re
 
     from .identity import alias_key
@@ -85,9 +88,52 @@ def alias_add(name, model_id, wait, db_file):
     if not key:
         raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
     with writer(db_file, "alias add", wait) as con:
-        con.execute(db.query("alias_add"), {"alias": key, "model_id": model_id})
-        matched = db.remap(con)
-    click.echo(f"alias {key!r} -> {model_id}; {matched} source ids now map to a model")
+        if not force:
+            if not con.execute(db.query("alias_target_known"), {"model_id": model_id}).fetchone()[0]:
+                fail(f"no model {model_id} in the warehouse (a typo?); --force adds it anyway", 2)
+            if key not in {alias_key(n)[0] for (n,) in con.execute(db.query("names_shown")).fetchall()}:
+                fail(f"no source has shown {name!r}; --force adds the alias anyway", 2)
+        before = con.execute(db.query("alias_get"), {"alias": key}).fetchone()
+        if before is not None and before[0] != model_id:
+            click.echo(f"alias {key!r} was {before[0]} ({before[1]}): replaced", err=True)
+        moved = _remapped(con, lambda: con.execute(db.query("alias_add"), {"alias": key, "model_id": model_id}))
+    _say_remapped(moved)
+    click.echo(f"alias {key!r} -> {model_id}; {len(moved)} source ids re-mapped")
+
+
+@alias.command("remove")
+@click.argument("name")
+@wait_option
+@db_option
+def alias_remove(name, wait, db_file):
+    """Remove the alias of NAME (as `alias list` shows it, or as a source prints it), then remap."""
+    from .identity import alias_key
+    from .warehouse import db
+    key = alias_key(name)[0]
+    with writer(db_file, "alias remove", wait) as con:
+        if con.execute(db.query("alias_get"), {"alias": key}).fetchone() is None:
+            fail(f"no alias {key!r} (see `modeltrail alias list`)", 2)
+        moved = _remapped(con, lambda: con.execute(db.query("alias_remove"), {"alias": key}))
+    _say_remapped(moved)
+    click.echo(f"alias {key!r} removed; {len(moved)} source ids re-mapped")
+
+
+def _remapped(con, change) -> list[tuple]:
+    """Apply `change` to the alias table, remap everything, and return (source, id, before, after) of
+    each source id whose model moved."""
+    from .warehouse import db
+    before = {(s, i): m for s, i, m in con.execute(db.query("identity_snapshot")).fetchall()}
+    change()
+    db.remap(con, full=True)
+    after = {(s, i): m for s, i, m in con.execute(db.query("identity_snapshot")).fetchall()}
+    return sorted((s, i, before.get((s, i)), m) for (s, i), m in after.items() if before.get((s, i)) != m)
+
+
+def _say_remapped(moved: list[tuple]) -> None:
+    for source, smid, old, new in moved[:50]:
+        click.echo(f"  {source}:{smid}: {old or '(none)'} -> {new or '(none)'}", err=True)
+    if len(moved) > 50:
+        click.echo(f"  … and {len(moved) - 50} more", err=True)
 
 
 @alias.command("list")

@@ -18,12 +18,13 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from . import normalize
+from . import idgrammar, normalize
 
 # Vendor names that pages put in front of a model's name ("OpenAI o3-mini", "Meta Llama 3.1").
 _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google", "deepseek", "mistral")
 #: bump when alias_key or resolve map names differently: the next remap then maps every id again
-RULES_VERSION = 3  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r"
+RULES_VERSION = 4  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r";
+#                    4: catalog ids read by their grammar (idgrammar) when no alias maps them
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".
@@ -53,6 +54,28 @@ def bundled_aliases() -> dict[str, str]:
     """alias key -> canonical model id, from the bundled aliases.csv."""
     text = resources.files("modeltrail").joinpath("data/aliases.csv").read_text("utf-8")
     return {alias_key(row["alias"])[0]: row["model_id"] for row in csv.DictReader(text.splitlines())}
+
+
+def resolve_offering(source_model_id: str, name: str | None = None, provider: str | None = None,
+                     aliases: dict[str, str] | None = None, source: str | None = None
+                     ) -> tuple[str | None, str | None, str]:
+    """(canonical model id or None, version or None, how it was resolved) for one catalog offering.
+
+    In order: an alias of the id or its name ("alias"); the id read by its catalog's grammar
+    (idgrammar.read), whose product key an alias may map ("rules + alias: …"); the grammar's own
+    vendor/product ("rules: …"); else nothing ("unmatched: …"). Rules never guess: an id they do not
+    understand stays unmatched (a wrong join is worse than a missed one)."""
+    table = bundled_aliases() if aliases is None else aliases
+    model_id, version = resolve(source_model_id, name, aliases=table)
+    offer = idgrammar.read(source_model_id, provider, source)
+    if model_id:
+        return model_id, version or offer.version, "alias"
+    if offer.model_id is None:
+        return None, offer.version or version, "unmatched: " + offer.reason
+    key, _ = alias_key(offer.key)
+    if key in table:
+        return table[key], offer.version or version, "rules + alias: " + offer.reason
+    return offer.model_id, offer.version or version, "rules: " + offer.reason
 
 
 def resolve(*names: str | None, aliases: dict[str, str] | None = None) -> tuple[str | None, str | None]:

@@ -144,7 +144,7 @@ def test_two_ids_of_one_model_at_one_source_are_two_lines(warehouse, tmp_path):
     from modeltrail.warehouse import db
     copy = tmp_path / "w.duckdb"
     shutil.copy(warehouse, copy)
-    run("alias", "add", MODEL, "google/gemma-3-27b", "--db", str(copy))
+    run("alias", "add", MODEL, "google/gemma-3-27b", "--force", "--db", str(copy))  # (a new model id)
     con = db.connect(copy, read_only=True)
     data = report.collect(con, str(copy), ["google/gemma-3-27b"], None, datetime.now(timezone.utc))
     con.close()

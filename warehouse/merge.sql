@@ -172,7 +172,8 @@ DELETE FROM model_identity AS i
 WHERE NOT $only_new AND NOT EXISTS (
     SELECT 1 FROM stg_identity AS s
     WHERE s.source = i.source AND s.source_model_id = i.source_model_id
-      AND s.model_id IS NOT DISTINCT FROM i.model_id AND s.version IS NOT DISTINCT FROM i.version);
+      AND s.model_id IS NOT DISTINCT FROM i.model_id AND s.version IS NOT DISTINCT FROM i.version
+      AND s.resolved_by IS NOT DISTINCT FROM i.resolved_by);
 INSERT INTO model_identity BY NAME
 SELECT s.* FROM stg_identity AS s
 WHERE NOT EXISTS (SELECT 1 FROM model_identity AS i

@@ -16,8 +16,8 @@ WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT key F
 SELECT min(valid_from) FROM model_cards_history;
 
 -- name: identity_candidates
--- The source ids to map (with the name they last had): all of them, or only those not mapped yet.
-SELECT h.source, h.source_model_id, arg_max(h.name, h.valid_from)
+-- The source ids to map (with the name and provider they last had): all of them, or only those not mapped yet.
+SELECT h.source, h.source_model_id, arg_max(h.name, h.valid_from), arg_max(h.provider, h.valid_from)
 FROM model_cards_history AS h
 WHERE NOT $only_new OR NOT EXISTS (
     SELECT 1 FROM model_identity AS i WHERE i.source = h.source AND i.source_model_id = h.source_model_id)
@@ -178,7 +178,7 @@ SELECT value FROM meta WHERE key = $key;
 SELECT body_zlib FROM pages WHERE sha256 = $sha256;
 
 -- name: alias_map
-SELECT alias, model_id FROM model_aliases;
+SELECT alias, model_id, origin FROM model_aliases;
 
 -- name: identity_staging
 CREATE OR REPLACE TEMP TABLE stg_identity AS SELECT * FROM model_identity LIMIT 0;
@@ -310,3 +310,42 @@ SELECT 'macro', function_name, CAST(parameters AS VARCHAR) FROM duckdb_functions
 UNION ALL
 SELECT 'sequence', sequence_name, CAST(last_value AS VARCHAR) FROM duckdb_sequences() WHERE database_name = $catalog
 ORDER BY ALL;
+
+-- name: alias_target_known
+-- Whether a canonical id is one the warehouse knows: a mapped model, or the target of an alias.
+SELECT EXISTS (SELECT 1 FROM model_identity WHERE model_id = $model_id)
+    OR EXISTS (SELECT 1 FROM model_aliases WHERE model_id = $model_id);
+
+-- name: names_shown
+-- Every source id and name any source has shown (`alias add` compares their alias keys with its NAME's).
+SELECT source_model_id FROM model_identity
+UNION SELECT DISTINCT name FROM model_cards_history WHERE name IS NOT NULL;
+
+-- name: alias_get
+SELECT model_id, origin FROM model_aliases WHERE alias = $alias;
+
+-- name: alias_remove
+DELETE FROM model_aliases WHERE alias = $alias;
+
+-- name: identity_snapshot
+-- Every source id and the model it maps to (to say what an alias change re-mapped).
+SELECT source, source_model_id, model_id FROM model_identity;
+
+-- name: suggest_unmatched
+-- Unmatched ids with what their last version says (for `identity suggest` and `unmatched`).
+SELECT u.source, u.source_model_id, u.name, c.provider, c.context_window, c.release_date
+FROM unmatched AS u
+LEFT JOIN (SELECT source, source_model_id, arg_max(provider, valid_from) AS provider,
+                  arg_max(context_window, valid_from) AS context_window,
+                  arg_max(release_date, valid_from) AS release_date
+           FROM model_cards_history GROUP BY ALL) AS c USING (source, source_model_id)
+WHERE $source IS NULL OR u.source = $source
+ORDER BY u.source, u.source_model_id;
+
+-- name: suggest_models
+-- The canonical models a suggestion may point at, with the facts to compare.
+SELECT model_id, mode(context_window) AS context_window, min(release_date) AS release_date
+FROM model_cards WHERE model_id IS NOT NULL GROUP BY ALL;
+
+-- name: models
+SELECT * FROM models ORDER BY vendor, model_id;

@@ -7,7 +7,7 @@ import contextlib
 
 import duckdb
 
-from modeltrail import identity
+from modeltrail import identity, idgrammar
 
 from . import lake
 from .rows import _hash
@@ -35,15 +35,21 @@ def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
 
 
 def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
-    aliases = dict(con.execute(query("alias_map")).fetchall())
+    table = con.execute(query("alias_map")).fetchall()
+    aliases = {alias: model_id for alias, model_id, _ in table}
+    user_targets = {model_id for _, model_id, origin in table if origin == "user"}
     digest = _hash([identity.RULES_VERSION, sorted(aliases.items())])
     known = run_sql(con, query("meta_value"), {"key": "aliases_hash"}).fetchone()
     only_new = not full and known is not None and known[0] == digest
     ids = run_sql(con, query("identity_candidates"), {"only_new": only_new}).fetchall()
     rows = []
-    for source, smid, name in ids:
-        model_id, version = identity.resolve(smid, name, aliases=aliases)
-        rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version})
+    for source, smid, name, provider in ids:
+        model_id, version, how = identity.resolve_offering(smid, name, provider, aliases=aliases, source=source)
+        if how == "alias" and model_id in user_targets:
+            how = "user alias"
+        offer = idgrammar.read(smid, provider, source)
+        rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version,
+                     "resolved_by": how, "route": offer.route, "region": offer.region, "variant": offer.variant})
 
     def attempt() -> None:
         with transaction(con):

@@ -279,3 +279,40 @@ FROM p AS r
 JOIN vendors AS vd ON split_part(r.model_id, '/', 1) = vd.organization
 JOIN p AS v ON v.model_id = r.model_id AND v.kind = r.kind AND v.source = vd.source AND v.tier IS NULL
 WHERE r.source <> vd.source;
+
+-- One row per canonical model: its vendor, how many offerings each source lists now, the cheapest current
+-- input and output price (per million tokens) and where, the vendor's own lifecycle word (the
+-- `deprecations` source, else the most severe any source states), and the context window most sources state.
+CREATE OR REPLACE VIEW models AS
+WITH cur AS (
+    SELECT c.model_id, c.source, c.source_model_id, c.status, c.retirement_date, c.context_window
+    FROM model_cards AS c WHERE c.model_id IS NOT NULL
+),
+offers AS (
+    SELECT model_id, string_agg(source || ':' || n, ',' ORDER BY source) AS offerings, sum(n) AS offering_count
+    FROM (SELECT model_id, source, count(*) AS n FROM cur GROUP BY ALL) GROUP BY ALL
+),
+px AS (
+    SELECT model_id, kind, min(usd_per_million_tokens) AS usd,
+           arg_min(source || ':' || source_model_id, usd_per_million_tokens) AS at
+    FROM prices
+    WHERE model_id IS NOT NULL AND kind IN ('input', 'output') AND tier IS NULL AND NOT variable
+      AND usd_per_million_tokens > 0
+    GROUP BY ALL
+),
+life AS (
+    SELECT model_id,
+           coalesce(max(status) FILTER (WHERE source = 'deprecations'),
+                    CASE WHEN bool_or(status = 'retired') THEN 'retired'
+                         WHEN bool_or(status = 'deprecated') THEN 'deprecated' END) AS lifecycle,
+           coalesce(min(retirement_date) FILTER (WHERE source = 'deprecations'), min(retirement_date)) AS retirement_date,
+           mode(context_window) AS context_window
+    FROM cur GROUP BY ALL
+)
+SELECT split_part(o.model_id, '/', 1) AS vendor, o.model_id, o.offering_count, o.offerings,
+       i.usd AS cheapest_input, i.at AS cheapest_input_at, p.usd AS cheapest_output, p.at AS cheapest_output_at,
+       l.lifecycle, l.retirement_date, l.context_window
+FROM offers AS o
+LEFT JOIN life AS l USING (model_id)
+LEFT JOIN px AS i ON i.model_id = o.model_id AND i.kind = 'input'
+LEFT JOIN px AS p ON p.model_id = o.model_id AND p.kind = 'output';

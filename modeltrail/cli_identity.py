@@ -1,0 +1,51 @@
+"""Identity: `identity suggest` (proposals for unmatched ids, to accept in one command) and `models`
+(one row per canonical model)."""
+
+from __future__ import annotations
+
+import click
+
+from . import output
+from .cliutil import db_option, format_option, reader, show, wait_option, writer
+
+
+@click.group()
+def identity():
+    """Which source ids are which model: proposals for the ids nothing maps yet."""
+
+
+@identity.command("suggest")
+@click.option("--source", help="Only ids of this source.")
+@click.option("--min-score", type=click.IntRange(1, 4), default=2, show_default=True,
+              help="Only proposals with at least this much evidence (1 point each).")
+@click.option("--accept", is_flag=True, help="Add every listed proposal as a user alias, then remap.")
+@wait_option
+@format_option
+@db_option
+def suggest(source, min_score, accept, wait, fmt, db_file):
+    """Ranked proposals for unmatched source ids, with their evidence. Nothing is mapped unless --accept."""
+    from .suggest import propose
+    from .warehouse import db
+    con = reader(db_file)
+    proposals = [p for p in propose(con.execute(db.query("suggest_unmatched"), {"source": source}).fetchall(),
+                                    con.execute(db.query("suggest_models")).fetchall()) if p.score >= min_score]
+    con.close()
+    output.render(["source", "source_model_id", "model_id", "score", "evidence"],
+                  [[p.source, p.source_model_id, p.model_id, p.score, p.evidence] for p in proposals], fmt)
+    if accept and proposals:
+        from .identity import alias_key
+        with writer(db_file, "identity suggest --accept", wait) as con:
+            for p in proposals:
+                con.execute(db.query("alias_add"), {"alias": alias_key(p.source_model_id)[0], "model_id": p.model_id})
+            matched = db.remap(con, full=True)
+        click.echo(f"{len(proposals)} aliases added; {matched} source ids now map to a model", err=True)
+
+
+@click.command()
+@format_option
+@db_option
+def models(fmt, db_file):
+    """One row per canonical model: vendor, offerings per source, cheapest current input and output
+    price and where, the vendor's lifecycle word and retirement date, the context window."""
+    from .warehouse import db
+    show(reader(db_file), db.query("models"), fmt=fmt)

@@ -1,0 +1,120 @@
+"""Identity at catalog scale, measured on a labelled set built by hand from real catalog ids.
+
+tests/fixtures/identity/labels.csv: 60+ models with their ids in the bundled LiteLLM and models.dev
+archives and the OpenRouter days in ../shared (each row checked by reading the id); negatives.csv: pairs of
+real ids of different models that look alike (sizes, tiers, versions, distills, fine-tunes, previews).
+The resolver is the one remap uses (identity.resolve_offering with the bundled aliases)."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from modeltrail import identity, idgrammar
+
+LABELS = Path(__file__).parent / "fixtures" / "identity"
+
+
+def _resolve(tagged: str) -> tuple[str | None, str | None, str]:
+    source, smid = tagged.split(":", 1)
+    return identity.resolve_offering(smid, source=source)
+
+
+def _labels() -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    with open(LABELS / "labels.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            groups[row["model"]].append(f"{row['source']}:{row['source_model_id']}")
+    return groups
+
+
+def _negatives() -> list[tuple[str, str]]:
+    with open(LABELS / "negatives.csv", newline="") as f:
+        return [(r["a"], r["b"]) for r in csv.DictReader(f)]
+
+
+def test_the_labelled_set_is_as_large_as_promised():
+    groups = _labels()
+    assert len(groups) >= 60
+    assert sum(len(v) for v in groups.values()) >= 600
+    assert len(_negatives()) >= 150
+
+
+def test_pairwise_precision_and_recall_on_the_labelled_set():
+    groups = _labels()
+    resolved = {i: _resolve(i)[0] for ids in groups.values() for i in ids}
+    truth = {i: m for m, ids in groups.items() for i in ids}
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(sorted(truth), 2):
+        same = truth[a] == truth[b]
+        joined = resolved[a] is not None and resolved[a] == resolved[b]
+        tp += same and joined
+        fp += joined and not same
+        fn += same and not joined
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(f"pairs: tp={tp} fp={fp} fn={fn} precision={precision:.4f} recall={recall:.4f}")
+    assert precision >= 0.98
+    assert recall >= 0.90
+
+
+def test_every_hard_negative_is_kept_apart():
+    joined = []
+    for a, b in _negatives():
+        ma, mb = _resolve(a)[0], _resolve(b)[0]
+        if ma is not None and ma == mb:
+            joined.append((a, b, ma))
+    assert joined == []
+
+
+@pytest.mark.parametrize("smid, provider, model_id, version, says", [
+    ("us.anthropic.claude-3-5-sonnet-20241022-v2:0", None, "anthropic/claude-3.5-sonnet", "20241022", "bedrock id"),
+    ("bedrock/us-gov-east-1/anthropic.claude-3-haiku-20240307-v1:0", None, "anthropic/claude-3-haiku", "20240307",
+     "region"),
+    ("vertex_ai/claude-3-5-sonnet-v2@20241022", None, "anthropic/claude-3.5-sonnet", "20241022", "vertex @version"),
+    ("vertex_ai/deepseek-ai/deepseek-r1-0528-maas", None, "deepseek/deepseek-r1", "0528", "hosting suffix -maas"),
+    ("azure/eu/gpt-4o-2024-08-06", None, "openai/gpt-4o", "2024-08-06", "date suffix"),
+    ("meta-llama/llama-3.3-70b-instruct:free", None, "meta/llama-3.3-70b-instruct", None, "variant :free"),
+    ("together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", None, "meta/llama-3.3-70b-instruct", None,
+     "hosting suffix -turbo"),
+    ("fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct", None, "meta/llama-3.1-405b", None,
+     "vendor's version spelling"),
+    ("cohere/command-r-plus-08-2024", None, "cohere/command-r-plus", "08-2024", "month-year suffix"),
+    ("gemini/gemini-1.5-pro-002", None, "google/gemini-1.5-pro", "002", "snapshot number"),
+    ("openrouter/mistralai/codestral-2501", None, "mistral/codestral", "2501", "year-month suffix"),
+    ("mistral/mistral-large-2411", None, "mistral/mistral-large-2411", None, "vendor org"),
+    ("azure/gpt-4o-mini", None, "openai/gpt-4o-mini", None, "vendor from name"),
+])
+def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, says):
+    got_id, got_version, how = identity.resolve_offering(smid, None, provider)
+    assert (got_id, got_version) == (model_id, version)
+    assert says in how
+
+
+@pytest.mark.parametrize("smid, provider", [
+    ("ft:gpt-4o-2024-08-06", None),                          # a fine-tune's price row
+    ("snowflake/snowflake-llama-3.3-70b", None),             # Snowflake's own variant
+    ("some-gateway/brand-new-model-x", "some-gateway"),      # a provider's route, and a name nothing knows
+])
+def test_what_the_rules_do_not_understand_stays_unmatched(smid, provider):
+    model_id, _, how = identity.resolve_offering(smid, provider=provider)
+    assert model_id is None and how.startswith("unmatched")
+
+
+def test_a_publisher_org_names_its_own_model_not_the_family_it_starts_from():
+    assert identity.resolve_offering("deepinfra/NousResearch/Hermes-3-Llama-3.1-70B")[0] == \
+        "nousresearch/hermes-3-llama-3.1-70b"
+    assert identity.resolve_offering("nvidia/llama-3.1-nemotron-70b-instruct", source="openrouter")[0] == \
+        "nvidia/llama-3.1-nemotron-70b-instruct"
+    assert identity.resolve_offering("baidu/ernie-4.5-300b-a47b", source="openrouter")[0] == "baidu/ernie-4.5-300b-a47b"
+    assert identity.resolve_offering("openrouter/auto", source="openrouter")[0] is None  # a router
+
+
+def test_an_offering_keeps_what_it_is():
+    o = idgrammar.read("bedrock/eu-west-1/meta.llama3-70b-instruct-v1:0")
+    assert (o.route, o.region, o.vendor, o.key) == ("bedrock", "eu-west-1", "meta", "llama-3-70b-instruct")
+    o = idgrammar.read("openrouter/anthropic/claude-3.5-sonnet:beta")
+    assert (o.route, o.variant, o.model_id) == ("openrouter", "beta", "anthropic/claude-3.5-sonnet")
