@@ -57,6 +57,10 @@ SOURCES: dict[str, Source] = {
         # One JSON page lists every model (~340-490 live); a run with fewer than 10 is not complete.
         Source("openrouter", "modeltrail.parsers.openrouter", "modeltrail.spiders.openrouter:OpenrouterSpider",
                min_cards=10, key_fields=("context_window", "input_modalities", "prices")),
+        # One JSON file maps every model key (244 in 2024-01, ~1,700 in 2025-09, more live); fewer than 100
+        # cards is a cut file, not a catalog.
+        Source("litellm", "modeltrail.parsers.litellm", "modeltrail.spiders.litellm:LitellmSpider",
+               min_cards=100, key_fields=("provider", "mode", "prices")),
     )
 }
 
