@@ -51,6 +51,7 @@ import re
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError, model_validator
@@ -155,6 +156,7 @@ NOT_CARRIED = {
 }
 
 
+@lru_cache(maxsize=4096)
 def price_kind(key: str) -> tuple[str, str | None] | None:
     """(kind, tier) of a LiteLLM price key, or None when the key is no price this parser knows."""
     if key in PRICE_KEYS:
