@@ -428,3 +428,30 @@ def slug(text: str) -> str:
     """A lowercase id fragment: "o3 Mini" -> "o3-mini"."""
     t = unicodedata.normalize("NFKD", _clean(text)).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9.]+", "-", t).strip("-.")
+
+
+# --- catalog files (LiteLLM) ---------------------------------------------------------------------------
+
+def unpadded_date(text: str) -> str:
+    """An ISO day whose month and day may lack their zero ("2025-1-6", as LiteLLM writes some) ->
+    "2025-01-06"; any other date as partial_date reads it."""
+    if m := re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text):
+        return partial_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+    return partial_date(text)
+
+
+def whole_count(value: str | int | float | Decimal) -> int:
+    """A count a source writes as a number of any shape (8192, 1e6, 1000000.0, "8192") -> int, exactly;
+    a fraction, a negative number or a word is refused."""
+    if isinstance(value, bool):
+        raise NormalizeError(f"not a count: {value!r}")
+    if isinstance(value, int):
+        number = Decimal(value)
+    else:
+        try:
+            number = Decimal(str(value).strip().replace(",", "").replace("_", ""))
+        except InvalidOperation:
+            raise NormalizeError(f"not a count: {value!r}") from None
+    if not number.is_finite() or number != number.to_integral_value() or number < 0:
+        raise NormalizeError(f"not a whole count: {value!r}")
+    return int(number)

@@ -24,13 +24,27 @@ PriceKind = Literal[
     # per token (usd_per_million_tokens)
     "input", "output", "cache_read", "cache_write", "batch_input", "batch_output",
     "audio_input", "audio_output", "image_input", "image_output", "reasoning",
+    "audio_cache_read", "audio_cache_write", "citation",
     # per something else (usd_per_unit, with its unit)
     "request", "image", "web_search", "audio",
+    "input_image", "output_image", "input_pixel", "output_pixel",
+    "input_character", "output_character", "input_second", "output_second",
+    "audio_input_second", "audio_output_second", "video_input_second", "video_output_second",
+    "query", "page",
 ]
 #: What a price is counted in. Token prices are per million tokens; the others per one of their unit.
-PriceUnit = Literal["1M tokens", "request", "image", "search", "unit"]
-#: The unit of each per-unit kind (every other kind is per million tokens).
-UNIT_OF_KIND = {"request": "request", "image": "image", "web_search": "search", "audio": "unit"}
+PriceUnit = Literal["1M tokens", "request", "image", "search", "unit", "pixel", "character", "second", "query",
+                    "page"]
+#: The unit of each per-unit kind (every other kind is per million tokens). "image" is an input image
+#: (OpenRouter's `image`); "input_image" / "output_image" say which side (LiteLLM's per-image prices:
+#: an image read, an image generated). "*_second" kinds are per second of audio, video or call time.
+UNIT_OF_KIND = {"request": "request", "image": "image", "web_search": "search", "audio": "unit",
+                "input_image": "image", "output_image": "image", "input_pixel": "pixel", "output_pixel": "pixel",
+                "input_character": "character", "output_character": "character",
+                "input_second": "second", "output_second": "second",
+                "audio_input_second": "second", "audio_output_second": "second",
+                "video_input_second": "second", "video_output_second": "second",
+                "query": "query", "page": "page"}
 
 #: Closed vocabulary of capabilities. A source's wording maps onto these in normalize.CAPABILITY_WORDS.
 CAPABILITIES = (
@@ -65,7 +79,8 @@ class Price(Stated):
     unit: PriceUnit = "1M tokens"
     """What the price is counted in: "1M tokens" for token kinds, else the kind's own unit."""
     usd_per_unit: float | None = Field(default=None, ge=0)
-    """Price in US dollars per one `unit` (request, image, search, unit); None for token kinds."""
+    """Price in US dollars per one `unit` (request, image, search, unit, pixel, character, second, query,
+    page); None for token kinds."""
     variable: bool = False
     """The source says the price varies (a router picks the model): no amount is stated."""
 

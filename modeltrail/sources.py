@@ -60,6 +60,10 @@ SOURCES: dict[str, Source] = {
         # One JSON page, every provider x model (~1,000-1,150 in 2025-11); fewer than 100 is not complete.
         Source("modelsdev", "modeltrail.parsers.modelsdev", "modeltrail.spiders.modelsdev:ModelsdevSpider",
                min_cards=100, key_fields=("context_window", "input_modalities", "prices", "provider")),
+        # One JSON file maps every model key (244 in 2024-01, ~1,700 in 2025-09, more live); fewer than 100
+        # cards is a cut file, not a catalog.
+        Source("litellm", "modeltrail.parsers.litellm", "modeltrail.spiders.litellm:LitellmSpider",
+               min_cards=100, key_fields=("provider", "mode", "prices")),
     )
 }
 
