@@ -34,7 +34,8 @@ ROUTES = frozenset("""
     ollama_chat openai openrouter ovhcloud palm perplexity replicate requesty sagemaker sambanova scaleway
     snowflake submodel synthetic text-completion-codestral text-completion-openai together_ai togetherai
     v0 vercel vercel_ai_gateway vertex_ai vertex_ai_beta voyage wandb watsonx xai zai zhipuai
-    amazon-bedrock alibaba alibaba-cn iflowcn opencode lucidquery zai-coding-plan zhipuai-coding-plan
+    amazon-bedrock alibaba alibaba-cn iflowcn opencode lucidquery zai-coding-plan zhipuai-coding-plan zenmux vultr
+    venice
 """.split())
 
 #: path segments that name the vendor (an org on a hub or aggregator) -> the vendor's canonical name
@@ -44,8 +45,22 @@ VENDOR_ORGS = {
     "deepseek": "deepseek", "deepseek-ai": "deepseek", "qwen": "alibaba", "cohere": "cohere",
     "microsoft": "microsoft", "amazon": "amazon", "moonshotai": "moonshot", "z-ai": "z-ai", "zai-org": "z-ai",
     "thudm": "z-ai", "minimax": "minimax", "minimaxai": "minimax", "ai21": "ai21", "nvidia": "nvidia",
-    "perplexity": "perplexity",
+    "perplexity": "perplexity", "mistral-ai": "mistral", "zai": "z-ai", "zhipuai": "z-ai",
 }
+
+#: routes that are a vendor's own API: what they serve is that vendor's model, whatever its name starts with
+#: (Deepgram's `nova-2` is not Amazon's Nova)
+FIRST_PARTY = {
+    "openai": "openai", "text-completion-openai": "openai", "anthropic": "anthropic", "mistral": "mistral",
+    "codestral": "mistral", "text-completion-codestral": "mistral", "cohere": "cohere", "cohere_chat": "cohere",
+    "deepseek": "deepseek", "xai": "xai", "gemini": "google", "palm": "google",
+    "voyage": "voyage", "deepgram": "deepgram", "aleph_alpha": "aleph-alpha", "moonshot": "moonshot",
+    "moonshotai": "moonshot", "moonshotai-cn": "moonshot", "zai": "z-ai", "zhipuai": "z-ai", "minimax": "minimax",
+    "ai21": "ai21", "upstage": "upstage",
+    "inception": "inception", "morph": "morph", "v0": "vercel",
+}
+#: a segment naming an image's quality or size: a price tier of the same model (LiteLLM's hd/1024-x-1792/dall-e-3)
+_IMAGE_TIER = re.compile(r"^(hd|standard|low|medium|high|\d+-x-\d+|max-x-max)$")
 
 #: a segment that is a region or deployment scope (LiteLLM's azure/eu/…, bedrock/us-east-1/…)
 _REGION = re.compile(r"^(eu|us|global|global-standard|data-zone|(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d)$")
@@ -64,7 +79,10 @@ _FAMILY = (
     (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
     (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"), (r"llama", "meta"),
     (r"(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)", "mistral"),
-    (r"(command|c4ai|aya|embed-(english|multilingual)|rerank-)", "cohere"), (r"deepseek", "deepseek"),
+    (r"(command|c4ai|aya|embed-|rerank-)", "cohere"), (r"deepseek", "deepseek"),
+    (r"(chat-bison|text-bison|code-bison|codechat-bison|code-gecko|text-unicorn|medlm|textembedding-gecko|"
+     r"text-multilingual-embedding|text-embedding-00|imagegeneration|chirp)", "google"),
+    (r"(ada$|text-embedding-ada|gpt-image|sora)", "openai"),
     (r"(qwen|qwq|qvq)", "alibaba"), (r"grok", "xai"), (r"phi-", "microsoft"), (r"(glm|chatglm)", "z-ai"),
     (r"(kimi|moonshot)", "moonshot"), (r"(minimax|abab)", "minimax"), (r"(nova-|titan-)", "amazon"),
     (r"jamba", "ai21"), (r"sonar", "perplexity"),
@@ -78,7 +96,7 @@ _SNAPSHOTS = (
     ("month-year suffix", re.compile(r"^(?P<k>.+?)-(?P<v>[01]\d-20\d\d)$")),       # command-r-08-2024
     ("snapshot number", re.compile(r"^(?P<k>(gemini|gemma|text-embedding|textembedding|chat-bison|text-bison).+?)"
                                    r"-(?P<v>\d{3})$")),                           # gemini-1.5-pro-002
-    ("month-day suffix", re.compile(r"^(?P<k>(gpt-|deepseek-|o1|o3|o4|chatgpt-).+?)-(?P<v>[01]\d[0-3]\d)$")),
+    ("month-day suffix", re.compile(r"^(?P<k>(gpt-|deepseek-|o1|o3|o4|chatgpt-|grok-).+?)-(?P<v>[01]\d[0-3]\d)$")),
     ("month-day suffix", re.compile(r"^(?P<k>.+-(preview|exp))-(?P<v>[01]\d-?[0-3]\d)$")),  # …-preview-0409
     ("year-month suffix", re.compile(r"^(?P<k>codestral)-(?P<v>2\d[01]\d)$")),           # codestral-2501
     ("latest alias", re.compile(r"^(?P<k>.+?)-(?P<v>latest)$")),
@@ -169,7 +187,7 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         elif seg in VENDOR_ORGS:
             vendor = VENDOR_ORGS[seg]
             rules.append("vendor org")
-        elif seg in _PLUMBING:
+        elif seg in _PLUMBING or _IMAGE_TIER.match(seg):
             pass
         elif len(parts) == 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", seg):
             vendor = seg  # an org we do not know: who published the model (a fine-tuner's own model)
@@ -188,11 +206,17 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         name, version = m.group("name"), m.group("version")
         rules.append("vertex @version")
     key = name.lower().replace("_", "-").replace(" ", "-")
-    for prefix in ("databricks-", "anthropic-", "openai-"):
+    for prefix in ("databricks-", "anthropic-", "openai-", "cohere-"):
         if key.startswith(prefix) and len(key) > len(prefix):
             key = key[len(prefix):]
             rules.append("hosting prefix")
     key = _dash_versions(key, rules)
+    if re.match(r"open-(mistral|mixtral|codestral)-", key):  # Mistral's API names its open models "open-…"
+        key = key[len("open-"):]
+        rules.append("mistral open- prefix")
+    if key.startswith("grok-") and key.endswith("-beta"):  # xAI's beta label on a model it later ships
+        key = key[:-len("-beta")]
+        rules.append("xai -beta label")
     fam = family(key)
     if fam in _HOSTING_FAMILIES or (fam == "google" and key.startswith("gemma")):
         while m := _HOSTING.search(key):
@@ -212,7 +236,11 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         return Offering(key=key, vendor=None, version=version, route=route, region=region, variant=variant,
                         rules=tuple(rules + ["unknown org: not matched"]))
     # the org that published it names the vendor, also when the name starts with another's family
-    # (NVIDIA's llama-3.1-nemotron, a fine-tuner's hermes-3-llama): its own model, never the family's
+    # (NVIDIA's llama-3.1-nemotron, a fine-tuner's hermes-3-llama): its own model, never the family's;
+    # so does a vendor's own API (route)
+    if vendor is None and route in FIRST_PARTY:
+        vendor = FIRST_PARTY[route]
+        rules.append("vendor's own API")
     if vendor is None and (vendor := family(key)):
         rules.append("vendor from name")
     return Offering(key=key, vendor=vendor, version=version, route=route, region=region, variant=variant,

@@ -113,6 +113,18 @@ def test_a_publisher_org_names_its_own_model_not_the_family_it_starts_from():
     assert identity.resolve_offering("openrouter/auto", source="openrouter")[0] is None  # a router
 
 
+def test_a_vendors_own_api_names_the_vendor_but_a_host_of_many_vendors_does_not():
+    # Deepgram's nova-2 (LiteLLM route deepgram) is not Amazon's Nova
+    assert identity.resolve_offering("deepgram/nova-2", provider="deepgram")[0] == "deepgram/nova-2"
+    assert identity.resolve_offering("mistral/open-mistral-nemo", provider="mistral")[0] == "mistral/mistral-nemo"
+    # Perplexity and Alibaba's cloud served other vendors' models: the name's family decides there
+    assert identity.resolve_offering("perplexity/llama-3.1-8b-instruct", provider="perplexity")[0] == \
+        "meta/llama-3.1-8b-instruct"
+    assert identity.resolve_offering("alibaba-cn/deepseek-v3", provider="alibaba-cn")[0] == "deepseek/deepseek-v3"
+    assert identity.resolve_offering("xai/grok-3-beta")[0] == identity.resolve_offering("xai/grok-3")[0]
+    assert identity.resolve_offering("xai/grok-4-0709")[:2] == ("xai/grok-4", "0709")
+
+
 def test_an_offering_keeps_what_it_is():
     o = idgrammar.read("bedrock/eu-west-1/meta.llama3-70b-instruct-v1:0")
     assert (o.route, o.region, o.vendor, o.key) == ("bedrock", "eu-west-1", "meta", "llama-3-70b-instruct")
