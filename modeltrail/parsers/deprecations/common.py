@@ -158,10 +158,10 @@ def cell_ids(cell: str) -> list[str]:
         rest = re.sub(r"`[^`]+`", " ", text)
         if re.sub(sep, "", rest).strip(" .*"):
             return []
-        pieces = [s.strip() for s in spans]
+        pieces = [s.strip().rstrip("*†‡¹²³⁴⁵⁶⁷⁸⁹") for s in spans]  # (footnote markers: `gpt-4.1*`)
         ok = all(_ID.match(p) for p in pieces)
     else:  # plain words: each must look like an id (a digit, -, ., / or : in it), so "Videos API" is none
-        pieces = [p.strip(" .*") for p in re.split(sep, text)]
+        pieces = [p.strip(" .*†‡") for p in re.split(sep, text)]
         pieces = [p for p in pieces if p]
         ok = all(_ID.match(p) and re.search(r"[\d./:-]", p) for p in pieces)
     if not pieces or not ok:
@@ -340,12 +340,14 @@ class Lifecycle:
             out.append(m)
         return out
 
-    def status_of(self, f: Fact) -> str:
+    def status_of(self, f: Fact) -> str | None:
+        """As the page words it; else from its dates: retired once the retirement date has come by the
+        page's fetch day, deprecated while a deprecation or retirement is stated; else unstated."""
         if f.status:
             return f.status
         if f.retirement_date and on_or_before(f.retirement_date, self.fetched_at.date().isoformat()):
             return "retired"
-        return "deprecated"
+        return "deprecated" if (f.retirement_date or f.deprecation_date) else None
 
     def card(self, f: Fact):
         d = Draft(SOURCE, self.url, self.fetched_at, sha256(self.page), self.parser_version)
