@@ -17,6 +17,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from ...text import decode, looks_like_html
+
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "button"}
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 #: elements that end a line of text
@@ -175,3 +177,9 @@ def _span(raw: str | None) -> int:
         return max(1, min(int(raw or 1), 50))  # a page's span is bounded: no row of a million cells
     except ValueError:
         return 1
+
+
+def page_markdown(page: str | bytes) -> str:
+    """A lifecycle page as markdown: an HTML page converted, a markdown page (or rendering) as it is."""
+    text = page if isinstance(page, str) else decode(page)
+    return html_markdown(text) if looks_like_html(text) else text
