@@ -10,4 +10,5 @@ PAGES_B: dict[str, tuple[str, int]] = {
     "api-docs.deepseek.com/updates": ("deepseek", 0),
     "www.alibabacloud.com/help/en/model-studio/model-depreciation": ("alibaba", 0),
     "mimo.mi.com/docs/en-US/updates/deprecate": ("xiaomi", 0),
+    "platform.kimi.ai/docs/models.md": ("moonshot", 0),
 }
