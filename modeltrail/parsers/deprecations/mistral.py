@@ -42,8 +42,10 @@ def parse(page, url: str, fetched_at: datetime, content_type: str | None = None)
             if not mid:
                 continue
             where = f"{t.section}: {mid}"
-            lc.fact(mid, t.headings[-1], name=name,
+            retires = lc.date(cells[ret], "retirement_date", where, order)
+            # the section says every row is deprecated or retired; without a date, deprecated is all it says
+            lc.fact(mid, t.headings[-1], name=name, status=None if retires else "deprecated",
                     deprecated=lc.date(cells[dep], "deprecation_date", where, order) if dep is not None else None,
-                    retires=lc.date(cells[ret], "retirement_date", where, order),
+                    retires=retires,
                     successors=replacements(cells[alt]) if alt is not None else None)
     return lc.parsed()
