@@ -86,7 +86,8 @@ def test_cell_ids():
 def test_unregistered_page_is_a_problem_not_a_crash():
     p = deprecations.parse(b"# x", "https://example.com/x", datetime.now(timezone.utc))
     assert not p.cards and "no lifecycle parser" in str(p.problems[0])
-    assert not deprecations.is_card_url("https://docs.mistral.ai/models")  # (deprec_b registers it)
+    assert not deprecations.is_card_url("https://example.com/x")
+    assert deprecations.is_card_url("https://docs.mistral.ai/models")  # (part B's registry, PAGES_B)
     assert deprecations.is_card_url("https://console.groq.com/docs/deprecations.md/")
 
 # --- OpenAI ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from ...records import InvalidValue, ModelCard
 from ..base import Parsed
 from .common import SOURCE
+from .pages_b import PAGES_B
 
 PARSER_VERSION = "deprecations/1"
 
@@ -38,6 +39,7 @@ PAGES: dict[str, tuple[str, int]] = {
     "inference-docs.cerebras.ai/support/deprecation.md": ("cerebras", 0),
     "docs.x.ai/developers/migration/may-15-retirement.md": ("xai", 0),
 }
+PAGES.update(PAGES_B)
 
 
 def page_key(url: str) -> str:

@@ -244,13 +244,16 @@ class Fact:
     successors: list[str] = field(default_factory=list)
     announced: str | None = None            # the announcement's date, to order facts (default: deprecation_date)
     empty: set[str] = field(default_factory=set)  # fields the page states have no value
+    release_date: str | None = None         # when the vendor released the model, where a page states it
+    regions: list[str] = field(default_factory=list)  # where the page says the model is served
 
     @property
     def when(self) -> str:
         return self.announced or self.deprecation_date or ""
 
 
-_FIELDS = ("name", "status", "deprecation_date", "retirement_date", "retirement_qualifier", "section")
+_FIELDS = ("name", "status", "deprecation_date", "retirement_date", "retirement_qualifier", "section",
+           "release_date")
 
 
 class Lifecycle:
@@ -282,6 +285,12 @@ class Lifecycle:
         except normalize.NormalizeError as exc:
             self.problem(fieldname, f"{where}: {exc}" if where else str(exc))
             return None
+
+    def released(self, f: Fact, raw: str | None, where: str = "") -> None:
+        """The fact's release date from a cell ("June 17, 2025", "May 2023"); an empty cell says nothing."""
+        when = self.date(raw, "release_date", where)
+        if isinstance(when, When):
+            f.release_date = when.date
 
     def add(self, fact: Fact) -> Fact:
         self.facts.append(fact)
@@ -322,6 +331,7 @@ class Lifecycle:
             order = sorted(range(len(group)), key=lambda i: (group[i].when, -i), reverse=True)
             lead, *rest = [group[i] for i in order]
             m = Fact(model_id, **{k: getattr(lead, k) for k in _FIELDS}, successors=list(lead.successors),
+                     regions=list(lead.regions),
                      announced=lead.announced, empty=set(lead.empty))
             for older in rest:
                 if older.retirement_date and m.retirement_date and older.retirement_date != m.retirement_date:
@@ -333,6 +343,7 @@ class Lifecycle:
                         if k == "retirement_qualifier" and m.retirement_date is not None:
                             continue  # (a qualifier belongs to its own date)
                         setattr(m, k, getattr(older, k))
+                m.regions += [r for r in older.regions if r not in m.regions]
                 if not m.successors and "successor" not in m.empty:
                     m.successors = list(older.successors)
                 m.empty |= {e for e in older.empty if getattr(m, e, None) in (None, []) and
@@ -360,6 +371,9 @@ class Lifecycle:
         d.put("retirement_qualifier", f.retirement_qualifier)
         d.put("successor", ", ".join(f.successors) if f.successors else None)
         d.put("section", f.section)
+        d.put("release_date", f.release_date)
+        if f.regions:
+            d.put("regions", list(f.regions))
         for e in sorted(f.empty):
             d.empty(e)
         card = d.build()
