@@ -38,6 +38,13 @@ PAGES: dict[str, tuple[str, int]] = {
     "console.groq.com/docs/deprecations.md": ("groq", 0),
     "inference-docs.cerebras.ai/support/deprecation.md": ("cerebras", 0),
     "docs.x.ai/developers/migration/may-15-retirement.md": ("xai", 0),
+    # changelogs and overviews of vendors with no lifecycle page of their own
+    "docs.fireworks.ai/updates/changelog.md": ("fireworks", 0),
+    "docs.perplexity.ai/docs/resources/changelog.md": ("perplexity", 0),
+    "docs.z.ai/guides/overview/pricing.md": ("zai", 0),
+    "docs.z.ai/release-notes/new-released.md": ("zai", 1),
+    "platform.minimax.io/docs/api-reference/api-overview.md": ("minimax", 0),
+    "platform.minimax.io/docs/release-notes/models.md": ("minimax", 1),
 }
 PAGES.update(PAGES_B)
 

@@ -36,7 +36,7 @@ _FOOTNOTE = re.compile(r"(?:\[\^?\w+\]|<sup>.*?</sup>|[¹²³⁴⁵⁶⁷⁸⁹�
 
 def plain(text: str) -> str:
     """A cell or heading as text: links as their text, tags, emphasis and backticks gone, `\\|` as |."""
-    text = _LINK.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text).replace("\\<", "<")  # (an escaped "\<NEW>" badge is a tag too)
     text = _TAG.sub("", text)
     text = text.replace("\\|", "|").replace("\\@", "@").replace("\\$", "$").replace("\\_", "_")
     text = text.replace("`", "").replace("**", "").replace("__", "")
