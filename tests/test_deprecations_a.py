@@ -17,6 +17,7 @@ from modeltrail.parsers import deprecations
 from modeltrail.parsers.deprecations.common import ABSENT, When, cell_ids, read_date
 from modeltrail.parsing import merge_by_model
 from modeltrail.sources import get
+from spiders.deprecations import DeprecationsSpider
 from tests.conftest import SHARED
 
 PAGES = SHARED / "pages" / "deprecations"
@@ -273,11 +274,16 @@ def test_replay_of_the_shared_pages_is_honest(tmp_path):
     with replay.serve(REPLAY) as base:
         out = steps.crawl("deprecations", tmp_path / "d", replay=base, timeout=300)
     load = steps.build_load("deprecations", out, None)
-    # the HTML vendors' hosts are not in the folder: partial, naming a missing page
+    # the HTML vendors' hosts are not in the folder: partial, naming every missing page
     assert load.status == "partial"
     assert any("page(s) failed" in r and "HTTP 404" in r for r in load.reasons), load.reasons
+    failed = next(r for r in load.reasons if "page(s) failed" in r)
+    html = [u for u in DeprecationsSpider.start_urls if not u.endswith(".md")]
+    assert len(html) == 7 and failed.startswith("7 of 23 page(s) failed: ")
+    assert all(f"{u}: HTTP 404" in failed for u in html), failed
     ids = {c.source_model_id for c in load.cards}
     assert {"openai/gpt-4-1106-preview", "anthropic/claude-opus-4-8", "cohere/command-r", "groq/gemma2-9b-it",
-            "cerebras/zai-glm-4.7", "xai/grok-3"} <= ids
+            "cerebras/zai-glm-4.7", "xai/grok-3", "fireworks/DeepSeek V4 Flash", "perplexity/sonar-reasoning",
+            "z-ai/GLM-5.3", "minimax/MiniMax-M3", "moonshot/kimi-k3"} <= ids
     m = next(c for c in load.cards if c.source_model_id == "anthropic/claude-opus-4-8")
     assert m.url.endswith("model-deprecations.md") and m.retirement_date == "2027-05-28"
