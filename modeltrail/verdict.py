@@ -12,6 +12,7 @@ from .sources import get
 
 #: a complete run's card count may not fall below this share of the last complete run's
 MIN_CARD_SHARE = 0.5
+MAX_NAMED_FAILURES = 10  # a partial run names each failed page (url: error), up to this many
 
 
 def coverage(cards: list[ModelCard], fields: tuple[str, ...]) -> dict[str, float]:
@@ -89,8 +90,9 @@ def judge(source: str, crawl_out: "CrawlOutput | ArchivedPages", cards: list[Mod
     if finish not in (None, "finished"):
         reasons.append(f"crawl ended early: {finish}")
     if bad:
-        reasons.append(f"{len(bad)} of {len(crawl_out.pages)} page(s) failed"
-                       f" (first: {bad[0].url}: {bad[0].error or 'HTTP %s' % bad[0].status})")
+        named = "; ".join(f"{p.url}: {p.error or 'HTTP %s' % p.status}" for p in bad[:MAX_NAMED_FAILURES])
+        more = f"; and {len(bad) - MAX_NAMED_FAILURES} more" if len(bad) > MAX_NAMED_FAILURES else ""
+        reasons.append(f"{len(bad)} of {len(crawl_out.pages)} page(s) failed: {named}{more}")
     if carded is None:
         carded = _card_urls(cards)
     no_card = card_pages - len({p.url for p in crawl_out.pages if p.page_kind == "card" and p.ok} & carded)
