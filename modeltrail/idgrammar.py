@@ -8,7 +8,7 @@ the reason a match is made (`matched by: bedrock region + bedrock vendor + date 
 
 The rule of "the same model" (issue 28): the same vendor product, whatever the reseller, cloud, region,
 deployment tier or hosting. So routes, regions, Bedrock's `-v1:0`, Vertex's `@` and `-maas`,
-OpenRouter's `:free`/`:beta`, and hosting names (Together's `-Turbo`, Groq's `-versatile`) fall away;
+OpenRouter's `:free`/`:beta`, and hosting names (Together's `-Turbo` on Llama) fall away;
 a dated snapshot becomes the version. A new version number, size, tier (`mini`, `pro`, `plus`) or
 base/instruct checkpoint stays in the key: it is another model. Only deterministic rules, no fuzzy
 matching: an id the rules do not understand keeps its own name as key, so it joins nothing it should not.
@@ -34,7 +34,7 @@ ROUTES = frozenset("""
     ollama_chat openai openrouter ovhcloud palm perplexity replicate requesty sagemaker sambanova scaleway
     snowflake submodel synthetic text-completion-codestral text-completion-openai together_ai togetherai
     v0 vercel vercel_ai_gateway vertex_ai vertex_ai_beta voyage wandb watsonx xai zai zhipuai
-    amazon-bedrock alibaba alibaba-cn iflowcn opencode lucidquery zai-coding-plan zhipuai-coding-plan zenmux vultr
+    vertex amazon-bedrock alibaba alibaba-cn iflowcn opencode lucidquery zai-coding-plan zhipuai-coding-plan zenmux vultr
     venice
 """.split())
 
@@ -102,10 +102,17 @@ _SNAPSHOTS = (
     ("latest alias", re.compile(r"^(?P<k>.+?)-(?P<v>latest)$")),
 )
 
-#: hosting words after a model's name that name how it is served, not another model (per vendor family)
-_HOSTING = re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|versatile|instant|specdec|8192|32768|maas|"
-                      r"serverless|basic)$")
-_HOSTING_FAMILIES = ("meta", "deepseek", "alibaba", "mistral", "google-gemma", "z-ai", "moonshot")
+#: hosting words after a model's name that name how it is served, not another model, per vendor family
+#: (Together's and DeepInfra's `-Turbo` is a quantized deployment of Llama or DeepSeek weights; Alibaba's
+#: `qwen-turbo` and Z.ai's `GLM-5-Turbo` are products of their own, so `turbo` falls away only where listed).
+#: Groq's `-versatile` / `-instant` are not here: they drop the `-instruct` a base id would need.
+_HOSTING = {
+    "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas)$"),
+    "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic)$"),
+    "alibaba": re.compile(r"-(fp8|maas)$"),
+    "mistral": re.compile(r"-(maas)$"),
+    "google": re.compile(r"-(maas)$"),
+}
 
 
 @dataclass(frozen=True)
@@ -217,12 +224,11 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
     if key.startswith("grok-") and key.endswith("-beta"):  # xAI's beta label on a model it later ships
         key = key[:-len("-beta")]
         rules.append("xai -beta label")
-    fam = family(key)
-    if fam in _HOSTING_FAMILIES or (fam == "google" and key.startswith("gemma")):
-        while m := _HOSTING.search(key):
+    if hosting := _HOSTING.get(family(key) or ""):
+        while m := hosting.search(key):
             key = key[:m.start()]
             rules.append(f"hosting suffix -{m.group(1)}")
-    if fam == "anthropic" and route in ("vertex_ai", "google-vertex-anthropic", "vertex_ai_beta") and \
+    if key.startswith("claude") and route in ("vertex_ai", "google-vertex-anthropic", "vertex_ai_beta") and \
             key.endswith("-v2") and version:
         key = key[:-3]  # Vertex names the 20241022 Claude 3.5 Sonnet "-v2@20241022"
         rules.append("vertex -v2")

@@ -80,7 +80,7 @@ def test_every_hard_negative_is_kept_apart():
     ("meta-llama/llama-3.3-70b-instruct:free", None, "meta/llama-3.3-70b-instruct", None, "variant :free"),
     ("together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", None, "meta/llama-3.3-70b-instruct", None,
      "hosting suffix -turbo"),
-    ("fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct", None, "meta/llama-3.1-405b", None,
+    ("fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct", None, "meta/llama-3.1-405b-instruct", None,
      "vendor's version spelling"),
     ("cohere/command-r-plus-08-2024", None, "cohere/command-r-plus", "08-2024", "month-year suffix"),
     ("gemini/gemini-1.5-pro-002", None, "google/gemini-1.5-pro", "002", "snapshot number"),
@@ -123,6 +123,17 @@ def test_a_vendors_own_api_names_the_vendor_but_a_host_of_many_vendors_does_not(
     assert identity.resolve_offering("alibaba-cn/deepseek-v3", provider="alibaba-cn")[0] == "deepseek/deepseek-v3"
     assert identity.resolve_offering("xai/grok-3-beta")[0] == identity.resolve_offering("xai/grok-3")[0]
     assert identity.resolve_offering("xai/grok-4-0709")[:2] == ("xai/grok-4", "0709")
+
+
+def test_a_hosts_name_that_drops_instruct_or_a_vendors_turbo_product_is_not_folded_in():
+    # Groq's llama-3.1-8b-instant is an instruct model: folding "-instant" away would join the base model
+    assert identity.resolve_offering("groq/llama-3.1-8b-instant", provider="groq")[0] != \
+        identity.resolve_offering("meta-llama/llama-3.1-8b", source="openrouter")[0]
+    # Z.ai's GLM-5-Turbo and Alibaba's qwen-turbo are products, not deployments
+    assert identity.resolve_offering("z-ai/GLM-5-Turbo")[0] == "z-ai/glm-5-turbo"
+    assert identity.resolve_offering("dashscope/qwen-turbo", provider="dashscope")[0] == "alibaba/qwen-turbo"
+    # Vertex is a platform: its page's gemini is Google's
+    assert identity.resolve_offering("vertex/gemini-2.5-flash")[0] == "google/gemini-2.5-flash"
 
 
 def test_an_offering_keeps_what_it_is():

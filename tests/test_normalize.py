@@ -140,8 +140,10 @@ def test_a_plus_names_another_model():
     assert identity.alias_key("Command R+") == ("command-r-plus", None)
     assert identity.alias_key("Cohere: Command R+ (08-2024)")[0] == "cohere-command-r-plus-08-2024"
     assert identity.resolve("cohere/command-r-plus-08-2024", "Cohere: Command R+ (08-2024)") == (None, None)
-    assert identity.resolve("cohere/command-r-08-2024", "Cohere: Command R (08-2024)")[0] == \
-        "cohere/command-r-08-2024"
+    # (command-r-08-2024 is a dated snapshot of Command R: the product, with the snapshot as its version)
+    assert identity.resolve("cohere/command-r-08-2024", "Cohere: Command R (08-2024)")[0] == "cohere/command-r"
+    assert identity.resolve_offering("cohere/command-r-08-2024", "Cohere: Command R (08-2024)")[:2] == \
+        ("cohere/command-r", "08-2024")
 
 
 @pytest.mark.parametrize("words,caps", [
