@@ -8,6 +8,7 @@ from typing import IO
 from pydantic import ValidationError
 
 from . import refresh as steps
+from .parsing import card_rank
 from .records import ModelCard
 from .sources import SOURCES
 from .handover import SourceLoad
@@ -65,7 +66,7 @@ def read_cards(stream: IO[str], name: str, source: str | None = None) -> tuple[s
 def source_load(source: str, cards: list[ModelCard], last_complete: dict | None) -> SourceLoad:
     """The snapshot as a source run: cards of one model from several lines merge (as pages of one
     source do); the verdict is what the cards alone can say."""
-    merged = steps.merge_by_model(cards)
+    merged = steps.merge_by_model(cards, card_rank(source))
     cov = steps.coverage(merged, SOURCES[source].key_fields)
     reasons = steps.judge_cards(source, merged, cov, last_complete)
     return SourceLoad(source=source, status="partial" if reasons else "complete", cards=merged,

@@ -39,7 +39,8 @@ class PageParser:
             self.seen.setdefault(card.source_model_id, []).append(card)
 
     def result(self) -> tuple[list[ModelCard], list[InvalidValue], int]:
-        return merge_by_model([c for group in self.seen.values() for c in group]), self.problems, self.card_pages
+        return (merge_by_model([c for group in self.seen.values() for c in group], card_rank(self.source)),
+                self.problems, self.card_pages)
 
 
 def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:
@@ -50,21 +51,30 @@ def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], 
     return parser.result()
 
 
-def merge_by_model(cards: list[ModelCard]) -> list[ModelCard]:
+def card_rank(source: str):
+    """The source parser's `card_rank(card) -> int` (which page's card leads a merge: lower first), or None."""
+    try:
+        return getattr(get(source).parser, "card_rank", None)
+    except KeyError:
+        return None
+
+
+def merge_by_model(cards: list[ModelCard], rank=None) -> list[ModelCard]:
     """One card per model: the cards several pages gave of one model, merged (first seen order)."""
     groups: dict[str, list[ModelCard]] = {}
     for card in cards:
         groups.setdefault(card.source_model_id, []).append(card)
-    return [merge_cards(group) if len(group) > 1 else group[0] for group in groups.values()]
+    return [merge_cards(group, rank) if len(group) > 1 else group[0] for group in groups.values()]
 
 
-def merge_cards(cards: list[ModelCard]) -> ModelCard:
+def merge_cards(cards: list[ModelCard], rank=None) -> ModelCard:
     """One card from several pages of one source that describe the same model (OpenAI's docs page and
-    an announcement post). The fullest card leads; the others fill its empty fields, and their prices
-    and benchmarks keep the page that stated them."""
+    an announcement post). The fullest card leads (among the cards of the best `rank`, when the source
+    ranks its pages: a lifecycle page before an overview); the others fill its empty fields (never one
+    the lead states is empty), and their prices and benchmarks keep the page that stated them."""
     def filled(c: ModelCard) -> int:
         return sum(1 for v in c.model_dump().values() if has_value(v))
-    lead, *rest = sorted(cards, key=filled, reverse=True)
+    lead, *rest = sorted(cards, key=lambda c: (rank(c) if rank else 0, -filled(c)))
     data = lead.model_dump()
     prices = {(p.kind, p.tier): _stated(p, lead) for p in lead.prices}
     benches = {(b.benchmark or b.reported_name, b.setting): _stated(b, lead) for b in lead.benchmarks}
@@ -72,7 +82,7 @@ def merge_cards(cards: list[ModelCard]) -> ModelCard:
         for name, value in other.model_dump().items():
             if isinstance(value, list) and name in ModelCard.model_fields and name not in ("prices", "benchmarks"):
                 data[name] = sorted(set(data[name]) | set(value))
-            elif data.get(name) in (None, "") and value not in (None, ""):
+            elif data.get(name) in (None, "") and value not in (None, "") and name not in lead.stated_empty:
                 data[name] = value
         for p in other.prices:
             prices.setdefault((p.kind, p.tier), _stated(p, other))

@@ -25,6 +25,10 @@ class Source:
     render_wait: str | None = None
     api: str | None = None
     fallback: str = "plain"
+    # Whether absence from a complete run may record a model as removed. A source whose pages list only
+    # some models, and whose facts stay true when a model leaves the page (a vendor's lifecycle page
+    # dropping a long-retired model), never removes: its last stated dates stay current.
+    removes: bool = True
 
     @property
     def renders(self) -> bool:
@@ -57,6 +61,10 @@ SOURCES: dict[str, Source] = {
         # One JSON page lists every model (~340-490 live); a run with fewer than 10 is not complete.
         Source("openrouter", "modeltrail.parsers.openrouter", "modeltrail.spiders.openrouter:OpenrouterSpider",
                min_cards=10, key_fields=("context_window", "input_modalities", "prices")),
+        # Vendors' own lifecycle pages (parsers/deprecations/): a model leaving a page clears nothing.
+        Source("deprecations", "modeltrail.parsers.deprecations",
+               "modeltrail.spiders.deprecations:DeprecationsSpider",
+               min_cards=10, key_fields=("status", "retirement_date"), removes=False),
     )
 }
 

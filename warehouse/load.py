@@ -91,6 +91,14 @@ def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: d
             f"--observed-at {observed_at.isoformat()}; load snapshots oldest first, or use `modeltrail reparse`")
 
 
+def removes(source: str) -> bool:
+    """Whether the source's absence may record removals (modeltrail.sources.Source.removes); a source
+    not declared there (cards loaded under any name) does."""
+    from modeltrail.sources import SOURCES
+    declared = SOURCES.get(source)
+    return declared.removes if declared is not None else True
+
+
 def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
                 removal_runs: int = 2, archive: bool = True) -> LoadResult:
     """One source run into the warehouse, in one transaction: archive, verdict, history merge. On a
@@ -108,7 +116,8 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                removal_runs: int, archive: bool) -> LoadResult:
     sql = sections(MERGE)
     params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
-              "complete": load.status == "complete", "removal_runs": removal_runs}
+              "complete": load.status == "complete", "removal_runs": removal_runs,
+              "removes": removes(load.source)}
     try:
         with transaction(con):
             # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages

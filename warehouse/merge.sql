@@ -140,11 +140,12 @@ WHERE $complete AND source = $source AND removed_at IS NULL
   AND source_model_id NOT IN (SELECT source_model_id FROM stg_seen);
 
 -- name: removals
+-- ($removes is false for a source whose absence says nothing, e.g. vendors' lifecycle pages: sources.py)
 INSERT INTO removals (source, source_model_id, removed_at, last_seen, run_id)
 SELECT source, source_model_id, $observed_at, last_seen, $run_id FROM card_state
-WHERE $complete AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
+WHERE $complete AND $removes AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
 UPDATE sightings SET removed_at = $observed_at
-WHERE $complete AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
+WHERE $complete AND $removes AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
 UPDATE model_cards_history SET valid_to = $observed_at
 WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
     SELECT source_model_id FROM removals WHERE source = $source AND run_id = $run_id);
