@@ -29,11 +29,11 @@ def parse_within(text: str) -> int:
     return n * 7 if m.group(2) == "w" else n
 
 
-def today(value: str | None = None) -> date:
-    """--today's value, else MODELTRAIL_TODAY, else the clock's date (UTC)."""
+def today(value: str | None = None, now: datetime | None = None) -> date:
+    """--today's value, else MODELTRAIL_TODAY, else the date (UTC) of `now` or of the clock."""
     text = value if value is not None else os.environ.get(TODAY_ENV)
     if text is None or text == "":
-        return datetime.now(timezone.utc).date()
+        return (now or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
     try:
         return date.fromisoformat(text.strip())
     except ValueError:

@@ -309,7 +309,7 @@ keyed AS (
 agreeing AS (
     SELECT *, count(DISTINCT source) OVER (PARTITION BY model_id, field, compared_as) AS sources_stating_it
     FROM keyed
-)
+),
 stated_dates AS (
     SELECT * FROM (SELECT coalesce(model_id, source_model_id) AS model_id, snapshot, source,
                           unnest(['deprecation_date', 'retirement_date']) AS field,
