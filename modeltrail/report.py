@@ -191,7 +191,8 @@ def shutdowns_section(data: ReportData) -> str:
         rows = []
         for r in by_vendor[vendor]:
             days = r["days_left"]
-            when = "" if days is None else "today" if days == 0 else f"in {days} days" if days > 0 else f"{-days} days ago"
+            when = ("" if days is None else "today" if days == 0 else f"in {days} days" if days > 0
+                    else f"{-days} days ago")
             rows.append([_e(r["shutdown"]), _e(when), _e(r["model_id"]), _e(r["snapshot"]), _e(r["source"]),
                          _e(r["status"]), _e(r["qualifier"]), _e(r["replacement"]), _link(r["url"], "page")])
         parts.append(f"<h3 id='shutdowns-{_slug(vendor)}'>{_e(vendor)}</h3>" + _table(

@@ -283,7 +283,8 @@ def test_rss_is_a_feed_of_lifecycle_changes(built):
     # newest first; a model first seen deprecated is a status event too
     dates = [i.findtext("pubDate") for i in items]
     assert "Jan 2026" in dates[0] and any("status set: deprecated" in t for t in titles)
-    only = ET.fromstring(mt("deprecations", "--format", "rss", "--vendor", "anthropic", "--db", str(built)).stdout_bytes)
+    only = ET.fromstring(mt("deprecations", "--format", "rss", "--vendor", "anthropic", "--db",
+                            str(built)).stdout_bytes)
     assert {i.findtext("category") for i in only.iter("item")} == {"deprecations"}
     assert all("anthropic/" in i.findtext("title") for i in only.iter("item"))
 
