@@ -304,9 +304,10 @@ from .cli_status import report, sources, status  # noqa: E402
 from .cli_query import changes, compare, history, lifecycle, sql, unmatched  # noqa: E402
 from .cli_warehouse import alias, maintain, migrate, remap  # noqa: E402
 from .cli_identity import identity, models  # noqa: E402
+from .cli_deprecations import deprecations  # noqa: E402
 
 for command in (load, backfill_git, status, sources, report, migrate, maintain, sql, history, changes, compare, unmatched,
-                lifecycle, alias, remap, identity, models):
+                lifecycle, deprecations, alias, remap, identity, models):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """`modeltrail report`: one self-contained, offline HTML file of what the warehouse knows about some
 models over a period: price history as step lines (one per source and price kind, change points
 marked), context window and benchmark history where they changed, a lifecycle timeline per model, the
-change feed of the period (filterable), conflicts between sources, and every value with the page and
-time it came from.
+change feed of the period (filterable), conflicts between sources, every value with the page and time
+it came from, and every stated shutdown per vendor (past and upcoming, the vendor's page first).
 
 Charts are plotly figures; plotly.js is inlined once in the page (no CDN, no network): the file opens
 anywhere, offline. `collect` reads the warehouse (named queries); `render` is a pure function of
@@ -43,6 +43,8 @@ class ReportData:
     conflicts: list[tuple] = field(default_factory=list)
     lifecycle: dict[str, list[dict]] = field(default_factory=dict)
     note: str | None = None
+    shutdowns: list[dict] = field(default_factory=list)  # rows of the `shutdowns` query, past ones too
+    today: Any = None
 
 
 def collect(con, warehouse: str, models: list[str], since: datetime | None, now: datetime) -> ReportData:
@@ -65,6 +67,9 @@ def collect(con, warehouse: str, models: list[str], since: datetime | None, now:
     for row in cur.fetchall():
         rec = dict(zip(cols, row))
         data.lifecycle.setdefault(rec["model_id"], []).append(rec)
+    from . import shutdowns
+    data.today = shutdowns.today(now=now)
+    data.shutdowns = shutdowns.as_dicts(*shutdowns.listing(con, shutdowns.Window(data.today, None, past=True), None))
     return data
 
 
@@ -173,6 +178,30 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def shutdowns_section(data: ReportData) -> str:
+    """Per vendor, a timeline table of every stated shutdown (past and upcoming, soonest first; each
+    model's vendor page first and the catalogs next to it)."""
+    parts = ["<section id='shutdowns'><h2>Shutdowns by vendor</h2>"]
+    if not data.shutdowns:
+        parts.append("<p>No source states a shutdown date.</p>")
+    by_vendor: dict[str, list[dict]] = {}
+    for r in data.shutdowns:
+        by_vendor.setdefault(r["vendor"] or "(unknown vendor)", []).append(r)
+    for vendor in sorted(by_vendor):
+        rows = []
+        for r in by_vendor[vendor]:
+            days = r["days_left"]
+            when = ("" if days is None else "today" if days == 0 else f"in {days} days" if days > 0
+                    else f"{-days} days ago")
+            rows.append([_e(r["shutdown"]), _e(when), _e(r["model_id"]), _e(r["snapshot"]), _e(r["source"]),
+                         _e(r["status"]), _e(r["qualifier"]), _e(r["replacement"]), _link(r["url"], "page")])
+        parts.append(f"<h3 id='shutdowns-{_slug(vendor)}'>{_e(vendor)}</h3>" + _table(
+            ["shutdown", "when", "model", "snapshot", "source", "status", "qualifier", "replacement", "page"], rows))
+    parts.append(f"<p class='meta'>Counted from {_e(data.today)}. A date stated to the month or year "
+                 "is shown as stated.</p></section>")
+    return "".join(parts)
+
+
 def render(data: ReportData) -> tuple[str, dict[str, int]]:
     """The page, and the number of series in each chart (by the chart's element id)."""
     from plotly.offline import get_plotlyjs
@@ -232,6 +261,7 @@ def render(data: ReportData) -> tuple[str, dict[str, int]]:
                  + _table(["when", "source", "model", "change", "field", "old", "new", "page"],
                           [[_e(c[0]), _e(c[1]), _e(c[2]), _e(c[3]), _e(c[4]), _e(c[5]), _e(c[6]), _link(c[7], "page")]
                            for c in data.changes], "changes-table") + "</section>")
+    parts.append(shutdowns_section(data))
     parts.append("<section id='conflicts'><h2>Conflicts between sources</h2>"
                  + (_table(["model", "field", "values by source"], [[_e(a), _e(b), _e(c)] for a, b, c in data.conflicts])
                     if data.conflicts else "<p>None: the sources agree (beyond rounding).</p>") + "</section>")

@@ -143,6 +143,7 @@ def test_the_same_runs_give_the_same_tables_in_a_file_and_in_ducklake(both):
     ["alias", "list", "--format", "csv"],
     ["runs", "--format", "csv"],
     ["lifecycle", "--format", "csv"],
+    ["deprecations", "--past", "--today", "2026-03-04", "--format", "csv"],
 ])
 def test_reading_commands_print_the_same_on_both(both, command):
     file, lake = both

@@ -184,23 +184,71 @@ FROM (SELECT * FROM added UNION ALL SELECT * FROM field_changes
       UNION ALL SELECT * FROM removed UNION ALL SELECT * FROM unstated_fields) AS e
 LEFT JOIN model_identity AS i USING (source, source_model_id);
 
+-- Stated dates keep their precision ("2026", "2026-08", "2026-08-20"): the first and the last day they
+-- may mean, and whether two of them can be the same day ("2026-10" and "2026-10-10" can; "2026-10-10"
+-- and "2026-09-30" cannot).
+CREATE OR REPLACE MACRO stated_date_first(d) AS
+    CASE length(d) WHEN 10 THEN TRY_CAST(d AS DATE) WHEN 7 THEN TRY_CAST(d || '-01' AS DATE)
+                   WHEN 4 THEN TRY_CAST(d || '-01-01' AS DATE) END;
+
+CREATE OR REPLACE MACRO stated_date_last(d) AS
+    CASE length(d) WHEN 10 THEN TRY_CAST(d AS DATE) WHEN 7 THEN last_day(TRY_CAST(d || '-01' AS DATE))
+                   WHEN 4 THEN TRY_CAST(d || '-12-31' AS DATE) END;
+
+CREATE OR REPLACE MACRO stated_dates_agree(a, b) AS starts_with(a, b) OR starts_with(b, a);
+
 -- Per model and source: when it was seen, what the source says of its lifecycle, and whether it left.
+-- The lifecycle facts are those of the source model's last version, current or not: a model that left
+-- its page (or was removed) keeps the dates it was last stated with (absence clears nothing; a field a
+-- page stops stating keeps its value in history too: `unstated`). `url` and `stated_at` say which page
+-- and version stated them, `current` whether that version is still current.
+-- Beside each row, what the vendor's own lifecycle page (source `deprecations`, role `vendor`) says of
+-- the same model and snapshot (`snapshot`: the version a dated id names, o3-mini-2025-01-31): the
+-- vendor's word next to every catalog's (role `catalog`). `vendor` is the model's maker: the canonical
+-- id's (or source id's) prefix, else the card's organization.
 CREATE OR REPLACE VIEW lifecycle AS
-SELECT i.model_id, s.source, s.source_model_id, s.first_seen, s.last_seen,
-       CASE WHEN s.removed_at IS NOT NULL THEN 'removed' ELSE coalesce(c.status, 'active') END AS status,
-       c.status AS stated_status, c.deprecation_date, c.retirement_date, c.successor,
-       d.announced_at AS deprecation_seen_at, d.url AS deprecation_url, s.removed_at
-FROM card_state AS s
-LEFT JOIN model_identity AS i USING (source, source_model_id)
-LEFT JOIN (SELECT source, source_model_id, status, deprecation_date, retirement_date, successor
-           FROM model_cards_history
-           QUALIFY row_number() OVER (PARTITION BY source, source_model_id ORDER BY valid_from DESC) = 1
-          ) AS c USING (source, source_model_id)
-LEFT JOIN (SELECT source, source_model_id, min(valid_from) AS announced_at, arg_min(url, valid_from) AS url
-           FROM model_cards_history
-           WHERE status IN ('deprecated', 'retired') OR deprecation_date IS NOT NULL
-              OR retirement_date IS NOT NULL
-           GROUP BY ALL) AS d USING (source, source_model_id);
+WITH last_version AS (
+    SELECT source, source_model_id, status, deprecation_date, retirement_date, successor, retirement_qualifier,
+           section, organization, url, valid_from AS stated_at, valid_to IS NULL AS current
+    FROM model_cards_history
+    QUALIFY row_number() OVER (PARTITION BY source, source_model_id ORDER BY valid_from DESC) = 1
+),
+per_source AS (
+    SELECT i.model_id, s.source, s.source_model_id, s.first_seen, s.last_seen,
+           CASE WHEN s.removed_at IS NOT NULL THEN 'removed' ELSE coalesce(c.status, 'active') END AS status,
+           c.status AS stated_status, c.deprecation_date, c.retirement_date, c.successor,
+           d.announced_at AS deprecation_seen_at, d.url AS deprecation_url, s.removed_at,
+           i.version AS snapshot, c.retirement_qualifier, c.section, c.organization, c.url, c.stated_at,
+           c.current,
+           CASE WHEN s.source = 'deprecations' THEN 'vendor' ELSE 'catalog' END AS role,
+           coalesce(i.model_id, s.source_model_id) AS model_key
+    FROM card_state AS s
+    LEFT JOIN model_identity AS i USING (source, source_model_id)
+    LEFT JOIN last_version AS c USING (source, source_model_id)
+    LEFT JOIN (SELECT source, source_model_id, min(valid_from) AS announced_at, arg_min(url, valid_from) AS url
+               FROM model_cards_history
+               WHERE status IN ('deprecated', 'retired') OR deprecation_date IS NOT NULL
+                  OR retirement_date IS NOT NULL
+               GROUP BY ALL) AS d USING (source, source_model_id)
+),
+-- the vendor's word per model and snapshot (one page, when several vendors' pages name it: the maker's)
+vendor_word AS (
+    SELECT model_key, snapshot, stated_status, deprecation_date, retirement_date, retirement_qualifier,
+           successor, url
+    FROM per_source
+    WHERE role = 'vendor'
+    QUALIFY row_number() OVER (PARTITION BY model_key, snapshot
+                               ORDER BY split_part(source_model_id, '/', 1) = split_part(model_key, '/', 1) DESC,
+                                        retirement_date IS NULL, source_model_id) = 1
+)
+SELECT p.* EXCLUDE (model_key),
+       CASE WHEN p.model_key LIKE '%/%' THEN lower(split_part(p.model_key, '/', 1))
+            ELSE lower(p.organization) END AS vendor,
+       v.stated_status AS vendor_status, v.deprecation_date AS vendor_deprecation_date,
+       v.retirement_date AS vendor_retirement_date, v.retirement_qualifier AS vendor_retirement_qualifier,
+       v.successor AS vendor_successor, v.url AS vendor_url
+FROM per_source AS p
+LEFT JOIN vendor_word AS v ON v.model_key = p.model_key AND v.snapshot IS NOT DISTINCT FROM p.snapshot;
 
 -- How a model's series are named per source: the source, or `source:id` when the source lists the model
 -- under several ids (a dated snapshot, a ":free" offering), whose values must not be drawn as one line.
@@ -234,6 +282,10 @@ WHERE f.valid_to IS NULL AND f.value IS NOT NULL AND f.value <> ''
 -- another source when one of its values does). A number is compared at the coarser precision of the
 -- two (77.0 vs 77.3 is a conflict; 0.87 vs 0.9 is not); a date at the coarser precision (2023-09 vs
 -- 2023-09-30 is not; 2025-01 vs 2024-12-20 is); other text case-insensitively.
+-- Lifecycle dates (deprecation, retirement) are compared per model and snapshot, from what each source
+-- last stated (the `lifecycle` view: a model that left its page keeps its dates), the vendor's page among
+-- them: two sources disagree when no date of one can be the same day as a date of the other (2026-10 and
+-- 2026-10-10 agree; 2026-10-10 and 2026-09-30 do not); `snapshot` names the dated version they are of.
 CREATE OR REPLACE VIEW conflicts AS
 WITH v AS (
     SELECT model_id, field, source, value,
@@ -243,7 +295,8 @@ WITH v AS (
                 ELSE length(regexp_extract(regexp_replace(value, '( Elo|%)$', ''), '\.(\d+)$', 1)) END AS decimals,
            regexp_full_match(value, '\d{4}(-\d{2}(-\d{2})?)?') AS is_date
     FROM model_compare
-    WHERE field NOT IN ('organization', 'version', 'capabilities', 'reasoning_efforts', 'license')
+    WHERE field NOT IN ('organization', 'version', 'capabilities', 'reasoning_efforts', 'license',
+                        'deprecation_date', 'retirement_date')
 ),
 keyed AS (
     SELECT *,
@@ -256,12 +309,34 @@ keyed AS (
 agreeing AS (
     SELECT *, count(DISTINCT source) OVER (PARTITION BY model_id, field, compared_as) AS sources_stating_it
     FROM keyed
+),
+stated_dates AS (
+    SELECT * FROM (SELECT coalesce(model_id, source_model_id) AS model_id, snapshot, source,
+                          unnest(['deprecation_date', 'retirement_date']) AS field,
+                          unnest([deprecation_date, retirement_date]) AS value
+                   FROM lifecycle)
+    WHERE value IS NOT NULL
+),
+disagreeing AS (
+    SELECT DISTINCT model_id, snapshot, field FROM (
+        SELECT a.model_id, a.snapshot, a.field
+        FROM stated_dates AS a JOIN stated_dates AS b
+          ON a.model_id = b.model_id AND a.snapshot IS NOT DISTINCT FROM b.snapshot AND a.field = b.field
+         AND a.source < b.source
+        GROUP BY a.model_id, a.snapshot, a.field, a.source, b.source
+        HAVING NOT bool_or(stated_dates_agree(a.value, b.value)))
 )
 SELECT model_id, field, list(source || '=' || value ORDER BY source, value) AS values_by_source,
-       count(DISTINCT source) AS sources
+       count(DISTINCT source) AS sources, CAST(NULL AS VARCHAR) AS snapshot
 FROM agreeing
 GROUP BY model_id, field
-HAVING count(DISTINCT source) > 1 AND max(sources_stating_it) < count(DISTINCT source);
+HAVING count(DISTINCT source) > 1 AND max(sources_stating_it) < count(DISTINCT source)
+UNION ALL
+SELECT d.model_id, d.field, list(d.source || '=' || d.value ORDER BY d.source, d.value) AS values_by_source,
+       count(DISTINCT d.source) AS sources, d.snapshot
+FROM stated_dates AS d
+JOIN disagreeing AS x ON x.model_id = d.model_id AND x.snapshot IS NOT DISTINCT FROM d.snapshot AND x.field = d.field
+GROUP BY d.model_id, d.snapshot, d.field;
 
 -- Each reseller's current price against the vendor's own list price, per kind (markup as a share). Each
 -- side names its source id: a source may list one model under several (a dated snapshot, a ":free"
