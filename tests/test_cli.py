@@ -36,7 +36,8 @@ def warehouse(tmp_path_factory):
 def test_refresh_replay_loads_every_source(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute("SELECT source, status, cards FROM source_runs ORDER BY source").fetchall()
-    assert [r[:2] for r in rows] == [("302ai", "complete"), ("azure", "complete"), ("leaderboard", "complete"),
+    assert [r[:2] for r in rows] == [("302ai", "complete"), ("azure", "complete"), ("deprecations", "complete"),
+                                     ("leaderboard", "complete"), ("litellm", "complete"), ("modelsdev", "complete"),
                                      ("openai", "complete"), ("openrouter", "complete"), ("tokenhub", "complete")]
     assert all(r[2] > 0 for r in rows)
     # every body archived once: what was parsed, and for rendered pages also the HTML as served
@@ -73,7 +74,10 @@ def test_history_shows_each_field_with_when_and_where(warehouse):
     ctx = [r for r in rows if r["field"] == "context_window" and r["source"] == "azure"]
     assert len(ctx) == 1 and ctx[0]["value"] == "200000"
     assert ctx[0]["valid_from"].startswith("2026-01-01") and ctx[0]["url"].startswith("https://ai.azure.com/")
-    assert {r["source"] for r in rows} == {"azure", "leaderboard", "openai", "tokenhub", "302ai", "openrouter"}
+    # every source that lists o3-mini: the six page sources and the two catalogs (LiteLLM's and models.dev's
+    # routes of it)
+    assert {r["source"] for r in rows} == {"azure", "leaderboard", "openai", "tokenhub", "302ai", "openrouter",
+                                           "litellm", "modelsdev"}
 
 
 def test_export_parquet_and_csv_as_of(warehouse, tmp_path):
