@@ -5,6 +5,7 @@ history is computed from the files themselves, independently of the parser and t
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -102,9 +103,24 @@ def test_every_run_is_one_commit_observed_at_its_commit_time(backfilled, repo, d
                              capture_output=True, text=True, check=True).stdout.split()
     assert [r[0] for r in runs] == [datetime.fromisoformat(c) for c in commits]
     assert {r[1] for r in runs} == {"backfill"} and {r[2] for r in runs} == {"complete"}
-    # the archive holds each distinct body once
-    assert q(backfilled, "SELECT count(*) FROM pages") == [(len(commits),)]
     assert q(backfilled, "SELECT count(DISTINCT via) FROM fetches") == [(len(commits),)]
+
+
+def test_a_snapshot_is_sourced_by_its_blob_in_git_not_a_copy(backfilled, repo):
+    # nothing in the page archive; each fetch names repository, commit, path and blob, and what git gives
+    # back for them hashes to the fetch's sha256
+    assert q(backfilled, "SELECT count(*) FROM pages") == [(0,)]
+    rows = q(backfilled, "SELECT f.sha256, f.via, g.repo, g.commit_id, g.path, g.blob FROM fetches AS f "
+                         "JOIN git_fetches AS g USING (run_id, source, url) ORDER BY run_id")
+    shas = subprocess.run(["git", "-C", str(repo), "log", "--reverse", "--format=%H", "--", PATH],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert [r[3] for r in rows] == shas
+    for digest, via, where, commit, path, blob in rows:
+        assert via == f"git {commit[:12]}" and path == PATH and where == str(repo.resolve())
+        body = subprocess.run(["git", "-C", where, "show", f"{commit}:{path}"], capture_output=True, check=True).stdout
+        assert hashlib.sha256(body).hexdigest() == digest
+        assert subprocess.run(["git", "-C", where, "rev-parse", f"{commit}:{path}"], capture_output=True, text=True,
+                              check=True).stdout.strip() == blob
 
 
 def test_backfill_again_adds_nothing(backfilled, repo):
