@@ -73,7 +73,8 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
 @click.option("--removal-runs", type=click.IntRange(1), default=3, show_default=True,
               help="Consecutive complete runs (commits) a model must be missing from to count as removed. "
                    "3 for a catalog archive, whose keys vanish for a commit or two and come back.")
-@future_option
+@click.option("--allow-future", is_flag=True,
+              help="Load commits dated later than now (a test, or a clock you trust more).")
 @wait_option
 @db_option
 def backfill_git(repo, paths, source, url, since, removal_runs, allow_future, wait, db_file):
