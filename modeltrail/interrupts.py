@@ -14,6 +14,7 @@ class Deferred:
 
     def __init__(self) -> None:
         self.hit = False
+        self._installed = False
         self._before = None
 
     def requested(self) -> bool:
@@ -27,9 +28,10 @@ class Deferred:
     def __enter__(self) -> "Deferred":
         if threading.current_thread() is threading.main_thread():
             self._before = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._before is not None:
-            signal.signal(signal.SIGINT, self._before)
-            self._before = None
+        if self._installed:  # (a handler not set from Python reads as None: the default's)
+            signal.signal(signal.SIGINT, self._before if self._before is not None else signal.default_int_handler)
+            self._installed = False
