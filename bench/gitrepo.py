@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import json
 import os
+import random
 import subprocess
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 
@@ -61,6 +63,71 @@ def build(folder: Path, repo: Path, path: str = "openrouter/models.json", days: 
         subprocess.run(git + ["commit", "-q", "--allow-empty", "-m", f"snapshot {n + 1}: {file.name}"],
                        check=True, env=env)
     return repo
+
+
+#: the OpenRouter keys a synthetic catalog entry keeps (the long free text trimmed): ~350 bytes a key
+CATALOG_KEYS = ("id", "canonical_slug", "name", "created", "description", "context_length", "architecture",
+                "pricing", "top_provider", "expiration_date", "hugging_face_id")
+
+
+def catalog_repo(day: Path, repo: Path, commits: int, keys: int, path: str = "catalog/models.json",
+                 seed: int = 7) -> dict:
+    """A catalog archive shaped like the real ones: `commits` commits of one JSON file of `keys` models
+    (the real OpenRouter models of `day`, a .json.gz, repeated under suffixed ids, descriptions cut to 40
+    characters), written with git fast-import (one pack, each blob a delta of the one before). Between
+    commits, as in LiteLLM's history: a few prices move (~0.3% of the keys), every 25th commit adds 10
+    models and drops 5, and every 40th a block of 30 keys vanishes for one commit and comes back.
+    Returns the figures of the repository (file size, size-pack)."""
+    rng = random.Random(seed)
+    real = json.loads(gzip.decompress(Path(day).read_bytes()))["data"]
+    models: dict[str, dict] = {}
+    n = 0
+    while len(models) < keys:
+        m = {k: v for k, v in real[n % len(real)].items() if k in CATALOG_KEYS}
+        m["id"] = m["canonical_slug"] = m["id"] + (f"-v{n // len(real)}" if n >= len(real) else "")
+        m["description"] = (m.get("description") or "")[:40]
+        m["architecture"] = {k: v for k, v in (m.get("architecture") or {}).items()
+                             if k in ("input_modalities", "output_modalities")}
+        m = {k: v for k, v in m.items() if v is not None}
+        m["pricing"] = dict(m.get("pricing") or {})
+        models[m["id"]] = m
+        n += 1
+    repo = Path(repo)
+    repo.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "-C", str(repo), "init", "-q", "-b", "main"], check=True)
+    start = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
+    imp = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet"], stdin=subprocess.PIPE)
+    size = 0
+    for c in range(commits):
+        ids = list(models)
+        for i in rng.sample(ids, max(1, len(ids) * 3 // 1000)):
+            price = models[i]["pricing"]
+            price["prompt"] = f"{rng.randint(1, 3000) / 1e8:.8f}".rstrip("0")
+        if c and c % 25 == 0:
+            for i in rng.sample(ids, 5):
+                del models[i]
+            for k in range(10):
+                new = dict(models[rng.choice(list(models))])
+                new["id"] = new["canonical_slug"] = f"{new['id']}-new{c}-{k}"
+                models[new["id"]] = new
+        shown = list(models.values())
+        if c % 40 == 39:
+            cut = rng.randrange(0, len(shown) - 30)
+            shown = shown[:cut] + shown[cut + 30:]
+        body = json.dumps({"data": shown}, separators=(",", ":")).encode()
+        size = len(body)
+        when = int((start + timedelta(days=c)).timestamp())
+        imp.stdin.write(f"commit refs/heads/main\ncommitter archive <archive@localhost> {when} +0000\n"
+                        f"data 10\nsnapshot\n\n".encode())
+        imp.stdin.write(f"M 100644 inline {path}\ndata {len(body)}\n".encode() + body + b"\n")
+    imp.stdin.close()
+    if imp.wait() != 0:
+        raise RuntimeError("git fast-import failed")
+    subprocess.run(["git", "-C", str(repo), "repack", "-a", "-d", "-q"], check=True)
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "main"], check=True)
+    counts = dict(line.split(": ", 1) for line in subprocess.run(
+        ["git", "-C", str(repo), "count-objects", "-v"], capture_output=True, text=True, check=True).stdout.splitlines())
+    return {"commits": commits, "keys": len(models), "file_bytes": size, "size_pack_kib": int(counts["size-pack"])}
 
 
 def main() -> None:

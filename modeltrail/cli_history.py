@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
-from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, future_option,
+from . import interrupts
+from .cliutil import (EXIT_INCOMPLETE, EXIT_INTERRUPTED, SOURCE_NAMES, check_sources, db_option, fail, future_option,
                       observation_time, parse_time, progress, wait_option, writer)
+from .progress import rates
 
 
 @click.command()
@@ -64,41 +66,74 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
 
 @click.command("backfill-git")
 @click.argument("repo", type=click.Path(file_okay=False))
-@click.argument("path")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--source", required=True, help="Whose parser reads the file: " + ", ".join(SOURCE_NAMES) + ".")
 @click.option("--url", help="The live url the file is a copy of (default: the source's start url).")
 @click.option("--since", help="Only commits at or after this ISO 8601 time.")
-@click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
-              help="Consecutive complete runs a model must be missing from to count as removed.")
+@click.option("--removal-runs", type=click.IntRange(1), default=3, show_default=True,
+              help="Consecutive complete runs (commits) a model must be missing from to count as removed. "
+                   "3 for a catalog archive, whose keys vanish for a commit or two and come back.")
+@click.option("--allow-future", is_flag=True,
+              help="Load commits dated later than now (a test, or a clock you trust more).")
 @wait_option
 @db_option
-def backfill_git(repo, path, source, url, since, removal_runs, wait, db_file):
-    """Replay the git history of PATH in REPO as dated snapshots of a source.
+def backfill_git(repo, paths, source, url, since, removal_runs, allow_future, wait, db_file):
+    """Replay the git history of a catalog file in REPO as dated snapshots of a source.
 
-    Every commit that changed PATH, oldest first, becomes one snapshot observed at the commit's
-    committer time, read by the source's own parser (e.g. a repository that commits OpenRouter's
-    model list every day). Running it again adds nothing; a commit whose file does not parse is
-    recorded as a failed run of its date."""
+    PATH is the file in the repository; several PATHs, or a quoted git pathspec glob
+    ('priv/upstream/models-dev-*.json'; `*` matches across `/`), make one history of a file that moved
+    or was renamed: each commit of the branch's first-parent line that changed a matching file is one
+    snapshot of the matching file it changed, observed at its committer time, oldest first, read by
+    the source's own parser.
+
+    A commit whose blob equals the one before is skipped unread; a blob this clone lacks (partial
+    clone, LFS pointer) is skipped and listed; one larger than MODELTRAIL_MAX_PAGE_BYTES is a failed
+    run, unread. A commit dated in the future is refused (--allow-future). Bodies stay in git: each
+    run records the repository, commit, path and blob (table git_fetches). Ctrl-C stops after the
+    commit being loaded (exit 130); running the same command again continues after the last commit
+    loaded, and adds nothing once all are."""
     from . import backfill as bf
-    from . import progress as shown
     from .warehouse import db
     check_sources([source], "--source")
     when = parse_time(since, "--since")
     counts: dict[str, int] = {}
+    skipped: list[str] = []
+    stopping = interrupts.Deferred()
     with writer(db_file, "backfill-git", wait) as con, contextlib.ExitStack() as stack:
-        bars = []
+        advance = []
 
         def started(total: int, done: int) -> None:
-            progress(f"backfill-git: {total} commits change {path}" + (f", {done} already loaded" if done else ""))
-            bars.append(stack.enter_context(shown.steps("snapshots", total)))
+            progress(f"backfill-git: {total} commits change {' '.join(paths)}"
+                     + (f", {done} loaded already (continuing after them)" if done else ""))
+            advance.append(stack.enter_context(rates("commits", total)))
         try:
-            for step in bf.backfill(con, Path(repo), path, source, url=url, since=when,
-                                    removal_runs=removal_runs, on_start=started):
-                counts[step.status] = counts.get(step.status, 0) + 1
-                bars[0](f"{step.commit.committed_at:%Y-%m-%d} {step.status}")
+            with stopping:
+                for step in bf.backfill(con, Path(repo), list(paths), source, url=url, since=when,
+                                        removal_runs=removal_runs, allow_future=allow_future, on_start=started,
+                                        stop=stopping.requested):
+                    counts[step.status] = counts.get(step.status, 0) + 1
+                    if step.status in ("unreadable", "deleted"):
+                        skipped.append(f"{step.commit.sha[:12]} {step.commit.committed_at:%Y-%m-%d} {step.reason}")
+                    advance[0](step.commit.committed_at, step.status, counted=step.status != "already loaded")
         except (bf.BackfillError, db.WarehouseError) as exc:
-            fail(str(exc))
-    loaded = sum(n for k, n in counts.items() if k != "skipped")
-    click.echo(f"{source}: {loaded} snapshots loaded from {path}"
+            if not stopping.hit:  # (Ctrl-C also stops a git command under way: that is no error)
+                fail(str(exc))
+        except KeyboardInterrupt:  # outside a load (reading git): nothing half-written
+            stopping.hit = True
+    loaded = sum(n for k, n in counts.items() if k in ("complete", "partial", "failed"))
+    for line in skipped[:SKIPPED_SHOWN]:
+        click.echo(f"skipped {line}")
+    if len(skipped) > SKIPPED_SHOWN:
+        click.echo(f"skipped {len(skipped) - SKIPPED_SHOWN} more commits")
+    summary = (f"{source}: {loaded} snapshots loaded from {' '.join(paths)}"
                + "".join(f", {n} {k}" for k, n in sorted(counts.items())))
+    if stopping.hit:
+        click.echo(f"backfill-git: interrupted; {summary} (every loaded snapshot is kept: run the same command "
+                   "again to continue)", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    click.echo(summary)
     sys.exit(EXIT_INCOMPLETE if counts.get("failed") or counts.get("partial") else 0)
+
+
+#: skipped commits listed one a line
+SKIPPED_SHOWN = 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -21,6 +21,8 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 EXIT_ERROR, EXIT_INCOMPLETE = 1, 3
+#: stopped by Ctrl-C (128 + SIGINT, as a shell reports it)
+EXIT_INTERRUPTED = 130
 REPO_CAPTURES = Path(__file__).resolve().parent.parent / "captures"
 
 
@@ -78,15 +80,12 @@ def parse_time(value: str | None, option: str) -> datetime | None:
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
-#: how far ahead of this machine's clock an observation may be (clock skew between machines)
-CLOCK_SKEW = timedelta(minutes=5)
-
-
 def observation_time(value: str | None, allow_future: bool) -> datetime | None:
     """--observed-at: an ISO time, refused when it lies in the future (a snapshot from 2030 would make
     every later refresh look out of order) unless the user insists."""
+    from .snapshot import in_future
     when = parse_time(value, "--observed-at")
-    if when is not None and not allow_future and when > datetime.now(timezone.utc) + CLOCK_SKEW:
+    if when is not None and not allow_future and in_future(when):
         raise click.BadParameter(f"{value} is in the future; a snapshot is recorded when it was observed "
                                  "(pass --allow-future if you mean it)", param_hint="--observed-at")
     return when

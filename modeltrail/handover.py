@@ -13,6 +13,16 @@ from .records import ModelCard
 if TYPE_CHECKING:
     from .parsing import PageParser
 
+@dataclass(frozen=True)
+class GitSource:
+    """Where a page read from a git archive lives (`modeltrail backfill-git`): `git -C REPO show
+    BLOB` (or COMMIT:PATH) gives its body back. Such a page's body is not copied into the archive."""
+    repo: str       # the repository's absolute path when it was read
+    commit: str     # full commit id
+    path: str
+    blob: str       # the file's blob id in that commit
+
+
 @dataclass
 class PageRecord:
     """One fetch of one url in a crawl (what spiders/ hand over through pipelines/archive.py)."""
@@ -33,6 +43,7 @@ class PageRecord:
     raw_sha256: str | None = None   # a rendered page: the HTML as served, archived beside what was parsed
     raw_offset: int = 0
     raw_length: int = 0
+    git: GitSource | None = None    # read from a git archive: provenance is the blob, not a copy
 
     def read_raw(self) -> bytes | None:
         if self.raw_sha256 is None or self.body_file is None:

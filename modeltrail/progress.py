@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
@@ -55,6 +56,22 @@ def steps(label: str, total: int | None) -> Iterator[Callable[..., None]]:
     with _bars() as bars:
         task = bars.add_task(label, total=total, note="")
         yield lambda note="": bars.update(task, advance=1, note=note)
+
+
+@contextmanager
+def rates(label: str, total: int) -> Iterator[Callable[..., None]]:
+    """steps() for work whose pace matters (commits backfilled): yields advance(when, note, counted=True),
+    which shows done / total, the date of the item just done and the rate (`label`/s, over the items
+    counted: not those passed over because an earlier run did them)."""
+    start, done, counted_n = time.monotonic(), [0], [0]
+    with steps(label, total) as advance:
+        def step(when, note: str = "", counted: bool = True) -> None:
+            done[0] += 1
+            counted_n[0] += counted
+            rate = counted_n[0] / max(time.monotonic() - start, 1e-6)
+            text = f"{when:%Y-%m-%d} {note}, {rate:.1f} {label}/s"
+            advance(text if interactive() else f"{done[0]}/{total} {text}")
+        yield step
 
 
 @contextmanager

@@ -8,10 +8,13 @@ it twice changes nothing the second time.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
+from . import gitarchive
 from . import refresh as steps
+from .handover import GitSource, PageRecord
+from .parsers.base import sha256
 from .warehouse import db
-from .handover import PageRecord
 
 HISTORY = ("model_cards_history", "prices_history", "benchmarks_history")
 
@@ -33,9 +36,57 @@ def runs_to_replay(con, source: str, since: datetime | None) -> list[tuple[int, 
 
 def archived_pages(con, run_id: int, source: str) -> list[PageRecord]:
     rows = con.execute(db.query("archived_pages", SQL), {"run_id": run_id, "source": source}).fetchall()
-    return [PageRecord(url=u, fetched_at=t, status=s, page_kind=k, sha256=h, content_type=ct,
-                       body=db.body_of(con, h) if h else None, error=e, via=via)
-            for u, t, s, k, h, ct, e, via in rows]
+    pages = []
+    for u, t, s, k, h, ct, e, via, repo, commit, path, blob in rows:
+        where = GitSource(repo, commit, path, blob) if repo else None
+        if h is None:
+            body = None
+        elif ct is None and where is not None:  # not in the archive: backfill-git left it in git
+            body = _from_git(where, h, run_id)
+            ct = _content_type(path)
+        else:
+            body = db.body_of(con, h)
+        pages.append(PageRecord(url=u, fetched_at=t, status=s, page_kind=k, sha256=h, content_type=ct, body=body,
+                                error=e, via=via, git=where))
+    return pages
+
+
+def _from_git(where: GitSource, digest: str, run_id: int) -> bytes:
+    try:
+        body = gitarchive.read_blob(Path(where.repo), where.blob)
+    except gitarchive.BackfillError as exc:
+        raise db.WarehouseError(f"run {run_id} was read from git ({where.repo}, commit {where.commit[:12]}, "
+                                f"{where.path}) and that blob cannot be read any more ({exc})") from None
+    if sha256(body) != digest:
+        raise db.WarehouseError(f"blob {where.blob[:12]} in {where.repo} does not hash to what run {run_id} read")
+    return body
+
+
+def _content_type(path: str) -> str | None:
+    from .backfill import _CONTENT_TYPES
+    return _CONTENT_TYPES.get(Path(path).suffix.lower())
+
+
+def check_git(con, source: str, since: datetime | None = None) -> None:
+    """Refuse (nothing changed) when pages to re-parse were left in git repositories (backfill-git) that
+    are gone or lack the blobs: forgetting the history first would lose what they gave."""
+    for repo, blobs, run_id, commit, path in con.execute(
+            db.query("git_blobs_to_read", SQL), {"source": source, "since": since}).fetchall():
+        why = None
+        if not Path(repo).is_dir():
+            why = "that repository is not there any more"
+        else:
+            try:
+                missing = [b for b, size in gitarchive.blob_sizes(Path(repo), set(blobs)).items() if size is None]
+            except gitarchive.BackfillError as exc:
+                missing, why = [], str(exc)
+            if missing:
+                why = f"{len(missing)} of its {len(blobs)} blobs are not in it"
+        if why:
+            raise db.WarehouseError(
+                f"{source}: run {run_id} and later were backfilled from git ({repo}, commit {commit[:12]}, {path}) and "
+                f"re-parse reads their files from there: {why}; clone it back to {repo} (or re-parse with --since "
+                "after those runs); nothing was changed")
 
 
 def check(con, source: str, since: datetime | None = None) -> None:
@@ -49,6 +100,7 @@ def check(con, source: str, since: datetime | None = None) -> None:
             f"{source}: run(s) {shown} loaded cards without fetching pages ({lost[0][1]}): the archive cannot "
             f"rebuild them, so reparse would lose them; nothing was changed. Re-parse what came after them "
             f"with --since (later than {last.isoformat()})")
+    check_git(con, source, since)
 
 
 def reparse(con, source: str, since: datetime | None = None, removal_runs: int = 2, progress=None) -> dict:

@@ -3,11 +3,21 @@ archive) through the same verdict and merge as a crawl: time order checked, one 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from . import refresh as steps
 from .warehouse import db
 from .handover import LoadResult, SourceLoad
+
+
+#: how far ahead of this machine's clock an observation may be (clock skew between machines)
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def in_future(when: datetime) -> bool:
+    """An observation time later than now (beyond clock skew): refused unless the user insists (a
+    snapshot from 2030 would make every later refresh look out of order)."""
+    return when > datetime.now(timezone.utc) + CLOCK_SKEW
 
 
 def record(con, load: SourceLoad, observed_at: datetime, kind: str, tag: str | None,

@@ -5,9 +5,13 @@ history is computed from the files themselves, independently of the parser and t
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
+import re
+import signal
 import subprocess
+import sys
 from datetime import datetime
 from decimal import Decimal
 
@@ -102,9 +106,24 @@ def test_every_run_is_one_commit_observed_at_its_commit_time(backfilled, repo, d
                              capture_output=True, text=True, check=True).stdout.split()
     assert [r[0] for r in runs] == [datetime.fromisoformat(c) for c in commits]
     assert {r[1] for r in runs} == {"backfill"} and {r[2] for r in runs} == {"complete"}
-    # the archive holds each distinct body once
-    assert q(backfilled, "SELECT count(*) FROM pages") == [(len(commits),)]
     assert q(backfilled, "SELECT count(DISTINCT via) FROM fetches") == [(len(commits),)]
+
+
+def test_a_snapshot_is_sourced_by_its_blob_in_git_not_a_copy(backfilled, repo):
+    # nothing in the page archive; each fetch names repository, commit, path and blob, and what git gives
+    # back for them hashes to the fetch's sha256
+    assert q(backfilled, "SELECT count(*) FROM pages") == [(0,)]
+    rows = q(backfilled, "SELECT f.sha256, f.via, g.repo, g.commit_id, g.path, g.blob FROM fetches AS f "
+                         "JOIN git_fetches AS g USING (run_id, source, url) ORDER BY run_id")
+    shas = subprocess.run(["git", "-C", str(repo), "log", "--reverse", "--format=%H", "--", PATH],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert [r[3] for r in rows] == shas
+    for digest, via, where, commit, path, blob in rows:
+        assert via == f"git {commit[:12]}" and path == PATH and where == str(repo.resolve())
+        body = subprocess.run(["git", "-C", where, "show", f"{commit}:{path}"], capture_output=True, check=True).stdout
+        assert hashlib.sha256(body).hexdigest() == digest
+        assert subprocess.run(["git", "-C", where, "rev-parse", f"{commit}:{path}"], capture_output=True, text=True,
+                              check=True).stdout.strip() == blob
 
 
 def test_backfill_again_adds_nothing(backfilled, repo):
@@ -178,3 +197,67 @@ def test_backfill_errors_are_one_line(tmp_path):
     assert res.exit_code == 1 and "no commit" in res.output and "nope.json" in res.output
     res = mt("backfill-git", str(repo), PATH, "--source", "nosuch", "--db", str(tmp_path / "w.duckdb"))
     assert res.exit_code == 2 and "unknown source" in res.output
+
+
+def test_a_zero_price_that_leaves_is_no_change(backfilled, days):
+    # On 2026-03-03 OpenRouter dropped every pricing key whose value was "0" (~950 of them: request,
+    # internal_reasoning, web_search, image, input_cache_read): a zero price and no price say the same. A
+    # non-zero price that leaves is still a change (to nothing).
+    from modeltrail.parsers.openrouter import PRICE_KINDS
+    gone, zeros = set(), 0
+    for (_, before), (when, after) in zip(days, days[1:]):
+        for i in before.keys() & after.keys():
+            for key, kind in PRICE_KINDS.items():
+                old, new = before[i]["pricing"].get(key), after[i]["pricing"].get(key)
+                if old is not None and new is None:
+                    if old != "-1" and Decimal(old) == 0:
+                        zeros += 1
+                    else:
+                        gone.add((when, i, f"price.{kind}"))
+    assert zeros > 900 and len(gone) > 10
+    got = set(q(backfilled, "SELECT changed_at, source_model_id, field FROM changes WHERE field LIKE 'price.%' "
+                            "AND change_type = 'changed' AND new_value IS NULL"))
+    assert got == gone
+    # history still says what each day's page said: the zero versions are closed (prices_as_of, above)
+    assert q(backfilled, "SELECT count(*) FROM prices_history WHERE source = 'openrouter' AND valid_to IS NOT NULL "
+                         "AND coalesce(usd_per_million_tokens, usd_per_unit) = 0")[0][0] >= zeros
+
+
+HISTORY = ("SELECT * FROM model_cards_history ORDER BY ALL", "SELECT * FROM prices_history ORDER BY ALL",
+           "SELECT * FROM sightings ORDER BY ALL", "SELECT * FROM removals ORDER BY ALL",
+           "SELECT run_id, kind, observed_at, status, replay FROM runs ORDER BY ALL",
+           "SELECT * FROM source_runs ORDER BY ALL", "SELECT * FROM git_fetches ORDER BY ALL")
+
+
+def test_ctrl_c_stops_cleanly_and_the_same_command_resumes_to_the_same_history(backfilled, repo, tmp_path):
+    db = tmp_path / "w.duckdb"
+    args = ["backfill-git", str(repo), PATH, "--source", "openrouter", "--removal-runs", "1", "--db", str(db)]
+    total = len(subprocess.run(["git", "-C", str(repo), "log", "--format=%H", "--", PATH], capture_output=True,
+                               text=True, check=True).stdout.split())
+    proc = subprocess.Popen([sys.executable, "-m", "modeltrail", "-v", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in proc.stderr:  # ends with the process
+        seen.append(line)
+        if line.startswith("commits: 4/"):
+            proc.send_signal(signal.SIGINT)
+            break
+    out, rest = proc.communicate(timeout=600)
+    err = "".join(seen) + rest
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    (said,) = [line for line in err.splitlines() if "interrupted" in line]
+    assert "run the same command again" in said
+    # progress: commits done / total, the commit's date, the rate
+    steps = [re.fullmatch(r"commits: (\d+)/(\d+) (\d{4}-\d{2}-\d{2}) complete, [\d.]+ commits/s", line)
+             for line in err.splitlines() if line.startswith("commits: ")]
+    assert all(steps) and [int(m[1]) for m in steps] == list(range(1, len(steps) + 1))
+    assert {int(m[2]) for m in steps} == {total}
+    kept = q(db, "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL AND status = 'complete'")[0][0]
+    assert 4 <= kept < total and q(db, "SELECT count(*) FROM runs") == [(kept,)]
+
+    res = mt(*args)
+    assert res.exit_code == 0, res.output
+    assert f"{total - kept} snapshots loaded" in res.output and f"{kept} already loaded" in res.output
+    for sql in HISTORY:
+        assert q(db, sql) == q(backfilled, sql), sql

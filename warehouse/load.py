@@ -122,8 +122,10 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
         with transaction(con):
             # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
             # (archive=False: the pages are archived already, with their fetch rows: a reparse)
+            # (a page read from git is not copied: git_fetches says where its blob is)
             fetched = load.pages if archive else []
-            bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched if p.sha256 and p.has_body}
+            bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched
+                      if p.sha256 and p.has_body and p.git is None}
             bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
             if bodies:
                 _stage_keys(con, list(bodies))
@@ -138,6 +140,10 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                  "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
                  "via": p.via, "raw_sha256": p.raw_sha256}
                 for p in fetched])
+            _insert_columns(con, "git_fetches", [
+                {"run_id": run_id, "source": load.source, "url": p.url, "repo": p.git.repo, "commit_id": p.git.commit,
+                 "path": p.git.path, "blob": p.git.blob}
+                for p in fetched if p.git is not None])
             _insert_columns(con, "parse_problems", [
                 {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
                 for u, f, m in load.problems])

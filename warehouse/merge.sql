@@ -26,6 +26,11 @@ CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
 -- cards whose fingerprint differs from their sighting's (new, changed, or back after a removal): the others
 -- cannot change history, so a typical day stages 1% of the rows.
 CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint UBIGINT);
+-- Two amounts are the same price when they differ only by how a double represents them (a catalog that
+-- prints 2.0000000000000001e-07 one day and 2e-07 the next; sums computed in floats upstream): within a
+-- relative 1e-12, far below any real price move (a cent on a million dollars is 1e-8).
+CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
+    a IS NOT DISTINCT FROM b OR coalesce(abs(a - b) <= 1e-12 * greatest(abs(a), abs(b)), false);
 
 -- name: fingerprints
 -- What each model of the source still listed was last seen with.
@@ -55,13 +60,14 @@ WHERE NOT EXISTS (
       AND h.row_hash = s.row_hash);
 
 -- name: prices
--- A price is the same while its amount, unit and variability are (the kind and tier are its key).
+-- A price is the same while its amount (same_amount), unit and variability are (the kind and tier are
+-- its key).
 UPDATE prices_history AS h SET valid_to = $observed_at
 FROM stg_prices AS s
 WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
   AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier
-  AND (h.usd_per_million_tokens IS DISTINCT FROM s.usd_per_million_tokens OR h.unit IS DISTINCT FROM s.unit
-       OR h.usd_per_unit IS DISTINCT FROM s.usd_per_unit OR h.variable IS DISTINCT FROM s.variable);
+  AND (NOT same_amount(h.usd_per_million_tokens, s.usd_per_million_tokens) OR h.unit IS DISTINCT FROM s.unit
+       OR NOT same_amount(h.usd_per_unit, s.usd_per_unit) OR h.variable IS DISTINCT FROM s.variable);
 INSERT INTO prices_history BY NAME
 SELECT s.*, $observed_at AS valid_from, NULL AS valid_to, $run_id AS run_id,
        (SELECT i.model_id FROM model_identity AS i
@@ -71,8 +77,8 @@ WHERE NOT EXISTS (
     SELECT 1 FROM prices_history AS h
     WHERE h.valid_to IS NULL AND h.source = s.source AND h.source_model_id = s.source_model_id
       AND h.kind = s.kind AND h.tier IS NOT DISTINCT FROM s.tier
-      AND h.usd_per_million_tokens IS NOT DISTINCT FROM s.usd_per_million_tokens
-      AND h.unit IS NOT DISTINCT FROM s.unit AND h.usd_per_unit IS NOT DISTINCT FROM s.usd_per_unit
+      AND same_amount(h.usd_per_million_tokens, s.usd_per_million_tokens)
+      AND h.unit IS NOT DISTINCT FROM s.unit AND same_amount(h.usd_per_unit, s.usd_per_unit)
       AND h.variable IS NOT DISTINCT FROM s.variable);
 -- A price that left a page this complete run read: closed (only for cards this run saw whole).
 UPDATE prices_history AS h SET valid_to = $observed_at

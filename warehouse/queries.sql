@@ -1,9 +1,12 @@
 -- Named queries the code runs outside the merge (see db.query). One statement per name.
 
--- name: snapshot_loaded
--- Has this source already recorded a run of this snapshot (a backfill's "git:<commit>:<path>")?
-SELECT count(*) > 0 FROM runs AS r JOIN source_runs AS s USING (run_id)
-WHERE r.replay = $tag AND s.source = $source;
+-- name: git_commits_loaded
+-- The commits a backfill recorded a run of for this source (runs.replay "git:<commit>:<path>"), by
+-- commit alone: the same commit found through another path list is the same snapshot. A run killed
+-- before its load committed has no source_runs row; one taken back by `runs undo` is loaded no more.
+SELECT DISTINCT split_part(r.replay, ':', 2) FROM runs AS r JOIN source_runs AS s USING (run_id)
+WHERE s.source = $source AND r.replay LIKE 'git:%' AND s.status <> 'undone'
+  AND r.status IS DISTINCT FROM 'undone';
 
 -- name: current_versions
 -- The current history version of some cards of one source (their ids in stg_keys; {columns}: the

@@ -54,10 +54,25 @@ WHERE s.source = $source AND s.status NOT IN ('failed', 'undone') AND r.status I
 ORDER BY r.observed_at, s.run_id;
 
 -- name: archived_pages
--- What one run fetched of a source, with each body's content type.
-SELECT f.url, f.fetched_at, f.status, f.page_kind, f.sha256, p.content_type, f.error, f.via
+-- What one run fetched of a source, with each body's content type (NULL: not in the archive) and,
+-- for a page read from git (backfill-git), where its blob is.
+SELECT f.url, f.fetched_at, f.status, f.page_kind, f.sha256, p.content_type, f.error, f.via,
+       g.repo, g.commit_id, g.path, g.blob
 FROM fetches AS f LEFT JOIN pages AS p USING (sha256)
+LEFT JOIN git_fetches AS g ON g.run_id = f.run_id AND g.source = f.source AND g.url = f.url
 WHERE f.run_id = $run_id AND f.source = $source ORDER BY f.fetched_at, f.url;
+
+-- name: git_blobs_to_read
+-- The blobs a re-parse of a source (from $since) reads from git repositories, with the first run
+-- that needs each repository (to name it when the repository is gone).
+SELECT g.repo, list(DISTINCT g.blob ORDER BY g.blob), min(g.run_id), arg_min(g.commit_id, g.run_id),
+       arg_min(g.path, g.run_id)
+FROM git_fetches AS g JOIN runs AS r USING (run_id)
+JOIN fetches AS f ON f.run_id = g.run_id AND f.source = g.source AND f.url = g.url
+WHERE g.source = $source AND ($since IS NULL OR r.observed_at >= $since)
+  AND r.status IS DISTINCT FROM 'undone' AND f.sha256 IS NOT NULL
+  AND f.sha256 NOT IN (SELECT sha256 FROM pages)
+GROUP BY g.repo ORDER BY 3;
 
 -- name: history_of_source
 -- Every history row of a source, each as JSON (parser_version aside): what a re-parse changed.

@@ -127,13 +127,19 @@ field_changes AS (
            f.field, f.old_value, f.value AS new_value, f.run_id, f.url
     FROM fields AS f
     WHERE f.old_value IS DISTINCT FROM f.value
+      -- a zero price that appears is no change: a zero price and no price say the same (see child_gone)
+      AND NOT (f.old_value IS NULL AND f.field LIKE 'price.%' AND regexp_matches(f.value, '^0\.0( per .*)?$'))
       -- not the fields of a card that is itself being added at this instant
       AND NOT EXISTS (SELECT 1 FROM added AS a
                       WHERE a.source = f.source AND a.source_model_id = f.source_model_id
                         AND a.changed_at = f.valid_from)
       AND (f.old_value IS NOT NULL OR f.value IS NOT NULL)
 ),
--- a price or benchmark that left a page while its card stayed (observed by the run that closed it)
+-- a price or benchmark that left a page while its card stayed (observed by the run that closed it).
+-- A price whose last value was zero that leaves is no change: a zero price and no price say the same
+-- (OpenRouter dropped every zero-valued pricing key on 2026-03-03: ~950 keys of ~340 models, no price
+-- moved). Its version is closed all the same (history says what the page said); the feed keeps quiet.
+-- (A zero amount reads '0.0', or '0.0 per <unit>': child_field_versions.)
 child_gone AS (
     SELECT c.valid_to AS changed_at, c.source, c.source_model_id, 'changed' AS change_type,
            c.field, c.value AS old_value, NULL AS new_value,
@@ -142,6 +148,7 @@ child_gone AS (
               AND s.status NOT IN ('failed', 'undone')) AS run_id, c.url
     FROM child_field_versions AS c
     WHERE c.valid_to IS NOT NULL
+      AND NOT (c.field LIKE 'price.%' AND regexp_matches(c.value, '^0\.0( per .*)?$'))
       AND NOT EXISTS (SELECT 1 FROM child_field_versions AS n
                       WHERE n.source = c.source AND n.source_model_id = c.source_model_id
                         AND n.field = c.field AND n.valid_from = c.valid_to)
