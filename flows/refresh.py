@@ -7,6 +7,7 @@ Only the crawl touches the network, so only it retries, and only on network fail
 from __future__ import annotations
 
 import contextlib
+import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from modeltrail import progress as shown
+from modeltrail import stopping
 from modeltrail import refresh as steps
 from modeltrail import replay as replay_server
 from modeltrail.sources import SOURCES
@@ -108,13 +110,18 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         finally:
             con.close()
         lock.update(run_id=run_id)
+        stopping.running(where, run_id, sources=names)
         logger.info("run %d: crawling %s", run_id, ", ".join(names))
+        for folder in stopping.clean_stale_crawl_dirs():
+            logger.info("removed %s, a killed crawl's folder", folder)
 
         with contextlib.ExitStack() as stack:
             base = replay
             if replay is not None and "://" not in replay:
                 base = stack.enter_context(replay_server.serve(replay))
-            workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="modeltrail-"))
+            workdir = stopping.crawl_dir()
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            stopping.running(workdir=workdir)
             crawl = crawl_source
             if retries is not None or retry_delays is not None:
                 crawl = crawl_source.with_options(
@@ -129,12 +136,14 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                     load = steps.build_load(name, out, steps.last_complete_run(con, name))
                     result = db.load_source(con, run_id, when, load, removal_runs=removal_runs)
                     verdicts[name] = result.status
+                    stopping.loaded(name)
                     logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),
                                 result.versions_added)
                 status = ("failed" if all(v == "failed" for v in verdicts.values())
                           else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
                 summary = steps.summarize(con, run_id)
                 db.finish_run(con, run_id, status, summary)
+                stopping.finished()
                 db.remap(con)
                 where_key = where.key
                 create_markdown_artifact(

@@ -20,7 +20,20 @@ from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, f
 from .sources import SOURCES
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Group(click.Group):
+    """Ctrl-C in any command: one line on stderr, exit 130 (what was written is whole: every write is a
+    transaction; `refresh` stops its crawls and records its run: modeltrail/stopping.py)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from .stopping import EXIT_INTERRUPTED
+            click.echo("interrupted (Ctrl-C): stopped; nothing half-written", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="modeltrail")
 @click.option("--db", "db_file", default=None, metavar="PATH", expose_value=True,
               help="Warehouse file for the command (or MODELTRAIL_DB); a command's own --db wins.")
@@ -88,7 +101,9 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         if where.password:
             os.environ["PGPASSWORD"] = where.password
         db_file = where.key
+    from . import stopping
     from .flows.refresh import refresh_flow
+    stopping.enable()  # Ctrl-C / SIGTERM: stop at once, the run recorded as interrupted (stopping.py)
     try:
         with shown.crawls(names):
             state = refresh_flow(sources=names, replay=replay, db_file=db_file,

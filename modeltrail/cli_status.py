@@ -44,6 +44,11 @@ def status(fmt, db_file):
                      _when(change_at), _when(fetched_at), nxt])
     output.render(["source", "last_run", "verdict", "run_at", "last_complete", "models", "last_change",
                    "last_fetched", "next_run"], rows, fmt)
+    cut = con.execute(db.query("interrupted_run")).fetchone() if con is not None else None
+    if cut is not None:
+        run, kind, started, summary = cut
+        click.echo(f"run {run} ({kind}, started {_when(started)}) was interrupted: "
+                   + summary.splitlines()[0].removeprefix("interrupted: "), err=True)
 
 
 def next_runs(db_file: str) -> dict[str, str] | str | None:

@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from . import progress, reach
+from . import progress, reach, stopping
 from .handover import CrawlOutput, PageRecord
 from .parsing import PageParser
 from .sources import get
@@ -48,6 +48,7 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     deadline = time.monotonic() + timeout
     with open(log_file, "w") as log:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+        stopping.track(proc)
         try:
             while proc.poll() is None and time.monotonic() < deadline:
                 new = reader.poll()
@@ -63,6 +64,7 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
                 proc.kill()
                 proc.wait()
                 log.write(f"\ncrawl stopped after {timeout:.0f} s\n")
+            stopping.untrack(proc)
     returncode = proc.returncode if time.monotonic() < deadline else None
     rest = reader.poll()
     pages += rest

@@ -52,20 +52,21 @@ def check(con, source: str, since: datetime | None = None) -> None:
 
 
 def reparse(con, source: str, since: datetime | None = None, removal_runs: int = 2, progress=None) -> dict:
-    """Rebuild one source's history from the archive. Returns counts of what changed. (See `check`.)"""
+    """Rebuild one source's history from the archive, in one transaction (an interrupted reparse leaves
+    the source as it was). Returns counts of what changed. (See `check`.)"""
     check(con, source, since)
     before = _snapshot(con, source)
     runs = runs_to_replay(con, source, since)
     with db.transaction(con):
         truncate(con, source, since)
         db.run_script(con, SQL, "forget_run_verdicts", {"source": source, "runs": [r for r, _ in runs]})
-    for n, (run_id, observed_at) in enumerate(runs, 1):
-        pages = archived_pages(con, run_id, source)
-        out = steps.ArchivedPages(source, pages)
-        load = steps.build_load(source, out, steps.last_complete_run(con, source))
-        db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs, archive=False)
-        if progress:  # progress(done, total, note)
-            progress(n, len(runs), f"run {run_id}: {load.status}, {len(load.cards)} cards")
+        for n, (run_id, observed_at) in enumerate(runs, 1):
+            pages = archived_pages(con, run_id, source)
+            out = steps.ArchivedPages(source, pages)
+            load = steps.build_load(source, out, steps.last_complete_run(con, source))
+            db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs, archive=False)
+            if progress:  # progress(done, total, note)
+                progress(n, len(runs), f"run {run_id}: {load.status}, {len(load.cards)} cards")
     db.remap(con)
     after = _snapshot(con, source)
     return {"runs": len(runs), "versions_before": len(before), "versions_after": len(after),

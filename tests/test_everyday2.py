@@ -1,0 +1,158 @@
+"""Everyday use, second walk through the README (a new user's issue): each defect reproduced."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from modeltrail.cli import main
+from tests.conftest import OPENROUTER_CAPTURE, REPO, parse_cards
+
+
+def mt(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def cards():
+    """The bundled OpenRouter capture as `modeltrail parse` prints it (JSON lines of 13 cards)."""
+    return parse_cards("openrouter", OPENROUTER_CAPTURE)
+
+
+def load(db, cards: str, when: str, *more):
+    res = mt("load", "-", "--observed-at", when, "--db", str(db), *more, input=cards)
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def rows(db, query: str, params=None):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(query, params or []).fetchall()
+
+
+# --- 1. interrupts ----------------------------------------------------------------------------------
+
+def test_ctrl_c_during_a_refresh_stops_at_once_in_one_line(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while the crawls are out."""
+    db = tmp_path / "w.duckdb"
+    proc = subprocess.Popen([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "MODELTRAIL_DOWNLOAD_DELAY": "30",  # a crawl that takes a while
+                                 "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"})
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # until the run is recorded (and the crawl out)
+        time.sleep(0.3)
+        try:
+            if db.exists() and rows(db, "SELECT count(*) FROM runs WHERE status IS NULL")[0][0]:
+                break
+        except duckdb.Error:
+            pass  # the run holds it for a moment
+    else:
+        proc.kill()
+        pytest.fail("the run never started")
+    time.sleep(1)
+    sent = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    assert took < 3, took
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("refresh: crawling"), err
+    assert lines[1].startswith("interrupted (Ctrl-C): run 1 stopped, recorded as interrupted"), err
+    assert out == ""
+    assert rows(db, "SELECT run_id, status FROM runs") == [(1, "interrupted")]
+    assert rows(db, "SELECT source, status, reasons FROM source_runs") == [
+        ("openrouter", "failed", ["interrupted (Ctrl-C) before its load"])]
+    assert rows(db, "SELECT count(*) FROM model_cards_history") == [(0,)]
+    res = mt("status", "--db", str(db), "--format", "csv")
+    assert "openrouter,1,failed: interrupted (Ctrl-C) before its load" in res.stdout
+    res = mt("runs", "--db", str(db), "--format", "csv")
+    assert "1,replay," in res.stdout and "failed" in res.stdout
+
+
+def test_a_run_left_without_an_end_is_marked_interrupted_by_the_next_writer(tmp_path, cards):
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    with duckdb.connect(str(db)) as con:  # what kill -9 during a refresh's crawl leaves
+        con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at) "
+                    "VALUES (2, 'live', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z')")
+    load(db, cards, "2026-01-03T00:00:00Z")
+    ((status, summary),) = rows(db, "SELECT status, summary FROM runs WHERE run_id = 2")
+    assert status == "interrupted"
+    assert summary.startswith("interrupted: no end recorded (noticed 20") and summary.endswith(" by run 3)")
+    runs = mt("runs", "--db", str(db), "--format", "csv").stdout.splitlines()
+    assert any(line.startswith("2,live,") and ",interrupted," in line and "no end recorded" in line for line in runs)
+
+
+def test_the_last_run_interrupted_before_any_verdict_is_shown_by_status(tmp_path, cards):
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    with duckdb.connect(str(db)) as con:
+        con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, status, summary) VALUES "
+                    "(2, 'live', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', 'interrupted', "
+                    "'interrupted: no end recorded (noticed 2026-01-03T00:00:00Z by run 3)')")
+    res = CliRunner().invoke(main, ["status", "--db", str(db)])
+    assert res.exit_code == 0
+    assert "run 2 (live, started 2026-01-02 00:00) was interrupted: no end recorded" in res.stderr
+
+
+def test_a_killed_crawls_folder_is_removed_by_the_next_run(tmp_path):
+    from modeltrail import stopping
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / "tmp"
+    stale.mkdir()
+    gone = stale / f"{stopping.CRAWL_DIR_PREFIX}{dead.pid}-abc"
+    (gone / "openrouter-x").mkdir(parents=True)
+    mine = stale / f"{stopping.CRAWL_DIR_PREFIX}{os.getpid()}-def"  # a live process's: kept
+    mine.mkdir()
+    import tempfile
+    old = tempfile.tempdir
+    tempfile.tempdir = str(stale)
+    try:
+        assert stopping.clean_stale_crawl_dirs() == [str(gone)]
+    finally:
+        tempfile.tempdir = old
+    assert not gone.exists() and mine.exists()
+
+
+def test_ctrl_c_in_another_command_is_one_line_and_130(tmp_path, cards, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    from modeltrail import reparse
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(reparse, "check", lambda *a: None)
+    monkeypatch.setattr(reparse, "reparse", interrupted)
+    res = CliRunner().invoke(main, ["reparse", "--source", "openrouter", "--db", str(db)])
+    assert res.exit_code == 130 and res.stderr.strip().splitlines() == ["interrupted (Ctrl-C): stopped; nothing half-written"]
+
+
+def test_an_interrupted_reparse_leaves_the_source_as_it_was(tmp_path, cards, monkeypatch):
+    from modeltrail import reparse
+    from modeltrail.warehouse import db as wh
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    con = wh.connect(db)
+    # the run as a crawl's (reparse reads the pages a run fetched; none here: the load comes out empty)
+    con.execute("INSERT INTO fetches (run_id, source, url, fetched_at) VALUES (1, 'openrouter', 'u', now())")
+    count = "SELECT count(*) FROM model_cards_history"
+    before = con.execute(count).fetchone()[0]
+    assert before == 13
+
+    def interrupted(*args, **kwargs):  # Ctrl-C during the run's load
+        raise KeyboardInterrupt
+    monkeypatch.setattr(wh, "load_source", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        reparse.reparse(con, "openrouter")
+    assert con.execute(count).fetchone()[0] == before  # not forgotten: the rebuild is one transaction
+    con.close()
