@@ -32,7 +32,9 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     out.mkdir(parents=True, exist_ok=True)
     if replay is None and (why := reach.unresolved(start_urls or live_urls(source))):
         return CrawlOutput(source, stats={"modeltrail/setup_error": why})
-    cmd = [sys.executable, "-m", "modeltrail.crawl", source, str(out)]
+    # -P: the working directory is not put on the crawl's import path (a folder named `modeltrail` there
+    # would be imported instead of this package)
+    cmd = [sys.executable, "-P", "-m", "modeltrail.crawl", source, str(out)]
     if replay:
         cmd += ["--replay", replay]
     for url in start_urls or []:

@@ -156,3 +156,17 @@ def test_an_interrupted_reparse_leaves_the_source_as_it_was(tmp_path, cards, mon
         reparse.reparse(con, "openrouter")
     assert con.execute(count).fetchone()[0] == before  # not forgotten: the rebuild is one transaction
     con.close()
+
+
+# --- 2. the working directory -----------------------------------------------------------------------
+
+def test_a_crawl_works_from_a_folder_holding_a_modeltrail_folder(tmp_path, monkeypatch):
+    from modeltrail import crawl_run
+    (tmp_path / "modeltrail").mkdir()  # e.g. a user's notes, or a checkout's parent
+    (tmp_path / "modeltrail" / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    from modeltrail.replay import serve
+    with serve(str(REPO / "captures")) as base:
+        out = crawl_run.crawl("openrouter", tmp_path / "out", replay=base, timeout=120)
+    assert out.returncode == 0, out.log_tail
+    assert [p.status for p in out.pages] == [200]
