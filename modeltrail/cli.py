@@ -309,6 +309,8 @@ def export(out_dir, fmt, as_of, force, db_file):
             from . import progress as shown
             with shown.steps("export", len(exporter.TABLES)) as advance:
                 written = exporter.export(con, out_dir, fmt, when, progress=advance, force=force)
+    except db.NoWarehouse as exc:
+        fail(str(exc), 2)
     except db.WarehouseError as exc:
         fail(str(exc))
     click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")

@@ -20,7 +20,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-EXIT_ERROR, EXIT_INCOMPLETE = 1, 3
+EXIT_ERROR, EXIT_USAGE, EXIT_INCOMPLETE = 1, 2, 3
 REPO_CAPTURES = Path(__file__).resolve().parent.parent / "captures"
 
 
@@ -151,6 +151,8 @@ def reader(db_file: str):
     from .warehouse import db
     try:  # a refresh's load is short: wait a moment for it before saying who holds the warehouse
         return db.connect(db_file, read_only=True, busy_wait=3)
+    except db.NoWarehouse as exc:  # a mistyped --db: said, nothing created (a usage error)
+        fail(str(exc), EXIT_USAGE)
     except db.WarehouseError as exc:
         fail(str(exc))
 

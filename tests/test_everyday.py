@@ -346,10 +346,9 @@ def test_status_says_where_each_source_stands(loaded, tmp_path):
     fetched = {r["source"]: r["last_fetched"] for r in map(json.loads, mt(
         "sources", "--format", "json", "--db", str(loaded)).stdout.splitlines())}
     assert fetched["openrouter"] == o["last_fetched"] and fetched["azure"] is None
-    # a warehouse that does not exist yet: every source never ran, nothing is created
-    rows = list(map(json.loads, mt("status", "--format", "json", "--db", str(tmp_path / "none.duckdb"))
-                    .stdout.splitlines()))
-    assert {r["verdict"] for r in rows} == {"never run"} and not (tmp_path / "none.duckdb").exists()
+    # a warehouse that does not exist (a mistyped --db): refused, nothing is created (tests/test_everyday2.py)
+    res = mt("status", "--format", "json", "--db", str(tmp_path / "none.duckdb"))
+    assert res.exit_code == 2 and res.stdout == "" and not (tmp_path / "none.duckdb").exists()
 
 
 def test_a_one_off_refresh_keeps_prefect_records_beside_its_warehouse(tmp_path):

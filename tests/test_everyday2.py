@@ -170,3 +170,16 @@ def test_a_crawl_works_from_a_folder_holding_a_modeltrail_folder(tmp_path, monke
         out = crawl_run.crawl("openrouter", tmp_path / "out", replay=base, timeout=120)
     assert out.returncode == 0, out.log_tail
     assert [p.status for p in out.pages] == [200]
+
+
+# --- 3. a warehouse that does not exist -------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["status"], ["changes"], ["history", "openai/gpt-4o"], ["runs"], ["lifecycle"],
+                                  ["export", "--out", "OUT"]])
+def test_reading_commands_refuse_a_warehouse_that_does_not_exist(tmp_path, args):
+    db = tmp_path / "typo.duckdb"
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    res = CliRunner().invoke(main, [*args, "--db", str(db)])
+    assert res.exit_code == 2, res.output
+    assert res.stdout == "" and res.stderr.startswith(f"Error: no warehouse at {db}")
+    assert list(tmp_path.iterdir()) == []
