@@ -234,8 +234,7 @@ def reparse(sources, since, removal_runs, wait, db_file):
 @click.option("--fetched-at", help="ISO 8601 fetch time to stamp on the cards (default: now).")
 def parse(file, source, url, fetched_at):
     """Parse one saved page and print its cards, one JSON object per line."""
-    if source not in SOURCES:
-        raise click.BadParameter(f"unknown source {source!r}; known: {', '.join(SOURCES)}", param_hint="--source")
+    check_sources([source], "--source")
     from .crawl import max_page_bytes
     cap = max_page_bytes()
     try:

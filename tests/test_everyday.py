@@ -54,7 +54,8 @@ def test_history_names_a_field_it_does_not_have_and_prints_no_empty_table(loaded
     assert res.exit_code == 1 and res.stdout == ""
     assert "has no field 'price'" in res.stderr and "price.input" in res.stderr and "context_window" in res.stderr
     res = CliRunner().invoke(main, ["history", "nosuch/model", "--db", str(loaded)])
-    assert res.exit_code == 1 and res.stdout == "" and "no history for 'nosuch/model'" in res.stderr
+    # a name nothing here is known by: a usage error (tests/test_everyday2.py: did you mean)
+    assert res.exit_code == 2 and res.stdout == "" and "no model nosuch/model" in res.stderr
     res = CliRunner().invoke(main, ["history", "openai/gpt-4o-mini", "--field", "price.input", "--db", str(loaded)])
     assert res.exit_code == 0 and "0.15" in res.stdout
 

@@ -183,3 +183,40 @@ def test_reading_commands_refuse_a_warehouse_that_does_not_exist(tmp_path, args)
     assert res.exit_code == 2, res.output
     assert res.stdout == "" and res.stderr.startswith(f"Error: no warehouse at {db}")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- 4. a mistyped model or source ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory, cards):
+    """A warehouse holding the OpenRouter capture's 13 cards, loaded once (no crawl)."""
+    db = tmp_path_factory.mktemp("small") / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    return db
+
+
+@pytest.mark.parametrize("args", [["changes", "--model", "gpt4o"], ["history", "gpt4o"], ["compare", "gpt4o"],
+                                  ["history", "gpt4o", "--field", "price.input"],
+                                  ["report", "--out", "OUT", "--model", "gpt4o"]])
+def test_a_mistyped_model_is_a_usage_error_naming_the_closest(small, tmp_path, args):
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    res = CliRunner().invoke(main, [*args, "--db", str(small)])
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr == "Error: no model gpt4o; did you mean gpt-4o?\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_name_like_nothing_known_is_said_without_a_guess(small):
+    res = CliRunner().invoke(main, ["changes", "--model", "zzzz-qqqq", "--db", str(small)])
+    assert res.exit_code == 2 and res.stderr == "Error: no model zzzz-qqqq\n"
+    res = CliRunner().invoke(main, ["changes", "--model", "openai/gpt-4o-mini", "--db", str(small)])
+    assert res.exit_code == 0 and "openai/gpt-4o-mini" in res.stdout  # known names still answer
+
+
+@pytest.mark.parametrize("args", [["changes", "--source", "openroute"], ["reparse", "--source", "openroute"],
+                                  ["parse", "--source", "openroute", "FILE"], ["refresh", "openroute", "--replay"],
+                                  ["load", "-", "--source", "openroute", "--observed-at", "2026-01-01T00:00:00Z"]])
+def test_a_mistyped_source_names_the_closest(small, args):
+    args = [str(OPENROUTER_CAPTURE) if a == "FILE" else a for a in args]
+    res = CliRunner().invoke(main, [*args] + (["--db", str(small)] if args[0] != "parse" else []), input="")
+    assert res.exit_code == 2 and "unknown source(s) openroute; did you mean openrouter?" in res.stderr, res.output

@@ -319,3 +319,10 @@ ORDER BY ALL;
 SELECT r.run_id, r.kind, r.started_at, r.summary FROM runs AS r
 WHERE r.run_id = (SELECT max(run_id) FROM runs) AND r.status = 'interrupted'
   AND NOT EXISTS (SELECT 1 FROM source_runs AS s WHERE s.run_id = r.run_id);
+
+-- name: known_names
+-- Every name a model is known by here (canonical ids, source ids, aliases): what a mistyped name is
+-- matched against (`did you mean`).
+SELECT model_id FROM model_identity WHERE model_id IS NOT NULL
+UNION SELECT source_model_id FROM model_identity
+UNION SELECT alias FROM model_aliases;
