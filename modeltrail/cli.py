@@ -201,8 +201,9 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
 @main.command()
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable; default: all).")
 @click.option("--since", help="Rebuild only what was learnt at or after this ISO 8601 time.")
-@click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
-              help="Consecutive complete runs a model must be missing from to count as removed.")
+@click.option("--removal-runs", type=click.IntRange(1), default=None,
+              help="Consecutive complete runs a model must be missing from to count as removed. Default: "
+                   "each run's own setting, as it was loaded (2 for runs that recorded none).")
 @wait_option
 @db_option
 def reparse(sources, since, removal_runs, wait, db_file):

@@ -220,3 +220,27 @@ def test_a_mistyped_source_names_the_closest(small, args):
     args = [str(OPENROUTER_CAPTURE) if a == "FILE" else a for a in args]
     res = CliRunner().invoke(main, [*args] + (["--db", str(small)] if args[0] != "parse" else []), input="")
     assert res.exit_code == 2 and "unknown source(s) openroute; did you mean openrouter?" in res.stderr, res.output
+
+
+# --- 5. reparse keeps each run's settings ------------------------------------------------------------
+
+def test_reparse_rebuilds_each_run_with_the_removal_setting_it_was_loaded_with(tmp_path):
+    from bench.gitrepo import build
+    from tests.conftest import OPENROUTER_DAYS
+    repo = build(OPENROUTER_DAYS, tmp_path / "archive", "openrouter/models.json", days=5, distinct=True)
+    db = tmp_path / "w.duckdb"
+    res = mt("backfill-git", str(repo), "openrouter/models.json", "--source", "openrouter", "--removal-runs", "1",
+             "--db", str(db))
+    assert res.exit_code == 0, res.output
+    assert rows(db, "SELECT DISTINCT removal_runs FROM source_runs") == [(1,)]
+    removed = rows(db, "SELECT count(*) FROM removals")[0][0]
+    assert removed > 0  # models left the list between those days: removed after one run (not two)
+    history = "SELECT * EXCLUDE (parser_version) FROM model_cards_history ORDER BY ALL"
+    before = rows(db, history)
+    res = mt("reparse", "--source", "openrouter", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("openrouter: 5 runs re-parsed, 0 history rows changed"), res.stdout
+    assert rows(db, history) == before and rows(db, "SELECT count(*) FROM removals")[0][0] == removed
+    assert rows(db, "SELECT DISTINCT removal_runs FROM source_runs") == [(1,)]
+    res = mt("reparse", "--source", "openrouter", "--removal-runs", "2", "--db", str(db))  # asked: that one
+    assert rows(db, "SELECT DISTINCT removal_runs FROM source_runs") == [(2,)]

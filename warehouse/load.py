@@ -176,7 +176,7 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
                 "versions_added": result.versions_added, "versions_closed": result.versions_closed,
                 "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
-                "error": load.error, "notes": load.notes, "unstated": unstated})
+                "error": load.error, "notes": load.notes, "unstated": unstated, "removal_runs": removal_runs})
     except (duckdb.IOException, OSError) as exc:  # (rolled back)
         raise translate(exc, file_of(con) or Path("the warehouse")) from exc
     return result

@@ -17,9 +17,11 @@ SELECT observed_at, status FROM runs WHERE run_id = $run_id;
 
 -- name: source_run
 INSERT INTO source_runs (run_id, source, status, pages_ok, pages_failed, card_pages, cards, problems,
-                         versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated)
+                         versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated,
+                         removal_runs)
 VALUES ($run_id, $source, $status, $pages_ok, $pages_failed, $card_pages, $cards, $problems,
-        $versions_added, $versions_closed, $removed, $reasons, $coverage, $error, $notes, $unstated);
+        $versions_added, $versions_closed, $removed, $reasons, $coverage, $error, $notes, $unstated,
+        $removal_runs);
 
 -- name: mark_interrupted
 -- Runs that never recorded how they ended (the process was killed, or failed mid-run): a writer that
