@@ -244,3 +244,22 @@ def test_reparse_rebuilds_each_run_with_the_removal_setting_it_was_loaded_with(t
     assert rows(db, "SELECT DISTINCT removal_runs FROM source_runs") == [(1,)]
     res = mt("reparse", "--source", "openrouter", "--removal-runs", "2", "--db", str(db))  # asked: that one
     assert rows(db, "SELECT DISTINCT removal_runs FROM source_runs") == [(2,)]
+
+
+# --- 6. undo past runs that loaded nothing ----------------------------------------------------------
+
+def test_a_later_failed_run_does_not_block_undoing_the_last_that_loaded(tmp_path, cards):
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    load(db, cards.replace('"context_window":128000', '"context_window":64000'), "2026-01-02T00:00:00Z")
+    changed = rows(db, "SELECT count(*) FROM model_cards_history WHERE run_id = 2")[0][0]
+    assert changed > 0
+    with duckdb.connect(str(db)) as con:  # a refresh whose crawl failed (no answer): recorded, nothing loaded
+        con.execute("INSERT INTO runs (run_id, kind, observed_at, started_at, finished_at, status) VALUES "
+                    "(3, 'live', '2026-01-03T00:00:00Z', '2026-01-03T00:00:00Z', '2026-01-03T00:00:01Z', 'failed')")
+        con.execute("INSERT INTO source_runs (run_id, source, status, reasons) "
+                    "VALUES (3, 'openrouter', 'failed', ['every request failed'])")
+    res = mt("runs", "undo", "2", "--db", str(db))
+    assert res.exit_code == 0 and res.stdout == "run 4: undid run 2\n"
+    assert rows(db, "SELECT count(*) FROM model_cards_history WHERE run_id = 2") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM model_cards_history WHERE valid_to IS NULL") == [(13,)]
