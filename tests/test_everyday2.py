@@ -263,3 +263,22 @@ def test_a_later_failed_run_does_not_block_undoing_the_last_that_loaded(tmp_path
     assert res.exit_code == 0 and res.stdout == "run 4: undid run 2\n"
     assert rows(db, "SELECT count(*) FROM model_cards_history WHERE run_id = 2") == [(0,)]
     assert rows(db, "SELECT count(*) FROM model_cards_history WHERE valid_to IS NULL") == [(13,)]
+
+
+# --- 7. export as of an instant ---------------------------------------------------------------------
+
+def test_an_export_as_of_an_instant_shows_nothing_learnt_after_it(tmp_path, cards):
+    import csv
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    load(db, cards.replace('"context_window":128000', '"context_window":64000'), "2026-01-05T00:00:00Z")
+    res = mt("export", "--out", str(tmp_path / "out"), "--as-of", "2026-01-02T00:00:00Z", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    for name in ("model_cards", "prices", "benchmarks"):
+        with open(tmp_path / "out" / f"{name}_20260102T000000Z.csv", newline="") as fh:
+            table = list(csv.DictReader(fh))
+        assert all(r["valid_to"] == "" for r in table), name  # 2026-01-05 was not known on the 2nd
+        assert all(r["valid_from"] <= "2026-01-02" for r in table)
+        if name == "model_cards":
+            assert sum(r["context_window"] == "128000" for r in table) == 3
+            assert len(table) == 13

@@ -1,20 +1,21 @@
 -- Views and table macros over the history tables. Recreated on every open, so they always match the
 -- installed modeltrail.
 
--- As of a timestamp: the versions current at that instant (valid_from <= ts < valid_to). Each version
--- carries its model's canonical id (kept by remap: migration 0003), so no join per row.
+-- As of a timestamp: the versions current at that instant (valid_from <= ts < valid_to), as they were
+-- known then: still open (valid_to NULL), as nothing after ts is shown. Each version carries its
+-- model's canonical id (kept by remap: migration 0003), so no join per row.
 CREATE OR REPLACE MACRO model_cards_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id) REPLACE (CAST(NULL AS TIMESTAMPTZ) AS valid_to)
     FROM model_cards_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO prices_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (model_id)
+    SELECT h.model_id, h.* EXCLUDE (model_id) REPLACE (CAST(NULL AS TIMESTAMPTZ) AS valid_to)
     FROM prices_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO benchmarks_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (model_id)
+    SELECT h.model_id, h.* EXCLUDE (model_id) REPLACE (CAST(NULL AS TIMESTAMPTZ) AS valid_to)
     FROM benchmarks_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
