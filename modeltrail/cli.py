@@ -231,7 +231,8 @@ def reparse(sources, since, removal_runs, wait, db_file):
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--source", required=True, help="Which parser: " + ", ".join(SOURCE_NAMES) + ".")
-@click.option("--url", help="The page's url (default: the file's path as a file:// url).")
+@click.option("--url", help="The page's live url: where the cards say they were published (without it, the "
+                             "file's path as a file:// url, which `load` refuses).")
 @click.option("--fetched-at", help="ISO 8601 fetch time to stamp on the cards (default: now).")
 def parse(file, source, url, fetched_at):
     """Parse one saved page and print its cards, one JSON object per line."""
@@ -250,7 +251,10 @@ def parse(file, source, url, fetched_at):
         fail(f"{file} is larger than a page may be ({cap:,} bytes, as for a crawl's download; "
              "MODELTRAIL_MAX_PAGE_BYTES): not parsed")
     when = parse_time(fetched_at, "--fetched-at") or datetime.now(timezone.utc)
-    url = url or (Path(file).resolve().as_uri() if file != "-" else "stdin:")
+    if not url:  # parsed as the file (its path may name the page), but never loaded as if published there
+        url = Path(file).resolve().as_uri() if file != "-" else "stdin:"
+        click.echo(f"note: no --url: the cards' url is {url}, which `modeltrail load` refuses; pass --url with "
+                   f"the page's live url (the source's start url is {_start_url(source)})", err=True)
     parsed = SOURCES[source].parser.parse(body, url, when)
     for problem in parsed.problems:
         click.echo(f"warning: {problem}", err=True)
@@ -258,6 +262,11 @@ def parse(file, source, url, fetched_at):
         fail(f"no card found in {file} by the {source} parser")
     for card in parsed.cards:
         click.echo(card.model_dump_json())
+
+
+def _start_url(source: str) -> str:
+    from .crawl_run import live_urls
+    return live_urls(source)[-1 if SOURCES[source].api else 0]
 
 
 @main.group(invoke_without_command=True)

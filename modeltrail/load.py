@@ -28,6 +28,7 @@ def read_cards(stream: IO[str], name: str, source: str | None = None) -> tuple[s
     errors: list[str] = []
     cards: list[ModelCard] = []
     sources: dict[str, int] = {}
+    local: list[tuple[int, str]] = []  # cards whose url is no page's (a file parsed without --url)
     for n, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -48,8 +49,16 @@ def read_cards(stream: IO[str], name: str, source: str | None = None) -> tuple[s
         if card.source not in SOURCES:
             errors.append(f"{name}:{n}: field source: unknown source {card.source!r}")
             continue
+        if not card.url.lower().startswith(("https://", "http://")):
+            local.append((n, card.url))
+            continue
         sources.setdefault(card.source, n)
         cards.append(card)
+    if local:
+        n, url = local[0]
+        more = f" (and {len(local) - 1} more cards)" if len(local) > 1 else ""
+        errors.append(f"{name}:{n}: field url: {url!r} is not where the card was published{more}: a local file is "
+                      "never recorded as a source; run `modeltrail parse` with --url, the page's live url")
     if len(sources) > 1:
         (first, a), (second, b) = list(sources.items())[:2]
         errors.append(f"{name}:{b}: field source: {second!r}, but line {a} is {first!r}: one file is one "
