@@ -282,3 +282,26 @@ def test_an_export_as_of_an_instant_shows_nothing_learnt_after_it(tmp_path, card
         if name == "model_cards":
             assert sum(r["context_window"] == "128000" for r in table) == 3
             assert len(table) == 13
+
+
+# --- 8. a card's url is where it was published ------------------------------------------------------
+
+def test_parse_then_load_records_the_url_given_never_a_local_path(tmp_path):
+    db = tmp_path / "w.duckdb"
+    page = tmp_path / "models.json"
+    page.write_bytes(OPENROUTER_CAPTURE.read_bytes())
+    parse = [sys.executable, "-m", "modeltrail", "parse", "--source", "openrouter", str(page)]
+    plain = subprocess.run(parse, capture_output=True, text=True, check=True)
+    assert f"note: no --url: the cards' url is {page.as_uri()}, which `modeltrail load` refuses" in plain.stderr
+    assert "https://openrouter.ai/api/v1/models" in plain.stderr  # the source's start url, said
+    res = CliRunner().invoke(main, ["load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db)],
+                             input=plain.stdout)
+    assert res.exit_code == 1 and f"stdin:1: field url: '{page.as_uri()}' is not where the card was published" in res.stderr
+    assert not db.exists() or rows(db, "SELECT count(*) FROM model_cards_history") == [(0,)]
+    given = subprocess.run([*parse, "--url", "https://openrouter.ai/api/v1/models"], capture_output=True, text=True,
+                           check=True)
+    assert given.stderr == ""
+    load(db, given.stdout, "2026-01-01T00:00:00Z")
+    assert rows(db, "SELECT DISTINCT url FROM model_cards_history") == [("https://openrouter.ai/api/v1/models",)]
+    assert rows(db, "SELECT DISTINCT url FROM prices_history") == [("https://openrouter.ai/api/v1/models",)]
+
