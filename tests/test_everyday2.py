@@ -305,3 +305,22 @@ def test_parse_then_load_records_the_url_given_never_a_local_path(tmp_path):
     assert rows(db, "SELECT DISTINCT url FROM model_cards_history") == [("https://openrouter.ai/api/v1/models",)]
     assert rows(db, "SELECT DISTINCT url FROM prices_history") == [("https://openrouter.ai/api/v1/models",)]
 
+
+# --- 9. a raw catalog file given to load --------------------------------------------------------
+
+def test_loading_a_raw_catalog_says_what_it_is_and_the_command_that_loads_it(tmp_path):
+    db = tmp_path / "w.duckdb"
+    raw = str(OPENROUTER_CAPTURE)
+    res = CliRunner().invoke(main, ["load", raw, "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db)])
+    assert res.exit_code == 1 and res.stdout == ""
+    assert res.stderr == (
+        f"Error: {raw} looks like openrouter's model list (JSON), 13 cards to its parser, not JSON lines of cards: "
+        f"`modeltrail parse --source openrouter --url URL {raw} | modeltrail load - --observed-at TIME` "
+        "(URL: where it was published); nothing was loaded\n")
+    assert not db.exists()
+    res = CliRunner().invoke(main, ["load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db)],
+                             input='{\n  "models": []\n}\n')
+    assert res.exit_code == 1 and "stdin is one JSON document, not JSON lines of cards (one ModelCard" in res.stderr
+    res = CliRunner().invoke(main, ["load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db)],
+                             input='{"a": 1}\n')  # a card gone wrong: its fields are named
+    assert res.exit_code == 1 and "stdin:1: field " in res.stderr
