@@ -324,3 +324,33 @@ def test_loading_a_raw_catalog_says_what_it_is_and_the_command_that_loads_it(tmp
     res = CliRunner().invoke(main, ["load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db)],
                              input='{"a": 1}\n')  # a card gone wrong: its fields are named
     assert res.exit_code == 1 and "stdin:1: field " in res.stderr
+
+# --- 11. tables ----------------------------------------------------------------------------------
+
+def test_a_narrow_terminal_cuts_urls_and_hashes_and_values_before_ids(monkeypatch):
+    from modeltrail import output
+    import io
+    cols = ["source_model_id", "field", "value", "source_url", "raw_sha256"]
+    row = ["openai/gpt-4o-mini-2024-07-18", "price.input", "x" * 30, "https://example.com/" + "p" * 40, "f" * 64]
+    monkeypatch.setenv("COLUMNS", "80")
+    out = io.StringIO()
+    output.render(cols, [row], out=out)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[2].startswith("openai/gpt-4o-mini-2024-07-18  price.input  ")  # whole
+    assert "…" in lines[2]
+
+
+def test_piped_tables_are_never_cut_and_prices_are_plain_decimals(monkeypatch):
+    from modeltrail import output
+    import io
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = io.StringIO()  # not a terminal
+    url = "https://example.com/" + "p" * 100
+    output.render(["url", "price", "whole", "ctx"], [[url, 1e-05, 2.5e-07, 128000.0]], out=out)
+    lines = out.getvalue().splitlines()
+    assert url in lines[2] and "…" not in out.getvalue()
+    assert lines[2].split()[1:] == ["0.00001", "0.00000025", "128000"]
+    out = io.StringIO()
+    output.render(["price"], [[1e-05]], fmt="csv", out=out)
+    assert out.getvalue() == "price\n0.00001\n"
