@@ -354,3 +354,21 @@ def test_piped_tables_are_never_cut_and_prices_are_plain_decimals(monkeypatch):
     out = io.StringIO()
     output.render(["price"], [[1e-05]], fmt="csv", out=out)
     assert out.getvalue() == "price\n0.00001\n"
+
+# --- 12. history: one period per value ----------------------------------------------------------
+
+def test_history_of_a_field_is_one_period_per_value(tmp_path, cards):
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    # gpt-4o-mini's card changes twice (its max output), its context window never
+    load(db, cards.replace('"max_output_tokens":16384', '"max_output_tokens":16000'), "2026-01-02T00:00:00Z")
+    load(db, cards.replace('"max_output_tokens":16384', '"max_output_tokens":15000'), "2026-01-03T00:00:00Z")
+    res = mt("history", "openai/gpt-4o-mini", "--field", "context_window", "--format", "csv", "--db", str(db))
+    lines = res.stdout.splitlines()
+    assert len(lines) == 2, res.stdout  # one period: 128000 since the 1st, still current
+    assert ",context_window,128000,2026-01-01T00:00:00Z,," in lines[1]
+    res = mt("history", "openai/gpt-4o-mini", "--field", "max_output_tokens", "--format", "csv", "--db", str(db))
+    assert [line.split(",")[4:7] for line in res.stdout.splitlines()[1:]] == [
+        ["16384", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"],
+        ["16000", "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"],
+        ["15000", "2026-01-03T00:00:00Z", ""]]

@@ -90,15 +90,31 @@ CREATE OR REPLACE VIEW child_field_versions AS
 -- field (`context_window`, `price.input`, `benchmark.gpqa` and its settings). The model's source ids
 -- are found first; the join with them filters each history table as it is read. (One join over the
 -- union, not a semi-join per view: a third less to plan, bench/RESULTS.md §9.)
+-- One period per value: a card's version holds every field, so a field that did not change while
+-- others did spans several versions back to back; those are one period (from the first, until the
+-- last ends), cited by the page that first stated it.
 CREATE OR REPLACE MACRO model_history(m, fld) AS TABLE
-    SELECT ids.model_id, f.source, f.source_model_id, f.field, f.value, f.valid_from, f.valid_to, f.url,
-           f.page_sha256
-    FROM (SELECT source, source_model_id, model_id FROM model_identity
-          WHERE model_id = m OR source_model_id = m) AS ids
-    JOIN (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions) AS f
-      USING (source, source_model_id)
-    WHERE f.value IS NOT NULL AND f.value <> ''
-      AND (fld IS NULL OR f.field = fld OR f.field LIKE fld || '[%');
+    WITH f AS (
+        SELECT ids.model_id, f.*,
+               lag(f.value) OVER w IS DISTINCT FROM f.value OR lag(f.valid_to) OVER w IS DISTINCT FROM f.valid_from
+                   AS starts
+        FROM (SELECT source, source_model_id, model_id FROM model_identity
+              WHERE model_id = m OR source_model_id = m) AS ids
+        JOIN (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions) AS f
+          USING (source, source_model_id)
+        WHERE f.value IS NOT NULL AND f.value <> ''
+          AND (fld IS NULL OR f.field = fld OR f.field LIKE fld || '[%')
+        WINDOW w AS (PARTITION BY f.source, f.source_model_id, f.field ORDER BY f.valid_from)
+    ), p AS (
+        SELECT *, sum(CAST(starts AS INTEGER)) OVER (PARTITION BY source, source_model_id, field
+                                                     ORDER BY valid_from) AS period
+        FROM f
+    )
+    SELECT any_value(model_id) AS model_id, source, source_model_id, field, any_value(value) AS value,
+           min(valid_from) AS valid_from, arg_max_null(valid_to, valid_from) AS valid_to,
+           arg_min(url, valid_from) AS url, arg_min(page_sha256, valid_from) AS page_sha256
+    FROM p
+    GROUP BY source, source_model_id, field, period;
 
 -- The change feed: added, changed (field, old -> new), deprecated, removed, unstated (a field the page
 -- no longer states; its last value is kept). One row per event.
