@@ -129,12 +129,22 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                     retry_delay_seconds=retry_delays or crawl_source.retry_delay_seconds)
             futures = {name: crawl.submit(name, workdir, base) for name in names}
             outputs = {name: _crawl_output(name, future) for name, future in futures.items()}
+            for name, out in outputs.items():  # -v: a line per step
+                failed = sum(1 for p in out.pages if not p.ok)
+                shown.detail(f"fetch {name}: {len(out.pages)} page{'' if len(out.pages) == 1 else 's'}"
+                             + (f", {failed} failed" if failed else "")
+                             + (f" ({out.stats['modeltrail/setup_error']})" if out.stats and
+                                out.stats.get("modeltrail/setup_error") else ""))
             con = db.connect(where, busy_wait=db.READER_GRACE)
             try:
                 verdicts = {}
                 for name, out in outputs.items():
                     load = steps.build_load(name, out, steps.last_complete_run(con, name))
+                    shown.detail(f"parse {name}: {len(load.cards)} cards, {len(load.problems)} problems, "
+                                 f"verdict {load.status}")
                     result = db.load_source(con, run_id, when, load, removal_runs=removal_runs)
+                    shown.detail(f"load {name}: {result.status}, {result.versions_added} new versions, "
+                                 f"{result.versions_closed} closed, {result.removed} removed")
                     verdicts[name] = result.status
                     stopping.loaded(name)
                     logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),

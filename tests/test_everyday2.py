@@ -372,3 +372,18 @@ def test_history_of_a_field_is_one_period_per_value(tmp_path, cards):
         ["16384", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"],
         ["16000", "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"],
         ["15000", "2026-01-03T00:00:00Z", ""]]
+
+# --- 13. -v on refresh --------------------------------------------------------------------------
+
+def test_verbose_refresh_says_each_step_of_each_source(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "modeltrail", "-v", "refresh", "openrouter", "--replay",
+                           "--observed-at", "2026-01-01T00:00:00Z", "--db", str(tmp_path / "w.duckdb")],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert "fetch openrouter: 1 page" in lines
+    assert "parse openrouter: 13 cards, 0 problems, verdict complete" in lines
+    assert "load openrouter: complete, 58 new versions, 0 closed, 0 removed" in lines
+    assert lines.index("fetch openrouter: 1 page") < lines.index("load openrouter: complete, 58 new versions, "
+                                                                 "0 closed, 0 removed")
