@@ -7,6 +7,7 @@ Only the crawl touches the network, so only it retries, and only on network fail
 from __future__ import annotations
 
 import contextlib
+import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from modeltrail import progress as shown
+from modeltrail import stopping
 from modeltrail import refresh as steps
 from modeltrail import replay as replay_server
 from modeltrail.sources import SOURCES
@@ -108,13 +110,18 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         finally:
             con.close()
         lock.update(run_id=run_id)
+        stopping.running(where, run_id, sources=names)
         logger.info("run %d: crawling %s", run_id, ", ".join(names))
+        for folder in stopping.clean_stale_crawl_dirs():
+            logger.info("removed %s, a killed crawl's folder", folder)
 
         with contextlib.ExitStack() as stack:
             base = replay
             if replay is not None and "://" not in replay:
                 base = stack.enter_context(replay_server.serve(replay))
-            workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="modeltrail-"))
+            workdir = stopping.crawl_dir()
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            stopping.running(workdir=workdir)
             crawl = crawl_source
             if retries is not None or retry_delays is not None:
                 crawl = crawl_source.with_options(
@@ -122,19 +129,31 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                     retry_delay_seconds=retry_delays or crawl_source.retry_delay_seconds)
             futures = {name: crawl.submit(name, workdir, base) for name in names}
             outputs = {name: _crawl_output(name, future) for name, future in futures.items()}
+            for name, out in outputs.items():  # -v: a line per step
+                failed = sum(1 for p in out.pages if not p.ok)
+                shown.detail(f"fetch {name}: {len(out.pages)} page{'' if len(out.pages) == 1 else 's'}"
+                             + (f", {failed} failed" if failed else "")
+                             + (f" ({out.stats['modeltrail/setup_error']})" if out.stats and
+                                out.stats.get("modeltrail/setup_error") else ""))
             con = db.connect(where, busy_wait=db.READER_GRACE)
             try:
                 verdicts = {}
                 for name, out in outputs.items():
                     load = steps.build_load(name, out, steps.last_complete_run(con, name))
+                    shown.detail(f"parse {name}: {len(load.cards)} cards, {len(load.problems)} problems, "
+                                 f"verdict {load.status}")
                     result = db.load_source(con, run_id, when, load, removal_runs=removal_runs)
+                    shown.detail(f"load {name}: {result.status}, {result.versions_added} new versions, "
+                                 f"{result.versions_closed} closed, {result.removed} removed")
                     verdicts[name] = result.status
+                    stopping.loaded(name)
                     logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),
                                 result.versions_added)
                 status = ("failed" if all(v == "failed" for v in verdicts.values())
                           else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
                 summary = steps.summarize(con, run_id)
                 db.finish_run(con, run_id, status, summary)
+                stopping.finished()
                 db.remap(con)
                 where_key = where.key
                 create_markdown_artifact(

@@ -20,7 +20,20 @@ from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, f
 from .sources import SOURCES
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Group(click.Group):
+    """Ctrl-C in any command: one line on stderr, exit 130 (what was written is whole: every write is a
+    transaction; `refresh` stops its crawls and records its run: modeltrail/stopping.py)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from .stopping import EXIT_INTERRUPTED
+            click.echo("interrupted (Ctrl-C): stopped; nothing half-written", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="modeltrail")
 @click.option("--db", "db_file", default=None, metavar="PATH", expose_value=True,
               help="Warehouse file for the command (or MODELTRAIL_DB); a command's own --db wins.")
@@ -88,7 +101,9 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         if where.password:
             os.environ["PGPASSWORD"] = where.password
         db_file = where.key
+    from . import stopping
     from .flows.refresh import refresh_flow
+    stopping.enable()  # Ctrl-C / SIGTERM: stop at once, the run recorded as interrupted (stopping.py)
     try:
         with shown.crawls(names):
             state = refresh_flow(sources=names, replay=replay, db_file=db_file,
@@ -186,8 +201,9 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
 @main.command()
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable; default: all).")
 @click.option("--since", help="Rebuild only what was learnt at or after this ISO 8601 time.")
-@click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
-              help="Consecutive complete runs a model must be missing from to count as removed.")
+@click.option("--removal-runs", type=click.IntRange(1), default=None,
+              help="Consecutive complete runs a model must be missing from to count as removed. Default: "
+                   "each run's own setting, as it was loaded (2 for runs that recorded none).")
 @wait_option
 @db_option
 def reparse(sources, since, removal_runs, wait, db_file):
@@ -215,12 +231,12 @@ def reparse(sources, since, removal_runs, wait, db_file):
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--source", required=True, help="Which parser: " + ", ".join(SOURCE_NAMES) + ".")
-@click.option("--url", help="The page's url (default: the file's path as a file:// url).")
+@click.option("--url", help="The page's live url: where the cards say they were published (without it, the "
+                             "file's path as a file:// url, which `load` refuses).")
 @click.option("--fetched-at", help="ISO 8601 fetch time to stamp on the cards (default: now).")
 def parse(file, source, url, fetched_at):
     """Parse one saved page and print its cards, one JSON object per line."""
-    if source not in SOURCES:
-        raise click.BadParameter(f"unknown source {source!r}; known: {', '.join(SOURCES)}", param_hint="--source")
+    check_sources([source], "--source")
     from .crawl import max_page_bytes
     cap = max_page_bytes()
     try:
@@ -235,7 +251,10 @@ def parse(file, source, url, fetched_at):
         fail(f"{file} is larger than a page may be ({cap:,} bytes, as for a crawl's download; "
              "MODELTRAIL_MAX_PAGE_BYTES): not parsed")
     when = parse_time(fetched_at, "--fetched-at") or datetime.now(timezone.utc)
-    url = url or (Path(file).resolve().as_uri() if file != "-" else "stdin:")
+    if not url:  # parsed as the file (its path may name the page), but never loaded as if published there
+        url = Path(file).resolve().as_uri() if file != "-" else "stdin:"
+        click.echo(f"note: no --url: the cards' url is {url}, which `modeltrail load` refuses; pass --url with "
+                   f"the page's live url (the source's start url is {_start_url(source)})", err=True)
     parsed = SOURCES[source].parser.parse(body, url, when)
     for problem in parsed.problems:
         click.echo(f"warning: {problem}", err=True)
@@ -243,6 +262,11 @@ def parse(file, source, url, fetched_at):
         fail(f"no card found in {file} by the {source} parser")
     for card in parsed.cards:
         click.echo(card.model_dump_json())
+
+
+def _start_url(source: str) -> str:
+    from .crawl_run import live_urls
+    return live_urls(source)[-1 if SOURCES[source].api else 0]
 
 
 @main.group(invoke_without_command=True)
@@ -294,6 +318,8 @@ def export(out_dir, fmt, as_of, force, db_file):
             from . import progress as shown
             with shown.steps("export", len(exporter.TABLES)) as advance:
                 written = exporter.export(con, out_dir, fmt, when, progress=advance, force=force)
+    except db.NoWarehouse as exc:
+        fail(str(exc), 2)
     except db.WarehouseError as exc:
         fail(str(exc))
     click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")

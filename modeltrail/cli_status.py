@@ -28,10 +28,8 @@ def status(fmt, db_file):
     complete, the models it holds, the last change it brought, when it last fetched a page, and its
     next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
     from .warehouse import db
-    have = {}
-    con = reader_if_any(db_file)
-    if con is not None:
-        have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
+    con = reader(db_file)  # a warehouse that does not exist is refused, not shown as "never run"
+    have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
     upcoming = next_runs(db.locate(db_file).key)
     rows = []
     for name in SOURCES:
@@ -44,6 +42,11 @@ def status(fmt, db_file):
                      _when(change_at), _when(fetched_at), nxt])
     output.render(["source", "last_run", "verdict", "run_at", "last_complete", "models", "last_change",
                    "last_fetched", "next_run"], rows, fmt)
+    cut = con.execute(db.query("interrupted_run")).fetchone()
+    if cut is not None:
+        run, kind, started, summary = cut
+        click.echo(f"run {run} ({kind}, started {_when(started)}) was interrupted: "
+                   + summary.splitlines()[0].removeprefix("interrupted: "), err=True)
 
 
 def next_runs(db_file: str) -> dict[str, str] | str | None:

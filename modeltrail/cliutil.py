@@ -20,9 +20,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-EXIT_ERROR, EXIT_INCOMPLETE = 1, 3
-#: stopped by Ctrl-C (128 + SIGINT, as a shell reports it)
-EXIT_INTERRUPTED = 130
+EXIT_ERROR, EXIT_USAGE, EXIT_INCOMPLETE = 1, 2, 3
+from .stopping import EXIT_INTERRUPTED  # noqa: E402,F401 - stopped by Ctrl-C (128 + SIGINT): one number for all
 REPO_CAPTURES = Path(__file__).resolve().parent.parent / "captures"
 
 
@@ -34,10 +33,24 @@ def bundled_captures() -> Path:
     raise click.ClickException("no captures folder found: pass --replay DIR or set MODELTRAIL_CAPTURES")
 
 
+def did_you_mean(name: str, known) -> str:
+    """'; did you mean X?' for the closest of the known names (any case; a canonical id's part after its
+    vendor counts too), or ''."""
+    import difflib
+    by_key: dict[str, str] = {}
+    for k in sorted(set(known)):
+        by_key.setdefault(k.lower(), k)
+        by_key.setdefault(k.lower().rsplit("/", 1)[-1], k)
+    close = difflib.get_close_matches(name.lower(), list(by_key), n=3, cutoff=0.75)
+    shown = list(dict.fromkeys(by_key[c] for c in close))
+    return f"; did you mean {' or '.join(shown)}?" if shown else ""
+
+
 def check_sources(sources, param_hint: str) -> None:
     unknown = [s for s in sources if s not in SOURCES]
     if unknown:
-        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(SOURCES)}",
+        hint = did_you_mean(unknown[0], SOURCES) if len(unknown) == 1 else ""
+        raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}{hint} (known: {', '.join(SOURCES)})",
                                  param_hint=param_hint)
 
 
@@ -150,6 +163,8 @@ def reader(db_file: str):
     from .warehouse import db
     try:  # a refresh's load is short: wait a moment for it before saying who holds the warehouse
         return db.connect(db_file, read_only=True, busy_wait=3)
+    except db.NoWarehouse as exc:  # a mistyped --db: said, nothing created (a usage error)
+        fail(str(exc), EXIT_USAGE)
     except db.WarehouseError as exc:
         fail(str(exc))
 
@@ -201,11 +216,15 @@ def show(con, query: str, params=None, fmt: str = "table", limit: int = 0) -> in
 def resolve_model(con, name: str) -> str:
     """One lookup for every command: a canonical id, a source's id or any alias, in any case ("o3 Mini",
     "openai/O3-MINI", "o3-mini-2025-01-31") -> the canonical id (or the source id of an unmatched
-    model). Several meanings are listed, not guessed; no meaning returns the name as given."""
+    model). Several meanings are listed, not guessed; a name nothing here is known by is a usage error
+    naming the closest known names."""
     from .identity import alias_key
     from .warehouse import db
     found = [r[0] for r in db.run_sql(con, db.query("model_candidates"),
                                        {"name": name, "key": alias_key(name)[0]}).fetchall() if r[0]]
     if len(found) > 1:
         raise click.BadParameter(f"{name!r} could mean {', '.join(sorted(found))}: say which", param_hint="MODEL")
-    return found[0] if found else name
+    if not found:
+        known = [r[0] for r in con.execute(db.query("known_names")).fetchall() if r[0]]
+        fail(f"no model {name}{did_you_mean(name, known)}", EXIT_USAGE)
+    return found[0]

@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from . import progress, reach
+from . import progress, reach, stopping
 from .handover import CrawlOutput, PageRecord
 from .parsing import PageParser
 from .sources import get
@@ -32,7 +32,9 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     out.mkdir(parents=True, exist_ok=True)
     if replay is None and (why := reach.unresolved(start_urls or live_urls(source))):
         return CrawlOutput(source, stats={"modeltrail/setup_error": why})
-    cmd = [sys.executable, "-m", "modeltrail.crawl", source, str(out)]
+    # -P: the working directory is not put on the crawl's import path (a folder named `modeltrail` there
+    # would be imported instead of this package)
+    cmd = [sys.executable, "-P", "-m", "modeltrail.crawl", source, str(out)]
     if replay:
         cmd += ["--replay", replay]
     for url in start_urls or []:
@@ -48,6 +50,7 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     deadline = time.monotonic() + timeout
     with open(log_file, "w") as log:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+        stopping.track(proc)
         try:
             while proc.poll() is None and time.monotonic() < deadline:
                 new = reader.poll()
@@ -63,6 +66,7 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
                 proc.kill()
                 proc.wait()
                 log.write(f"\ncrawl stopped after {timeout:.0f} s\n")
+            stopping.untrack(proc)
     returncode = proc.returncode if time.monotonic() < deadline else None
     rest = reader.poll()
     pages += rest

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Sequence
 
 FORMATS = ("table", "csv", "json")
@@ -19,8 +20,14 @@ def _text(v: Any) -> str:
         return v.strftime("%Y-%m-%dT%H:%M:%SZ") if v.utcoffset() is not None and not v.utcoffset() else v.isoformat()
     if isinstance(v, (list, tuple)):  # a list in one cell: items joined by "," (as in exports and history)
         return ",".join(_text(x) for x in v)
-    if isinstance(v, float):
-        return f"{v:g}"
+    if isinstance(v, float):  # a plain decimal, as short as the value allows (never `1e-05`)
+        if v != v or v in (float("inf"), float("-inf")):
+            return str(v)
+        if v.is_integer() and abs(v) < 1e16:
+            return str(int(v))
+        return format(Decimal(repr(v)), "f")
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
     return str(v)
 
 
@@ -35,7 +42,8 @@ def _json(v: Any) -> Any:
 def render(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table", out=None,
            max_width: int = 60, header: bool = True) -> None:
     """header=False: more rows of a csv/json output already begun (streaming in chunks). A reader that
-    stops reading (`| head`) is a normal end: exit 0, no message."""
+    stops reading (`| head`) is a normal end: exit 0, no message. A table on a terminal fits it (no
+    column wider than max_width); written to a file or pipe, every cell is whole."""
     try:
         _render(cols, rows, fmt, out or sys.stdout, max_width, header)
         (out or sys.stdout).flush()
@@ -57,8 +65,12 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
             w.writerow([_text(v) for v in r])
         return
     cells = [[_text(v).replace("\n", " ") for v in r] for r in rows]
-    widths = [min(max_width, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
-    widths = fit(widths, terminal_width(out), [i for i, c in enumerate(cols) if c in DETAIL_COLUMNS])
+    width = terminal_width(out)
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    if width is not None:
+        widths = [min(max_width, w) for w in widths]
+    widths = fit(widths, width, [i for i, c in enumerate(cols) if _detail(c)],
+                 [i for i, c in enumerate(cols) if _names(c)])
 
     def cut(c: str, w: int) -> str:
         return c if len(c) <= w else c[: w - 1] + "…"
@@ -86,13 +98,29 @@ def terminal_width(out) -> int | None:
         return None
 
 
-def fit(widths: list[int], total: int | None, first: Sequence[int] = ()) -> list[int]:
+def _detail(col: str) -> bool:
+    """Where a value was read (any url or hash column, `modeltrail sql`'s too): cut first."""
+    return col in DETAIL_COLUMNS or "url" in col or col.endswith(("sha256", "hash"))
+
+
+def _names(col: str) -> bool:
+    """A column that names what a row is about (ids, names, sources, fields): cut last."""
+    return col in NAME_COLUMNS or col.endswith(("_id", "_name"))
+
+
+#: columns that say what a row is about: a narrow terminal cuts every other column before these
+NAME_COLUMNS = {"model", "model_id", "source_model_id", "name", "source", "field", "alias"}
+
+
+def fit(widths: list[int], total: int | None, first: Sequence[int] = (), last: Sequence[int] = ()) -> list[int]:
     """Narrow columns until the row (with its 2-space gaps) fits `total` characters: the `first` ones
-    (details) as far as they go, then the widest."""
+    (details) as far as they go, then the widest of the others but the `last` (ids and names), then
+    the widest of all."""
     widths = list(widths)
     if total is None:
         return widths
-    for group in (list(first), range(len(widths))):
+    others = [i for i in range(len(widths)) if i not in set(last)]
+    for group in (list(first), others, range(len(widths))):
         while group and sum(widths) + 2 * (len(widths) - 1) > total:
             i = max(group, key=lambda k: widths[k])
             if widths[i] <= MIN_COLUMN:

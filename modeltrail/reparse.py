@@ -20,6 +20,8 @@ HISTORY = ("model_cards_history", "prices_history", "benchmarks_history")
 
 
 SQL = "reparse.sql"
+#: the removal setting of a run that recorded none (as `refresh --removal-runs`' default)
+DEFAULT_REMOVAL_RUNS = 2
 
 
 def truncate(con, source: str, since: datetime | None) -> None:
@@ -30,7 +32,7 @@ def truncate(con, source: str, since: datetime | None) -> None:
         db.run_script(con, SQL, "forget_since", {"source": source, "since": since})
 
 
-def runs_to_replay(con, source: str, since: datetime | None) -> list[tuple[int, datetime]]:
+def runs_to_replay(con, source: str, since: datetime | None) -> list[tuple[int, datetime, int | None]]:
     return con.execute(db.query("runs_to_replay", SQL), {"source": source, "since": since}).fetchall()
 
 
@@ -103,21 +105,26 @@ def check(con, source: str, since: datetime | None = None) -> None:
     check_git(con, source, since)
 
 
-def reparse(con, source: str, since: datetime | None = None, removal_runs: int = 2, progress=None) -> dict:
-    """Rebuild one source's history from the archive. Returns counts of what changed. (See `check`.)"""
+def reparse(con, source: str, since: datetime | None = None, removal_runs: int | None = None,
+            progress=None) -> dict:
+    """Rebuild one source's history from the archive, in one transaction (an interrupted reparse leaves
+    the source as it was). Each run is loaded with the removal setting it was loaded with (removal_runs
+    given: that one instead; a run that recorded none: DEFAULT_REMOVAL_RUNS). Returns counts of what
+    changed. (See `check`.)"""
     check(con, source, since)
     before = _snapshot(con, source)
     runs = runs_to_replay(con, source, since)
     with db.transaction(con):
         truncate(con, source, since)
-        db.run_script(con, SQL, "forget_run_verdicts", {"source": source, "runs": [r for r, _ in runs]})
-    for n, (run_id, observed_at) in enumerate(runs, 1):
-        pages = archived_pages(con, run_id, source)
-        out = steps.ArchivedPages(source, pages)
-        load = steps.build_load(source, out, steps.last_complete_run(con, source))
-        db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs, archive=False)
-        if progress:  # progress(done, total, note)
-            progress(n, len(runs), f"run {run_id}: {load.status}, {len(load.cards)} cards")
+        db.run_script(con, SQL, "forget_run_verdicts", {"source": source, "runs": [r for r, _, _ in runs]})
+        for n, (run_id, observed_at, recorded) in enumerate(runs, 1):
+            pages = archived_pages(con, run_id, source)
+            out = steps.ArchivedPages(source, pages)
+            load = steps.build_load(source, out, steps.last_complete_run(con, source))
+            setting = removal_runs or recorded or DEFAULT_REMOVAL_RUNS
+            db.load_source(con, run_id, observed_at, load, removal_runs=setting, archive=False)
+            if progress:  # progress(done, total, note)
+                progress(n, len(runs), f"run {run_id}: {load.status}, {len(load.cards)} cards")
     db.remap(con)
     after = _snapshot(con, source)
     return {"runs": len(runs), "versions_before": len(before), "versions_after": len(after),

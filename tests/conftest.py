@@ -34,7 +34,12 @@ def con(tmp_path):
 
 
 def parse_cards(source: str, page: Path | str | bytes, url: str | None = None, fetched_at: str | None = None) -> str:
-    """What `modeltrail parse` prints (JSON lines) for a page: a file, or the page itself through stdin."""
+    """What `modeltrail parse` prints (JSON lines) for a page: a file, or the page itself through stdin.
+    The url (the cards' provenance) defaults to a capture's live url (captures/<host>/<path>), else the
+    source's start url."""
+    if url is None:
+        url = live_url(page) if isinstance(page, Path) and CAPTURES in page.resolve().parents else None
+        url = url or _start_url(source)
     args = [sys.executable, "-m", "modeltrail", "parse", "--source", source]
     args += ["--url", url] if url else []
     args += ["--fetched-at", fetched_at] if fetched_at else []
@@ -45,6 +50,18 @@ def parse_cards(source: str, page: Path | str | bytes, url: str | None = None, f
         args.append("-")
         data = page.encode() if isinstance(page, str) else page
     return subprocess.run(args, input=data, capture_output=True, check=True).stdout.decode()
+
+
+def live_url(capture: Path) -> str:
+    """The live url a bundled capture copies (README: captures/<host>/<url path>)."""
+    path = capture.resolve().relative_to(CAPTURES).as_posix()
+    return "https://" + (path[: -len("index.html")] if path.endswith("/index.html") else path)
+
+
+def _start_url(source: str) -> str:
+    from modeltrail.crawl_run import live_urls
+    from modeltrail.sources import SOURCES
+    return live_urls(source)[-1 if SOURCES[source].api else 0]
 
 
 @pytest.fixture(scope="session")

@@ -131,7 +131,7 @@ def test_bad_input_is_a_clear_error(warehouse, tmp_path):
     proc = mt("export", "--out", str(tmp_path), "--as-of", "yesterday", "--db", str(warehouse), check=False)
     assert proc.returncode == 2 and "ISO 8601" in proc.stderr
     proc = mt("sql", "SELECT 1", "--db", str(tmp_path / "missing.duckdb"), check=False)
-    assert proc.returncode == 1 and "no warehouse" in proc.stderr
+    assert proc.returncode == 2 and "no warehouse" in proc.stderr  # a mistyped --db: a usage error
 
 
 def commands():

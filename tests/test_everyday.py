@@ -54,7 +54,8 @@ def test_history_names_a_field_it_does_not_have_and_prints_no_empty_table(loaded
     assert res.exit_code == 1 and res.stdout == ""
     assert "has no field 'price'" in res.stderr and "price.input" in res.stderr and "context_window" in res.stderr
     res = CliRunner().invoke(main, ["history", "nosuch/model", "--db", str(loaded)])
-    assert res.exit_code == 1 and res.stdout == "" and "no history for 'nosuch/model'" in res.stderr
+    # a name nothing here is known by: a usage error (tests/test_everyday2.py: did you mean)
+    assert res.exit_code == 2 and res.stdout == "" and "no model nosuch/model" in res.stderr
     res = CliRunner().invoke(main, ["history", "openai/gpt-4o-mini", "--field", "price.input", "--db", str(loaded)])
     assert res.exit_code == 0 and "0.15" in res.stdout
 
@@ -346,10 +347,9 @@ def test_status_says_where_each_source_stands(loaded, tmp_path):
     fetched = {r["source"]: r["last_fetched"] for r in map(json.loads, mt(
         "sources", "--format", "json", "--db", str(loaded)).stdout.splitlines())}
     assert fetched["openrouter"] == o["last_fetched"] and fetched["azure"] is None
-    # a warehouse that does not exist yet: every source never ran, nothing is created
-    rows = list(map(json.loads, mt("status", "--format", "json", "--db", str(tmp_path / "none.duckdb"))
-                    .stdout.splitlines()))
-    assert {r["verdict"] for r in rows} == {"never run"} and not (tmp_path / "none.duckdb").exists()
+    # a warehouse that does not exist (a mistyped --db): refused, nothing is created (tests/test_everyday2.py)
+    res = mt("status", "--format", "json", "--db", str(tmp_path / "none.duckdb"))
+    assert res.exit_code == 2 and res.stdout == "" and not (tmp_path / "none.duckdb").exists()
 
 
 def test_a_one_off_refresh_keeps_prefect_records_beside_its_warehouse(tmp_path):

@@ -184,6 +184,8 @@ def test_schedule_serves_a_cron_deployment_whose_runs_land_in_the_warehouse(serv
             rc = None
         log.close()
     assert rc == 0, (tmp_path / "schedule.log").read_text()[-3000:]
+    said = (tmp_path / "schedule.log").read_text()
+    assert "Traceback" not in said and "Warning" not in said and "WARNING" not in said, said[-3000:]
     # stopping the server pauses its schedule: no run is left waiting for a process that is gone
     assert deployment(server, "berlin-morning")["paused"]
 

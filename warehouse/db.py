@@ -24,7 +24,7 @@ from .maintain import maintain  # noqa: F401
 from .guard import check_query  # noqa: F401
 from .errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
 from .location import Location, locate  # noqa: F401
-from .load import (ARCHIVE_BATCH, check_time_order, finish_run, load_source, start_run,  # noqa: F401
+from .load import (ARCHIVE_BATCH, check_time_order, finish_run, interrupt_run, load_source, start_run,  # noqa: F401
                    undo_run, unstated_fields)
 from .lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
 from .lock import translate as _translate

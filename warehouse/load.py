@@ -22,7 +22,7 @@ from .lock import translate
 from .remap import remap
 from .rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, fingerprint, judge_unstated,
                    price_rows)
-from .sqlfiles import query, run_sql, sections, transaction
+from .sqlfiles import query, run_script, run_sql, sections, transaction
 from .stage import _insert_columns, file_of
 
 #: pages compressed and inserted into the archive at a time
@@ -71,6 +71,9 @@ def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, 
     where = lake.location_of(con)
     with lake.held(where, "run ids", command="start run") if where else contextlib.nullcontext():
         run_id = con.execute(query("next_run_id", RUNS)).fetchone()[0]
+        if where is None:  # a file's writer lock is the only one: a run left without a status is dead
+            run_sql(con, query("mark_interrupted", RUNS), {"run_id": run_id,
+                                                           "noticed_at": datetime.now(timezone.utc)})
         run_sql(con, query("start_run", RUNS), {"run_id": run_id, "kind": kind, "observed_at": observed_at,
                                                 "started_at": datetime.now(timezone.utc), "replay": replay,
                                                 "flow_run_id": flow_run_id})
@@ -80,6 +83,13 @@ def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, summary: str) -> None:
     lake.retrying(f"run {run_id}", lambda: run_sql(con, query("finish_run", RUNS), {
         "finished_at": datetime.now(timezone.utc), "status": status, "summary": summary, "run_id": run_id}))
+
+
+def interrupt_run(con: duckdb.DuckDBPyConnection, run_id: int, sources: list[str], why: str) -> None:
+    """Record a run stopped by a signal: the sources it had not loaded, and the run, as interrupted."""
+    with transaction(con):
+        run_script(con, RUNS, "interrupt_run", {"run_id": run_id, "sources": sources, "why": why,
+                                                "noticed_at": datetime.now(timezone.utc)})
 
 
 def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
@@ -181,7 +191,7 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
                 "versions_added": result.versions_added, "versions_closed": result.versions_closed,
                 "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
-                "error": load.error, "notes": load.notes, "unstated": unstated})
+                "error": load.error, "notes": load.notes, "unstated": unstated, "removal_runs": removal_runs})
     except (duckdb.IOException, OSError) as exc:  # (rolled back)
         raise translate(exc, file_of(con) or Path("the warehouse")) from exc
     return result

@@ -196,9 +196,10 @@ WHERE h.source = s.source AND h.source_model_id = s.source_model_id AND h.model_
 
 -- name: undo_check
 -- A run can be taken back while it is the last of each of its sources: later runs built on it (runs
--- taken back already do not count).
+-- taken back already do not count, nor failed ones: they loaded nothing, not even sightings).
 SELECT s.source, min(later.run_id) FROM source_runs AS s
-JOIN source_runs AS later ON later.source = s.source AND later.run_id > s.run_id AND later.status <> 'undone'
+JOIN source_runs AS later ON later.source = s.source AND later.run_id > s.run_id
+ AND later.status NOT IN ('undone', 'failed')
 WHERE s.run_id = $run_id GROUP BY ALL ORDER BY 1;
 
 -- name: undo

@@ -150,8 +150,11 @@ ORDER BY changed_at, source, source_model_id, field, change_type, old_value, new
 
 -- name: recent_runs
 -- The last $n runs with each source's verdict (`modeltrail runs`).
-SELECT r.run_id, r.kind, r.observed_at, s.source, s.status, s.pages_ok, s.pages_failed, s.cards,
-       s.versions_added, s.versions_closed, s.removed, array_to_string(s.reasons, '; ') AS reasons
+-- A run that ended without any source's verdict (interrupted before it loaded) shows its own status.
+SELECT r.run_id, r.kind, r.observed_at, s.source, coalesce(s.status, r.status) AS status, s.pages_ok,
+       s.pages_failed, s.cards, s.versions_added, s.versions_closed, s.removed,
+       CASE WHEN s.source IS NULL AND r.status = 'interrupted' THEN replace(r.summary, E'\n', '; ')
+            ELSE array_to_string(s.reasons, '; ') END AS reasons
 FROM runs AS r LEFT JOIN source_runs AS s USING (run_id)
 WHERE r.run_id IN (SELECT run_id FROM runs ORDER BY run_id DESC LIMIT $n)
 ORDER BY r.run_id DESC, s.source;
@@ -407,3 +410,15 @@ LIMIT $limit;
 SELECT coalesce(model_id, source_model_id) AS model_id, snapshot, source, source_model_id, role,
        stated_status, retirement_date, retirement_qualifier, successor, url
 FROM lifecycle;
+-- name: interrupted_run
+-- The last run, when it was interrupted before any source's verdict (`modeltrail status` says so).
+SELECT r.run_id, r.kind, r.started_at, r.summary FROM runs AS r
+WHERE r.run_id = (SELECT max(run_id) FROM runs) AND r.status = 'interrupted'
+  AND NOT EXISTS (SELECT 1 FROM source_runs AS s WHERE s.run_id = r.run_id);
+
+-- name: known_names
+-- Every name a model is known by here (canonical ids, source ids, aliases): what a mistyped name is
+-- matched against (`did you mean`).
+SELECT model_id FROM model_identity WHERE model_id IS NOT NULL
+UNION SELECT source_model_id FROM model_identity
+UNION SELECT alias FROM model_aliases;

@@ -38,10 +38,14 @@ DELETE FROM sightings_before WHERE source = $source AND run_id IN (SELECT unnest
 
 -- name: runs_to_replay
 -- The runs that fetched pages of a source, oldest first (not those taken back by `runs undo`: their
--- pages stay in the archive, their versions must not come back).
-SELECT DISTINCT r.run_id, r.observed_at FROM runs AS r JOIN fetches AS f USING (run_id)
+-- pages stay in the archive, their versions must not come back), with the removal setting each was
+-- loaded with (NULL: not recorded).
+SELECT r.run_id, r.observed_at, any_value(s.removal_runs) AS removal_runs
+FROM runs AS r JOIN fetches AS f USING (run_id)
+LEFT JOIN source_runs AS s ON s.run_id = r.run_id AND s.source = $source
 WHERE f.source = $source AND ($since IS NULL OR r.observed_at >= $since)
   AND r.status IS DISTINCT FROM 'undone'
+GROUP BY r.run_id, r.observed_at
 ORDER BY r.observed_at, r.run_id;
 
 -- name: runs_not_replayable

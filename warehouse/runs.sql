@@ -17,6 +17,31 @@ SELECT observed_at, status FROM runs WHERE run_id = $run_id;
 
 -- name: source_run
 INSERT INTO source_runs (run_id, source, status, pages_ok, pages_failed, card_pages, cards, problems,
-                         versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated)
+                         versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated,
+                         removal_runs)
 VALUES ($run_id, $source, $status, $pages_ok, $pages_failed, $card_pages, $cards, $problems,
-        $versions_added, $versions_closed, $removed, $reasons, $coverage, $error, $notes, $unstated);
+        $versions_added, $versions_closed, $removed, $reasons, $coverage, $error, $notes, $unstated,
+        $removal_runs);
+
+-- name: mark_interrupted
+-- Runs that never recorded how they ended (the process was killed, or failed mid-run): a writer that
+-- starts a run (and so holds the warehouse's writer lock: no other run can be in progress) marks them
+-- interrupted, saying when and by which run it noticed. What they loaded stays (each source's load was
+-- one transaction); they loaded nothing more.
+UPDATE runs SET status = 'interrupted',
+       summary = concat_ws(E'\n', 'interrupted: no end recorded (noticed ' || strftime($noticed_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')
+                                  || ' by run ' || $run_id || ')', nullif(summary, ''))
+WHERE status IS NULL AND run_id < $run_id;
+
+-- name: interrupt_run
+-- A run stopped by Ctrl-C or SIGTERM (modeltrail/stopping.py): the sources it had not loaded are
+-- recorded as failed (they loaded nothing, like a failed crawl) for that reason, and the run as
+-- interrupted.
+INSERT INTO source_runs (run_id, source, status, reasons, error)
+SELECT $run_id, s.source, 'failed', ['interrupted (' || $why || ') before its load'],
+       'interrupted (' || $why || ') before its load'
+FROM (SELECT unnest($sources::VARCHAR[]) AS source) AS s
+WHERE NOT EXISTS (SELECT 1 FROM source_runs AS o WHERE o.run_id = $run_id AND o.source = s.source);
+UPDATE runs SET status = 'interrupted', finished_at = $noticed_at,
+       summary = concat_ws(E'\n', 'interrupted (' || $why || ')', nullif(summary, ''))
+WHERE run_id = $run_id AND status IS NULL;

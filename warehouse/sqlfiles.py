@@ -59,11 +59,20 @@ def run_sql(con: duckdb.DuckDBPyConnection, stmt: str, params: dict[str, Any]) -
     return con.execute(stmt, used)
 
 
+#: connections (by id) inside `transaction`: a block within another is part of the outer one
+_open: set[int] = set()
+
+
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """One transaction around the block: committed when it ends, rolled back when it or the commit
-    raises (a DuckLake commit that loses a race raises at COMMIT)."""
+    raises (a DuckLake commit that loses a race raises at COMMIT). Inside another: part of that one
+    (`reparse` rebuilds a source whole or not at all, its runs' loads within)."""
+    if id(con) in _open:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
+    _open.add(id(con))
     try:
         yield con
         con.execute("COMMIT")
@@ -71,3 +80,5 @@ def transaction(con: duckdb.DuckDBPyConnection):
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
         raise
+    finally:
+        _open.discard(id(con))

@@ -1,20 +1,21 @@
 -- Views and table macros over the history tables. Recreated on every open, so they always match the
 -- installed modeltrail.
 
--- As of a timestamp: the versions current at that instant (valid_from <= ts < valid_to). Each version
--- carries its model's canonical id (kept by remap: migration 0003), so no join per row.
+-- As of a timestamp: the versions current at that instant (valid_from <= ts < valid_to), as they were
+-- known then: still open (valid_to NULL), as nothing after ts is shown. Each version carries its
+-- model's canonical id (kept by remap: migration 0003), so no join per row.
 CREATE OR REPLACE MACRO model_cards_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id)
+    SELECT h.model_id, h.* EXCLUDE (row_hash, model_id) REPLACE (CAST(NULL AS TIMESTAMPTZ) AS valid_to)
     FROM model_cards_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO prices_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (model_id)
+    SELECT h.model_id, h.* EXCLUDE (model_id) REPLACE (CAST(NULL AS TIMESTAMPTZ) AS valid_to)
     FROM prices_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
 CREATE OR REPLACE MACRO benchmarks_as_of(ts) AS TABLE
-    SELECT h.model_id, h.* EXCLUDE (model_id)
+    SELECT h.model_id, h.* EXCLUDE (model_id) REPLACE (CAST(NULL AS TIMESTAMPTZ) AS valid_to)
     FROM benchmarks_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
@@ -89,15 +90,31 @@ CREATE OR REPLACE VIEW child_field_versions AS
 -- field (`context_window`, `price.input`, `benchmark.gpqa` and its settings). The model's source ids
 -- are found first; the join with them filters each history table as it is read. (One join over the
 -- union, not a semi-join per view: a third less to plan, bench/RESULTS.md §9.)
+-- One period per value: a card's version holds every field, so a field that did not change while
+-- others did spans several versions back to back; those are one period (from the first, until the
+-- last ends), cited by the page that first stated it.
 CREATE OR REPLACE MACRO model_history(m, fld) AS TABLE
-    SELECT ids.model_id, f.source, f.source_model_id, f.field, f.value, f.valid_from, f.valid_to, f.url,
-           f.page_sha256
-    FROM (SELECT source, source_model_id, model_id FROM model_identity
-          WHERE model_id = m OR source_model_id = m) AS ids
-    JOIN (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions) AS f
-      USING (source, source_model_id)
-    WHERE f.value IS NOT NULL AND f.value <> ''
-      AND (fld IS NULL OR f.field = fld OR f.field LIKE fld || '[%');
+    WITH f AS (
+        SELECT ids.model_id, f.*,
+               lag(f.value) OVER w IS DISTINCT FROM f.value OR lag(f.valid_to) OVER w IS DISTINCT FROM f.valid_from
+                   AS starts
+        FROM (SELECT source, source_model_id, model_id FROM model_identity
+              WHERE model_id = m OR source_model_id = m) AS ids
+        JOIN (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions) AS f
+          USING (source, source_model_id)
+        WHERE f.value IS NOT NULL AND f.value <> ''
+          AND (fld IS NULL OR f.field = fld OR f.field LIKE fld || '[%')
+        WINDOW w AS (PARTITION BY f.source, f.source_model_id, f.field ORDER BY f.valid_from)
+    ), p AS (
+        SELECT *, sum(CAST(starts AS INTEGER)) OVER (PARTITION BY source, source_model_id, field
+                                                     ORDER BY valid_from) AS period
+        FROM f
+    )
+    SELECT any_value(model_id) AS model_id, source, source_model_id, field, any_value(value) AS value,
+           min(valid_from) AS valid_from, arg_max_null(valid_to, valid_from) AS valid_to,
+           arg_min(url, valid_from) AS url, arg_min(page_sha256, valid_from) AS page_sha256
+    FROM p
+    GROUP BY source, source_model_id, field, period;
 
 -- The change feed: added, changed (field, old -> new), deprecated, removed, unstated (a field the page
 -- no longer states; its last value is kept). One row per event.
