@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from modeltrail.parsers import azure
+from modeltrail.pipelines.parsers import azure
 
 FOLDER = Path(__file__).resolve().parents[1] / "captures/ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
 

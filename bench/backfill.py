@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 from bench.gitrepo import build, catalog_repo
-from modeltrail import backfill
+from modeltrail.flows import backfill
 from modeltrail.warehouse import db
 
 HERE = Path(__file__).resolve().parent

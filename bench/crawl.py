@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from modeltrail.crawl import peak_rss_mb
+from modeltrail.spiders.crawl import peak_rss_mb
 
 
 def bare(base: str, n: int) -> dict:
@@ -85,7 +85,7 @@ class TreeMemory:
 
 
 def ours(base: str, n: int, db_file: str, fetch: str | None = None) -> dict:
-    from modeltrail import refresh as steps
+    from modeltrail.flows import steps
     from modeltrail.warehouse import db
 
     t0 = time.perf_counter()

@@ -17,8 +17,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from modeltrail import identity, idgrammar
-from modeltrail.sources import get
+from modeltrail.pipelines import identity
+
+from modeltrail.pipelines import idgrammar
+from modeltrail.pipelines.sources import get
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import lxml.html
 
-from modeltrail import text
-from modeltrail.sources import get
+from modeltrail.pipelines import text
+from modeltrail.pipelines.sources import get
 
 
 def _rates(fn, bodies, repeats: int) -> list[float]:

@@ -112,7 +112,7 @@ def render(mode: str, cmd: str, crawl: dict, rp: dict, wh: dict, seconds: float)
         f"{crawl['ours'][0]['pages']:,} generated Azure catalog pages ({rp['kb_mean']:.0f} KB on average, 50–150 KB,"
         " `bench/site.py`) served from memory by a lean asyncio server on 127.0.0.1 (`bench/server.py`, its own"
         " process). *Bare*: a Scrapy spider that fetches the listing and every page and does nothing, same"
-        " concurrency. *Ours*: `modeltrail.crawl` (robots.txt, domain guard, replay rewriting, retries, archive"
+        " concurrency. *Ours*: `modeltrail.spiders.crawl` (robots.txt, domain guard, replay rewriting, retries, archive"
         " to disk) with the pages parsed into validated ModelCards while the crawl runs, then merged and judged."
         " Both timed from process start.",
         "",

@@ -6,8 +6,13 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from modeltrail.records import Benchmark, ModelCard, Price
-from modeltrail.handover import PageRecord, SourceLoad
+from modeltrail.pipelines.records import Benchmark
+
+from modeltrail.pipelines.records import ModelCard
+
+from modeltrail.pipelines.records import Price
+from modeltrail.pipelines.handover import PageRecord
+from modeltrail.pipelines.handover import SourceLoad
 
 T0 = datetime(2026, 1, 1, 6, tzinfo=timezone.utc)
 BENCHES = ["gpqa_diamond", "mmlu", "mmlu_pro", "aime_2024", "aime_2025", "swe_bench_verified",

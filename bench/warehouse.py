@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.synth import load_of, snapshot, versions_on
-from modeltrail.crawl import peak_rss_mb
+from modeltrail.spiders.crawl import peak_rss_mb
 from modeltrail.warehouse import db
 
 

@@ -19,11 +19,11 @@ from prefect.context import get_run_context
 from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from modeltrail import progress as shown
-from modeltrail import stopping
-from modeltrail import refresh as steps
-from modeltrail import replay as replay_server
-from modeltrail.sources import SOURCES
+from modeltrail.flows import progress as shown
+from modeltrail.flows import stopping
+from modeltrail.flows import steps
+from modeltrail.spiders import replay as replay_server
+from modeltrail.pipelines.sources import SOURCES
 from modeltrail.warehouse import db
 
 MAX_PARALLEL_CRAWLS = 3

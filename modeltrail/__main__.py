@@ -1,3 +1,3 @@
-from .cli import main
+from modeltrail.cli import main
 
 main()

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import click
 
-from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
+from modeltrail.cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
                       future_option, observation_time, progress, reader, replay_location, show, source_not_folder,
                       wait_option, writer)
-from .sources import SOURCES
+from modeltrail.pipelines.sources import SOURCES
 
 
 class Group(click.Group):
@@ -28,7 +28,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            from .stopping import EXIT_INTERRUPTED
+            from modeltrail.flows.stopping import EXIT_INTERRUPTED
             click.echo("interrupted (Ctrl-C): stopped; nothing half-written", err=True)
             ctx.exit(EXIT_INTERRUPTED)
 
@@ -43,7 +43,7 @@ def main(db_file, quiet, verbose):
     """Scrape AI model cards, normalize them, and keep every change in a DuckDB warehouse.
 
     Long work shows its progress on stderr when that is a terminal (nothing when it is not)."""
-    from . import progress as shown
+    from modeltrail.flows import progress as shown
     if quiet and verbose:
         raise click.UsageError("-q and -v contradict each other")
     shown.level = -1 if quiet else 1 if verbose else 0
@@ -74,7 +74,7 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     when = observation_time(observed_at, allow_future)
     if retries is None and replay is not None:
         retries = 0
-    from .warehouse import db
+    from modeltrail.warehouse import db
     names = list(sources) or list(SOURCES)
     # Fail fast, before the flow starts: a busy or unwritable warehouse, out-of-order snapshots. The flow
     # takes the writer lock again for the run (and waits again, should another writer slip in between).
@@ -87,7 +87,7 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     progress(f"refresh: crawling {', '.join(names)}" + (f" from {replay}" if replay else " (live)"))
     # A source that fails is an expected outcome, reported below in one line per source: Prefect's own
     # run loggers would print it again as a traceback. (Set these variables to see Prefect's logs.)
-    from . import progress as shown
+    from modeltrail.flows import progress as shown
     if shown.level < 1:  # (-v shows them)
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
@@ -101,8 +101,8 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         if where.password:
             os.environ["PGPASSWORD"] = where.password
         db_file = where.key
-    from . import stopping
-    from .flows.refresh import refresh_flow
+    from modeltrail.flows import stopping
+    from modeltrail.flows.refresh import refresh_flow
     stopping.enable()  # Ctrl-C / SIGTERM: stop at once, the run recorded as interrupted (stopping.py)
     try:
         with shown.crawls(names):
@@ -168,7 +168,7 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
     if not get_current_settings().api.url:  # served on a temporary API, the deployment would never run
         fail("no Prefect server to schedule on: start one (`prefect server start`) and set "
              "PREFECT_API_URL=http://127.0.0.1:4200/api, then run this again")
-    from .warehouse import db
+    from modeltrail.warehouse import db
     # runs may start in another working directory; a DuckLake's password never goes into a deployment's
     # parameters (the runs served here read it from PGPASSWORD, like any libpq client, or ~/.pgpass)
     try:
@@ -182,7 +182,7 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
         pass
     except db.WarehouseError as exc:
         fail(str(exc))
-    from .flows.refresh import refresh_flow
+    from modeltrail.flows.refresh import refresh_flow
     parameters = {"sources": list(sources) or None, "replay": replay, "db_file": db_file,
                   "removal_runs": removal_runs}
     if where.is_lake and where.data_path:
@@ -208,10 +208,10 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
 @db_option
 def reparse(sources, since, removal_runs, wait, db_file):
     """Re-parse archived pages with today's parsers and rebuild history, without a request."""
-    from . import reparse as rebuild
+    from modeltrail.flows import reparse as rebuild
     check_sources(sources, "--source")
     when = parse_time(since, "--since")
-    from . import progress as shown
+    from modeltrail.flows import progress as shown
     with writer(db_file, "reparse", wait) as con:
         for source in sources or SOURCES:  # every source checked before any is rebuilt
             rebuild.check(con, source, when)
@@ -237,7 +237,7 @@ def reparse(sources, since, removal_runs, wait, db_file):
 def parse(file, source, url, fetched_at):
     """Parse one saved page and print its cards, one JSON object per line."""
     check_sources([source], "--source")
-    from .crawl import max_page_bytes
+    from modeltrail.spiders.crawl import max_page_bytes
     cap = max_page_bytes()
     try:
         if file == "-":
@@ -265,7 +265,7 @@ def parse(file, source, url, fetched_at):
 
 
 def _start_url(source: str) -> str:
-    from .crawl_run import live_urls
+    from modeltrail.flows.crawl_run import live_urls
     return live_urls(source)[-1 if SOURCES[source].api else 0]
 
 
@@ -278,7 +278,7 @@ def runs(ctx, limit, fmt, db_file):
     """Recent runs with each source's verdict (`runs undo RUN_ID` takes one back)."""
     if ctx.invoked_subcommand is not None:
         return
-    from .warehouse import db
+    from modeltrail.warehouse import db
     show(reader(db_file), db.query("recent_runs"), {"n": limit}, fmt)
 
 
@@ -291,7 +291,7 @@ def runs_undo(run_id, wait, db_file):
 
     One transaction, recorded as a run of its own; the pages it fetched stay in the archive (so
     `reparse` can rebuild from them). Only the last run of its sources can be undone."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     with writer(db_file, "runs undo", wait) as con:
         try:
             undo_id = db.undo_run(con, run_id)
@@ -310,12 +310,12 @@ def runs_undo(run_id, wait, db_file):
 @db_option
 def export(out_dir, fmt, as_of, force, db_file):
     """Write model_cards, prices and benchmarks as of an instant to CSV or Parquet files."""
-    from . import export as exporter
-    from .warehouse import db
+    from modeltrail import export as exporter
+    from modeltrail.warehouse import db
     when = parse_time(as_of, "--as-of") or datetime.now(timezone.utc)
     try:
         with contextlib.closing(db.connect(db_file, read_only=True, allow_files=True)) as con:
-            from . import progress as shown
+            from modeltrail.flows import progress as shown
             with shown.steps("export", len(exporter.TABLES)) as advance:
                 written = exporter.export(con, out_dir, fmt, when, progress=advance, force=force)
     except db.NoWarehouse as exc:
@@ -325,12 +325,12 @@ def export(out_dir, fmt, as_of, force, db_file):
     click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
 
 
-from .cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group
-from .cli_status import report, sources, status  # noqa: E402
-from .cli_query import changes, compare, history, lifecycle, sql, unmatched  # noqa: E402
-from .cli_warehouse import alias, maintain, migrate, remap  # noqa: E402
-from .cli_identity import identity, models  # noqa: E402
-from .cli_deprecations import deprecations  # noqa: E402
+from modeltrail.cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group
+from modeltrail.cli_status import report, sources, status  # noqa: E402
+from modeltrail.cli_query import changes, compare, history, lifecycle, sql, unmatched  # noqa: E402
+from modeltrail.cli_warehouse import alias, maintain, migrate, remap  # noqa: E402
+from modeltrail.cli_identity import identity, models  # noqa: E402
+from modeltrail.cli_deprecations import deprecations  # noqa: E402
 
 for command in (load, backfill_git, status, sources, report, migrate, maintain, sql, history, changes, compare, unmatched,
                 lifecycle, deprecations, alias, remap, identity, models):

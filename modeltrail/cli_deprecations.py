@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from . import output
-from .cliutil import db_option, fail, progress, reader
+from modeltrail import output
+from modeltrail.cliutil import db_option, fail, progress, reader
 
 FORMATS = (*output.FORMATS, "ics", "rss")
 #: lifecycle changes an RSS feed holds
@@ -45,7 +45,7 @@ def deprecations(paths, within, vendor, past, check, today_, fmt, db_file):
     `--check PATH...` is a CI guard: it lists every model id the files name (file:line, id, status,
     shutdown, replacement) and exits 1 when one is retired or retires within --within (default 90
     days), 0 otherwise."""
-    from . import shutdowns
+    from modeltrail import shutdowns
     try:
         days = shutdowns.parse_within(within) if within is not None else None
     except shutdowns.WindowError as exc:
@@ -65,7 +65,7 @@ def deprecations(paths, within, vendor, past, check, today_, fmt, db_file):
     con = reader(db_file)
     now = datetime.now(timezone.utc)
     if fmt == "rss":
-        from . import feeds
+        from modeltrail import feeds
         changes = shutdowns.lifecycle_changes(con, vendor, RSS_ITEMS)
         title = "Model lifecycle changes" + (f": {vendor}" if vendor else "")
         link = next((c["url"] for c in changes if str(c.get("url") or "").startswith(("http://", "https://"))),
@@ -75,7 +75,7 @@ def deprecations(paths, within, vendor, past, check, today_, fmt, db_file):
     window = shutdowns.Window(today, days, past)
     cols, rows = shutdowns.listing(con, window, vendor)
     if fmt == "ics":
-        from . import feeds
+        from modeltrail import feeds
         _write(feeds.ics(shutdowns.as_dicts(cols, rows), now))
         return
     output.render(cols, rows, fmt)
@@ -85,7 +85,7 @@ def deprecations(paths, within, vendor, past, check, today_, fmt, db_file):
 
 
 def _warehouse_link(db_file: str) -> str:
-    from .warehouse import db
+    from modeltrail.warehouse import db
     where = db.locate(db_file)
     return where.path.resolve().as_uri() if where.path is not None else "urn:modeltrail:warehouse"
 
@@ -100,8 +100,8 @@ def _write(text: str) -> None:
 
 
 def _check(db_file: str, paths: list[Path], within: int, today, fmt: str) -> int:
-    from . import refcheck
-    from .warehouse import db
+    from modeltrail import refcheck
+    from modeltrail.warehouse import db
     con = reader(db_file)
     cur = db.run_sql(con, db.query("known_ids"), {})
     cols = [d[0] for d in cur.description]

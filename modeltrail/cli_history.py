@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from . import interrupts
-from .cliutil import (EXIT_INCOMPLETE, EXIT_INTERRUPTED, SOURCE_NAMES, check_sources, db_option, fail, future_option,
+from modeltrail import interrupts
+from modeltrail.cliutil import (EXIT_INCOMPLETE, EXIT_INTERRUPTED, SOURCE_NAMES, check_sources, db_option, fail, future_option,
                       observation_time, parse_time, progress, wait_option, writer)
-from .progress import rates
+from modeltrail.flows.progress import rates
 
 
 @click.command()
@@ -31,9 +31,9 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
     Each line is a card as `modeltrail parse` prints it. Every line is checked first: a bad line is
     named (file:line and field) and nothing is loaded. The snapshot goes through the same verdict and
     merge as a crawl, in one transaction."""
-    from . import load as loader
-    from . import snapshot
-    from .warehouse import db
+    from modeltrail.flows import load as loader
+    from modeltrail.flows import snapshot
+    from modeltrail.warehouse import db
     if source is not None:
         check_sources([source], "--source")
     when = observation_time(observed_at, allow_future)
@@ -50,7 +50,7 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
         fail(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing was loaded")
     except loader.LoadError as exc:
         fail(str(exc))
-    from . import refresh as steps
+    from modeltrail.flows import steps
     with writer(db_file, "load", wait) as con:
         try:
             snap = loader.source_load(src, cards, steps.last_complete_run(con, src))
@@ -92,8 +92,8 @@ def backfill_git(repo, paths, source, url, since, removal_runs, allow_future, wa
     run records the repository, commit, path and blob (table git_fetches). Ctrl-C stops after the
     commit being loaded (exit 130); running the same command again continues after the last commit
     loaded, and adds nothing once all are."""
-    from . import backfill as bf
-    from .warehouse import db
+    from modeltrail.flows import backfill as bf
+    from modeltrail.warehouse import db
     check_sources([source], "--source")
     when = parse_time(since, "--since")
     counts: dict[str, int] = {}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from . import output
-from .cliutil import db_option, format_option, reader, show, wait_option, writer
+from modeltrail import output
+from modeltrail.cliutil import db_option, format_option, reader, show, wait_option, writer
 
 
 @click.group()
@@ -24,8 +24,8 @@ def identity():
 @db_option
 def suggest(source, min_score, accept, wait, fmt, db_file):
     """Ranked proposals for unmatched source ids, with their evidence. Nothing is mapped unless --accept."""
-    from .suggest import propose
-    from .warehouse import db
+    from modeltrail.pipelines.suggest import propose
+    from modeltrail.warehouse import db
     con = reader(db_file)
     proposals = [p for p in propose(con.execute(db.query("suggest_unmatched"), {"source": source}).fetchall(),
                                     con.execute(db.query("suggest_models")).fetchall()) if p.score >= min_score]
@@ -33,7 +33,7 @@ def suggest(source, min_score, accept, wait, fmt, db_file):
     output.render(["source", "source_model_id", "model_id", "score", "evidence"],
                   [[p.source, p.source_model_id, p.model_id, p.score, p.evidence] for p in proposals], fmt)
     if accept and proposals:
-        from .identity import alias_key
+        from modeltrail.pipelines.identity import alias_key
         with writer(db_file, "identity suggest --accept", wait) as con:
             for p in proposals:
                 con.execute(db.query("alias_add"), {"alias": alias_key(p.source_model_id)[0], "model_id": p.model_id})
@@ -47,5 +47,5 @@ def suggest(source, min_score, accept, wait, fmt, db_file):
 def models(fmt, db_file):
     """One row per canonical model: vendor, offerings per source, cheapest current input and output
     price and where, the vendor's lifecycle word and retirement date, the context window."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     show(reader(db_file), db.query("models"), fmt=fmt)

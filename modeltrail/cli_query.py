@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from . import output
-from .cliutil import check_sources, db_option, fail, format_option, parse_time, reader, resolve_model, show
+from modeltrail import output
+from modeltrail.cliutil import check_sources, db_option, fail, format_option, parse_time, reader, resolve_model, show
 
 
 # --- querying ----------------------------------------------------------------------------------------
@@ -22,7 +22,7 @@ from .cliutil import check_sources, db_option, fail, format_option, parse_time, 
 def sql(query, limit, fmt, db_file):
     """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file).
     QUERY `-` reads the query from standard input."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     if query == "-":
         query = sys.stdin.read()
     try:
@@ -41,7 +41,7 @@ def history(model, field, fmt, db_file):
     """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
     con = reader(db_file)
     model = resolve_model(con, model)
-    from .warehouse import db
+    from modeltrail.warehouse import db
     cur = con.execute(db.query("history"), {"model": model, "field": field})
     cols, rows = [d[0] for d in cur.description], cur.fetchall()
     if not rows:  # say why, and print no empty table first
@@ -66,7 +66,7 @@ def changes(since, source, model, fmt, db_file):
     con = reader(db_file)
     if model is not None:
         model = resolve_model(con, model)
-    from .warehouse import db
+    from modeltrail.warehouse import db
     show(con, db.query("change_feed"), {"since": parse_time(since, "--since"), "source": source, "model": model},
          fmt)
 
@@ -84,7 +84,7 @@ def compare(model, fmt, db_file):
     `source:id`.
 
     One table in every format, so csv and json have one shape."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     con = reader(db_file)
     model = resolve_model(con, model)
     values = con.execute(db.query("compare_values"), {"model": model}).fetchall()
@@ -106,8 +106,8 @@ def compare(model, fmt, db_file):
 def unmatched(fmt, db_file):
     """Source ids that map to no canonical model, each with the best proposal `identity suggest` has
     for it (accept one with `modeltrail alias add ID MODEL`)."""
-    from .suggest import propose
-    from .warehouse import db
+    from modeltrail.pipelines.suggest import propose
+    from modeltrail.warehouse import db
     con = reader(db_file)
     cur = con.execute(db.query("unmatched"))
     columns = [d[0] for d in cur.description]
@@ -124,5 +124,5 @@ def unmatched(fmt, db_file):
 @db_option
 def lifecycle(fmt, db_file):
     """Per model and source: first and last seen, status, deprecation and retirement, removal."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     show(reader(db_file), db.query("lifecycle"), fmt=fmt)

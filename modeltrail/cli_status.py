@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from . import output
-from .cliutil import db_option, format_option, reader, reader_if_any
-from .sources import SOURCES
+from modeltrail import output
+from modeltrail.cliutil import db_option, format_option, reader, reader_if_any
+from modeltrail.pipelines.sources import SOURCES
 
 
 def _title(where) -> str:
@@ -27,7 +27,7 @@ def status(fmt, db_file):
     """Per source: its last run and verdict (and the first reason when not complete), when it was last
     complete, the models it holds, the last change it brought, when it last fetched a page, and its
     next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     con = reader(db_file)  # a warehouse that does not exist is refused, not shown as "never run"
     have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
     upcoming = next_runs(db.locate(db_file).key)
@@ -89,7 +89,7 @@ def _scheduled(db_file: str) -> dict[str, str]:
 def sources(fmt, db_file):
     """List the sources: how each is fetched, its parser, its start urls, and when it last fetched a
     page into the warehouse (--db)."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     fetched = {}
     con = reader_if_any(db_file)
     if con is not None:
@@ -119,10 +119,10 @@ def report(out_dir, models, since, db_file):
     import os
     from datetime import timezone
 
-    from . import report as rep
-    from .cliutil import fail, parse_time, progress, resolve_model
-    from .export import replacing
-    from .warehouse import db
+    from modeltrail import report as rep
+    from modeltrail.cliutil import fail, parse_time, progress, resolve_model
+    from modeltrail.export import replacing
+    from modeltrail.warehouse import db
     con = reader(db_file)
     names = [resolve_model(con, m) for m in models]
     when = parse_time(since, "--since") if since else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .cliutil import db_option, fail, format_option, progress, reader, show, wait_option, writer
+from modeltrail.cliutil import db_option, fail, format_option, progress, reader, show, wait_option, writer
 
 
 @click.command()
@@ -18,8 +18,8 @@ def migrate(target, wait, db_file):
     """Apply the schema migrations the warehouse has not had (numbered files in warehouse/migrations/),
     in one writer session; history, archive and runs are kept. A warehouse already up to date is left
     as it is. With --to: copy a DuckDB warehouse into a DuckLake, every version as it is."""
-    from .warehouse import db, migrate as schema
-    from .warehouse import transfer
+    from modeltrail.warehouse import db, migrate as schema
+    from modeltrail.warehouse import transfer
     try:
         where = db.locate(db_file)
         if target:
@@ -52,7 +52,7 @@ def maintain(keep, wait, db_file):
     file, copy it into a fresh file (DuckDB never gives back the blocks daily loads free), which replaces
     it once every table, view, macro and sequence is checked equal. Nothing in history changes.
     Schedule it weekly beside the refreshes."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     try:
         where = db.locate(db_file)
         if keep is not None and not where.is_lake:
@@ -79,11 +79,11 @@ def alias_add(name, model_id, force, wait, db_file):
     and which source ids it re-maps."""
     import re
 
-    from .identity import alias_key
+    from modeltrail.pipelines.identity import alias_key
     if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.:-]*", model_id):
         raise click.BadParameter(f"{model_id!r} is not of the form organization/model (letters, digits, "
                                  "'.', '-', '_')", param_hint="MODEL_ID")
-    from .warehouse import db
+    from modeltrail.warehouse import db
     key = alias_key(name)[0]
     if not key:
         raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
@@ -107,8 +107,8 @@ def alias_add(name, model_id, force, wait, db_file):
 @db_option
 def alias_remove(name, wait, db_file):
     """Remove the alias of NAME (as `alias list` shows it, or as a source prints it), then remap."""
-    from .identity import alias_key
-    from .warehouse import db
+    from modeltrail.pipelines.identity import alias_key
+    from modeltrail.warehouse import db
     key = alias_key(name)[0]
     with writer(db_file, "alias remove", wait) as con:
         if con.execute(db.query("alias_get"), {"alias": key}).fetchone() is None:
@@ -121,7 +121,7 @@ def alias_remove(name, wait, db_file):
 def _remapped(con, change) -> list[tuple]:
     """Apply `change` to the alias table, remap everything, and return (source, id, before, after) of
     each source id whose model moved."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     before = {(s, i): m for s, i, m in con.execute(db.query("identity_snapshot")).fetchall()}
     change()
     db.remap(con, full=True)
@@ -141,7 +141,7 @@ def _say_remapped(moved: list[tuple]) -> None:
 @db_option
 def alias_list(fmt, db_file):
     """List the aliases."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     show(reader(db_file), db.query("aliases"), fmt=fmt)
 
 
@@ -150,7 +150,7 @@ def alias_list(fmt, db_file):
 @db_option
 def remap(wait, db_file):
     """Re-run the identity mapping over the warehouse (no crawl)."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     with writer(db_file, "remap", wait) as con:
         matched = db.remap(con, full=True)
     click.echo(f"{matched} source ids map to a model")

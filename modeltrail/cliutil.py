@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from . import output
-from .sources import SOURCES
+from modeltrail import output
+from modeltrail.pipelines.sources import SOURCES
 
 SOURCE_NAMES = list(SOURCES)
 
@@ -21,7 +21,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INCOMPLETE = 1, 2, 3
-from .stopping import EXIT_INTERRUPTED  # noqa: E402,F401 - stopped by Ctrl-C (128 + SIGINT): one number for all
+from modeltrail.flows.stopping import EXIT_INTERRUPTED  # noqa: E402,F401 - stopped by Ctrl-C (128 + SIGINT): one number for all
 REPO_CAPTURES = Path(__file__).resolve().parent.parent / "captures"
 
 
@@ -72,7 +72,7 @@ def replay_location(replay: str | None, absolute: bool = False) -> str | None:
             raise click.BadParameter(f"{replay} is not a folder or a http://127.0.0.1:PORT url",
                                      param_hint="--replay")
     elif replay:
-        from .replay import check_base_url
+        from modeltrail.spiders.replay import check_base_url
         try:
             return check_base_url(replay)
         except ValueError as exc:
@@ -96,7 +96,7 @@ def parse_time(value: str | None, option: str) -> datetime | None:
 def observation_time(value: str | None, allow_future: bool) -> datetime | None:
     """--observed-at: an ISO time, refused when it lies in the future (a snapshot from 2030 would make
     every later refresh look out of order) unless the user insists."""
-    from .snapshot import in_future
+    from modeltrail.flows.snapshot import in_future
     when = parse_time(value, "--observed-at")
     if when is not None and not allow_future and in_future(when):
         raise click.BadParameter(f"{value} is in the future; a snapshot is recorded when it was observed "
@@ -114,7 +114,7 @@ def fail(message: str, code: int = EXIT_ERROR):
 
 
 def progress(message: str) -> None:
-    from . import progress as shown
+    from modeltrail.flows import progress as shown
     shown.say(message)
 
 
@@ -137,7 +137,7 @@ def db_option(f):
 
 def reader_if_any(db_file: str):
     """A reader, or None when there is no warehouse yet (one open, also for a DuckLake's catalog)."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     try:
         return db.connect(db_file, read_only=True, busy_wait=3)
     except db.NoWarehouse:
@@ -160,7 +160,7 @@ format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS
 
 
 def reader(db_file: str):
-    from .warehouse import db
+    from modeltrail.warehouse import db
     try:  # a refresh's load is short: wait a moment for it before saying who holds the warehouse
         return db.connect(db_file, read_only=True, busy_wait=3)
     except db.NoWarehouse as exc:  # a mistyped --db: said, nothing created (a usage error)
@@ -172,7 +172,7 @@ def reader(db_file: str):
 @contextlib.contextmanager
 def writer(db_file: str, command: str, wait: float = 0):
     """The warehouse open for writing, under its writer lock (waiting up to `wait` seconds for it)."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     try:
         with db.writing(db_file, wait=wait, on_wait=progress, command=command) as con:
             yield con
@@ -218,8 +218,8 @@ def resolve_model(con, name: str) -> str:
     "openai/O3-MINI", "o3-mini-2025-01-31") -> the canonical id (or the source id of an unmatched
     model). Several meanings are listed, not guessed; a name nothing here is known by is a usage error
     naming the closest known names."""
-    from .identity import alias_key
-    from .warehouse import db
+    from modeltrail.pipelines.identity import alias_key
+    from modeltrail.warehouse import db
     found = [r[0] for r in db.run_sql(con, db.query("model_candidates"),
                                        {"name": name, "key": alias_key(name)[0]}).fetchall() if r[0]]
     if len(found) > 1:

@@ -12,7 +12,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .warehouse.db import WarehouseError, query
+from modeltrail.warehouse.db import WarehouseError, query
 
 EXPORT_VERSION = 1
 TABLES = {

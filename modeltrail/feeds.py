@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import Any, Iterable
 
-from .shutdowns import first_day, precision
+from modeltrail.shutdowns import first_day, precision
 
 #: characters neither format may carry (XML 1.0 forbids them; iCalendar allows no control but HTAB)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
-from .shutdowns import first_day, last_day
+from modeltrail.shutdowns import first_day, last_day
 
 #: folders never walked (a virtual environment is also known by its pyvenv.cfg)
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",

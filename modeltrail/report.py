@@ -48,7 +48,7 @@ class ReportData:
 
 
 def collect(con, warehouse: str, models: list[str], since: datetime | None, now: datetime) -> ReportData:
-    from .warehouse import db
+    from modeltrail.warehouse import db
     floor = since or datetime(1970, 1, 1, tzinfo=timezone.utc)
     note = None
     if not models:
@@ -67,7 +67,7 @@ def collect(con, warehouse: str, models: list[str], since: datetime | None, now:
     for row in cur.fetchall():
         rec = dict(zip(cols, row))
         data.lifecycle.setdefault(rec["model_id"], []).append(rec)
-    from . import shutdowns
+    from modeltrail import shutdowns
     data.today = shutdowns.today(now=now)
     data.shutdowns = shutdowns.as_dicts(*shutdowns.listing(con, shutdowns.Window(data.today, None, past=True), None))
     return data

@@ -75,7 +75,7 @@ class Window:
 
 def listing(con, window: Window, vendor: str | None) -> tuple[list[str], list[tuple]]:
     """(columns, rows) of the `shutdowns` query."""
-    from .warehouse import db
+    from modeltrail.warehouse import db
     cur = db.run_sql(con, db.query("shutdowns"), {"today": window.today, "horizon": window.horizon,
                                                     "past": window.past, "vendor": vendor})
     return [d[0] for d in cur.description], cur.fetchall()
@@ -86,6 +86,6 @@ def as_dicts(cols: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
 
 
 def lifecycle_changes(con, vendor: str | None, limit: int) -> list[dict[str, Any]]:
-    from .warehouse import db
+    from modeltrail.warehouse import db
     cur = db.run_sql(con, db.query("lifecycle_changes"), {"vendor": vendor, "limit": limit})
     return as_dicts([d[0] for d in cur.description], cur.fetchall())

@@ -1,8 +1,8 @@
 """302.AI (reseller): the model list, then every model page it links."""
 
-from modeltrail.parsers.ai302 import is_card_url
+from modeltrail.pipelines.parsers.ai302 import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 
 class Ai302Spider(PageSpider):

@@ -17,10 +17,12 @@ import json
 
 from scrapy.http import JsonRequest
 
-from modeltrail.parsers.azure import is_card_url
-from modeltrail.parsers.azure_search import continuation, is_search_response, model_names
+from modeltrail.pipelines.parsers.azure import is_card_url
+from modeltrail.pipelines.parsers.azure_search import continuation
+from modeltrail.pipelines.parsers.azure_search import is_search_response
+from modeltrail.pipelines.parsers.azure_search import model_names
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 #: the model registries the catalog searches (publishers' collections)
 REGISTRIES = ("azure-openai", "azureml", "azureml-meta", "azureml-mistral", "azureml-cohere", "azureml-deepseek",

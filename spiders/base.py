@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from modeltrail.sources import get
+from modeltrail.pipelines.sources import get
 
 #: how long a rendered page may take to show what the parser needs
 RENDER_WAIT_MS = int(float(os.environ.get("MODELTRAIL_RENDER_WAIT", 15)) * 1000)

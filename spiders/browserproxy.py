@@ -21,7 +21,7 @@ import threading
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .middleware import on_domains, public_host
+from modeltrail.spiders.middleware import on_domains, public_host
 
 #: a request head larger than this is refused (no proxy is owed a megabyte of headers)
 MAX_HEAD = 64 * 1024

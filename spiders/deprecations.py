@@ -1,10 +1,10 @@
 """Vendors' own lifecycle pages (deprecations, shutdown dates, replacements): one start url per page,
 nothing followed. Most vendors serve their docs as markdown at the page's url + ".md"; the others are
-HTML pages. Which pages are parsed, and how, is modeltrail.parsers.deprecations.PAGES."""
+HTML pages. Which pages are parsed, and how, is modeltrail.pipelines.parsers.deprecations.PAGES."""
 
-from modeltrail.parsers.deprecations import is_card_url
+from modeltrail.pipelines.parsers.deprecations import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 
 class DeprecationsSpider(PageSpider):

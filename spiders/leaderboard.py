@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from modeltrail.parsers.leaderboard import is_card_url
+from modeltrail.pipelines.parsers.leaderboard import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 ROOT = "https://raw.githubusercontent.com/AIComputing101/llm-leaderboard/main/"
 # [text](target) where the target may hold one level of parentheses: "DeepSeek-R1%20(0528).md"

@@ -1,9 +1,9 @@
 """LiteLLM: one plain request, the raw price and context map on BerriAI/litellm's main branch, which
 holds every model's card."""
 
-from modeltrail.parsers.litellm import is_card_url
+from modeltrail.pipelines.parsers.litellm import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 
 class LitellmSpider(PageSpider):

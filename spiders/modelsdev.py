@@ -1,8 +1,8 @@
 """models.dev: one JSON request, its public catalog (no key), which holds every provider's models."""
 
-from modeltrail.parsers.modelsdev import is_card_url
+from modeltrail.pipelines.parsers.modelsdev import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 
 class ModelsdevSpider(PageSpider):

@@ -3,9 +3,9 @@ prices), plus the announcement posts modeltrail reads dates and benchmark result
 of its own). The platform's docs pages are built by script behind bot protection: not crawled, though a
 body of one is still parsed (modeltrail parse, reparse of archived bodies)."""
 
-from modeltrail.parsers.openai import is_card_url
+from modeltrail.pipelines.parsers.openai import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 
 class OpenaiSpider(PageSpider):

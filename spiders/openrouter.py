@@ -1,8 +1,8 @@
 """OpenRouter: one JSON request, the public model list (no key), which holds every model's card."""
 
-from modeltrail.parsers.openrouter import is_card_url
+from modeltrail.pipelines.parsers.openrouter import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 
 class OpenrouterSpider(PageSpider):

@@ -1,8 +1,8 @@
 """TokenHub (aggregator): the model list, then every model page it links."""
 
-from modeltrail.parsers.tokenhub import is_card_url
+from modeltrail.pipelines.parsers.tokenhub import is_card_url
 
-from .base import PageSpider
+from modeltrail.spiders.base import PageSpider
 
 
 class TokenhubSpider(PageSpider):

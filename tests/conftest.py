@@ -59,8 +59,8 @@ def live_url(capture: Path) -> str:
 
 
 def _start_url(source: str) -> str:
-    from modeltrail.crawl_run import live_urls
-    from modeltrail.sources import SOURCES
+    from modeltrail.flows.crawl_run import live_urls
+    from modeltrail.pipelines.sources import SOURCES
     return live_urls(source)[-1 if SOURCES[source].api else 0]
 
 

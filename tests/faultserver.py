@@ -7,7 +7,7 @@
 
 Paths are replay paths (/<host>/<url path>); a fault matches a request whose path starts with its
 prefix, the longest prefix first ("...$" matches that path only). Without a matching fault a request is served from `root` like
-modeltrail.replay does. Every fault is a function of the handler, so a test can write its own.
+modeltrail.spiders.replay does. Every fault is a function of the handler, so a test can write its own.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from modeltrail.replay import CaptureHandler
+from modeltrail.spiders.replay import CaptureHandler
 
 
 class FaultHandler(CaptureHandler):

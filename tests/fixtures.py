@@ -11,7 +11,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from modeltrail.sources import get
+from modeltrail.pipelines.sources import get
 
 ROOT = Path(__file__).parent / "fixtures"
 

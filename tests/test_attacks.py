@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from modeltrail import replay
+from modeltrail.spiders import replay
 from modeltrail.cli import main
 from modeltrail.warehouse import db
 
@@ -260,7 +260,7 @@ def _azure_search(**catalog) -> bytes:
 def test_unexpected_endpoint_json_is_a_named_problem_and_the_card_survives(body, field):
     from datetime import datetime, timezone
 
-    from modeltrail.parsers import azure
+    from modeltrail.pipelines.parsers import azure
     parsed = azure.parse(body, "https://ai.azure.com/api/catalog/models/o3-mini", datetime.now(timezone.utc),
                          "application/json")
     (card,) = parsed.cards

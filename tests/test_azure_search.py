@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from modeltrail.parsers import azure
+from modeltrail.pipelines.parsers import azure
 
 URL = "https://ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion#page=1"
 NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)

@@ -203,7 +203,7 @@ def test_a_zero_price_that_leaves_is_no_change(backfilled, days):
     # On 2026-03-03 OpenRouter dropped every pricing key whose value was "0" (~950 of them: request,
     # internal_reasoning, web_search, image, input_cache_read): a zero price and no price say the same. A
     # non-zero price that leaves is still a change (to nothing).
-    from modeltrail.parsers.openrouter import PRICE_KINDS
+    from modeltrail.pipelines.parsers.openrouter import PRICE_KINDS
     gone, zeros = set(), 0
     for (_, before), (when, after) in zip(days, days[1:]):
         for i in before.keys() & after.keys():

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from modeltrail import gitarchive
+from modeltrail.spiders import gitarchive
 from tests.conftest import OPENROUTER_CAPTURE
 from tests.test_backfill import mt, q
 
@@ -138,7 +138,7 @@ def test_a_blob_over_the_cap_is_a_failed_run_and_is_not_read(tmp_path, monkeypat
     read = []
     real = gitarchive.read_blob
     monkeypatch.setattr(gitarchive, "read_blob", lambda repo, blob: read.append(blob) or real(repo, blob))
-    monkeypatch.setattr("modeltrail.backfill.read_blob", gitarchive.read_blob)
+    monkeypatch.setattr("modeltrail.flows.backfill.read_blob", gitarchive.read_blob)
     db = tmp_path / "w.duckdb"
     res = mt("backfill-git", str(repo), "m.json", "--source", "openrouter", "--db", str(db))
     assert res.exit_code == 3, res.output

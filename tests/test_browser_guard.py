@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail.crawl import CHROMIUM
+from modeltrail.spiders.crawl import CHROMIUM
 from modeltrail.spiders.browserproxy import GuardProxy, rules
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, redirect

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from modeltrail import refresh as steps
-from modeltrail import replay
+from modeltrail.flows import steps
+from modeltrail.spiders import replay
 from tests.conftest import CAPTURES
 
 

@@ -10,13 +10,16 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from modeltrail import replay
-from modeltrail import refresh as steps
+from modeltrail.spiders import replay
+from modeltrail.flows import steps
 from modeltrail.cli import main
-from modeltrail.parsers import deprecations
-from modeltrail.parsers.deprecations.common import ABSENT, When, cell_ids, read_date
-from modeltrail.parsing import merge_by_model
-from modeltrail.sources import get
+from modeltrail.pipelines.parsers import deprecations
+from modeltrail.pipelines.parsers.deprecations.common import ABSENT
+from modeltrail.pipelines.parsers.deprecations.common import When
+from modeltrail.pipelines.parsers.deprecations.common import cell_ids
+from modeltrail.pipelines.parsers.deprecations.common import read_date
+from modeltrail.pipelines.parsing import merge_by_model
+from modeltrail.pipelines.sources import get
 from spiders.deprecations import DeprecationsSpider
 from tests.conftest import SHARED
 

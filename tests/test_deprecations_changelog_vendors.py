@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail.parsers import deprecations
-from modeltrail.parsers.deprecations.updates import updates
+from modeltrail.pipelines.parsers import deprecations
+from modeltrail.pipelines.parsers.deprecations.updates import updates
 from tests.conftest import SHARED
 
 REPLAY = SHARED / "pages" / "deprecations" / "replay"

@@ -97,7 +97,7 @@ EXPECTED = {
 
 
 def _cards(vendor: str, page: Path):
-    parsed = import_module(f"modeltrail.parsers.deprecations.{vendor}").parse(
+    parsed = import_module(f"modeltrail.pipelines.parsers.deprecations.{vendor}").parse(
         page.read_bytes(), URLS[vendor][1], FETCHED)
     assert not parsed.problems, parsed.problems
     cards = {c.source_model_id: c for c in parsed.cards}
@@ -171,7 +171,7 @@ def test_alibaba_third_party_rows_and_counts():
 
 
 def test_dispatcher_knows_the_live_urls():
-    from modeltrail.parsers.deprecations.pages_b import PAGES_B
-    from modeltrail.parsers.deprecations import page_key
+    from modeltrail.pipelines.parsers.deprecations.pages_b import PAGES_B
+    from modeltrail.pipelines.parsers.deprecations import page_key
     for vendor, (_, url) in URLS.items():
         assert PAGES_B[page_key(url)][0] == vendor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from modeltrail.parsers.deprecations import moonshot
+from modeltrail.pipelines.parsers.deprecations import moonshot
 from tests.conftest import SHARED
 
 REPLAY = SHARED / "pages" / "deprecations" / "replay"

@@ -271,8 +271,8 @@ def wait_for_lock(lake, name: str, timeout: float = 60) -> str:
 KILLED_LOADER = textwrap.dedent("""
     import os, sys, time
     from modeltrail.warehouse import db, load
-    from modeltrail.handover import SourceLoad
-    from modeltrail.records import ModelCard
+    from modeltrail.pipelines.handover import SourceLoad
+    from modeltrail.pipelines.records import ModelCard
     from datetime import datetime, timezone
     real = load.judge_unstated
     def stall(*args):  # inside the load's transaction, after its archive and before its merge
@@ -331,8 +331,8 @@ def test_a_load_that_loses_a_commit_race_runs_again_whole(lake, monkeypatch):
     transaction; A's commit conflicts, A runs again from the load as handed over, and both are kept."""
     from datetime import datetime, timezone
 
-    from modeltrail.handover import SourceLoad
-    from modeltrail.records import ModelCard
+    from modeltrail.pipelines.handover import SourceLoad
+    from modeltrail.pipelines.records import ModelCard
     from modeltrail.warehouse import db, load
     where = db.locate(*lake)
     a, b = db.connect(where), db.connect(where)

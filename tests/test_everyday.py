@@ -285,8 +285,8 @@ def test_no_dns_fails_the_source_at_once_with_one_reason(tmp_path, monkeypatch):
     resolved first (no request is sent, nothing else is tried) and the source fails with one reason."""
     import socket
 
-    from modeltrail import reach
-    from modeltrail import refresh as steps
+    from modeltrail.spiders import reach
+    from modeltrail.flows import steps
     asked = []
 
     def no_dns(host):
@@ -305,7 +305,7 @@ def test_no_dns_fails_the_source_at_once_with_one_reason(tmp_path, monkeypatch):
 def test_one_host_that_resolves_is_enough_and_a_hung_resolver_is_cut_short():
     import threading
 
-    from modeltrail import reach
+    from modeltrail.spiders import reach
     assert reach.unresolved(["https://a.example/x", "https://b.example/y"],
                             resolve=lambda h: (_ for _ in ()).throw(OSError("no")) if h == "a.example" else []) is None
     release = threading.Event()

@@ -105,7 +105,7 @@ def test_the_last_run_interrupted_before_any_verdict_is_shown_by_status(tmp_path
 
 
 def test_a_killed_crawls_folder_is_removed_by_the_next_run(tmp_path):
-    from modeltrail import stopping
+    from modeltrail.flows import stopping
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     stale = tmp_path / "tmp"
@@ -127,7 +127,7 @@ def test_a_killed_crawls_folder_is_removed_by_the_next_run(tmp_path):
 def test_ctrl_c_in_another_command_is_one_line_and_130(tmp_path, cards, monkeypatch):
     db = tmp_path / "w.duckdb"
     load(db, cards, "2026-01-01T00:00:00Z")
-    from modeltrail import reparse
+    from modeltrail.flows import reparse
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -138,7 +138,7 @@ def test_ctrl_c_in_another_command_is_one_line_and_130(tmp_path, cards, monkeypa
 
 
 def test_an_interrupted_reparse_leaves_the_source_as_it_was(tmp_path, cards, monkeypatch):
-    from modeltrail import reparse
+    from modeltrail.flows import reparse
     from modeltrail.warehouse import db as wh
     db = tmp_path / "w.duckdb"
     load(db, cards, "2026-01-01T00:00:00Z")
@@ -161,11 +161,11 @@ def test_an_interrupted_reparse_leaves_the_source_as_it_was(tmp_path, cards, mon
 # --- 2. the working directory -----------------------------------------------------------------------
 
 def test_a_crawl_works_from_a_folder_holding_a_modeltrail_folder(tmp_path, monkeypatch):
-    from modeltrail import crawl_run
+    from modeltrail.flows import crawl_run
     (tmp_path / "modeltrail").mkdir()  # e.g. a user's notes, or a checkout's parent
     (tmp_path / "modeltrail" / "__init__.py").write_text("")
     monkeypatch.chdir(tmp_path)
-    from modeltrail.replay import serve
+    from modeltrail.spiders.replay import serve
     with serve(str(REPO / "captures")) as base:
         out = crawl_run.crawl("openrouter", tmp_path / "out", replay=base, timeout=120)
     assert out.returncode == 0, out.log_tail

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from modeltrail import facts
+from modeltrail.pipelines import facts
 from tests.conftest import SHARED
 
 PAGES = SHARED / "pages"

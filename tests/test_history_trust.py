@@ -12,8 +12,8 @@ from http.server import ThreadingHTTPServer
 import duckdb
 import pytest
 
-from modeltrail import reparse as rebuild
-from modeltrail.replay import CaptureHandler
+from modeltrail.flows import reparse as rebuild
+from modeltrail.spiders.replay import CaptureHandler
 from modeltrail.warehouse import db
 from tests.conftest import CAPTURES
 from tests.test_cli import mt
@@ -173,7 +173,7 @@ def test_reparse_rewrites_only_what_a_parser_change_affects_and_is_idempotent(tm
     unchanged = con.execute("SELECT * EXCLUDE (parser_version) FROM model_cards_history "
                             "WHERE source_model_id <> 'o3-mini' ORDER BY ALL").fetchall()
 
-    from modeltrail.parsers import azure
+    from modeltrail.pipelines.parsers import azure
     real = azure.parse
 
     def fixed(page, url, fetched_at, content_type=None):  # a "parser fix" touching one model's field

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from modeltrail import refresh as steps
-from modeltrail.crawl import settings as crawl_settings
+from modeltrail.flows import steps
+from modeltrail.spiders.crawl import settings as crawl_settings
 from modeltrail.spiders.middleware import retry_after_seconds
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, body, drop, hang, redirect, sequence, status, truncated

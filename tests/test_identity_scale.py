@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail import identity, idgrammar
+from modeltrail.pipelines import identity
+
+from modeltrail.pipelines import idgrammar
 
 LABELS = Path(__file__).parent / "fixtures" / "identity"
 

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail import refresh as steps
-from modeltrail import replay
-from modeltrail.parsers import litellm
-from modeltrail.records import UNIT_OF_KIND, Price
-from modeltrail.sources import get
+from modeltrail.flows import steps
+from modeltrail.spiders import replay
+from modeltrail.pipelines.parsers import litellm
+from modeltrail.pipelines.records import UNIT_OF_KIND
+from modeltrail.pipelines.records import Price
+from modeltrail.pipelines.sources import get
 from tests.conftest import CAPTURES, SHARED
 
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"

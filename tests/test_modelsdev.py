@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail.parsers import modelsdev
-from modeltrail.sources import get
+from modeltrail.pipelines.parsers import modelsdev
+from modeltrail.pipelines.sources import get
 from tests.conftest import CAPTURES, SHARED, REPO
 from tests.test_cli import mt
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from modeltrail import identity, normalize
-from modeltrail.normalize import NormalizeError
+from modeltrail.pipelines import identity
+
+from modeltrail.pipelines import normalize
+from modeltrail.pipelines.normalize import NormalizeError
 
 
 @pytest.mark.parametrize("text,expected", [

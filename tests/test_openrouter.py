@@ -9,9 +9,9 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from modeltrail import refresh as steps
-from modeltrail import replay
-from modeltrail.parsers import openrouter
+from modeltrail.flows import steps
+from modeltrail.spiders import replay
+from modeltrail.pipelines.parsers import openrouter
 from tests.conftest import CAPTURES, OPENROUTER_DAYS
 
 URL = "https://openrouter.ai/api/v1/models"

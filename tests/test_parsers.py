@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail.parsers import azure, leaderboard
-from modeltrail.records import ModelCard
+from modeltrail.pipelines.parsers import azure
+
+from modeltrail.pipelines.parsers import leaderboard
+from modeltrail.pipelines.records import ModelCard
 from tests.conftest import SEEDS  # ../shared/seeds: the text captures the project was designed from
 from tests.fixtures import cases, page_file, run_case
 

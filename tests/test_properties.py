@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from modeltrail import normalize as n
-from modeltrail import text as textmod
-from modeltrail.records import InvalidValue
-from modeltrail.sources import SOURCES
+from modeltrail.pipelines import normalize as n
+from modeltrail.pipelines import text as textmod
+from modeltrail.pipelines.records import InvalidValue
+from modeltrail.pipelines.sources import SOURCES
 from tests.conftest import CAPTURES
 
 WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)

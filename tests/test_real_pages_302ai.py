@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from modeltrail import refresh as steps
-from modeltrail import replay
-from modeltrail.parsers import ai302
+from modeltrail.flows import steps
+from modeltrail.spiders import replay
+from modeltrail.pipelines.parsers import ai302
 from tests.conftest import CAPTURES, SHARED
 
 NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)

@@ -91,7 +91,7 @@ BENCHMARKS = {
 def test_benchmark_tables_give_this_models_column(key):
     from datetime import datetime, timezone
 
-    from modeltrail.parsers import azure
+    from modeltrail.pipelines.parsers import azure
     name, n, url, text = next(c for c in CASES if (c[0], c[1]) == key)
     (card,) = azure.parse(text.encode(), url, datetime.now(timezone.utc), "text/plain").cards
     got = {(b.setting, b.reported_name, b.value) for b in card.benchmarks}
@@ -103,7 +103,7 @@ def test_benchmark_tables_give_this_models_column(key):
 def test_pages_without_this_models_column_give_no_benchmark():
     from datetime import datetime, timezone
 
-    from modeltrail.parsers import azure
+    from modeltrail.pipelines.parsers import azure
     for name, n, url, text in CASES:
         if (name, n) not in BENCHMARKS:
             (card,) = azure.parse(text.encode(), url, datetime.now(timezone.utc), "text/plain").cards

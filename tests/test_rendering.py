@@ -13,9 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from modeltrail import refresh as steps
-from modeltrail.crawl import CHROMIUM
-from modeltrail.parsers import azure, tokenhub
+from modeltrail.flows import steps
+from modeltrail.spiders.crawl import CHROMIUM
+from modeltrail.pipelines.parsers import azure
+from modeltrail.pipelines.parsers import tokenhub
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, body, status
 

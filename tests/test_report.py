@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from modeltrail.crawl import CHROMIUM, _sandbox_args
+from modeltrail.spiders.crawl import CHROMIUM
+
+from modeltrail.spiders.crawl import _sandbox_args
 from tests.conftest import SHARED
 
 DAYS = SHARED / "data" / "openrouter"

@@ -8,7 +8,11 @@ import re
 
 import pytest
 
-from modeltrail.parsers import ai302, openai, tokenhub
+from modeltrail.pipelines.parsers import ai302
+
+from modeltrail.pipelines.parsers import openai
+
+from modeltrail.pipelines.parsers import tokenhub
 from tests.conftest import CAPTURES
 from tests.test_cli import mt
 from tests.test_parsers import NOW, bench, seed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from modeltrail import refresh as steps
+from modeltrail.flows import steps
 from modeltrail.warehouse import db
 from modeltrail.warehouse.db import PageRecord
 from tests.conftest import CAPTURES, day
@@ -27,7 +27,7 @@ def snapshot(con, source, url, body: bytes, when, content_type="text/html; chars
 
 
 def db_sha(body):
-    from modeltrail.parsers.base import sha256
+    from modeltrail.pipelines.parsers.base import sha256
     return sha256(body)
 
 

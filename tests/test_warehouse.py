@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from modeltrail.parsers import azure, leaderboard
-from modeltrail.records import Price
+from modeltrail.pipelines.parsers import azure
+
+from modeltrail.pipelines.parsers import leaderboard
+from modeltrail.pipelines.records import Price
 from modeltrail.warehouse import db
 from tests.conftest import SEEDS, day
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from . import lake
-from .errors import WarehouseError
-from .location import Location
-from .sqlfiles import query, run_sql
+from modeltrail.warehouse import lake
+from modeltrail.warehouse.errors import WarehouseError
+from modeltrail.warehouse.location import Location
+from modeltrail.warehouse.sqlfiles import query, run_sql
 
 
 def scratch_path(path: Path) -> Path:
@@ -32,7 +32,7 @@ def scratch_path(path: Path) -> Path:
 def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
     """Checkpoint the file, copy it into a fresh one, check the copy, put it in place. Returns the size
     in bytes before and after (equal when the copy was no smaller and the file was kept)."""
-    from .db import READER_GRACE, connect, writer_lock
+    from modeltrail.warehouse.connection import READER_GRACE, connect, writer_lock
     if where.is_lake:
         raise WarehouseError("compacting copies a DuckDB file; a DuckLake is compacted by its own maintenance")
     path, scratch = where.path, scratch_path(where.path)

@@ -1,236 +1,26 @@
-"""The warehouse's front door: open it (readers and the one writer, under its lock), refuse what `sql`
-must not run, read a page back from the archive. Everything else lives beside it and is re-exported
-here, so `db.<name>` stays the one way in: loading (load.py), identity (remap.py), staging (stage.py),
-SQL files by name (sqlfiles.py), schema versions (migrate.py), rows and hashes (rows.py), the writer lock
-(lock.py). The logic itself is in the SQL files."""
+"""The warehouse's one way in: `db.<name>` for every layer above it. This module defines nothing: it
+gathers the warehouse's modules — opening it and its writer lock (connection.py), loading (load.py),
+identity (remap.py), staging (stage.py), SQL files by name (sqlfiles.py), schema versions (migrate.py),
+rows and hashes (rows.py), the `sql` guard (guard.py), maintenance (maintain.py, compact.py). No module of
+the warehouse imports it (tests/test_architecture.py: no cycles). The logic itself is in the SQL files."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import time
-import zlib
-from contextlib import contextmanager
-from typing import Any
-
-import duckdb
-
-from modeltrail.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401 - (also their home for readers of db)
-
-from . import migrate
-from . import lake
-from .compact import compact  # noqa: F401
-from .maintain import maintain  # noqa: F401
-from .guard import check_query  # noqa: F401
-from .errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
-from .location import Location, locate  # noqa: F401
-from .load import (ARCHIVE_BATCH, check_time_order, finish_run, interrupt_run, load_source, start_run,  # noqa: F401
-                   undo_run, unstated_fields)
-from .lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
-from .lock import translate as _translate
-from .remap import remap, seed_aliases  # noqa: F401
-from .rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS, LIST_FIELDS, _hash, as_text,  # noqa: F401
-                   benchmark_rows, card_row, empty, fingerprint, judge_unstated, price_rows)
-from .sqlfiles import _split, _sql, query, run_script, run_sql, sections, transaction  # noqa: F401
-from .stage import _insert_columns, file_of as _file_of  # noqa: F401
-
-SCHEMA_VERSION = str(migrate.LATEST)
-
-
-
-def connect(path: str | os.PathLike | Location | None = None, read_only: bool = False,
-            allow_files: bool = False, busy_wait: float = 0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (a DuckDB file, or a DuckLake: see location.py). Writers create it and bring
-    schema and views up to date; readers get a read-only connection that cannot touch files or load
-    extensions (allow_files: our own exports).
-
-    DuckDB refuses to open a file another process has open for writing (and refuses a writer while a
-    reader has it open): busy_wait retries for that many seconds before saying who holds it."""
-    deadline = time.monotonic() + busy_wait
-    while True:
-        try:
-            return _connect(path, read_only, allow_files)
-        except WarehouseBusy:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.2)
-
-
-def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnection:
-    where = locate(path)
-    if where.is_lake:
-        return _connect_lake(where, read_only, allow_files)
-    path = where.path
-    try:
-        if read_only:
-            if not path.exists():
-                raise NoWarehouse(f"no warehouse at {path}: run `modeltrail refresh` first (or pass --db)")
-            con = duckdb.connect(str(path), read_only=True, config={
-                "enable_external_access": allow_files, **reader_config()})
-            _lock_down(con)
-            try:
-                migrate.check_readable(con, path)
-            except WarehouseError:
-                con.close()
-                raise
-            return con
-        check_parent(path)
-        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
-        con.execute("SET TimeZone = 'UTC'")
-        try:
-            migrate.upgrade(con)  # the numbered migrations this file has not had (see warehouse/migrate.py)
-        except Exception:
-            con.close()
-            raise
-        if not _schema_current(con):  # (re-creating views and macros at every open rewrote the catalog)
-            with transaction(con):
-                _set_up(con)
-        # Staging files left by a writer that was killed (writers connect under the writer lock). Only
-        # now that the file has opened as a warehouse: a wrong --db must not cost a neighbour its folder.
-        shutil.rmtree(staging_dir(path), ignore_errors=True)
-        return con
-    except WarehouseError:
-        raise
-    except (duckdb.Error, OSError) as exc:
-        raise _translate(exc, path) from exc
-
-
-def reader_config() -> dict:
-    """A reader's settings: a query a user types must not take the machine (DuckDB spills or fails past
-    the memory limit, MODELTRAIL_READ_MEMORY as it is when the reader opens) nor load anything."""
-    return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-            "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")}
-
-
-def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET lock_configuration = true")
-    except duckdb.InvalidInputException as exc:
-        if "locked" not in str(exc):  # a second reader in this process: the instance is set up
-            raise
-
-
-def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnection:
-    """A DuckLake: an in-memory DuckDB with the lake attached as its current database. Readers attach it
-    read-only, then lose file access (the lake's own Parquet files stay readable to it); writers bring
-    the schema up to date under the catalog's "schema" lock, once per version of the SQL files."""
-    con = duckdb.connect(":memory:", config=reader_config() if read_only else {
-        "autoinstall_known_extensions": False, "autoload_known_extensions": False})
-    try:
-        if read_only:
-            lake.attach(con, where, read_only=True)
-            con.execute("SET TimeZone = 'UTC'")
-            if not allow_files:  # its own Parquet files only
-                con.execute(f"SET allowed_directories = [{lake.literal(lake.data_path_of(con))}]")
-                con.execute("SET enable_external_access = false")
-            _lock_down(con)
-            migrate.check_readable(con, where)
-            return con
-        # (two workers creating one lake at once would both create its catalog tables: one at a time)
-        with lake.held(where, "schema", command="open for writing"):
-            lake.attach(con, where, read_only=False)
-            con.execute("SET TimeZone = 'UTC'")
-            if not _schema_current(con):
-                with transaction(con):
-                    migrate.upgrade(con, lake=True)
-                    _set_up(con)
-        return con
-    except WarehouseError:
-        con.close()
-        raise
-    except duckdb.Error as exc:
-        con.close()
-        raise lake.explain(exc, where) from exc
-
-
-def _set_up(con) -> None:
-    """Views and macros as this code's views.sql has them, and the bundled aliases, recorded as done (the
-    caller holds the transaction): a writer whose warehouse has them already changes nothing."""
-    _views(con)
-    seed_aliases(con)
-    run_sql(con, query("set_meta"), {"key": "views_hash", "value": _views_hash()})
-
-
-def _views(con) -> None:
-    for stmt in _split(_sql("views.sql")):
-        con.execute(stmt)
-
-
-def _views_hash() -> str:
-    from modeltrail import identity
-    return _hash([migrate.LATEST, _sql("views.sql"), sorted(identity.bundled_aliases().items())])
-
-
-def _schema_current(con) -> bool:
-    """A warehouse at this code's schema, views and bundled aliases: a writer changes nothing (on a file,
-    re-created views rewrite the catalog's blocks at each checkpoint; on a lake, each change would be a
-    snapshot, and a conflict for the workers writing beside it)."""
-    try:
-        row = run_sql(con, query("meta_value"), {"key": "views_hash"}).fetchone()
-    except duckdb.CatalogException:
-        return False
-    return row is not None and row[0] == _views_hash() and migrate.version_of(con) == migrate.LATEST
-
-
-def exists(path: str | os.PathLike | Location | None = None) -> bool:
-    """Is there a warehouse there yet (a file; a lake whose catalog holds one)?"""
-    where = locate(path)
-    if not where.is_lake:
-        return where.path.exists()
-    try:
-        connect(where, read_only=True).close()
-    except NoWarehouse:
-        return False
-    return True
-
-
-def schema_version(path: str | os.PathLike | Location | None = None) -> int:
-    """The schema version a warehouse records, read without the checks a reader makes."""
-    where = locate(path)
-    try:
-        if where.is_lake:
-            con = duckdb.connect(":memory:", config=reader_config())
-            lake.attach(con, where, read_only=True)
-        else:
-            con = duckdb.connect(str(where.path), read_only=True)
-        try:
-            return migrate.version_of(con)
-        finally:
-            con.close()
-    except duckdb.Error as exc:
-        raise WarehouseError(f"cannot read {where}: {str(exc).splitlines()[0]}") from None
-
-
-#: seconds a writer holding the lock waits for readers (short queries) to close the file
-READER_GRACE = 30.0
-
-
-def writer_lock(path: str | os.PathLike | Location | None = None, sources: list[str] | None = None,
-                **holder: Any):
-    """The lock a writer holds: the file's writer lock; on a DuckLake, the advisory locks of the sources
-    it writes (all of them when not said), so runs of other sources write beside it."""
-    where = locate(path)
-    if where.is_lake:
-        from modeltrail.sources import SOURCES
-        return lake.AdvisoryLocks(where, list(sources or SOURCES), **holder)
-    return WriterLock(where.path, **holder)
-
-
-@contextmanager
-def writing(path: str | os.PathLike | Location | None = None, wait: float = 0, on_wait=None,
-            sources: list[str] | None = None, **holder: Any):
-    """Take the writer lock, then open the warehouse for writing; both released on exit."""
-    with writer_lock(path, sources, **holder).acquire(wait, on_wait):
-        con = connect(path, busy_wait=READER_GRACE)
-        try:
-            yield con
-        finally:
-            con.close()
-
-
-def body_of(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:
-    row = run_sql(con, query("page_body"), {"sha256": sha256}).fetchone()
-    if row is None:
-        raise WarehouseError(f"page {sha256} is not in the archive")
-    return zlib.decompress(row[0])
+from modeltrail.pipelines.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401 - their home for readers of db
+from modeltrail.warehouse import lake, migrate  # noqa: F401
+from modeltrail.warehouse.compact import compact  # noqa: F401
+from modeltrail.warehouse.connection import (READER_GRACE, SCHEMA_VERSION, body_of, connect, exists,  # noqa: F401
+                                             reader_config, schema_version, writer_lock, writing)
+from modeltrail.warehouse.errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
+from modeltrail.warehouse.guard import check_query  # noqa: F401
+from modeltrail.warehouse.location import Location, locate  # noqa: F401
+from modeltrail.warehouse.load import (ARCHIVE_BATCH, check_time_order, finish_run, interrupt_run, load_source, start_run,  # noqa: F401
+                                       undo_run, unstated_fields)
+from modeltrail.warehouse.lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
+from modeltrail.warehouse.lock import translate as _translate  # noqa: F401
+from modeltrail.warehouse.maintain import maintain  # noqa: F401
+from modeltrail.warehouse.remap import remap, seed_aliases  # noqa: F401
+from modeltrail.warehouse.rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS, LIST_FIELDS, _hash, as_text,  # noqa: F401
+                                       benchmark_rows, card_row, empty, fingerprint, judge_unstated, price_rows)
+from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, sections, transaction  # noqa: F401
+from modeltrail.warehouse.stage import _insert_columns, file_of as _file_of  # noqa: F401

@@ -7,7 +7,7 @@ import re
 
 import duckdb
 
-from .errors import WarehouseError
+from modeltrail.warehouse.errors import WarehouseError
 
 #: functions a query may not call: they run SQL given as text, which the checks here never see
 #: (`query`, `query_table`), or reach a DuckLake catalog's PostgreSQL directly (`postgres_execute`

@@ -27,9 +27,9 @@ from typing import Any, Callable, TypeVar
 
 import duckdb
 
-from .errors import NoWarehouse, WarehouseBusy, WarehouseError
-from .location import Location
-from .sqlfiles import sections
+from modeltrail.warehouse.errors import NoWarehouse, WarehouseBusy, WarehouseError
+from modeltrail.warehouse.location import Location
+from modeltrail.warehouse.sqlfiles import sections
 
 #: (module of the wheel, extension name) in load order; the postgres scanner ships under two names
 EXTENSIONS = ((("duckdb_extension_postgres_scanner", "postgres_scanner"), ("duckdb_extension_postgres", "postgres")),

@@ -13,17 +13,19 @@ from typing import Any
 
 import duckdb
 
-from modeltrail.handover import LoadResult, SourceLoad
-from modeltrail.records import ModelCard
+from modeltrail.pipelines.handover import LoadResult
 
-from . import lake
-from .errors import WarehouseError
-from .lock import translate
-from .remap import remap
-from .rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, fingerprint, judge_unstated,
+from modeltrail.pipelines.handover import SourceLoad
+from modeltrail.pipelines.records import ModelCard
+
+from modeltrail.warehouse import lake
+from modeltrail.warehouse.errors import WarehouseError
+from modeltrail.warehouse.lock import translate
+from modeltrail.warehouse.remap import remap
+from modeltrail.warehouse.rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, fingerprint, judge_unstated,
                    price_rows)
-from .sqlfiles import query, run_script, run_sql, sections, transaction
-from .stage import _insert_columns, file_of
+from modeltrail.warehouse.sqlfiles import query, run_script, run_sql, sections, transaction
+from modeltrail.warehouse.stage import _insert_columns, file_of
 
 #: pages compressed and inserted into the archive at a time
 ARCHIVE_BATCH = 200
@@ -102,9 +104,9 @@ def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: d
 
 
 def removes(source: str) -> bool:
-    """Whether the source's absence may record removals (modeltrail.sources.Source.removes); a source
+    """Whether the source's absence may record removals (modeltrail.pipelines.sources.Source.removes); a source
     not declared there (cards loaded under any name) does."""
-    from modeltrail.sources import SOURCES
+    from modeltrail.pipelines.sources import SOURCES
     declared = SOURCES.get(source)
     return declared.removes if declared is not None else True
 

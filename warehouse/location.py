@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import DEFAULT_DB, WarehouseError
+from modeltrail.warehouse.errors import DEFAULT_DB, WarehouseError
 
 LAKE_SCHEME = "ducklake:"
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import WarehouseBusy, WarehouseError, check_parent, db_path
+from modeltrail.warehouse.errors import WarehouseBusy, WarehouseError, check_parent, db_path
 
 # --- one writer ----------------------------------------------------------------------------------------
 # DuckDB lets one process write a file. Every writer (refresh flow, reparse, remap, alias) first takes an
@@ -91,8 +91,7 @@ class WriterLock:
         try:
             fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            from .db import _translate  # (db imports this module: a late import, for the message only)
-            raise _translate(exc, self.path) from exc
+            raise translate(exc, self.path) from exc
         deadline = time.monotonic() + wait
         told = False
         while True:

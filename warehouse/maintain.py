@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .compact import compact
-from .errors import NoWarehouse, WarehouseError
-from .location import Location
-from .sqlfiles import query, run_sql, sections
+from modeltrail.warehouse.compact import compact
+from modeltrail.warehouse.errors import NoWarehouse, WarehouseError
+from modeltrail.warehouse.location import Location
+from modeltrail.warehouse.sqlfiles import query, run_sql, sections
 
 
 def maintain(where: Location, keep_snapshots: int | None = None, wait: float = 0, on_wait=None,
              say: Callable[[str], None] = lambda message: None) -> str:
     """Compact the warehouse at `where`; returns what was done, in one line."""
-    from .db import exists, writing
+    from modeltrail.warehouse.connection import exists, writing
     if not exists(where):  # (a writer would make an empty one)
         raise NoWarehouse(f"no warehouse at {where} (nothing to maintain)")
     if not where.is_lake:

@@ -18,7 +18,7 @@ from importlib import resources
 
 import duckdb
 
-from .errors import WarehouseError
+from modeltrail.warehouse.errors import WarehouseError
 
 
 def _files() -> list[tuple[int, str]]:
@@ -37,7 +37,7 @@ ATOMIC_FROM = 4
 
 
 def statements(name: str) -> list[str]:
-    from .sqlfiles import _split
+    from modeltrail.warehouse.sqlfiles import _split
     return _split(resources.files("modeltrail.warehouse").joinpath("migrations", name).read_text("utf-8"))
 
 
@@ -60,13 +60,13 @@ def _newer(version: int) -> WarehouseError:
 def upgrade(con, lake: bool = False) -> tuple[int, int]:
     """Apply the migrations this warehouse has not had (a writer's connection). (before, after)
     lake: the statements as DuckLake runs them (lake.dialect: no primary keys, no sequences)."""
-    from .lake import dialect
+    from modeltrail.warehouse.lake import dialect
     before = version_of(con)
     if before > LATEST:
         raise _newer(before)
     if before == LATEST:
         return before, LATEST
-    from .sqlfiles import query, run_sql, transaction
+    from modeltrail.warehouse.sqlfiles import query, run_sql, transaction
     for number, name in MIGRATIONS:
         if number <= before:
             continue
@@ -102,7 +102,7 @@ def check_readable(con, path) -> None:
 @lru_cache(maxsize=1)
 def expected() -> tuple[frozenset, frozenset]:
     """(table.column names, view and macro names) of a warehouse at the latest schema."""
-    from .sqlfiles import _split, _sql
+    from modeltrail.warehouse.sqlfiles import _split, _sql
     con = duckdb.connect(":memory:")
     try:
         for _, name in MIGRATIONS:

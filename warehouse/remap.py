@@ -7,12 +7,14 @@ import contextlib
 
 import duckdb
 
-from modeltrail import identity, idgrammar
+from modeltrail.pipelines import identity
 
-from . import lake
-from .rows import _hash
-from .sqlfiles import query, run_sql, sections, transaction
-from .stage import _insert_columns
+from modeltrail.pipelines import idgrammar
+
+from modeltrail.warehouse import lake
+from modeltrail.warehouse.rows import _hash
+from modeltrail.warehouse.sqlfiles import query, run_sql, sections, transaction
+from modeltrail.warehouse.stage import _insert_columns
 
 
 def seed_aliases(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,8 +8,9 @@ import hashlib
 import json
 from typing import Any
 
-from modeltrail.handover import SourceLoad
-from modeltrail.records import ModelCard, Stated
+from modeltrail.pipelines.handover import SourceLoad
+from modeltrail.pipelines.records import ModelCard
+from modeltrail.pipelines.records import Stated
 
 CARD_FIELDS = (
     "name", "organization", "version", "release_date", "status", "deprecation_date", "retirement_date",

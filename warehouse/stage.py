@@ -12,8 +12,8 @@ from typing import Any
 
 import duckdb
 
-from .errors import WarehouseError
-from .lock import staging_dir
+from modeltrail.warehouse.errors import WarehouseError
+from modeltrail.warehouse.lock import staging_dir
 
 
 def file_of(con: duckdb.DuckDBPyConnection) -> Path | None:

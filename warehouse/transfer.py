@@ -9,10 +9,10 @@ import contextlib
 
 import duckdb
 
-from . import lake, migrate
-from .errors import WarehouseError
-from .location import Location
-from .sqlfiles import query, run_sql, transaction
+from modeltrail.warehouse import lake, migrate
+from modeltrail.warehouse.errors import WarehouseError
+from modeltrail.warehouse.location import Location
+from modeltrail.warehouse.sqlfiles import query, run_sql, transaction
 
 
 def tables() -> list[str]:
@@ -23,7 +23,7 @@ def tables() -> list[str]:
 
 def copy_to_lake(source: Location, target: Location, wait: float = 0, on_wait=None) -> dict[str, int]:
     """Copy the file `source` into the empty DuckLake `target`. {table: rows copied}."""
-    from .db import connect, writer_lock, writing
+    from modeltrail.warehouse.connection import connect, writer_lock, writing
     if source.is_lake or not target.is_lake:
         raise WarehouseError("migrate --to copies a DuckDB file (--db) into a DuckLake (--to ducklake:postgres://…)")
     if not source.path.exists():

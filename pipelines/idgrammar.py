@@ -1,0 +1,260 @@
+"""Catalog ids read by their grammar: what a reseller, cloud or gateway wrote around a vendor's model name.
+
+`read(source_model_id)` peels an id the way its catalog built it, one named rule at a time, and returns
+an `Offering`: the vendor's product key (`gpt-4o`, `claude-3.5-sonnet`, `llama-3.3-70b-instruct`), the
+snapshot it names (its `version`: `2024-08-06`, `20241022`, `0528`, `001`), what the id says about the
+offering itself (route / provider, region, variant such as `:free`) and the rules that fired, in order:
+the reason a match is made (`matched by: bedrock region + bedrock vendor + date suffix`).
+
+The rule of "the same model" (issue 28): the same vendor product, whatever the reseller, cloud, region,
+deployment tier or hosting. So routes, regions, Bedrock's `-v1:0`, Vertex's `@` and `-maas`,
+OpenRouter's `:free`/`:beta`, and hosting names (Together's `-Turbo` on Llama) fall away;
+a dated snapshot becomes the version. A new version number, size, tier (`mini`, `pro`, `plus`) or
+base/instruct checkpoint stays in the key: it is another model. Only deterministic rules, no fuzzy
+matching: an id the rules do not understand keeps its own name as key, so it joins nothing it should not.
+
+Pure functions, no I/O. The warehouse resolves with these keys after the alias table (modeltrail.pipelines.identity).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+#: catalog route segments that name who serves the model, not the model (LiteLLM providers, models.dev
+#: provider ids, gateways). The first path segment of a catalog id is its route when it is one of these.
+ROUTES = frozenset("""
+    ai21 aihubmix aiml anyscale anthropic azure azure_ai azure-cognitive-services azure_text baseten bedrock
+    bedrock_converse cerebras chutes clarifai cloudflare cloudflare-workers-ai codestral cohere cohere_chat cortecs
+    dashscope databricks deepinfra deepseek fastrouter featherless_ai fireworks fireworks-ai fireworks_ai
+    friendliai gemini github github-copilot github-models google google-vertex google-vertex-anthropic
+    gradient_ai groq huggingface hyperbolic inception inference lambda_ai llama lmstudio meta_llama mistral
+    modelscope moonshot moonshotai moonshotai-cn morph nebius novita nscale nvidia nvidia_nim oci ollama
+    ollama_chat openai openrouter ovhcloud palm perplexity replicate requesty sagemaker sambanova scaleway
+    snowflake submodel synthetic text-completion-codestral text-completion-openai together_ai togetherai
+    v0 vercel vercel_ai_gateway vertex_ai vertex_ai_beta voyage wandb watsonx xai zai zhipuai
+    vertex amazon-bedrock alibaba alibaba-cn iflowcn opencode lucidquery zai-coding-plan zhipuai-coding-plan zenmux vultr
+    venice
+""".split())
+
+#: path segments that name the vendor (an org on a hub or aggregator) -> the vendor's canonical name
+VENDOR_ORGS = {
+    "openai": "openai", "anthropic": "anthropic", "meta-llama": "meta", "meta": "meta", "meta_llama": "meta",
+    "mistralai": "mistral", "mistral": "mistral", "google": "google", "x-ai": "xai", "xai": "xai",
+    "deepseek": "deepseek", "deepseek-ai": "deepseek", "qwen": "alibaba", "cohere": "cohere",
+    "microsoft": "microsoft", "amazon": "amazon", "moonshotai": "moonshot", "z-ai": "z-ai", "zai-org": "z-ai",
+    "thudm": "z-ai", "minimax": "minimax", "minimaxai": "minimax", "ai21": "ai21", "nvidia": "nvidia",
+    "perplexity": "perplexity", "mistral-ai": "mistral", "zai": "z-ai", "zhipuai": "z-ai",
+}
+
+#: routes that are a vendor's own API: what they serve is that vendor's model, whatever its name starts with
+#: (Deepgram's `nova-2` is not Amazon's Nova)
+FIRST_PARTY = {
+    "openai": "openai", "text-completion-openai": "openai", "anthropic": "anthropic", "mistral": "mistral",
+    "codestral": "mistral", "text-completion-codestral": "mistral", "cohere": "cohere", "cohere_chat": "cohere",
+    "deepseek": "deepseek", "xai": "xai", "gemini": "google", "palm": "google",
+    "voyage": "voyage", "deepgram": "deepgram", "aleph_alpha": "aleph-alpha", "moonshot": "moonshot",
+    "moonshotai": "moonshot", "moonshotai-cn": "moonshot", "zai": "z-ai", "zhipuai": "z-ai", "minimax": "minimax",
+    "ai21": "ai21", "upstage": "upstage",
+    "inception": "inception", "morph": "morph", "v0": "vercel",
+}
+#: a segment naming an image's quality or size: a price tier of the same model (LiteLLM's hd/1024-x-1792/dall-e-3)
+_IMAGE_TIER = re.compile(r"^(hd|standard|low|medium|high|\d+-x-\d+|max-x-max)$")
+
+#: a segment that is a region or deployment scope (LiteLLM's azure/eu/…, bedrock/us-east-1/…)
+_REGION = re.compile(r"^(eu|us|global|global-standard|data-zone|(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d)$")
+#: path segments that are plumbing, not names (Fireworks' account path, Bedrock's API flavour)
+_PLUMBING = frozenset({"accounts", "fireworks", "models", "invoke", "converse", "converse_like", "llm", "chat",
+                       "completion", "text-completion"})
+
+_VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
+_BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
+                      r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer)\."
+                      r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::\d+)?$")
+_VERTEX_AT = re.compile(r"^(?P<name>.+)@(?P<version>\d{8}|\d{3}|latest|default)$")
+
+#: vendor of a product, by the start of its key (first match wins; a key no row fits has no vendor)
+_FAMILY = (
+    (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
+    (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"), (r"llama", "meta"),
+    (r"(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)", "mistral"),
+    (r"(command|c4ai|aya|embed-|rerank-)", "cohere"), (r"deepseek", "deepseek"),
+    (r"(chat-bison|text-bison|code-bison|codechat-bison|code-gecko|text-unicorn|medlm|textembedding-gecko|"
+     r"text-multilingual-embedding|text-embedding-00|imagegeneration|chirp)", "google"),
+    (r"(ada$|text-embedding-ada|gpt-image|sora)", "openai"),
+    (r"(qwen|qwq|qvq)", "alibaba"), (r"grok", "xai"), (r"phi-", "microsoft"), (r"(glm|chatglm)", "z-ai"),
+    (r"(kimi|moonshot)", "moonshot"), (r"(minimax|abab)", "minimax"), (r"(nova-|titan-)", "amazon"),
+    (r"jamba", "ai21"), (r"sonar", "perplexity"),
+)
+_FAMILY_RE = [(re.compile("^" + p), v) for p, v in _FAMILY]
+
+# Snapshot suffixes, tried in order on the key's end.
+_SNAPSHOTS = (
+    ("date suffix", re.compile(r"^(?P<k>.+?)-(?P<v>20\d\d-\d\d-\d\d)$")),        # gpt-4o-2024-08-06
+    ("date suffix", re.compile(r"^(?P<k>.+?)-(?P<v>20\d\d[01]\d[0-3]\d)$")),     # claude-3-5-sonnet-20241022
+    ("month-year suffix", re.compile(r"^(?P<k>.+?)-(?P<v>[01]\d-20\d\d)$")),       # command-r-08-2024
+    ("snapshot number", re.compile(r"^(?P<k>(gemini|gemma|text-embedding|textembedding|chat-bison|text-bison).+?)"
+                                   r"-(?P<v>\d{3})$")),                           # gemini-1.5-pro-002
+    ("month-day suffix", re.compile(r"^(?P<k>(gpt-|deepseek-|o1|o3|o4|chatgpt-|grok-).+?)-(?P<v>[01]\d[0-3]\d)$")),
+    ("month-day suffix", re.compile(r"^(?P<k>.+-(preview|exp))-(?P<v>[01]\d-?[0-3]\d)$")),  # …-preview-0409
+    ("year-month suffix", re.compile(r"^(?P<k>codestral)-(?P<v>2\d[01]\d)$")),           # codestral-2501
+    ("latest alias", re.compile(r"^(?P<k>.+?)-(?P<v>latest)$")),
+)
+
+#: hosting words after a model's name that name how it is served, not another model, per vendor family
+#: (Together's and DeepInfra's `-Turbo` is a quantized deployment of Llama or DeepSeek weights; Alibaba's
+#: `qwen-turbo` and Z.ai's `GLM-5-Turbo` are products of their own, so `turbo` falls away only where listed).
+#: Groq's `-versatile` / `-instant` are not here: they drop the `-instruct` a base id would need.
+_HOSTING = {
+    "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas)$"),
+    "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic)$"),
+    "alibaba": re.compile(r"-(fp8|maas)$"),
+    "mistral": re.compile(r"-(maas)$"),
+    "google": re.compile(r"-(maas)$"),
+}
+
+
+@dataclass(frozen=True)
+class Offering:
+    """What one catalog id says: the product it serves and how it is offered."""
+    key: str                       # the vendor product's key, e.g. "claude-3.5-sonnet"
+    vendor: str | None             # canonical vendor, e.g. "anthropic"; None when nothing says
+    version: str | None = None     # the snapshot, e.g. "20241022"
+    route: str | None = None       # the catalog's route / provider segment, e.g. "bedrock"
+    region: str | None = None      # e.g. "us", "eu-west-1"
+    variant: str | None = None     # e.g. "free", "beta", "thinking"
+    rules: tuple[str, ...] = field(default=())
+
+    @property
+    def model_id(self) -> str | None:
+        return f"{self.vendor}/{self.key}" if self.vendor else None
+
+    @property
+    def reason(self) -> str:
+        return " + ".join(self.rules) if self.rules else "id as written"
+
+
+def _dash_versions(key: str, rules: list[str]) -> str:
+    """Versions written with hyphens where the vendor writes dots: claude-3-5-sonnet, llama3-1-70b."""
+    new = re.sub(r"^claude-(\d)-(\d)(?=-)", r"claude-\1.\2", key)
+    new = re.sub(r"^llama-?(\d)-(\d)(?=-)", r"llama-\1.\2", new)              # bedrock llama3-1-70b
+    new = re.sub(r"^llama-v(\d)p(\d)(?=-)", r"llama-\1.\2", new)              # fireworks llama-v3p1-70b
+    new = re.sub(r"^llama-v(\d)(?=-)", r"llama-\1", new)                      # fireworks llama-v3-70b
+    new = re.sub(r"^llama(\d)", r"llama-\1", new)                             # llama3.3-70b, llama3-70b
+    new = re.sub(r"^(deepseek-v\d)p(\d)", r"\1.\2", new)                      # fireworks deepseek-v3p1
+    new = re.sub(r"^meta-llama-", "llama-", new)                              # Meta-Llama-3.1-70B-Instruct
+    if new != key:
+        rules.append("vendor's version spelling")
+    return new
+
+
+#: sources whose ids are `<author>/<model>` (OpenRouter): the first segment is who published the model
+AUTHOR_FIRST = frozenset({"openrouter"})
+#: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
+_ROUTERS = frozenset({"openrouter", "switchpoint"})
+
+
+@lru_cache(maxsize=65536)
+def read(source_model_id: str, provider: str | None = None, source: str | None = None) -> Offering:
+    """The offering an id names (see the module's docstring). `provider`: the catalog's own provider
+    field, when it has one (LiteLLM's litellm_provider, models.dev's provider id); `source`: the
+    source whose id it is (OpenRouter's ids start with the model's author, never a route)."""
+    rules: list[str] = []
+    text = source_model_id.strip()
+    variant = None
+    if m := _VARIANT.search(text):
+        variant = m.group("v")
+        text = text[:m.start()]
+        rules.append(f"variant :{variant}")
+    if text.startswith("ft:"):  # a fine-tuned model's price row: not the vendor's weights
+        return Offering(key=text.lower(), vendor=None, variant=variant, rules=("fine-tune: not matched",))
+    parts = [p.removeprefix("hf:") for p in text.split("/") if p]
+    route = region = vendor = None
+    if source in AUTHOR_FIRST and len(parts) == 2:
+        author = parts.pop(0).lower()
+        if author in _ROUTERS:
+            return Offering(key=text.lower(), vendor=None, variant=variant, rules=tuple(rules + ["a router: not matched"]))
+        vendor = VENDOR_ORGS.get(author, author)
+        rules.append("author")
+    elif len(parts) > 1 and provider and parts[0].lower() == provider.lower():
+        route = parts.pop(0).lower()
+        rules.append("route prefix")
+    elif len(parts) > 1 and parts[0].lower() in ROUTES and (parts[0].lower() not in VENDOR_ORGS or len(parts) > 2
+                                                          or provider):
+        route = parts.pop(0).lower()
+        rules.append("route prefix")
+    elif provider:
+        route = provider
+    while len(parts) > 1:
+        seg = parts[0].lower()
+        if _REGION.match(seg):
+            region = seg
+            rules.append("region")
+        elif seg in VENDOR_ORGS:
+            vendor = VENDOR_ORGS[seg]
+            rules.append("vendor org")
+        elif seg in _PLUMBING or _IMAGE_TIER.match(seg):
+            pass
+        elif len(parts) == 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", seg):
+            vendor = seg  # an org we do not know: who published the model (a fine-tuner's own model)
+            rules.append("publisher org")
+        else:
+            break
+        parts.pop(0)
+    name = "/".join(parts)
+    version = None
+    if "/" not in name and (m := _BEDROCK.match(name)):
+        region = m.group("region") or region
+        vendor = vendor or VENDOR_ORGS.get(m.group("vendor"), m.group("vendor"))
+        name = m.group("name")
+        rules.append("bedrock id")
+    if m := _VERTEX_AT.match(name):
+        name, version = m.group("name"), m.group("version")
+        rules.append("vertex @version")
+    key = name.lower().replace("_", "-").replace(" ", "-")
+    for prefix in ("databricks-", "anthropic-", "openai-", "cohere-"):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            key = key[len(prefix):]
+            rules.append("hosting prefix")
+    key = _dash_versions(key, rules)
+    if re.match(r"open-(mistral|mixtral|codestral)-", key):  # Mistral's API names its open models "open-…"
+        key = key[len("open-"):]
+        rules.append("mistral open- prefix")
+    if key.startswith("grok-") and key.endswith("-beta"):  # xAI's beta label on a model it later ships
+        key = key[:-len("-beta")]
+        rules.append("xai -beta label")
+    if hosting := _HOSTING.get(family(key) or ""):
+        while m := hosting.search(key):
+            key = key[:m.start()]
+            rules.append(f"hosting suffix -{m.group(1)}")
+    if key.startswith("claude") and route in ("vertex_ai", "google-vertex-anthropic", "vertex_ai_beta") and \
+            key.endswith("-v2") and version:
+        key = key[:-3]  # Vertex names the 20241022 Claude 3.5 Sonnet "-v2@20241022"
+        rules.append("vertex -v2")
+    if version is None:
+        for rule, pattern in _SNAPSHOTS:
+            if m := pattern.match(key):
+                key, version = m.group("k"), m.group("v")
+                rules.append(rule)
+                break
+    if "/" in key:
+        return Offering(key=key, vendor=None, version=version, route=route, region=region, variant=variant,
+                        rules=tuple(rules + ["unknown org: not matched"]))
+    # the org that published it names the vendor, also when the name starts with another's family
+    # (NVIDIA's llama-3.1-nemotron, a fine-tuner's hermes-3-llama): its own model, never the family's;
+    # so does a vendor's own API (route)
+    if vendor is None and route in FIRST_PARTY:
+        vendor = FIRST_PARTY[route]
+        rules.append("vendor's own API")
+    if vendor is None and (vendor := family(key)):
+        rules.append("vendor from name")
+    return Offering(key=key, vendor=vendor, version=version, route=route, region=region, variant=variant,
+                    rules=tuple(rules))
+
+
+def family(key: str) -> str | None:
+    for pattern, vendor in _FAMILY_RE:
+        if pattern.match(key):
+            return vendor
+    return None

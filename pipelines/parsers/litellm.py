@@ -1,0 +1,393 @@
+"""LiteLLM's price and context map (`model_prices_and_context_window.json` on BerriAI/litellm's main
+branch): one JSON object -> a card per model key.
+
+The key is the offering exactly as LiteLLM names it (`gpt-4o`, `azure/eu/gpt-4o-2024-08-06`,
+`bedrock/us.anthropic.claude-…`): it is the card's source_model_id and its name. Each entry is read
+through pydantic models of its raw shape (below). A value of the wrong shape is a problem naming the key
+and the field, and the rest of that card survives; keys this parser does not know (a new `supports_*`
+flag, a new price) are listed in the run's notes with how many cards carry them, never an error.
+
+What is and is not a model: `sample_spec` is LiteLLM's documentation of the format (its values are
+sentences) and is skipped. Any other top-level key whose value is not an object holding model fields
+(a `last_updated` string, a `fallback_generalizations` table) is skipped and named in the run's notes.
+Pricing buckets such as `fireworks-ai-up-to-16b` are objects with a provider and prices: they are cards
+like any key (LiteLLM prices models by them).
+
+Fields:
+- `litellm_provider` -> provider, `mode` -> mode, `supported_regions` -> regions.
+- `max_input_tokens` -> context_window; `max_tokens` when it is the only limit (LiteLLM calls it legacy:
+  the output limit when the provider states one, else the input limit). `max_output_tokens` ->
+  max_output_tokens. Limits written as floats (`1e6`, `1000000.0`) or strings are read as whole numbers;
+  a limit of 0 (moderation models' output, placeholder entries) or null states none (stated_empty).
+- `supports_*` flags that are true -> capabilities through SUPPORTS (onto records.CAPABILITIES); a flag
+  with no word in that vocabulary (prompt caching, assistant prefill, computer use) is read and gives
+  nothing. `supported_endpoints` naming `/v1/batch` -> batch.
+- Modalities only where stated: `supported_modalities` (input) and `supported_output_modalities`, the
+  flags that name one (vision or image input -> image in, pdf -> file in, video -> video in, audio
+  input / output -> audio), and text in and out for the modes that are text APIs (`chat`,
+  `completion`, `responses`: LiteLLM's chat-completions shape). A word outside records.MODALITIES
+  (`code`) is noted, not kept.
+- `deprecation_date` is the day the model stops being served (LiteLLM's own spec says "the date when
+  the model becomes deprecated"; its values are the vendors' shutdown dates, e.g. gpt-4-0613
+  2025-06-06). That is a retirement, so it goes to retirement_date with status "deprecated" (a stated
+  end, like OpenRouter's expiration_date); deprecation_date stays empty (LiteLLM states no
+  announcement date). Dates without zero padding ("2025-1-6") are read.
+
+Prices are read from the JSON's text as decimals (`json.loads(parse_float=Decimal)`), so 2.5e-06 per
+token is 2.5 per million exactly. Token prices become usd_per_million_tokens; prices per image, pixel,
+character, second, query, request, search or page keep their unit (records.UNIT_OF_KIND), never
+tokens. A key's suffix `_above_<x>` (`_above_128k_tokens`, `_above_200k_tokens`, `_above_8s_interval`,
+`_above_1hr`), `_flex` or `_priority` is a tier of the same kind, named by the suffix (its threshold
+kept in the name). `search_context_cost_per_query` gives web_search per search in tiers low / medium /
+high; `tiered_pricing` ranges give tiers "range_<from>_<to>" ("range_<from>_up" when open). A value
+published as a string is read like a number. A token price above IMPLAUSIBLE_PER_MILLION is kept as
+stated and named in the run's notes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError, model_validator
+
+from modeltrail.pipelines import normalize
+from modeltrail.pipelines.records import UNIT_OF_KIND
+from modeltrail.pipelines.records import InvalidValue
+from modeltrail.pipelines.records import Price
+from modeltrail.pipelines.parsers.base import Draft
+from modeltrail.pipelines.parsers.base import Parsed
+from modeltrail.pipelines.parsers.base import RawUpstream
+from modeltrail.pipelines.parsers.base import read_raw
+from modeltrail.pipelines.parsers.base import sha256
+from modeltrail.pipelines.parsers.base import unread_keys_note
+
+SOURCE = "litellm"
+PARSER_VERSION = "litellm/1"
+
+#: the key that documents the format, not a model
+SPEC_KEY = "sample_spec"
+#: a token price above this (USD per million tokens) is kept but named in the run's notes
+IMPLAUSIBLE_PER_MILLION = Decimal(10_000)
+
+_Num = Decimal  # pydantic reads a Decimal, an int or a numeric string ("2.5e-06") into it
+_Limit = int | Decimal | str
+
+#: LiteLLM price key -> price kind (records.PriceKind). Keys ending in a tier suffix (TIER_SUFFIX) are
+#: the same kind in that tier.
+PRICE_KEYS = {
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cache_read",
+    "input_cost_per_token_cache_hit": "cache_read",  # DeepSeek's older name for the same price
+    "cache_creation_input_token_cost": "cache_write",
+    "input_cost_per_token_batches": "batch_input",
+    "input_cost_per_token_batch_requests": "batch_input",  # Vertex AI embeddings' batch price
+    "output_cost_per_token_batches": "batch_output",
+    "output_cost_per_reasoning_token": "reasoning",
+    "input_cost_per_audio_token": "audio_input",
+    "output_cost_per_audio_token": "audio_output",
+    "cache_read_input_audio_token_cost": "audio_cache_read",
+    "cache_creation_input_audio_token_cost": "audio_cache_write",
+    "input_cost_per_image_token": "image_input",
+    "output_cost_per_image_token": "image_output",
+    "citation_cost_per_token": "citation",
+    # per something else than a token
+    "input_cost_per_image": "input_image",
+    "output_cost_per_image": "output_image",
+    "input_cost_per_pixel": "input_pixel",
+    "output_cost_per_pixel": "output_pixel",
+    "input_cost_per_character": "input_character",
+    "output_cost_per_character": "output_character",
+    "input_cost_per_second": "input_second",
+    "output_cost_per_second": "output_second",
+    "input_cost_per_audio_per_second": "audio_input_second",
+    "output_cost_per_audio_per_second": "audio_output_second",
+    "input_cost_per_video_per_second": "video_input_second",
+    "output_cost_per_video_per_second": "video_output_second",
+    "input_cost_per_query": "query",
+    "input_cost_per_request": "request",
+    "ocr_cost_per_page": "page",
+}
+#: a price key's tier suffix: a threshold (`_above_128k_tokens`) or a service tier (`_flex`, `_priority`)
+TIER_SUFFIX = re.compile(r"^(?P<base>[a-z_]+?)_(?P<tier>above_[a-z0-9_.]+|flex|priority)$")
+
+#: supports_* flag -> capability (records.CAPABILITIES); None: read, but no word of the vocabulary says it
+SUPPORTS = {
+    "supports_function_calling": "function_calling",
+    "supports_parallel_function_calling": "function_calling",
+    "supports_tool_choice": "function_calling",
+    "supports_response_schema": "structured_outputs",
+    "supports_reasoning": "reasoning",
+    "supports_vision": "vision",
+    "supports_system_messages": "system_messages",
+    "supports_web_search": "web_search",
+    "supports_native_streaming": "streaming",
+    "supports_audio_input": "audio",
+    "supports_audio_output": "audio",
+    "supports_prompt_caching": None,
+    "supports_assistant_prefill": None,
+    "supports_computer_use": None,
+    "supports_pdf_input": None,
+    "supports_video_input": None,
+    "supports_image_input": None,
+    "supports_embedding_image_input": None,
+    "supports_url_context": None,
+}
+#: supports_* flag -> (which side, modality) it states
+FLAG_MODALITIES = {
+    "supports_vision": ("input_modalities", "image"),
+    "supports_image_input": ("input_modalities", "image"),
+    "supports_embedding_image_input": ("input_modalities", "image"),
+    "supports_pdf_input": ("input_modalities", "file"),
+    "supports_video_input": ("input_modalities", "video"),
+    "supports_audio_input": ("input_modalities", "audio"),
+    "supports_audio_output": ("output_modalities", "audio"),
+}
+#: modes that are text APIs: text in, text out
+TEXT_MODES = {"chat", "completion", "responses"}
+
+#: keys LiteLLM publishes that no card field carries (limits per prompt, rate limits, notes, LiteLLM's
+#: own sources and prices in Databricks units, not USD): read, deliberately not kept, not "unknown"
+NOT_CARRIED = {
+    "metadata", "source", "tpm", "rpm", "rpd", "output_vector_size", "tool_use_system_prompt_tokens",
+    "max_images_per_prompt", "max_videos_per_prompt", "max_video_length", "max_audio_length_hours",
+    "max_audio_per_prompt", "max_pdf_size_mb", "max_query_tokens", "max_document_chunks_per_query",
+    "max_tokens_per_document_chunk", "input_dbu_cost_per_token", "output_dbu_cost_per_token",
+    "output_db_cost_per_token",
+}
+
+
+@lru_cache(maxsize=4096)
+def price_kind(key: str) -> tuple[str, str | None] | None:
+    """(kind, tier) of a LiteLLM price key, or None when the key is no price this parser knows."""
+    if key in PRICE_KEYS:
+        return PRICE_KEYS[key], None
+    if (m := TIER_SUFFIX.match(key)) and m.group("base") in PRICE_KEYS:
+        return PRICE_KEYS[m.group("base")], m.group("tier")
+    return None
+
+
+def _gather(data: Any) -> Any:
+    """Move an entry's price keys into `costs` and its supports_* flags into `flags` (their names are
+    open-ended: a new threshold, a new flag)."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    costs = {k: data.pop(k) for k in list(data) if price_kind(k) is not None and data[k] is not None}
+    flags = {k: data.pop(k) for k in list(data) if k in SUPPORTS and data[k] is not None}
+    for k in [k for k in data if price_kind(k) is not None or k in SUPPORTS]:
+        data.pop(k)  # null: not stated
+    return {**data, "costs": costs, "flags": flags}
+
+
+class RawTier(RawUpstream):
+    """One range of `tiered_pricing`: [from, to] tokens (to null: open) and its prices."""
+    range: list[_Limit | None] | None = None
+    costs: dict[str, _Num] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gathered(cls, data: Any) -> Any:
+        return _gather(data)
+
+
+class RawEntry(RawUpstream):
+    litellm_provider: str | None = None
+    mode: str | None = None
+    max_tokens: _Limit | None = None
+    max_input_tokens: _Limit | None = None
+    max_output_tokens: _Limit | None = None
+    deprecation_date: str | None = None
+    supported_modalities: list[str] | None = None
+    supported_output_modalities: list[str] | None = None
+    supported_regions: list[str] | None = None
+    supported_endpoints: list[str] | None = None
+    search_context_cost_per_query: dict[str, _Num] | None = None
+    tiered_pricing: list[RawTier] | None = None
+    costs: dict[str, _Num] = {}
+    flags: dict[str, bool] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gathered(cls, data: Any) -> Any:
+        return _gather(data)
+
+
+#: the fields that make an object a model entry (any one of them)
+MODEL_FIELDS = {"litellm_provider", "mode", "max_tokens", "max_input_tokens", "max_output_tokens",
+                "search_context_cost_per_query", "tiered_pricing"}
+
+
+def is_card_url(url: str) -> bool:
+    return True  # the one file holds every card
+
+
+def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
+    digest = sha256(page)
+    try:
+        data = json.loads(page, parse_float=Decimal)
+    except (ValueError, RecursionError) as exc:  # (UnicodeDecodeError is a ValueError)
+        return Parsed(problems=[InvalidValue(SOURCE, url, "page", f"not JSON we can read: {str(exc)[:120]}")])
+    if not isinstance(data, dict):
+        return Parsed(problems=[InvalidValue(SOURCE, url, "page", "not LiteLLM's model map (not a JSON object "
+                                             f"of model keys, but {type(data).__name__})")])
+    out = Parsed()
+    notes = _Notes()
+    skipped: list[str] = []
+    for key, entry in data.items():
+        if key == SPEC_KEY:
+            continue
+        if not _is_model(entry):
+            skipped.append(f"{key} ({type(entry).__name__})")
+            continue
+        raw, problems = read_raw(RawEntry, entry, SOURCE, url, key)
+        out.problems += problems
+        if raw is None:
+            continue
+        notes.unknown.update(_unknown_keys(raw))
+        card, problems = _card(key, raw, url, fetched_at, digest, notes)
+        out.problems += problems
+        if card is not None:
+            out.cards.append(card)
+    if skipped:
+        out.notes.append("top-level keys that are not models, skipped: " + ", ".join(skipped))
+    out.notes += notes.render()
+    return out
+
+
+def _is_model(entry: Any) -> bool:
+    return isinstance(entry, dict) and any(
+        k in MODEL_FIELDS or price_kind(k) is not None or k in SUPPORTS for k in entry)
+
+
+class _Notes:
+    """What a run noticed across its cards, said once per run."""
+
+    def __init__(self):
+        self.unknown: Counter[str] = Counter()
+        self.modality_words: Counter[str] = Counter()
+        self.implausible: list[str] = []
+        self.doubled: list[str] = []
+
+    def render(self) -> list[str]:
+        out = unread_keys_note(self.unknown)
+        if self.modality_words:
+            out.append("modality words not in the vocabulary, not kept: " + ", ".join(
+                f"{w} ({n} card{'s' if n > 1 else ''})" for w, n in sorted(self.modality_words.items())))
+        if self.implausible:
+            out.append(f"implausible prices kept as stated (above {IMPLAUSIBLE_PER_MILLION} USD per 1M tokens): "
+                       + "; ".join(self.implausible[:20])
+                       + (f" and {len(self.implausible) - 20} more" if len(self.implausible) > 20 else ""))
+        if self.doubled:
+            out.append("a price stated twice with different amounts, the first kept: " + "; ".join(self.doubled[:20]))
+        return out
+
+
+def _unknown_keys(raw: RawEntry) -> list[str]:
+    keys = [k for k in raw.model_extra or {} if k not in NOT_CARRIED]
+    for t in raw.tiered_pricing or []:
+        keys += [f"tiered_pricing[].{k}" for k in t.model_extra or {}]
+    return keys
+
+
+def _card(key: str, raw: RawEntry, url: str, fetched_at: datetime, digest: str, notes: _Notes):
+    d = Draft(SOURCE, url, fetched_at, digest, PARSER_VERSION)
+    d.put("source_model_id", key)
+    d.put("name", key)
+    d.put("provider", raw.litellm_provider)
+    d.put("mode", raw.mode)
+    _limits(d, raw)
+    for flag, value in raw.flags.items():
+        if value:
+            if cap := SUPPORTS[flag]:
+                d.add("capabilities", cap)
+            if flag in FLAG_MODALITIES:
+                d.add(*FLAG_MODALITIES[flag])
+    if "/v1/batch" in (raw.supported_endpoints or []):
+        d.add("capabilities", "batch")
+    if raw.mode in TEXT_MODES:
+        d.add("input_modalities", "text")
+        d.add("output_modalities", "text")
+    for setname, words in (("input_modalities", raw.supported_modalities),
+                           ("output_modalities", raw.supported_output_modalities)):
+        for word in words or []:
+            try:
+                d.add(setname, normalize.modality(word))
+            except normalize.NormalizeError:
+                notes.modality_words[word] += 1
+    if raw.supported_regions is not None:
+        d.put("regions", [r.strip() for r in raw.supported_regions if r.strip()])
+    if raw.deprecation_date:
+        d.put("retirement_date", raw.deprecation_date, normalize.unpadded_date)
+        if "retirement_date" in d.values:
+            d.put("status", "deprecated")
+    _prices(d, key, raw, notes)
+    card = d.build()
+    # one file holds every card: a problem names its key
+    return card, [InvalidValue(p.source, p.url, f"{key}: {p.field}", str(p).split(f"field {p.field}: ", 1)[-1])
+                  for p in d.problems]
+
+
+def _limits(d: Draft, raw: RawEntry) -> None:
+    fields = raw.model_fields_set
+    context_key = "max_input_tokens" if "max_input_tokens" in fields else (
+        "max_tokens" if "max_tokens" in fields else None)
+    for key, fieldname in ((context_key, "context_window"), ("max_output_tokens", "max_output_tokens")):
+        if key is None or key not in fields:
+            continue
+        value = getattr(raw, key)
+        if value is None or (not isinstance(value, str) and value == 0):
+            d.empty(fieldname)  # null, or 0 (moderation models' output, placeholder entries): none stated
+            continue
+        d.put(fieldname, value, normalize.whole_count)
+
+
+def _prices(d: Draft, key: str, raw: RawEntry, notes: _Notes) -> None:
+    for name, value in raw.costs.items():
+        kind, tier = price_kind(name)
+        _price(d, key, name, kind, tier, value, notes)
+    for name, value in (raw.search_context_cost_per_query or {}).items():
+        tier = name.removeprefix("search_context_size_")
+        _price(d, key, f"search_context_cost_per_query.{name}", "web_search", tier, value, notes)
+    for n, t in enumerate(raw.tiered_pricing or []):
+        rng = t.range or []
+        if len(rng) != 2 or rng[0] is None:
+            d.problem(f"tiered_pricing[{n}].range", f"not a [from, to] range: {rng!r}")
+            continue
+        try:
+            lo = normalize.whole_count(rng[0])
+            hi = None if rng[1] is None else normalize.whole_count(rng[1])
+        except normalize.NormalizeError as exc:
+            d.problem(f"tiered_pricing[{n}].range", str(exc))
+            continue
+        range_tier = f"range_{lo}_{'up' if hi is None else hi}"
+        for name, value in t.costs.items():
+            kind, tier = price_kind(name)
+            _price(d, key, f"tiered_pricing[{n}].{name}", kind,
+                   range_tier if tier is None else f"{range_tier}/{tier}", value, notes)
+
+
+def _price(d: Draft, key: str, name: str, kind: str, tier: str | None, value: Decimal, notes: _Notes) -> None:
+    unit = UNIT_OF_KIND.get(kind, "1M tokens")
+    try:
+        if unit == "1M tokens":
+            price = Price(kind=kind, tier=tier, usd_per_million_tokens=normalize.usd_per_token_as_per_million(str(value)))
+            if Decimal(str(value)) * 1_000_000 > IMPLAUSIBLE_PER_MILLION:
+                notes.implausible.append(f"{key} {name} {price.usd_per_million_tokens:g}")
+        else:
+            price = Price(kind=kind, tier=tier, unit=unit, usd_per_unit=normalize.usd_amount(str(value)))
+    except (normalize.NormalizeError, ValidationError) as exc:
+        d.problem(f"prices.{name}", str(exc).splitlines()[0])
+        return
+    held = d.prices.get((kind, tier))
+    if held is not None:
+        if held != price:
+            notes.doubled.append(f"{key} {kind}{f'[{tier}]' if tier else ''}")
+        return
+    d.prices[(kind, tier)] = price

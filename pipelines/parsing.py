@@ -1,0 +1,117 @@
+"""Parsing one source run's pages: each card page through the source's parser as it arrives, then one
+card per model (the cards several pages gave of one model, merged)."""
+
+from __future__ import annotations
+
+from modeltrail.pipelines.handover import PageRecord, ParsedPages
+from modeltrail.pipelines.parsers.base import Parsed
+from modeltrail.pipelines.records import InvalidValue
+from modeltrail.pipelines.records import ModelCard
+from modeltrail.pipelines.sources import get
+
+
+class PageParser:
+    """Parses one source's card pages one at a time, then merges the cards per model."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.parser = get(source).parser
+        self.problems: list[InvalidValue] = []
+        self.notes: list[str] = []
+        self.card_pages = 0
+        self.seen: dict[str, list[ModelCard]] = {}
+        self.carded: set[str] = set()  # urls of the pages that gave a card
+
+    def feed(self, page: PageRecord) -> None:
+        # "detail": a model's own page beside the API that listed it (see spiders/azure.py)
+        if not page.has_body or page.page_kind not in ("card", "detail") or not page.ok:
+            return
+        self.card_pages += page.page_kind == "card"
+        try:
+            parsed: Parsed = self.parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
+        except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
+            self.problems.append(InvalidValue(self.source, page.url, "page", f"parser crashed: {exc!r}"))
+            return
+        self.problems.extend(parsed.problems)
+        self.notes.extend(parsed.notes)
+        if parsed.cards:
+            self.carded.add(page.url)
+        for card in parsed.cards:
+            self.seen.setdefault(card.source_model_id, []).append(card)
+
+    def result(self) -> tuple[list[ModelCard], list[InvalidValue], int]:
+        return (merge_by_model([c for group in self.seen.values() for c in group], card_rank(self.source)),
+                self.problems, self.card_pages)
+
+    def parsed(self) -> ParsedPages:
+        """What was parsed, as data (the crawl hands this on, not the parser)."""
+        cards, problems, card_pages = self.result()
+        return ParsedPages(cards, problems, card_pages, set(self.carded), list(self.notes))
+
+
+def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:
+    """Parse every card page that came back with a body. Returns (cards, problems, card pages read)."""
+    parsed = parse_all(source, pages)
+    return parsed.cards, parsed.problems, parsed.card_pages
+
+
+def parse_all(source: str, pages: list[PageRecord]) -> ParsedPages:
+    """Parse every card page that came back with a body."""
+    parser = PageParser(source)
+    for page in pages:
+        parser.feed(page)
+    return parser.parsed()
+
+
+def card_rank(source: str):
+    """The source parser's `card_rank(card) -> int` (which page's card leads a merge: lower first), or None."""
+    try:
+        return getattr(get(source).parser, "card_rank", None)
+    except KeyError:
+        return None
+
+
+def merge_by_model(cards: list[ModelCard], rank=None) -> list[ModelCard]:
+    """One card per model: the cards several pages gave of one model, merged (first seen order)."""
+    groups: dict[str, list[ModelCard]] = {}
+    for card in cards:
+        groups.setdefault(card.source_model_id, []).append(card)
+    return [merge_cards(group, rank) if len(group) > 1 else group[0] for group in groups.values()]
+
+
+def merge_cards(cards: list[ModelCard], rank=None) -> ModelCard:
+    """One card from several pages of one source that describe the same model (OpenAI's docs page and
+    an announcement post). The fullest card leads (among the cards of the best `rank`, when the source
+    ranks its pages: a lifecycle page before an overview); the others fill its empty fields (never one
+    the lead states is empty), and their prices and benchmarks keep the page that stated them."""
+    def filled(c: ModelCard) -> int:
+        return sum(1 for v in c.model_dump().values() if has_value(v))
+    lead, *rest = sorted(cards, key=lambda c: (rank(c) if rank else 0, -filled(c)))
+    data = lead.model_dump()
+    prices = {(p.kind, p.tier): _stated(p, lead) for p in lead.prices}
+    benches = {(b.benchmark or b.reported_name, b.setting): _stated(b, lead) for b in lead.benchmarks}
+    for other in rest:
+        for name, value in other.model_dump().items():
+            if isinstance(value, list) and name in ModelCard.model_fields and name not in ("prices", "benchmarks"):
+                data[name] = sorted(set(data[name]) | set(value))
+            elif data.get(name) in (None, "") and value not in (None, "") and name not in lead.stated_empty:
+                data[name] = value
+        for p in other.prices:
+            prices.setdefault((p.kind, p.tier), _stated(p, other))
+        for b in other.benchmarks:
+            benches.setdefault((b.benchmark or b.reported_name, b.setting), _stated(b, other))
+    data["prices"], data["benchmarks"] = [], []
+    merged = ModelCard(**data)
+    merged.prices, merged.benchmarks = list(prices.values()), list(benches.values())
+    return merged
+
+
+def _stated(value, card: ModelCard):
+    if value._url is None:
+        value._url, value._page_sha256 = card.url, card.page_sha256
+    return value
+
+
+def has_value(v) -> bool:
+    """None, "" and [] count as missing."""
+    return v not in (None, "", [])

@@ -1,0 +1,243 @@
+"""The records modeltrail produces: one ModelCard per model per source page, schema version 1.
+
+These names are the public contract of `modeltrail parse` and of the warehouse's tables.
+
+Dates are ISO 8601 strings that keep the precision the source stated: "2025" (year), "2025-01" (month)
+or "2025-01-31" (day). A page saying "Jan/2025" never becomes "2025-01-01". They sort correctly as text
+and compare correctly against a day with `starts_with`/prefix logic.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+Status = Literal["active", "preview", "deprecated", "retired"]
+Architecture = Literal["dense", "moe"]
+Unit = Literal["percent", "elo", "index", "score"]
+PriceKind = Literal[
+    # per token (usd_per_million_tokens)
+    "input", "output", "cache_read", "cache_write", "batch_input", "batch_output",
+    "audio_input", "audio_output", "image_input", "image_output", "reasoning",
+    "audio_cache_read", "audio_cache_write", "citation",
+    # per something else (usd_per_unit, with its unit)
+    "request", "image", "web_search", "audio",
+    "input_image", "output_image", "input_pixel", "output_pixel",
+    "input_character", "output_character", "input_second", "output_second",
+    "audio_input_second", "audio_output_second", "video_input_second", "video_output_second",
+    "query", "page",
+]
+#: What a price is counted in. Token prices are per million tokens; the others per one of their unit.
+PriceUnit = Literal["1M tokens", "request", "image", "search", "unit", "pixel", "character", "second", "query",
+                    "page"]
+#: The unit of each per-unit kind (every other kind is per million tokens). "image" is an input image
+#: (OpenRouter's `image`); "input_image" / "output_image" say which side (LiteLLM's per-image prices:
+#: an image read, an image generated). "*_second" kinds are per second of audio, video or call time.
+UNIT_OF_KIND = {"request": "request", "image": "image", "web_search": "search", "audio": "unit",
+                "input_image": "image", "output_image": "image", "input_pixel": "pixel", "output_pixel": "pixel",
+                "input_character": "character", "output_character": "character",
+                "input_second": "second", "output_second": "second",
+                "audio_input_second": "second", "audio_output_second": "second",
+                "video_input_second": "second", "video_output_second": "second",
+                "query": "query", "page": "page"}
+
+#: Closed vocabulary of capabilities. A source's wording maps onto these in normalize.CAPABILITY_WORDS.
+CAPABILITIES = (
+    "function_calling", "structured_outputs", "reasoning", "streaming", "vision", "batch",
+    "developer_messages", "system_messages", "web_search", "image_generation", "audio", "fine_tuning",
+    "coding", "multilingual",
+)
+MODALITIES = ("text", "image", "audio", "video", "file")
+
+_DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+class Stated(Strict):
+    """A value that may come from another page than its card (a source's cards can merge several
+    pages): the page that stated it, kept for provenance and left out of the public JSON."""
+    _url: str | None = PrivateAttr(default=None)
+    _page_sha256: str | None = PrivateAttr(default=None)
+
+
+class Price(Stated):
+    kind: PriceKind
+    """What is billed: input, output, cache_read, … tokens; or a request, an image, a web search."""
+    usd_per_million_tokens: float | None = Field(default=None, ge=0)
+    """Price in US dollars per one million tokens (non-USD prices are rejected, never converted); None
+    for a kind priced per request / image / search / unit, and for a variable price."""
+    tier: str | None = None
+    """A price tier the source names (e.g. "standard", "batch", "302ai"); None when there is one."""
+    unit: PriceUnit = "1M tokens"
+    """What the price is counted in: "1M tokens" for token kinds, else the kind's own unit."""
+    usd_per_unit: float | None = Field(default=None, ge=0)
+    """Price in US dollars per one `unit` (request, image, search, unit, pixel, character, second, query,
+    page); None for token kinds."""
+    variable: bool = False
+    """The source says the price varies (a router picks the model): no amount is stated."""
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> "Price":
+        unit = UNIT_OF_KIND.get(self.kind, "1M tokens")
+        if self.unit != unit:
+            raise ValueError(f"a {self.kind} price is counted per {unit}, not per {self.unit}")
+        amount, other = ((self.usd_per_million_tokens, self.usd_per_unit) if unit == "1M tokens"
+                         else (self.usd_per_unit, self.usd_per_million_tokens))
+        if other is not None:
+            raise ValueError(f"a {self.kind} price per {unit} has an amount in the other unit")
+        if self.variable and amount is not None:
+            raise ValueError(f"a variable {self.kind} price states no amount")
+        if not self.variable and amount is None:
+            raise ValueError(f"a {self.kind} price needs an amount (or variable=true)")
+        return self
+
+
+class Benchmark(Stated):
+    benchmark: str | None
+    """Canonical key from normalize.BENCHMARKS (e.g. "gpqa_diamond"); None when the name is unknown."""
+    setting: str | None = None
+    """The setting the score was taken at, e.g. reasoning effort "high"; None when not stated."""
+    value: float
+    unit: Unit
+    reported_name: str
+    """The benchmark's name exactly as the source wrote it."""
+
+    @model_validator(mode="after")
+    def _range(self) -> "Benchmark":
+        if self.unit == "percent" and not 0 <= self.value <= 100:
+            raise ValueError(f"percent value {self.value} is outside 0..100 for {self.reported_name!r}")
+        if self.unit == "elo" and self.value < 0:
+            raise ValueError(f"Elo value {self.value} is negative for {self.reported_name!r}")
+        return self
+
+
+class ModelCard(Strict):
+    # identity
+    source: str
+    source_model_id: str
+    """The id exactly as the source publishes it (e.g. "o3-mini-2025-01-31")."""
+    model_id: str | None
+    """Canonical id, e.g. "openai/o3-mini", as the bundled aliases map it (see modeltrail.pipelines.identity); None
+    when nothing maps. Shown by `modeltrail parse`; a load does not keep it: the warehouse maps each
+    source id itself (model_identity, with the user's aliases too)."""
+    name: str
+    organization: str | None = None
+    url: str
+    version: str | None = None
+    # lifecycle
+    release_date: str | None = None
+    """When the vendor released the model."""
+    listed_date: str | None = None
+    """When this source listed the model (an aggregator's "created"), which is not its release date."""
+    status: Status | None = None
+    deprecation_date: str | None = None
+    retirement_date: str | None = None
+    successor: str | None = None
+    # specs
+    context_window: int | None = Field(default=None, gt=0)
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    input_modalities: list[str] = []
+    output_modalities: list[str] = []
+    capabilities: list[str] = []
+    reasoning_efforts: list[str] = []
+    training_cutoff: str | None = None
+    parameters: int | None = Field(default=None, gt=0)
+    training_tokens: int | None = Field(default=None, gt=0)
+    architecture: Architecture | None = None
+    license: str | None = None
+    hugging_face_id: str | None = None
+    """The model's Hugging Face repository (e.g. "meta-llama/Llama-3.1-8B"), as the source names it."""
+    # catalog offerings (LiteLLM, models.dev): who serves this entry, and how
+    provider: str | None = None
+    """Who serves this offering, as the catalog names it (LiteLLM's `litellm_provider`, models.dev's
+    provider id: "azure", "bedrock", "vertex_ai-anthropic_models"); None when the source is the vendor."""
+    mode: str | None = None
+    """What the entry is for, as the catalog says: "chat", "embedding", "image_generation", "rerank", …"""
+    regions: list[str] = []
+    """Regions the offering is served in, as the catalog names them."""
+    open_weights: bool | None = None
+    """The catalog states the model's weights are (True) or are not (False) published."""
+    last_updated: str | None = None
+    """When the catalog says it last updated the entry (models.dev's `last_updated`)."""
+    # lifecycle pages (the `deprecations` source)
+    section: str | None = None
+    """The page section a lifecycle fact was read from (e.g. "2025-04-28: o1-preview and o1-mini")."""
+    retirement_qualifier: str | None = None
+    """How the page qualifies the retirement date, in its words ("earliest possible"); None when the date
+    is stated plainly."""
+    prices: list[Price] = []
+    benchmarks: list[Benchmark] = []
+    stated_empty: list[str] = []
+    """Fields the page states have no value (a JSON null, an empty string): history records them as
+    changed to NULL. A field a card merely lacks is *unstated* (the template moved, the key vanished)
+    and keeps its last stated value in history; see warehouse/db.py."""
+    # provenance
+    fetched_at: datetime
+    page_sha256: str
+    parser_version: str
+
+    @field_validator("release_date", "listed_date", "deprecation_date", "retirement_date", "training_cutoff",
+                     "last_updated")
+    @classmethod
+    def _iso_partial_date(cls, v: str | None) -> str | None:
+        if v is not None and not _DATE_RE.match(v):
+            raise ValueError(f"date {v!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        return v
+
+    @field_validator("capabilities")
+    @classmethod
+    def _closed_capabilities(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(CAPABILITIES))
+        if unknown:
+            raise ValueError(f"capabilities outside the vocabulary: {unknown}")
+        return sorted(set(v))
+
+    @field_validator("input_modalities", "output_modalities")
+    @classmethod
+    def _modalities(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(MODALITIES))
+        if unknown:
+            raise ValueError(f"modalities outside the vocabulary: {unknown}")
+        return sorted(set(v))
+
+    @field_validator("regions")
+    @classmethod
+    def _sorted_set(cls, v: list[str]) -> list[str]:
+        return sorted(set(v))
+
+    @field_validator("reasoning_efforts")
+    @classmethod
+    def _sorted(cls, v: list[str]) -> list[str]:
+        order = {"minimal": 0, "low": 1, "medium": 2, "high": 3, "xhigh": 4}
+        return sorted(set(v), key=lambda e: (order.get(e, 99), e))
+
+    @field_validator("stated_empty")
+    @classmethod
+    def _card_fields(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(cls.model_fields) - {"prices", "benchmarks"})
+        if unknown:
+            raise ValueError(f"not card fields: {unknown}")
+        return sorted(set(v))
+
+    @field_validator("fetched_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("fetched_at must carry a time zone")
+        return v
+
+
+class InvalidValue(ValueError):
+    """A value on a page that the records refuse; says which source, url and field."""
+
+    def __init__(self, source: str, url: str, field: str, message: str):
+        self.source, self.url, self.field = source, url, field
+        super().__init__(f"{source}: {url}: field {field}: {message}")
