@@ -19,6 +19,7 @@ from modeltrail.warehouse.location import Location, locate
 from modeltrail.warehouse.lock import WriterLock, staging_dir  # noqa: F401
 from modeltrail.warehouse.lock import translate as _translate
 from modeltrail.warehouse.remap import seed_aliases
+from modeltrail.warehouse.rows import _hash
 from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, transaction  # noqa: F401
 from modeltrail.warehouse.stage import _insert_columns, file_of as _file_of  # noqa: F401
 
