@@ -88,9 +88,10 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         if where.password:
             os.environ["PGPASSWORD"] = where.password
         db_file = where.key
+    from .flows.local_api import local_api
     from .flows.refresh import refresh_flow
     try:
-        with shown.crawls(names):
+        with local_api(), shown.crawls(names):
             state = refresh_flow(sources=names, replay=replay, db_file=db_file,
                                  observed_at=when.isoformat() if when else None, removal_runs=removal_runs,
                                  retries=retries, lock_wait=wait, return_state=True)
