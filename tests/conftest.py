@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -35,7 +33,8 @@ def con(tmp_path):
 
 def parse_cards(source: str, page: Path | str | bytes, url: str | None = None, fetched_at: str | None = None) -> str:
     """What `modeltrail parse` prints (JSON lines) for a page: a file, or the page itself through stdin."""
-    args = [sys.executable, "-m", "modeltrail", "parse", "--source", source]
+    from tests.cli import run_here
+    args = ["parse", "--source", source]
     args += ["--url", url] if url else []
     args += ["--fetched-at", fetched_at] if fetched_at else []
     data = None
@@ -44,7 +43,7 @@ def parse_cards(source: str, page: Path | str | bytes, url: str | None = None, f
     else:
         args.append("-")
         data = page.encode() if isinstance(page, str) else page
-    return subprocess.run(args, input=data, capture_output=True, check=True).stdout.decode()
+    return run_here(*args, input=data, check=True).stdout
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +59,37 @@ def postgres():
 def lake(postgres, tmp_path):
     """A new, empty DuckLake warehouse: (its --db url, its --data-path folder)."""
     return postgres.url(postgres.new_database()), str(tmp_path / "lake-data")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a test that takes seconds (a real refresh, PostgreSQL, Chromium, a "
+                                       "Prefect server); `pytest -m 'not slow'` leaves them out")
+
+
+@pytest.fixture(scope="session")
+def replayed(tmp_path_factory):
+    """Warehouses made once per test session by a real `modeltrail refresh --replay` (a subprocess, as a
+    user runs it): replayed(*sources, observed_at=...) -> the path of that warehouse, built on first use.
+    Tests must not write to it: take a copy (`copy_warehouse`). replayed.output[path] is what that refresh
+    printed on stdout."""
+    from tests.cli import run
+    made: dict[tuple, Path] = {}
+
+    def replayed_(*sources: str, observed_at: str = "2026-01-01T00:00:00Z") -> Path:
+        key = (tuple(sources), observed_at)
+        if key not in made:
+            path = tmp_path_factory.mktemp("replayed") / "w.duckdb"
+            proc = run("refresh", *sources, "--replay", "--db", str(path), "--observed-at", observed_at, check=True)
+            made[key] = path
+            replayed_.output[path] = proc.stdout
+        return made[key]
+    replayed_.output = {}
+    return replayed_
+
+
+def copy_warehouse(path: Path, folder: Path, name: str = "w.duckdb") -> Path:
+    """A copy of a DuckDB warehouse file in folder, the caller's own."""
+    import shutil
+    target = folder / name
+    shutil.copy(path, target)
+    return target

@@ -9,10 +9,11 @@ from click.testing import CliRunner
 from modeltrail import replay
 from modeltrail.cli import main
 from modeltrail.warehouse import db
+from tests.cli import invoke, run
 
 
 def mt(*args):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke(*args)
 
 
 @pytest.fixture
@@ -278,14 +279,11 @@ def test_deeply_nested_json_is_a_problem_not_a_crash(tmp_path, source):
 
 def test_a_source_failing_on_the_network_is_one_line_without_a_traceback(tmp_path):
     import socket
-    import subprocess
-    import sys
     with socket.socket() as s:  # a loopback port nobody listens on: what "no network" looks like
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay",
-                           f"http://127.0.0.1:{port}", "--retries", "1", "--db", str(tmp_path / "w.duckdb")],
-                          capture_output=True, text=True, timeout=300)
+    proc = run("refresh", "openrouter", "--replay", f"http://127.0.0.1:{port}", "--retries", "1",
+               "--db", str(tmp_path / "w.duckdb"))
     assert proc.returncode == 3
     assert "Traceback" not in proc.stdout + proc.stderr and "ERROR" not in proc.stderr
     (line,) = [ln for ln in proc.stdout.splitlines() if ln.strip().startswith("openrouter:")]

@@ -13,10 +13,9 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
 from bench.gitrepo import build, snapshots
-from modeltrail.cli import main
+from tests.cli import invoke
 from tests.conftest import OPENROUTER_CAPTURE, OPENROUTER_DAYS, parse_cards
 
 PATH = "openrouter/models.json"
@@ -30,7 +29,7 @@ def q(db, sql, params=None):
 
 
 def mt(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 @pytest.fixture(scope="module")

@@ -5,32 +5,26 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import REPO, SEEDS
+from tests.cli import run
+from tests.conftest import REPO, SEEDS, copy_warehouse
 
 
 def mt(*args, env=None, check=True, cwd=None):
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300, cwd=cwd)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"modeltrail {' '.join(args)} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
+    return run(*args, env=env, check=check, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    path = tmp_path_factory.mktemp("wh") / "modeltrail.duckdb"
-    proc = mt("refresh", "--replay", "--db", str(path), "--observed-at", "2026-01-01T00:00:00Z")
-    assert "run 1: complete" in proc.stdout
-    return path
+def warehouse(tmp_path_factory, replayed):
+    """Every source replayed once (`modeltrail refresh --replay`, the session's), copied for this module."""
+    made = replayed(observed_at="2026-01-01T00:00:00Z")
+    assert "run 1: complete" in replayed.output[made]
+    return copy_warehouse(made, tmp_path_factory.mktemp("wh"), "modeltrail.duckdb")
 
 
 def test_refresh_replay_loads_every_source(warehouse):

@@ -9,18 +9,17 @@ import os
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
 from bench.gitrepo import snapshots
-from modeltrail.cli import main
 from modeltrail.warehouse import compact, db
+from tests.cli import invoke
 from tests.conftest import OPENROUTER_DAYS, parse_cards
 
 URL = "https://openrouter.ai/api/v1/models"
 
 
 def mt(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 def load_day(path, file, when):

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
 
 from modeltrail.cli import main
+from tests.cli import invoke, popen, run
 from tests.conftest import OPENROUTER_CAPTURE, parse_cards
 
 
 def mt(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 @pytest.fixture(scope="module")
 def loaded_once(tmp_path_factory):
     """A warehouse holding the openrouter capture, crawled (pages archived) by a replay refresh."""
     path = tmp_path_factory.mktemp("loaded") / "w.duckdb"
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "--replay", "openrouter", "--db", str(path),
-                           "--observed-at", "2026-01-01T00:00:00Z"], capture_output=True, text=True, timeout=300)
+    proc = run("refresh", "--replay", "openrouter", "--db", str(path), "--observed-at", "2026-01-01T00:00:00Z")
     # `--replay openrouter` (the source's name where the folder would go) means `refresh openrouter --replay`
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "openrouter: complete" in proc.stdout and "azure" not in proc.stdout
@@ -67,8 +66,7 @@ def test_changes_with_an_unknown_source_is_a_usage_error(loaded):
 def test_a_closed_pipe_is_a_normal_end(loaded):
     for args in (["sql", "SELECT * FROM range(200000)", "--format", "csv", "--limit", "0"],
                  ["history", "openai/gpt-4o-mini"]):
-        proc = subprocess.Popen([sys.executable, "-m", "modeltrail", *args, "--db", str(loaded)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = popen(*args, "--db", str(loaded), text=False)
         proc.stdout.readline()
         proc.stdout.close()  # like `| head -1`
         err = proc.stderr.read()
@@ -81,8 +79,7 @@ def test_an_observation_in_the_future_is_refused_unless_insisted(tmp_path):
     res = mt("load", "-", "--observed-at", "2030-01-01", "--db", str(db), input=lines)
     assert res.exit_code == 2 and "in the future" in res.output and "--allow-future" in res.output
     assert not db.exists()
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay",
-                           "--observed-at", "2030-01-01", "--db", str(db)], capture_output=True, text=True)
+    proc = run("refresh", "openrouter", "--replay", "--observed-at", "2030-01-01", "--db", str(db))
     assert proc.returncode == 2 and "in the future" in proc.stderr and not db.exists()
     res = mt("load", "-", "--observed-at", "2030-01-01", "--allow-future", "--db", str(db), input=lines)
     assert res.exit_code == 0, res.output
@@ -315,11 +312,9 @@ def test_one_host_that_resolves_is_enough_and_a_hung_resolver_is_cut_short():
 
 def test_schedule_without_a_prefect_server_refuses_with_the_way_out(tmp_path):
     """(4) without PREFECT_API_URL, `schedule` served a deployment on a temporary API that never ran."""
-    import os
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # no profile that names a server
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "schedule", "openrouter", "--cron", "0 6 * * *", "--replay", "--db",
-                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, timeout=120, env=env)
+    env = {"PREFECT_API_URL": None, "PREFECT_HOME": str(tmp_path / "prefect")}  # no profile that names a server
+    proc = run("schedule", "openrouter", "--cron", "0 6 * * *", "--replay", "--db", str(tmp_path / "w.duckdb"),
+               timeout=120, env=env)
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
         "Error: no Prefect server to schedule on: start one (`prefect server start`) and set "
@@ -355,11 +350,8 @@ def test_status_says_where_each_source_stands(loaded, tmp_path):
 def test_a_one_off_refresh_keeps_prefect_records_beside_its_warehouse(tmp_path):
     """Prefect: a CLI refresh wrote its runs into the user's ~/.prefect. Without a server (and without a
     PREFECT_HOME of the user's), its records live beside the warehouse."""
-    import os
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
-    env["HOME"] = str(tmp_path / "home")
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay", "--db",
-                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, timeout=300, env=env)
+    env = {"PREFECT_HOME": None, "PREFECT_API_URL": None, "HOME": str(tmp_path / "home")}
+    proc = run("refresh", "openrouter", "--replay", "--db", str(tmp_path / "w.duckdb"), env=env)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / ".w.duckdb.prefect" / "prefect.db").exists()
     assert not (tmp_path / "home" / ".prefect").exists()
@@ -390,9 +382,6 @@ def test_where_a_value_was_read_is_narrowed_first(loaded, monkeypatch):
 
 
 def test_progress_is_quiet_off_a_terminal_and_silenced_by_q(loaded, tmp_path):
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True,
-                              timeout=300)
     plain = run("export", "--out", str(tmp_path / "a"), "--db", str(loaded))
     assert plain.returncode == 0 and "\x1b[" not in plain.stderr and plain.stderr == ""
     verbose = run("-v", "export", "--out", str(tmp_path / "b"), "--db", str(loaded))

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from modeltrail.warehouse import db
+from tests.cli import run
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, drop, sequence, status
 
@@ -112,8 +113,7 @@ def hold_warehouse(path, seconds):
 
 
 def cli(*args, timeout=240, **kw):
-    return subprocess.run([str(BIN / "modeltrail"), *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}, **kw)
+    return run(*args, timeout=timeout, env={"PREFECT_LOGGING_LEVEL": "WARNING"}, script=True, **kw)
 
 
 def test_a_second_writer_that_will_not_wait_names_the_run_holding_the_warehouse(tmp_path):

@@ -6,8 +6,6 @@ refused, unchanged."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -16,12 +14,13 @@ import pytest
 from modeltrail.warehouse import migrate, sqlfiles
 from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.db import _split
+from tests.cli import run
 
 OLD_VIEWS = Path(__file__).parent / "fixtures" / "warehouse" / "views_dc9fd43.sql"
 
 
 def mt(*args):
-    return subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True, timeout=300)
+    return run(*args)
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from modeltrail.crawl import CHROMIUM, _sandbox_args
+from tests import cli
 from tests.conftest import SHARED
 
 DAYS = SHARED / "data" / "openrouter"
@@ -27,8 +26,7 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chr
 
 
 def run(*args, input=None):
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], input=input, capture_output=True,
-                          text=True, timeout=300)
+    proc = cli.run(*args, input=input)
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -128,8 +126,8 @@ def test_report_names_what_it_covers_and_fails_cleanly(warehouse, tmp_path):
     html = (tmp_path / "r" / "report.html").read_text()
     assert "since 2026-03-01 00:00" in html and MODEL in html
     assert 'href="https://openrouter.ai/api/v1/models"' in html  # values link to their page
-    bad = subprocess.run([sys.executable, "-m", "modeltrail", "report", "--out", str(tmp_path / "x"), "--model",
-                          "no-such-model", "--db", str(warehouse)], capture_output=True, text=True, timeout=120)
+    bad = cli.run("report", "--out", str(tmp_path / "x"), "--model", "no-such-model", "--db", str(warehouse),
+                  timeout=120)
     assert bad.returncode != 0 and "no-such-model" in bad.stderr and "Traceback" not in bad.stderr
 
 
