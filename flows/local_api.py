@@ -7,7 +7,9 @@ app — `create_app(ephemeral=True)`: the same database under `PREFECT_HOME`, th
 reduced set of services the ephemeral server runs, no UI — with uvicorn in a thread of this process, on
 127.0.0.1 and a free port, for as long as the run lasts. The flow, its tasks, retries, states, logs and
 artifacts go through Prefect's client exactly as they would to any server; `prefect server start` on the
-same `PREFECT_HOME` shows them afterwards. With `PREFECT_API_URL` set, nothing here happens.
+same `PREFECT_HOME` shows them afterwards. With `PREFECT_API_URL` set, nothing here happens; with
+`MODELTRAIL_LOCAL_API=0`, Prefect's own ephemeral subprocess server is used (as before; bench/refresh.py
+compares the two).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def local_api() -> Iterator[str | None]:
 
     refresh_global_settings_context()  # the environment as it is now (PREFECT_HOME, set by the caller)
     settings = get_current_settings()
-    if settings.api.url:
+    if settings.api.url or os.environ.get("MODELTRAIL_LOCAL_API", "1") == "0":
         yield None
         return
     import uvicorn
@@ -42,7 +44,7 @@ def local_api() -> Iterator[str | None]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/api"
-    app = create_app(ephemeral=True, final=True)
+    app = create_app(ephemeral=True, ignore_cache=True)  # a new app: its lifespan runs each time
     server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="on", access_log=False))
     failure: list[BaseException] = []
 
