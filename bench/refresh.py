@@ -29,7 +29,8 @@ SCOPES = {"openrouter": ["openrouter"], "all": []}
 
 def once(args: list[str], folder: Path, local_api: str) -> tuple[float, float]:
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
-    env.update(MODELTRAIL_LOCAL_API=local_api, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+    env.update(MODELTRAIL_LOCAL_API=local_api, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="300")  # a loaded machine: 20 s is not enough
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", *args, "--replay", "--db",

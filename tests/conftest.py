@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -8,6 +11,13 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+if "PREFECT_HOME" not in os.environ:
+    # as CI does (.ci/run): one Prefect home for the session's refreshes (each test process its own, so
+    # pytest-xdist's workers share none), instead of a new one beside each test's warehouse, where Prefect
+    # would create its database again (~7 s) for every refresh. The tests of where a refresh keeps its
+    # records without one take PREFECT_HOME out of that refresh's environment.
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="modeltrail-test-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 CAPTURES = REPO / "captures"
