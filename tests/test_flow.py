@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import duckdb
 import pytest
 
 from modeltrail.warehouse import db
-from tests.cli import run
+from tests.cli import popen, run
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, drop, sequence, status
 
@@ -165,10 +164,8 @@ def test_a_waiting_writer_runs_when_the_holder_finishes(tmp_path):
 
 def test_two_refreshes_at_once_both_finish_one_after_the_other_without_duplicates(tmp_path):
     path = tmp_path / "w.duckdb"
-    args = [str(BIN / "modeltrail"), "refresh", "azure", "leaderboard", "--replay", str(CAPTURES), "--db", str(path)]
-    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for _ in range(2)]
+    args = ["refresh", "azure", "leaderboard", "--replay", str(CAPTURES), "--db", str(path)]
+    procs = [popen(*args, env={"PREFECT_LOGGING_LEVEL": "WARNING"}, script=True) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1][-2000:] for o in outs]
     con = duckdb.connect(str(path), read_only=True)

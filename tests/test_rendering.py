@@ -4,9 +4,6 @@ read in place of a page (with the page as the fallback). Every server here is on
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import pytest
 from modeltrail import refresh as steps
 from modeltrail.crawl import CHROMIUM
 from modeltrail.parsers import azure, tokenhub
+from tests import cli
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, body, status
 
@@ -102,11 +100,10 @@ def test_a_rendered_page_loads_nothing_from_other_hosts_and_no_images(tmp_path):
 
 
 def test_without_chromium_the_rendering_source_fails_saying_how_to_install_it_and_the_others_run(tmp_path):
-    env = {**os.environ, "MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env = {"MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium"), "PREFECT_LOGGING_LEVEL": "WARNING"}
     db_file = tmp_path / "w.duckdb"
-    r = subprocess.run([str(Path(sys.executable).parent / "modeltrail"), "refresh", "tokenhub", "azure",
-                        "--replay", str(CAPTURES), "--db", str(db_file)], capture_output=True, text=True, env=env,
-                       timeout=300)
+    r = cli.run("refresh", "tokenhub", "azure", "--replay", str(CAPTURES), "--db", str(db_file), env=env,
+                script=True)
     assert r.returncode == 3, r.stderr
     assert "tokenhub: failed" in r.stdout and "apt-get install chromium" in r.stdout
     assert "azure: complete" in r.stdout
@@ -193,10 +190,8 @@ def test_a_repeated_continuation_token_stops_the_listing_as_partial(tmp_path):
 @needs_chromium
 def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_browser(tmp_path):
     db_file = tmp_path / "w.duckdb"
-    bin_ = str(Path(sys.executable).parent / "modeltrail")
-    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
-    r = subprocess.run([bin_, "refresh", "tokenhub", "azure", "--replay", str(CAPTURES), "--db", str(db_file)],
-                       capture_output=True, text=True, env=env, timeout=300)
+    r = cli.run("refresh", "tokenhub", "azure", "--replay", str(CAPTURES), "--db", str(db_file),
+                env={"PREFECT_LOGGING_LEVEL": "WARNING"}, script=True)
     assert r.returncode == 0, r.stdout + r.stderr
     con = duckdb.connect(str(db_file), read_only=True)
     vias = dict(con.execute("SELECT url, via FROM fetches WHERE page_kind = 'card'").fetchall())
@@ -214,8 +209,8 @@ def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_bro
     assert raw_archived == 2  # the listing and the model page, as served
     # azure's values come from its API, and (for the models whose catalog page is captured) that page
     assert how == [("azure", "api"), ("azure", "html"), ("tokenhub", "rendered")]
-    env["MODELTRAIL_CHROMIUM"] = str(tmp_path / "no-chromium")
-    r = subprocess.run([bin_, "reparse", "--db", str(db_file)], capture_output=True, text=True, env=env, timeout=300)
+    r = cli.run("reparse", "--db", str(db_file), script=True,
+                env={"PREFECT_LOGGING_LEVEL": "WARNING", "MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium")})
     assert r.returncode == 0, r.stderr
     con = duckdb.connect(str(db_file), read_only=True)
     after = con.execute("SELECT * EXCLUDE (parser_version) FROM model_cards_history ORDER BY ALL").fetchall()
