@@ -52,6 +52,7 @@ def backfilled(repo, tmp_path_factory):
     return db
 
 
+@pytest.mark.slow
 def test_as_of_each_day_the_cards_are_that_days_models(backfilled, days):
     for when, models in days:
         cards = {r[0]: r[1:] for r in q(

@@ -4,6 +4,7 @@ can get wrong."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import re
@@ -20,6 +21,9 @@ import pytest
 
 from tests import cli
 from tests.conftest import CAPTURES, SHARED
+
+#: every test here runs real refreshes (or PostgreSQL, or a Prefect server): `pytest -m 'not slow'` skips them
+pytestmark = pytest.mark.slow
 
 DAYS = SHARED / "data" / "openrouter"
 #: real days of OpenRouter's model list loaded into both backends (parse + load: fixed fetch times)
@@ -71,15 +75,22 @@ def lake_reader(lake):
     return db.connect(db.locate(lake[0], lake[1]), read_only=True)
 
 
-def load_days(args: list[str], tmp: Path) -> None:
+@functools.lru_cache(maxsize=None)
+def day_cards(day: str) -> tuple[str, str]:
+    """(when it was fetched, the cards `modeltrail parse` prints for it) of one real day, parsed once a
+    session: the same for every warehouse it is loaded into."""
     stamps = dict(line.split("\t") for line in (DAYS / "index.tsv").read_text().splitlines()[1:])
+    body = Path(tempfile.mkdtemp(prefix="modeltrail-test-day-")) / f"{day}.json"
+    body.write_bytes(gzip.decompress((DAYS / f"{day}.json.gz").read_bytes()))
+    when = stamps[f"{day}.json.gz"].strip()
+    cards = cli.run_here("parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
+                         "--fetched-at", when, str(body), check=True).stdout
+    return when, cards
+
+
+def load_days(args: list[str], tmp: Path) -> None:
     for day in LOADED:
-        body = tmp / f"{day}.json"
-        if not body.exists():
-            body.write_bytes(gzip.decompress((DAYS / f"{day}.json.gz").read_bytes()))
-        when = stamps[f"{day}.json.gz"].strip()
-        cards = mt("parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
-                   "--fetched-at", when, str(body)).stdout
+        when, cards = day_cards(day)
         mt("load", "-", "--source", "openrouter", "--observed-at", when, *args, input=cards)
 
 

@@ -50,6 +50,7 @@ def test_the_contract_names_every_exported_table():
     assert export.EXPORT_VERSION == 1 and set(export.TABLES) == set(CONTRACT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", sorted(CONTRACT))
 def test_parquet_columns_and_types(exported, table):
     (path,) = (exported / "parquet").glob(f"{table}_*.parquet")
@@ -60,6 +61,7 @@ def test_parquet_columns_and_types(exported, table):
     assert rows > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", sorted(CONTRACT))
 def test_csv_header(exported, table):
     (path,) = (exported / "csv").glob(f"{table}_*.csv")

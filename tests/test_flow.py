@@ -15,6 +15,9 @@ from tests.cli import popen, run
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, drop, sequence, status
 
+#: every test here runs real refreshes (or PostgreSQL, or a Prefect server): `pytest -m 'not slow'` skips them
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 
 

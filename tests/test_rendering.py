@@ -36,6 +36,7 @@ def test_the_tokenhub_capture_is_built_by_script():
     assert tokenhub.parse(served, "https://www.tokenhub.link/models/o3-mini", NOW).cards == []
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_fetched_plainly_a_script_built_page_fails_and_names_rendering(tmp_path):
     with FaultServer(CAPTURES) as srv:
@@ -46,6 +47,7 @@ def test_fetched_plainly_a_script_built_page_fails_and_names_rendering(tmp_path)
                        "and almost no text); the source needs rendering (fetch=\"render\")"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_a_plainly_fetched_shell_card_page_names_rendering(tmp_path):
     with FaultServer(CAPTURES) as srv:
@@ -56,6 +58,7 @@ def test_a_plainly_fetched_shell_card_page_names_rendering(tmp_path):
                        "scripts and almost no text); the source needs rendering (fetch=\"render\")"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_rendered_the_same_pages_give_the_card_and_both_htmls_are_archived(tmp_path):
     with FaultServer(CAPTURES) as srv:
@@ -72,6 +75,7 @@ def test_rendered_the_same_pages_give_the_card_and_both_htmls_are_archived(tmp_p
     assert b'<div id="app"><p class="loading">' in raw and b"Total Context" not in raw   # as served
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_rendering_waits_for_the_content_and_gives_up_with_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("MODELTRAIL_RENDER_WAIT", "2")
@@ -84,6 +88,7 @@ def test_rendering_waits_for_the_content_and_gives_up_with_a_clear_error(tmp_pat
     assert "rendering: '#app main' did not appear within 2 s" in reasons[0]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_a_rendered_page_loads_nothing_from_other_hosts_and_no_images(tmp_path):
     with FaultServer(CAPTURES, host="127.0.0.2") as canary, FaultServer(CAPTURES) as srv:
@@ -99,6 +104,7 @@ def test_a_rendered_page_loads_nothing_from_other_hosts_and_no_images(tmp_path):
     assert "o3-mini" in cards
 
 
+@pytest.mark.slow
 def test_without_chromium_the_rendering_source_fails_saying_how_to_install_it_and_the_others_run(tmp_path):
     env = {"MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium"), "PREFECT_LOGGING_LEVEL": "WARNING"}
     db_file = tmp_path / "w.duckdb"
@@ -138,6 +144,7 @@ def test_the_api_and_the_page_agree_on_what_both_state(model):
                                                                "function_calling", "vision"}
 
 
+@pytest.mark.slow
 def test_a_source_with_an_api_is_read_through_it(tmp_path):
     with FaultServer(CAPTURES) as srv:
         out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
@@ -152,6 +159,7 @@ def test_a_source_with_an_api_is_read_through_it(tmp_path):
     assert cards["o3-mini"].context_window == 200000 and len(cards) == 19
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault, why", [
     (status(500), "api: HTTP 500"),
     (body(b"<html>maintenance</html>", "text/html"), "api: not a catalog search response"),
@@ -168,6 +176,7 @@ def test_when_the_api_fails_the_pages_are_read_instead(tmp_path, fault, why):
     assert out.stats["modeltrail/api_fallbacks"] == 1
 
 
+@pytest.mark.slow
 def test_a_repeated_continuation_token_stops_the_listing_as_partial(tmp_path):
     import shutil
     root = tmp_path / "captures"
@@ -187,6 +196,7 @@ def test_a_repeated_continuation_token_stops_the_listing_as_partial(tmp_path):
     assert reasons == ["the search API repeated a continuation token after page 2: the listing may be incomplete"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_browser(tmp_path):
     db_file = tmp_path / "w.duckdb"

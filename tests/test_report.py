@@ -58,6 +58,7 @@ def expected_inputs() -> list[float]:
     return out
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehouse, tmp_path):
     from playwright.sync_api import sync_playwright
@@ -119,6 +120,7 @@ def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehou
     assert (tmp_path / "report.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_report_names_what_it_covers_and_fails_cleanly(warehouse, tmp_path):
     out = run("report", "--out", str(tmp_path / "r"), "--since", "2026-03-01T00:00:00Z", "--db", str(warehouse))
     models = int(re.search(r": (\d+) model\(s\)", out.stdout).group(1))
@@ -131,6 +133,7 @@ def test_report_names_what_it_covers_and_fails_cleanly(warehouse, tmp_path):
     assert bad.returncode != 0 and "no-such-model" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_two_ids_of_one_model_at_one_source_are_two_lines(warehouse, tmp_path):
     """OpenRouter lists gemma-3-27b-it and its ":free" offering (priced 0). Once an alias maps both to one
     model, the report must not draw them as one line (it would zigzag between 0 and the paid price at
