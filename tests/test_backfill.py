@@ -73,6 +73,7 @@ def test_as_of_each_day_the_cards_are_that_days_models(backfilled, days):
         assert got == want, when
 
 
+@pytest.mark.slow
 def test_the_change_feed_holds_exactly_the_input_price_moves(backfilled, days):
     def text(v):  # a per-token price as stored: USD per million tokens, a double
         return "variable" if v == "-1" else float(Decimal(v) * 1_000_000)
@@ -95,6 +96,7 @@ def test_the_change_feed_holds_exactly_the_input_price_moves(backfilled, days):
     assert len(got) > 10  # the real months hold real price moves
 
 
+@pytest.mark.slow
 def test_every_run_is_one_commit_observed_at_its_commit_time(backfilled, repo, days):
     runs = q(backfilled, "SELECT r.observed_at, r.kind, s.status FROM runs r JOIN source_runs s USING (run_id) "
                          "ORDER BY run_id")
@@ -107,6 +109,7 @@ def test_every_run_is_one_commit_observed_at_its_commit_time(backfilled, repo, d
     assert q(backfilled, "SELECT count(DISTINCT via) FROM fetches") == [(len(commits),)]
 
 
+@pytest.mark.slow
 def test_backfill_again_adds_nothing(backfilled, repo):
     counts = ("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM prices_history), "
               "(SELECT count(*) FROM model_cards_history)")
