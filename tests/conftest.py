@@ -11,6 +11,11 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # a pytest-xdist worker is started with COLUMNS=80 in its environment: the commands the tests run
+    # would then cut their tables to 80 columns as on a terminal (the tests of widths set it themselves)
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 if "PREFECT_HOME" not in os.environ:
     # as CI does (.ci/run): one Prefect home for the session's refreshes (each test process its own, so
     # pytest-xdist's workers share none), instead of a new one beside each test's warehouse, where Prefect
