@@ -61,9 +61,14 @@ def main(argv: list[str] | None = None) -> int:
             for mode, folder in folders.items():
                 folder.mkdir()
                 cold[mode] = once(args, folder, MODES[mode])
+            for mode in MODES:
+                print(f"# {scope}, {mode}: first run {cold[mode][0]:.1f} s wall, {cold[mode][1]:.1f} s cpu",
+                      file=sys.stderr, flush=True)
             for _ in range(opts.runs):
                 for mode, folder in folders.items():
                     warm[mode].append(once(args, folder, MODES[mode]))
+                    print(f"# {scope}, {mode}: {warm[mode][-1][0]:.1f} s wall, {warm[mode][-1][1]:.1f} s cpu",
+                          file=sys.stderr, flush=True)
             for mode in MODES:
                 walls, cpus = [w for w, _ in warm[mode]], [c for _, c in warm[mode]]
                 rows.append(f"| {scope if scope != 'all' else 'every source'} | {mode} | {cold[mode][0]:.1f} | "
