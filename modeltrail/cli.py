@@ -102,10 +102,11 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
             os.environ["PGPASSWORD"] = where.password
         db_file = where.key
     from modeltrail.flows import stopping
+    from modeltrail.flows.local_api import local_api
     from modeltrail.flows.refresh import refresh_flow
     stopping.enable()  # Ctrl-C / SIGTERM: stop at once, the run recorded as interrupted (stopping.py)
     try:
-        with shown.crawls(names):
+        with local_api(), shown.crawls(names):
             state = refresh_flow(sources=names, replay=replay, db_file=db_file,
                                  observed_at=when.isoformat() if when else None, removal_runs=removal_runs,
                                  retries=retries, lock_wait=wait, return_state=True)

@@ -9,10 +9,11 @@ from click.testing import CliRunner
 from modeltrail.spiders import replay
 from modeltrail.cli import main
 from modeltrail.warehouse import db
+from tests.cli import invoke, run
 
 
 def mt(*args):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke(*args)
 
 
 @pytest.fixture
@@ -81,6 +82,7 @@ def test_replay_servers_on_this_machine_are_accepted(url, base):
     assert replay.check_base_url(url) == base
 
 
+@pytest.mark.slow
 def test_the_flow_refuses_a_replay_url_given_as_a_deployment_parameter(tmp_path):
     from prefect.testing.utilities import prefect_test_harness
 
@@ -104,6 +106,7 @@ def loaded(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_export_never_writes_through_a_planted_symlink(loaded, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -121,6 +124,7 @@ def test_export_never_writes_through_a_planted_symlink(loaded, tmp_path):
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no temporary left
 
 
+@pytest.mark.slow
 def test_export_stamps_the_instant_in_utc(loaded, tmp_path):
     res = mt("export", "--out", str(tmp_path / "o"), "--as-of", "2030-01-01T00:00:00+05:00", "--db", str(loaded))
     assert res.exit_code == 0, res.output
@@ -128,6 +132,7 @@ def test_export_stamps_the_instant_in_utc(loaded, tmp_path):
         "benchmarks_20291231T190000Z.csv", "model_cards_20291231T190000Z.csv", "prices_20291231T190000Z.csv"]
 
 
+@pytest.mark.slow
 def test_export_into_a_folder_it_cannot_write_is_one_line(loaded, tmp_path):
     import os
     (tmp_path / "file.txt").write_text("x")
@@ -212,6 +217,7 @@ def test_parse_input_is_capped_like_a_download(tmp_path):
     assert res.exit_code == 2  # a folder is not a page: click says so
 
 
+@pytest.mark.slow
 def test_sql_output_is_bounded_by_default_and_streams_when_asked(warehouse):
     res = CliRunner().invoke(main, ["sql", "SELECT * FROM range(1000000000000)", "--db", str(warehouse)])
     assert res.exit_code == 0
@@ -276,16 +282,14 @@ def test_deeply_nested_json_is_a_problem_not_a_crash(tmp_path, source):
     assert res.exit_code == 1 and "Traceback" not in res.output and "no card found" in res.output
 
 
+@pytest.mark.slow
 def test_a_source_failing_on_the_network_is_one_line_without_a_traceback(tmp_path):
     import socket
-    import subprocess
-    import sys
     with socket.socket() as s:  # a loopback port nobody listens on: what "no network" looks like
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay",
-                           f"http://127.0.0.1:{port}", "--retries", "1", "--db", str(tmp_path / "w.duckdb")],
-                          capture_output=True, text=True, timeout=300)
+    proc = run("refresh", "openrouter", "--replay", f"http://127.0.0.1:{port}", "--retries", "1",
+               "--db", str(tmp_path / "w.duckdb"))
     assert proc.returncode == 3
     assert "Traceback" not in proc.stdout + proc.stderr and "ERROR" not in proc.stderr
     (line,) = [ln for ln in proc.stdout.splitlines() if ln.strip().startswith("openrouter:")]

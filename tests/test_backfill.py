@@ -17,10 +17,9 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
 from bench.gitrepo import build, snapshots
-from modeltrail.cli import main
+from tests.cli import invoke
 from tests.conftest import OPENROUTER_CAPTURE, OPENROUTER_DAYS, parse_cards
 
 PATH = "openrouter/models.json"
@@ -34,7 +33,7 @@ def q(db, sql, params=None):
 
 
 def mt(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +56,7 @@ def backfilled(repo, tmp_path_factory):
     return db
 
 
+@pytest.mark.slow
 def test_as_of_each_day_the_cards_are_that_days_models(backfilled, days):
     for when, models in days:
         cards = {r[0]: r[1:] for r in q(
@@ -77,6 +77,7 @@ def test_as_of_each_day_the_cards_are_that_days_models(backfilled, days):
         assert got == want, when
 
 
+@pytest.mark.slow
 def test_the_change_feed_holds_exactly_the_input_price_moves(backfilled, days):
     def text(v):  # a per-token price as stored: USD per million tokens, a double
         return "variable" if v == "-1" else float(Decimal(v) * 1_000_000)
@@ -99,6 +100,7 @@ def test_the_change_feed_holds_exactly_the_input_price_moves(backfilled, days):
     assert len(got) > 10  # the real months hold real price moves
 
 
+@pytest.mark.slow
 def test_every_run_is_one_commit_observed_at_its_commit_time(backfilled, repo, days):
     runs = q(backfilled, "SELECT r.observed_at, r.kind, s.status FROM runs r JOIN source_runs s USING (run_id) "
                          "ORDER BY run_id")
@@ -126,6 +128,7 @@ def test_a_snapshot_is_sourced_by_its_blob_in_git_not_a_copy(backfilled, repo):
                               check=True).stdout.strip() == blob
 
 
+@pytest.mark.slow
 def test_backfill_again_adds_nothing(backfilled, repo):
     counts = ("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM prices_history), "
               "(SELECT count(*) FROM model_cards_history)")

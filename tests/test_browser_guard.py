@@ -93,6 +93,7 @@ def crawl(base, tmp_path):
     return crawl_source(base, tmp_path, "tokenhub")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_a_hostile_page_reaches_nothing_and_the_run_says_so(tmp_path, canaries):
     root = hostile_captures(tmp_path, canaries)
@@ -106,6 +107,7 @@ def test_a_hostile_page_reaches_nothing_and_the_run_says_so(tmp_path, canaries):
     assert f"127.0.0.1:{canaries['tcp'].port}" in reason and "is not the replay server" in reason
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_a_redirect_to_a_private_address_is_not_followed_by_the_browser(tmp_path, canaries):
     target = f"http://127.0.0.2:{canaries['private'].port}/inside"

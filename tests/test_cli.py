@@ -5,34 +5,29 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import REPO, SEEDS
+from tests.cli import run
+from tests.conftest import REPO, SEEDS, copy_warehouse
 
 
 def mt(*args, env=None, check=True, cwd=None):
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300, cwd=cwd)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"modeltrail {' '.join(args)} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
+    return run(*args, env=env, check=check, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    path = tmp_path_factory.mktemp("wh") / "modeltrail.duckdb"
-    proc = mt("refresh", "--replay", "--db", str(path), "--observed-at", "2026-01-01T00:00:00Z")
-    assert "run 1: complete" in proc.stdout
-    return path
+def warehouse(tmp_path_factory, replayed):
+    """Every source replayed once (`modeltrail refresh --replay`, the session's), copied for this module."""
+    made = replayed(observed_at="2026-01-01T00:00:00Z")
+    assert "run 1: complete" in replayed.output[made]
+    return copy_warehouse(made, tmp_path_factory.mktemp("wh"), "modeltrail.duckdb")
 
 
+@pytest.mark.slow
 def test_refresh_replay_loads_every_source(warehouse):
     con = duckdb.connect(str(warehouse), read_only=True)
     rows = con.execute("SELECT source, status, cards FROM source_runs ORDER BY source").fetchall()
@@ -47,12 +42,14 @@ def test_refresh_replay_loads_every_source(warehouse):
     assert con.execute("SELECT count(*) FROM fetches WHERE raw_sha256 IS NOT NULL").fetchone()[0] == 2
 
 
+@pytest.mark.slow
 def test_sql_prints_a_table(warehouse):
     out = mt("sql", "SELECT source, model_id, context_window FROM model_cards ORDER BY 1, 2",
              "--db", str(warehouse)).stdout
     assert re.search(r"azure\s+openai/o3-mini\s+200000", out)
 
 
+@pytest.mark.slow
 def test_sql_formats_for_scripts(warehouse):
     q = "SELECT model_id, context_window FROM model_cards WHERE source = 'azure' ORDER BY 1"
     rows = [json.loads(l) for l in mt("sql", q, "--format", "json", "--db", str(warehouse)).stdout.splitlines()]
@@ -61,6 +58,7 @@ def test_sql_formats_for_scripts(warehouse):
     assert list(csv.reader(out.splitlines()))[0] == ["model_id", "context_window"]
 
 
+@pytest.mark.slow
 def test_sql_is_read_only(warehouse):
     proc = mt("sql", "DELETE FROM runs", "--db", str(warehouse), check=False)
     assert proc.returncode == 1 and "read-only" in proc.stderr.lower() and "Traceback" not in proc.stderr
@@ -68,6 +66,7 @@ def test_sql_is_read_only(warehouse):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_history_shows_each_field_with_when_and_where(warehouse):
     out = mt("history", "openai/o3-mini", "--format", "json", "--db", str(warehouse)).stdout
     rows = [json.loads(l) for l in out.splitlines()]
@@ -80,6 +79,7 @@ def test_history_shows_each_field_with_when_and_where(warehouse):
                                            "litellm", "modelsdev"}
 
 
+@pytest.mark.slow
 def test_export_parquet_and_csv_as_of(warehouse, tmp_path):
     mt("export", "--out", str(tmp_path / "p"), "--format", "parquet", "--as-of", "2026-06-01T00:00:00Z",
        "--db", str(warehouse))
@@ -100,6 +100,7 @@ def test_export_parquet_and_csv_as_of(warehouse, tmp_path):
     assert len(rows) == n
 
 
+@pytest.mark.slow
 def test_changes_and_runs(warehouse):
     rows = [json.loads(l) for l in mt("changes", "--format", "json", "--db", str(warehouse)).stdout.splitlines()]
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -125,6 +126,7 @@ def test_parse_without_card_fails_clearly(tmp_path):
     assert proc.returncode == 1 and "no card found" in proc.stderr and proc.stdout == ""
 
 
+@pytest.mark.slow
 def test_bad_input_is_a_clear_error(warehouse, tmp_path):
     proc = mt("refresh", "nosuchsource", "--replay", "--db", str(tmp_path / "x.duckdb"), check=False)
     assert proc.returncode == 2 and "unknown source" in proc.stderr

@@ -9,18 +9,17 @@ import os
 from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 
 from bench.gitrepo import snapshots
-from modeltrail.cli import main
 from modeltrail.warehouse import compact, db
+from tests.cli import invoke
 from tests.conftest import OPENROUTER_DAYS, parse_cards
 
 URL = "https://openrouter.ai/api/v1/models"
 
 
 def mt(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 def load_day(path, file, when):
@@ -55,6 +54,7 @@ def everything(path):
         con.close()
 
 
+@pytest.mark.slow
 def test_maintain_copies_a_file_into_a_smaller_one_with_every_row_view_and_sequence(loaded):
     path, days = loaded
     rows, schema, history = everything(path)
@@ -91,6 +91,7 @@ def test_maintain_copies_a_file_into_a_smaller_one_with_every_row_view_and_seque
     assert res.exit_code == 0 and "already compact: the file was kept" in res.output, res.output
 
 
+@pytest.mark.slow
 def test_a_copy_that_differs_never_replaces_the_warehouse(loaded, monkeypatch):
     """The copy is checked before it replaces the file: here it is made without its rows (the schema
     alone), as a copy cut short would be. The warehouse keeps every row; no copy is left beside it."""
@@ -105,6 +106,7 @@ def test_a_copy_that_differs_never_replaces_the_warehouse(loaded, monkeypatch):
     assert everything(path) == before and not compact.scratch_path(path).exists()
 
 
+@pytest.mark.slow
 def test_a_copy_left_by_a_killed_maintain_is_discarded(loaded):
     path, _ = loaded
     before = everything(path)
@@ -114,6 +116,7 @@ def test_a_copy_left_by_a_killed_maintain_is_discarded(loaded):
     assert everything(path) == before and not compact.scratch_path(path).exists()
 
 
+@pytest.mark.slow
 def test_maintain_waits_for_the_writer_and_says_who_holds_it(loaded):
     path, _ = loaded
     size = path.stat().st_size
@@ -124,12 +127,14 @@ def test_maintain_waits_for_the_writer_and_says_who_holds_it(loaded):
     assert path.stat().st_size == size and not compact.scratch_path(path).exists()
 
 
+@pytest.mark.slow
 def test_maintain_of_no_warehouse_says_so_and_makes_none(tmp_path):
     res = mt("maintain", "--db", str(tmp_path / "typo.duckdb"))
     assert res.exit_code == 1 and res.output == f"Error: no warehouse at {tmp_path / 'typo.duckdb'} (nothing to maintain)\n"
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_maintain_without_room_for_the_copy_says_so_and_changes_nothing(loaded, monkeypatch):
     path, _ = loaded
     before = everything(path)
@@ -142,6 +147,7 @@ def test_maintain_without_room_for_the_copy_says_so_and_changes_nothing(loaded, 
     assert everything(path) == before and not compact.scratch_path(path).exists()
 
 
+@pytest.mark.slow
 def test_the_maintain_flow_compacts_like_the_command(loaded, tmp_path):
     """flows/maintain.py (prefect.yaml's weekly-maintain) does what `modeltrail maintain` does; on a path
     with no warehouse it fails, and makes none."""

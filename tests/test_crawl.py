@@ -22,6 +22,7 @@ def verdict(source, out):
 SEARCH = "https://ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
 
 
+@pytest.mark.slow
 def test_replay_crawl_of_azure(tmp_path):
     with replay.serve(CAPTURES) as base:
         out = steps.crawl("azure", tmp_path / "azure", replay=base, timeout=120)
@@ -51,6 +52,7 @@ def test_replay_crawl_of_azure(tmp_path):
     assert o3.context_window == 200_000 and o3.version  # the API's values
 
 
+@pytest.mark.slow
 def test_replay_crawl_of_leaderboard_follows_relative_links(tmp_path):
     with replay.serve(CAPTURES) as base:
         out = steps.crawl("leaderboard", tmp_path / "lb", replay=base, timeout=120)
@@ -62,6 +64,7 @@ def test_replay_crawl_of_leaderboard_follows_relative_links(tmp_path):
     assert {"README.md", "labs", "architectures", "rankings", "models"} <= kinds
 
 
+@pytest.mark.slow
 def test_missing_page_makes_a_partial_run(tmp_path):
     root = tmp_path / "captures"
     shutil.copytree(CAPTURES / "ai.azure.com", root / "ai.azure.com")
@@ -87,6 +90,7 @@ class Always500(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_server_answering_500_everywhere_fails_the_source(tmp_path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Always500)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -104,6 +108,7 @@ def test_server_answering_500_everywhere_fails_the_source(tmp_path):
     assert Always500.hits == 3  # robots.txt and its two retries, nothing more
 
 
+@pytest.mark.slow
 def test_unreachable_host_fails_with_a_one_line_reason(tmp_path):
     with socket.socket() as s:  # a loopback port with nobody listening: what "no network" looks like
         s.bind(("127.0.0.1", 0))

@@ -4,6 +4,7 @@ can get wrong."""
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import re
@@ -18,7 +19,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests import cli
 from tests.conftest import CAPTURES, SHARED
+
+#: every test here runs real refreshes (or PostgreSQL, or a Prefect server): `pytest -m 'not slow'` skips them
+pytestmark = pytest.mark.slow
 
 DAYS = SHARED / "data" / "openrouter"
 #: real days of OpenRouter's model list loaded into both backends (parse + load: fixed fetch times)
@@ -34,13 +39,13 @@ WALL_CLOCK = {"started_at", "finished_at", "fetched_at", "flow_run_id"}
 PREFECT_RECORDS = Path(tempfile.mkdtemp(prefix="modeltrail-test-prefect-"))
 
 
+def records_env(env=None):
+    """PREFECT_RECORDS as PREFECT_HOME unless the caller set one, then env over it."""
+    return {**({} if "PREFECT_HOME" in os.environ else {"PREFECT_HOME": str(PREFECT_RECORDS)}), **(env or {})}
+
+
 def mt(*args, input=None, check=True, timeout=300, env=None):
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], input=input, capture_output=True,
-                          text=True, timeout=timeout,
-                          env={"PREFECT_HOME": str(PREFECT_RECORDS), **os.environ, **(env or {})})
-    if check:
-        assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
+    return cli.run(*args, input=input, timeout=timeout, env=records_env(env), check=check)
 
 
 def lake_args(lake):
@@ -70,15 +75,22 @@ def lake_reader(lake):
     return db.connect(db.locate(lake[0], lake[1]), read_only=True)
 
 
-def load_days(args: list[str], tmp: Path) -> None:
+@functools.lru_cache(maxsize=None)
+def day_cards(day: str) -> tuple[str, str]:
+    """(when it was fetched, the cards `modeltrail parse` prints for it) of one real day, parsed once a
+    session: the same for every warehouse it is loaded into."""
     stamps = dict(line.split("\t") for line in (DAYS / "index.tsv").read_text().splitlines()[1:])
+    body = Path(tempfile.mkdtemp(prefix="modeltrail-test-day-")) / f"{day}.json"
+    body.write_bytes(gzip.decompress((DAYS / f"{day}.json.gz").read_bytes()))
+    when = stamps[f"{day}.json.gz"].strip()
+    cards = cli.run_here("parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
+                         "--fetched-at", when, str(body), check=True).stdout
+    return when, cards
+
+
+def load_days(args: list[str], tmp: Path) -> None:
     for day in LOADED:
-        body = tmp / f"{day}.json"
-        if not body.exists():
-            body.write_bytes(gzip.decompress((DAYS / f"{day}.json.gz").read_bytes()))
-        when = stamps[f"{day}.json.gz"].strip()
-        cards = mt("parse", "--source", "openrouter", "--url", "https://openrouter.ai/api/v1/models",
-                   "--fetched-at", when, str(body)).stdout
+        when, cards = day_cards(day)
         mt("load", "-", "--source", "openrouter", "--observed-at", when, *args, input=cards)
 
 
@@ -199,9 +211,7 @@ def current_duplicates(con) -> int:
 
 
 def refresh_proc(lake, *args):
-    return subprocess.Popen([sys.executable, "-m", "modeltrail", "refresh", *args, "--replay", *lake_args(lake)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={"PREFECT_HOME": str(PREFECT_RECORDS), **os.environ})
+    return cli.popen("refresh", *args, "--replay", *lake_args(lake), env=records_env())
 
 
 def test_two_refreshes_of_different_sources_at_once_both_complete(lake):
@@ -433,10 +443,8 @@ def test_a_password_in_the_url_reaches_no_record(lake, tmp_path):
     """(The test cluster trusts 127.0.0.1, so any password connects.) The refresh works, and neither its
     output nor Prefect's records of the run (kept in the working directory) hold the password."""
     url = lake[0].replace("postgres@", "postgres:s3cret-pw@")
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay", "--db", url,
-                           "--data-path", lake[1]], capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                          env=env)
+    proc = cli.run("refresh", "openrouter", "--replay", "--db", url, "--data-path", lake[1], cwd=tmp_path,
+                   env={"PREFECT_API_URL": None, "PREFECT_HOME": None})
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "s3cret" not in proc.stdout + proc.stderr
     records = [p for p in (tmp_path / ".ducklake.prefect").rglob("*") if p.is_file()]

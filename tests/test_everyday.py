@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
 
 from modeltrail.cli import main
+from tests.cli import invoke, popen, run
 from tests.conftest import OPENROUTER_CAPTURE, parse_cards
 
 
 def mt(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 @pytest.fixture(scope="module")
 def loaded_once(tmp_path_factory):
     """A warehouse holding the openrouter capture, crawled (pages archived) by a replay refresh."""
     path = tmp_path_factory.mktemp("loaded") / "w.duckdb"
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "--replay", "openrouter", "--db", str(path),
-                           "--observed-at", "2026-01-01T00:00:00Z"], capture_output=True, text=True, timeout=300)
+    proc = run("refresh", "--replay", "openrouter", "--db", str(path), "--observed-at", "2026-01-01T00:00:00Z")
     # `--replay openrouter` (the source's name where the folder would go) means `refresh openrouter --replay`
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "openrouter: complete" in proc.stdout and "azure" not in proc.stdout
@@ -37,6 +36,7 @@ def loaded(loaded_once, tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_reparse_keeps_the_page_counts(loaded):
     import duckdb
     q = "SELECT run_id, source, pages_ok, pages_failed, card_pages, cards FROM source_runs ORDER BY 1, 2"
@@ -49,6 +49,7 @@ def test_reparse_keeps_the_page_counts(loaded):
         assert con.execute("SELECT count(*) FROM fetches").fetchone() == (1,)  # not archived twice
 
 
+@pytest.mark.slow
 def test_history_names_a_field_it_does_not_have_and_prints_no_empty_table(loaded):
     res = CliRunner().invoke(main, ["history", "openai/gpt-4o-mini", "--field", "price", "--db", str(loaded)])
     assert res.exit_code == 1 and res.stdout == ""
@@ -60,35 +61,37 @@ def test_history_names_a_field_it_does_not_have_and_prints_no_empty_table(loaded
     assert res.exit_code == 0 and "0.15" in res.stdout
 
 
+@pytest.mark.slow
 def test_changes_with_an_unknown_source_is_a_usage_error(loaded):
     res = mt("changes", "--source", "openaii", "--db", str(loaded))
     assert res.exit_code == 2 and "unknown source" in res.output
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_is_a_normal_end(loaded):
     for args in (["sql", "SELECT * FROM range(200000)", "--format", "csv", "--limit", "0"],
                  ["history", "openai/gpt-4o-mini"]):
-        proc = subprocess.Popen([sys.executable, "-m", "modeltrail", *args, "--db", str(loaded)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = popen(*args, "--db", str(loaded), text=False)
         proc.stdout.readline()
         proc.stdout.close()  # like `| head -1`
         err = proc.stderr.read()
         assert proc.wait(timeout=60) == 0 and err == b"", err
 
 
+@pytest.mark.slow
 def test_an_observation_in_the_future_is_refused_unless_insisted(tmp_path):
     lines = parse_cards("openrouter", OPENROUTER_CAPTURE)
     db = tmp_path / "w.duckdb"
     res = mt("load", "-", "--observed-at", "2030-01-01", "--db", str(db), input=lines)
     assert res.exit_code == 2 and "in the future" in res.output and "--allow-future" in res.output
     assert not db.exists()
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay",
-                           "--observed-at", "2030-01-01", "--db", str(db)], capture_output=True, text=True)
+    proc = run("refresh", "openrouter", "--replay", "--observed-at", "2030-01-01", "--db", str(db))
     assert proc.returncode == 2 and "in the future" in proc.stderr and not db.exists()
     res = mt("load", "-", "--observed-at", "2030-01-01", "--allow-future", "--db", str(db), input=lines)
     assert res.exit_code == 0, res.output
 
 
+@pytest.mark.slow
 def test_db_on_the_group_and_a_query_from_stdin(loaded, tmp_path):
     res = CliRunner().invoke(main, ["--db", str(loaded), "sql", "-", "--format", "csv"],
                              input="SELECT count(*) AS n FROM model_cards")
@@ -113,6 +116,7 @@ def with_a_free_offering(db):
     return db
 
 
+@pytest.mark.slow
 def test_compare_shows_each_id_a_source_lists_a_model_under(tmp_path):
     """OpenRouter lists models twice ("openai/gpt-oss-20b" and its ":free" offering, priced 0): compare
     showed one column per source holding the larger text of the two, so the free offering's prices
@@ -132,6 +136,7 @@ def test_compare_shows_each_id_a_source_lists_a_model_under(tmp_path):
     assert header.splitlines()[0] == "field,openrouter,conflict"
 
 
+@pytest.mark.slow
 def test_a_free_offering_beside_the_paid_one_is_no_conflict(tmp_path):
     """Sources conflict on a field when no one value is stated by all of them: OpenRouter's paid
     gpt-4o-mini at $0.15 agrees with another source's $0.15 though its ":free" offering says 0.0; a
@@ -159,6 +164,7 @@ def test_a_free_offering_beside_the_paid_one_is_no_conflict(tmp_path):
     assert conflict() == "yes"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600)])
 def test_exports_and_reports_get_the_permissions_of_a_plain_file(loaded, tmp_path, umask, mode):
     """Written to a private temporary file and renamed into place, exports kept its 0600: a CSV written
@@ -177,6 +183,7 @@ def test_exports_and_reports_get_the_permissions_of_a_plain_file(loaded, tmp_pat
     assert len(files) == 7 and {stat.S_IMODE(f.stat().st_mode) for f in files} == {mode}
 
 
+@pytest.mark.slow
 def test_unmatched_names_an_id_its_source_no_longer_lists(tmp_path):
     """`unmatched` read names from the current cards: an id the source had dropped was listed nameless."""
     import json
@@ -191,6 +198,7 @@ def test_unmatched_names_an_id_its_source_no_longer_lists(tmp_path):
     assert (rows[gone["source_model_id"]]["name"], rows[gone["source_model_id"]]["url"]) == (gone["name"], gone["url"])
 
 
+@pytest.mark.slow
 def test_a_bad_run_can_be_taken_back(tmp_path):
     import json
 
@@ -232,6 +240,7 @@ def test_a_bad_run_can_be_taken_back(tmp_path):
     assert mt("load", "-", "--observed-at", "2026-01-03T00:00:00Z", "--db", str(db), input=lines1).exit_code == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["openai/gpt-4o-mini", "gpt-4o-mini", "GPT-4o Mini", "OpenAI/GPT-4O-MINI",
                                   "gpt-4o-mini-2024-07-18", "OpenAI: GPT-4o-mini"])
 def test_one_lookup_for_every_command(loaded, name):
@@ -241,6 +250,7 @@ def test_one_lookup_for_every_command(loaded, name):
         assert res.exit_code == 0 and expect in res.stdout, (cmd, res.output)
 
 
+@pytest.mark.slow
 def test_an_ambiguous_name_is_listed_not_guessed(loaded):
     import duckdb
     with duckdb.connect(str(loaded)) as con:  # two models a source calls by ids that differ only in case
@@ -250,6 +260,7 @@ def test_an_ambiguous_name_is_listed_not_guessed(loaded):
     assert res.exit_code == 2 and "could mean acme/x-big, acme/x-small" in res.output
 
 
+@pytest.mark.slow
 def test_compare_has_one_shape_in_csv_and_json(loaded):
     """(8) compare wrote two tables with different headers into one csv stream."""
     import csv
@@ -264,6 +275,7 @@ def test_compare_has_one_shape_in_csv_and_json(loaded):
     assert keys == {("field", "openrouter", "conflict")}
 
 
+@pytest.mark.slow
 def test_list_cells_are_one_convention(loaded, tmp_path):
     """(11) a list in one cell: ", " in `sql --format csv`, ";" in export CSV. Now "," everywhere."""
     import csv
@@ -314,13 +326,12 @@ def test_one_host_that_resolves_is_enough_and_a_hung_resolver_is_cut_short():
     assert why == "cannot resolve slow.example (no answer in 0.2 s): no network or no DNS here? nothing was fetched"
 
 
+@pytest.mark.slow
 def test_schedule_without_a_prefect_server_refuses_with_the_way_out(tmp_path):
     """(4) without PREFECT_API_URL, `schedule` served a deployment on a temporary API that never ran."""
-    import os
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # no profile that names a server
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "schedule", "openrouter", "--cron", "0 6 * * *", "--replay", "--db",
-                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, timeout=120, env=env)
+    env = {"PREFECT_API_URL": None, "PREFECT_HOME": str(tmp_path / "prefect")}  # no profile that names a server
+    proc = run("schedule", "openrouter", "--cron", "0 6 * * *", "--replay", "--db", str(tmp_path / "w.duckdb"),
+               timeout=120, env=env)
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
         "Error: no Prefect server to schedule on: start one (`prefect server start`) and set "
@@ -328,6 +339,7 @@ def test_schedule_without_a_prefect_server_refuses_with_the_way_out(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()  # refused before touching anything
 
 
+@pytest.mark.slow
 def test_status_says_where_each_source_stands(loaded, tmp_path):
     import json
     import os
@@ -352,19 +364,18 @@ def test_status_says_where_each_source_stands(loaded, tmp_path):
     assert res.exit_code == 2 and res.stdout == "" and not (tmp_path / "none.duckdb").exists()
 
 
+@pytest.mark.slow
 def test_a_one_off_refresh_keeps_prefect_records_beside_its_warehouse(tmp_path):
     """Prefect: a CLI refresh wrote its runs into the user's ~/.prefect. Without a server (and without a
     PREFECT_HOME of the user's), its records live beside the warehouse."""
-    import os
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
-    env["HOME"] = str(tmp_path / "home")
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", "openrouter", "--replay", "--db",
-                           str(tmp_path / "w.duckdb")], capture_output=True, text=True, timeout=300, env=env)
+    env = {"PREFECT_HOME": None, "PREFECT_API_URL": None, "HOME": str(tmp_path / "home")}
+    proc = run("refresh", "openrouter", "--replay", "--db", str(tmp_path / "w.duckdb"), env=env)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / ".w.duckdb.prefect" / "prefect.db").exists()
     assert not (tmp_path / "home" / ".prefect").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cmd,width", [(["history", "gpt-4o-mini"], 80), (["changes"], 80),
                                        (["compare", "gpt-4o-mini"], 40)])
 def test_tables_fit_the_terminal(loaded, cmd, width, monkeypatch):
@@ -377,6 +388,7 @@ def test_tables_fit_the_terminal(loaded, cmd, width, monkeypatch):
     assert max(map(len, mt(*cmd, "--db", str(loaded)).stdout.splitlines())) > width
 
 
+@pytest.mark.slow
 def test_where_a_value_was_read_is_narrowed_first(loaded, monkeypatch):
     """A terminal too narrow for `history`: the url and page hash (whole in csv/json) give way first, so
     the ids, fields, values and times stay readable."""
@@ -389,10 +401,8 @@ def test_where_a_value_was_read_is_narrowed_first(loaded, monkeypatch):
     assert width["valid_from"] == len("2026-01-01T00:00:00Z")
 
 
+@pytest.mark.slow
 def test_progress_is_quiet_off_a_terminal_and_silenced_by_q(loaded, tmp_path):
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True,
-                              timeout=300)
     plain = run("export", "--out", str(tmp_path / "a"), "--db", str(loaded))
     assert plain.returncode == 0 and "\x1b[" not in plain.stderr and plain.stderr == ""
     verbose = run("-v", "export", "--out", str(tmp_path / "b"), "--db", str(loaded))
@@ -402,6 +412,7 @@ def test_progress_is_quiet_off_a_terminal_and_silenced_by_q(loaded, tmp_path):
     assert run("-q", "-v", "status").returncode == 2
 
 
+@pytest.mark.slow
 def test_on_a_terminal_long_work_shows_a_bar(loaded):
     """A pseudo-terminal stands for the user's: reparse draws its bar on stderr."""
     import os

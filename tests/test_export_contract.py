@@ -5,13 +5,12 @@ of them is a new EXPORT_VERSION and a change to this file, never a silent drift.
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 
 import duckdb
 import pytest
 
 from modeltrail import export
+from tests import cli
 
 TS = "TIMESTAMP WITH TIME ZONE"
 CONTRACT = {
@@ -41,12 +40,9 @@ CONTRACT = {
 def exported(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("export")
     db = tmp / "w.duckdb"
-    run = [sys.executable, "-m", "modeltrail"]
-    assert subprocess.run([*run, "refresh", "openrouter", "azure", "--replay", "--db", str(db)],
-                          capture_output=True, timeout=300).returncode == 0
+    assert cli.run("refresh", "openrouter", "azure", "--replay", "--db", str(db)).returncode == 0
     for fmt in ("parquet", "csv"):
-        assert subprocess.run([*run, "export", "--out", str(tmp / fmt), "--format", fmt, "--db", str(db)],
-                              capture_output=True, timeout=300).returncode == 0
+        assert cli.run("export", "--out", str(tmp / fmt), "--format", fmt, "--db", str(db)).returncode == 0
     return tmp
 
 
@@ -54,6 +50,7 @@ def test_the_contract_names_every_exported_table():
     assert export.EXPORT_VERSION == 1 and set(export.TABLES) == set(CONTRACT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", sorted(CONTRACT))
 def test_parquet_columns_and_types(exported, table):
     (path,) = (exported / "parquet").glob(f"{table}_*.parquet")
@@ -64,6 +61,7 @@ def test_parquet_columns_and_types(exported, table):
     assert rows > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", sorted(CONTRACT))
 def test_csv_header(exported, table):
     (path,) = (exported / "csv").glob(f"{table}_*.csv")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -12,8 +11,12 @@ import duckdb
 import pytest
 
 from modeltrail.warehouse import db
+from tests.cli import popen, run
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, drop, sequence, status
+
+#: every test here runs real refreshes (or PostgreSQL, or a Prefect server): `pytest -m 'not slow'` skips them
+pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 
@@ -112,8 +115,7 @@ def hold_warehouse(path, seconds):
 
 
 def cli(*args, timeout=240, **kw):
-    return subprocess.run([str(BIN / "modeltrail"), *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}, **kw)
+    return run(*args, timeout=timeout, env={"PREFECT_LOGGING_LEVEL": "WARNING"}, script=True, **kw)
 
 
 def test_a_second_writer_that_will_not_wait_names_the_run_holding_the_warehouse(tmp_path):
@@ -165,10 +167,8 @@ def test_a_waiting_writer_runs_when_the_holder_finishes(tmp_path):
 
 def test_two_refreshes_at_once_both_finish_one_after_the_other_without_duplicates(tmp_path):
     path = tmp_path / "w.duckdb"
-    args = [str(BIN / "modeltrail"), "refresh", "azure", "leaderboard", "--replay", str(CAPTURES), "--db", str(path)]
-    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for _ in range(2)]
+    args = ["refresh", "azure", "leaderboard", "--replay", str(CAPTURES), "--db", str(path)]
+    procs = [popen(*args, env={"PREFECT_LOGGING_LEVEL": "WARNING"}, script=True) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1][-2000:] for o in outs]
     con = duckdb.connect(str(path), read_only=True)

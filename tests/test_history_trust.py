@@ -18,6 +18,9 @@ from modeltrail.warehouse import db
 from tests.conftest import CAPTURES
 from tests.test_cli import mt
 
+#: every test here runs real refreshes (or PostgreSQL, or a Prefect server): `pytest -m 'not slow'` skips them
+pytestmark = pytest.mark.slow
+
 AZURE = "ai.azure.com/catalog/models"
 SEARCH = "ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
 

@@ -46,6 +46,7 @@ def srv():
 
 # --- 500s and timeouts -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_500_is_retried_twice_with_backoff_then_the_page_fails_and_the_run_goes_on(srv, tmp_path):
     srv.fault(O1, status(500))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -57,6 +58,7 @@ def test_a_500_is_retried_twice_with_backoff_then_the_page_fails_and_the_run_goe
     assert sorted(cards) == ["gpt-4o", "o3-mini"]
 
 
+@pytest.mark.slow
 def test_a_server_slower_than_the_timeout_gives_up_in_bounded_time(srv, tmp_path, monkeypatch):
     monkeypatch.setenv("MODELTRAIL_DOWNLOAD_TIMEOUT", "1")
     srv.fault(O1, hang(30))
@@ -67,6 +69,7 @@ def test_a_server_slower_than_the_timeout_gives_up_in_bounded_time(srv, tmp_path
     assert verdict == "partial" and sorted(cards) == ["gpt-4o", "o3-mini"]
 
 
+@pytest.mark.slow
 def test_a_dropped_connection_is_retried_and_a_later_success_counts(srv, tmp_path):
     srv.fault(O1, sequence(drop, None))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -77,6 +80,7 @@ def test_a_dropped_connection_is_retried_and_a_later_success_counts(srv, tmp_pat
 
 # --- 429 / 503 with Retry-After ------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_retry_after_is_honoured(srv, tmp_path):
     srv.fault(O1, sequence(status(429, {"Retry-After": "2"}), None))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -86,6 +90,7 @@ def test_retry_after_is_honoured(srv, tmp_path):
     assert out.stats["retry/retry_after_honoured"] == 1
 
 
+@pytest.mark.slow
 def test_retry_after_as_an_http_date_is_honoured(srv, tmp_path):
     when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=3), usegmt=True)
     srv.fault(O1, sequence(status(503, {"Retry-After": when}), None))
@@ -95,6 +100,7 @@ def test_retry_after_as_an_http_date_is_honoured(srv, tmp_path):
     assert verdict == "complete", reasons
 
 
+@pytest.mark.slow
 def test_a_retry_after_beyond_the_maximum_wait_fails_the_page_at_once(srv, tmp_path):
     srv.fault(O1, status(503, {"Retry-After": "3600"}))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -114,6 +120,7 @@ def test_retry_after_parsing():
 
 # --- robots.txt ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_robots_txt_is_obeyed_for_the_real_host(srv, tmp_path):
     srv.fault("/ai.azure.com/robots.txt$", body(b"User-agent: *\nDisallow: /catalog/models/o1-mini\n",
                                                 "text/plain"))
@@ -123,6 +130,7 @@ def test_robots_txt_is_obeyed_for_the_real_host(srv, tmp_path):
     assert sorted(cards) == ["gpt-4o", "o3-mini"]
 
 
+@pytest.mark.slow
 def test_a_robots_txt_that_answers_5xx_disallows_the_host_for_the_run(srv, tmp_path):
     srv.fault("/ai.azure.com/robots.txt$", status(503))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -143,6 +151,7 @@ def bomb():
     return gzip.compress(b"\0" * BOMB_BYTES, 9)  # 256 MiB of zeros in ~250 KB
 
 
+@pytest.mark.slow
 def test_a_compression_bomb_is_cut_at_the_size_cap_after_decompression(srv, tmp_path, bomb):
     srv.fault(O1, body(bomb, content_encoding="gzip"))
     assert len(bomb) < 1024 * 1024
@@ -153,6 +162,7 @@ def test_a_compression_bomb_is_cut_at_the_size_cap_after_decompression(srv, tmp_
     assert verdict == "partial" and sorted(cards) == ["gpt-4o", "o3-mini"]
 
 
+@pytest.mark.slow
 def test_a_body_over_the_size_cap_is_cancelled(srv, tmp_path, monkeypatch):
     monkeypatch.setenv("MODELTRAIL_MAX_PAGE_BYTES", str(1024 * 1024))
     srv.fault(O1, body(PAGE_O1 + b"<!--" + b"x" * (3 * 1024 * 1024) + b"-->"))
@@ -163,6 +173,7 @@ def test_a_body_over_the_size_cap_is_cancelled(srv, tmp_path, monkeypatch):
 
 # --- broken pages: truncated, mislabelled, empty, changed ---------------------------------------------------
 
+@pytest.mark.slow
 def test_a_truncated_body_fails_the_page_not_the_card(srv, tmp_path):
     srv.fault(O1, truncated(PAGE_O1, keep=len(PAGE_O1) // 3))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -170,6 +181,7 @@ def test_a_truncated_body_fails_the_page_not_the_card(srv, tmp_path):
     assert "o1-mini" not in cards and verdict == "partial"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("declared", ["text/html; charset=utf-8", "text/html"])
 def test_cp1252_served_as_utf8_or_unlabelled_reads_right(srv, tmp_path, declared):
     good = crawl(srv, tmp_path)[3]["o1-mini"]
@@ -184,6 +196,7 @@ def test_cp1252_served_as_utf8_or_unlabelled_reads_right(srv, tmp_path, declared
     assert card.benchmarks == good.benchmarks
 
 
+@pytest.mark.slow
 def test_an_empty_200_page_is_a_page_without_a_card(srv, tmp_path):
     srv.fault(O1, body(b""))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -191,6 +204,7 @@ def test_an_empty_200_page_is_a_page_without_a_card(srv, tmp_path):
     assert "o1-mini" not in cards
 
 
+@pytest.mark.slow
 def test_a_changed_layout_everywhere_fails_the_source(srv, tmp_path):
     srv.fault(AZ + "/", body(b"<html><body><div id='app'>Loading...</div></body></html>"))
     out, verdict, reasons, cards = crawl(srv, tmp_path)
@@ -200,6 +214,7 @@ def test_a_changed_layout_everywhere_fails_the_source(srv, tmp_path):
 
 # --- redirects ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_redirects_leave_neither_the_source_domains_nor_the_public_internet(srv, tmp_path):
     with FaultServer(CAPTURES, host="127.0.0.2") as canary:
         srv.fault(O1, redirect(canary.url + "/steal"))
@@ -214,6 +229,7 @@ def test_redirects_leave_neither_the_source_domains_nor_the_public_internet(srv,
     assert verdict == "failed" and any("refused" in r for r in reasons)
 
 
+@pytest.mark.slow
 def test_a_redirect_within_the_source_is_followed(srv, tmp_path):
     srv.fault(O1, redirect("https://ai.azure.com/catalog/models/o1-mini-v2"))
     srv.fault(AZ + "/o1-mini-v2", body(PAGE_O1))
@@ -224,6 +240,7 @@ def test_a_redirect_within_the_source_is_followed(srv, tmp_path):
 
 # --- politeness ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_live_crawls_are_polite_and_say_who_they_are(monkeypatch, tmp_path):
     live = crawl_settings(str(tmp_path), None, 100)
     assert live["ROBOTSTXT_OBEY"] and live["AUTOTHROTTLE_ENABLED"]

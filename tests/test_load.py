@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 
 import duckdb
-from click.testing import CliRunner
 
-from modeltrail.cli import main
+from tests.cli import invoke
 from tests.conftest import OPENROUTER_CAPTURE as OPENROUTER, SEEDS, parse_cards
 
 
 
 def mt(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+    return invoke(*args, input=input)
 
 
 def q(db, sql):

@@ -49,6 +49,7 @@ def history(path: Path):
         con.close()
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_a_load_keeps_the_whole_source_run_or_none_of_it(tmp_path):
     path = tmp_path / "w.duckdb"
     first_load(path)
@@ -84,6 +85,7 @@ def test_kill_9_in_the_middle_of_a_load_keeps_the_whole_source_run_or_none_of_it
     assert result.status == "complete"
 
 
+@pytest.mark.slow
 def test_a_full_disk_during_a_load_is_a_clear_error_and_nothing_is_half_written(tmp_path):
     path = tmp_path / "w.duckdb"
     first_load(path)

@@ -6,8 +6,6 @@ refused, unchanged."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -16,12 +14,13 @@ import pytest
 from modeltrail.warehouse import migrate, sqlfiles
 from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.db import _split
+from tests.cli import run
 
 OLD_VIEWS = Path(__file__).parent / "fixtures" / "warehouse" / "views_dc9fd43.sql"
 
 
 def mt(*args):
-    return subprocess.run([sys.executable, "-m", "modeltrail", *args], capture_output=True, text=True, timeout=300)
+    return run(*args)
 
 
 @pytest.fixture
@@ -67,6 +66,7 @@ def test_every_schema_1_warehouse_ends_up_with_the_same_tables():
     assert ("model_cards_history", "model_id", "VARCHAR") in tables(from_baseline)
 
 
+@pytest.mark.slow
 def test_an_old_warehouse_says_migrate_then_migrates_without_losing_history(old_warehouse):
     before = digest(old_warehouse, "model_cards_history")
     r = mt("history", "o3-mini", "--db", str(old_warehouse))
@@ -91,6 +91,7 @@ def test_an_old_warehouse_says_migrate_then_migrates_without_losing_history(old_
     assert digest(old_warehouse, "runs") and before  # (read back fine)
 
 
+@pytest.mark.slow
 def test_an_older_number_with_everything_present_reads_without_migrating(tmp_path):
     """A warehouse whose number lags but which holds every table, column, view and macro is read."""
     path = tmp_path / "w.duckdb"
@@ -101,6 +102,7 @@ def test_an_older_number_with_everything_present_reads_without_migrating(tmp_pat
     assert r.returncode == 0 and "added" in r.stdout
 
 
+@pytest.mark.slow
 def test_a_newer_warehouse_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "w.duckdb"
     assert mt("refresh", "openrouter", "--replay", "--db", str(path)).returncode == 0
@@ -134,6 +136,7 @@ def schema3_warehouse(path: Path) -> None:
     con.close()
 
 
+@pytest.mark.slow
 def test_schema_4_keeps_every_version_and_the_next_load_of_the_same_pages_changes_nothing(tmp_path):
     """Migration 0004 turns the text hashes into integers: what a card's hash was is kept (its first 64
     bits), so the same pages loaded again by this code match every stored version; prices and scores,

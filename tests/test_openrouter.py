@@ -9,6 +9,8 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
+import pytest
+
 from modeltrail.flows import steps
 from modeltrail.spiders import replay
 from modeltrail.pipelines.parsers import openrouter
@@ -56,6 +58,7 @@ def test_gpt_4o_mini_on_the_last_day():
     assert prices(c) == {"input": (0.15, False), "output": (0.6, False), "cache_read": (0.075, False)}
 
 
+@pytest.mark.slow
 def test_every_card_of_every_day_matches_its_response():
     """All 36 real days: one card per id, context and every price exactly as published."""
     for name in days():

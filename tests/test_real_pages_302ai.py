@@ -47,6 +47,7 @@ def test_the_undated_model_page():
     assert SCORES <= {(b.reported_name, b.setting, b.value) for b in card.benchmarks}
 
 
+@pytest.mark.slow
 def test_the_crawl_follows_the_listing_to_product_detail_pages(tmp_path):
     assert ai302.is_card_url("https://302.ai/product/detail/openai-o3-mini-2025-01-31")
     assert not ai302.is_card_url("https://302.ai/product/")

@@ -6,11 +6,10 @@ case. Tests read the pages from ../shared/ (never copied into the project)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from tests.cli import run_here
 from tests.conftest import SHARED
 
 PAGES = SHARED / "pages"
@@ -63,8 +62,7 @@ def test_every_azure_page_of_the_development_set_has_expectations():
 def test_the_page_gives_its_card_with_the_facts_it_states(tmp_path, name, n, url, text):
     page = tmp_path / "page.txt"
     page.write_text(text)
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "azure", "--url", url,
-                           str(page)], capture_output=True, text=True, timeout=60)
+    proc = run_here("parse", "--source", "azure", "--url", url, str(page))
     assert proc.returncode == 0, proc.stderr
     (card,) = [json.loads(line) for line in proc.stdout.splitlines()]
     assert card["source_model_id"] == url.rsplit("/", 1)[1]

@@ -6,11 +6,10 @@ were written by reading the pages. Tests read the pages from ../shared/ (never c
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
+from tests.cli import run_here
 from tests.conftest import SHARED
 
 PAGES = SHARED / "pages"
@@ -68,8 +67,7 @@ def run(page: str, tmp_path):
     url, _, text = (PAGES / f"{page}.txt").read_text().partition("\n\n")
     path = tmp_path / "page.txt"
     path.write_text(text)
-    return subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openai", "--url",
-                           url.removeprefix("URL: ").strip(), str(path)], capture_output=True, text=True, timeout=60)
+    return run_here("parse", "--source", "openai", "--url", url.removeprefix("URL: ").strip(), str(path))
 
 
 def test_every_openai_page_of_the_development_set_has_expectations():
@@ -97,8 +95,7 @@ def test_a_card_per_model_the_page_states_facts_about(tmp_path, page):
 def test_a_page_of_no_known_kind_gives_no_card_and_says_which(tmp_path):
     path = tmp_path / "page.txt"
     path.write_text("OpenAI\n\nCareers\n\nWe are hiring engineers in London and San Francisco.\n")
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "parse", "--source", "openai", "--url",
-                           "https://openai.com/index/careers/", str(path)], capture_output=True, text=True, timeout=60)
+    proc = run_here("parse", "--source", "openai", "--url", "https://openai.com/index/careers/", str(path))
     assert proc.returncode != 0 and proc.stdout == ""
     assert "https://openai.com/index/careers/" in proc.stderr and "no model card found" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -4,9 +4,6 @@ read in place of a page (with the page as the fallback). Every server here is on
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from modeltrail.flows import steps
 from modeltrail.spiders.crawl import CHROMIUM
 from modeltrail.pipelines.parsers import azure
 from modeltrail.pipelines.parsers import tokenhub
+from tests import cli
 from tests.conftest import CAPTURES
 from tests.faultserver import FaultServer, body, status
 
@@ -39,6 +37,7 @@ def test_the_tokenhub_capture_is_built_by_script():
     assert tokenhub.parse(served, "https://www.tokenhub.link/models/o3-mini", NOW).cards == []
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_fetched_plainly_a_script_built_page_fails_and_names_rendering(tmp_path):
     with FaultServer(CAPTURES) as srv:
@@ -49,6 +48,7 @@ def test_fetched_plainly_a_script_built_page_fails_and_names_rendering(tmp_path)
                        "and almost no text); the source needs rendering (fetch=\"render\")"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_a_plainly_fetched_shell_card_page_names_rendering(tmp_path):
     with FaultServer(CAPTURES) as srv:
@@ -59,6 +59,7 @@ def test_a_plainly_fetched_shell_card_page_names_rendering(tmp_path):
                        "scripts and almost no text); the source needs rendering (fetch=\"render\")"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_rendered_the_same_pages_give_the_card_and_both_htmls_are_archived(tmp_path):
     with FaultServer(CAPTURES) as srv:
@@ -75,6 +76,7 @@ def test_rendered_the_same_pages_give_the_card_and_both_htmls_are_archived(tmp_p
     assert b'<div id="app"><p class="loading">' in raw and b"Total Context" not in raw   # as served
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_rendering_waits_for_the_content_and_gives_up_with_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("MODELTRAIL_RENDER_WAIT", "2")
@@ -87,6 +89,7 @@ def test_rendering_waits_for_the_content_and_gives_up_with_a_clear_error(tmp_pat
     assert "rendering: '#app main' did not appear within 2 s" in reasons[0]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_a_rendered_page_loads_nothing_from_other_hosts_and_no_images(tmp_path):
     with FaultServer(CAPTURES, host="127.0.0.2") as canary, FaultServer(CAPTURES) as srv:
@@ -102,12 +105,12 @@ def test_a_rendered_page_loads_nothing_from_other_hosts_and_no_images(tmp_path):
     assert "o3-mini" in cards
 
 
+@pytest.mark.slow
 def test_without_chromium_the_rendering_source_fails_saying_how_to_install_it_and_the_others_run(tmp_path):
-    env = {**os.environ, "MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env = {"MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium"), "PREFECT_LOGGING_LEVEL": "WARNING"}
     db_file = tmp_path / "w.duckdb"
-    r = subprocess.run([str(Path(sys.executable).parent / "modeltrail"), "refresh", "tokenhub", "azure",
-                        "--replay", str(CAPTURES), "--db", str(db_file)], capture_output=True, text=True, env=env,
-                       timeout=300)
+    r = cli.run("refresh", "tokenhub", "azure", "--replay", str(CAPTURES), "--db", str(db_file), env=env,
+                script=True)
     assert r.returncode == 3, r.stderr
     assert "tokenhub: failed" in r.stdout and "apt-get install chromium" in r.stdout
     assert "azure: complete" in r.stdout
@@ -142,6 +145,7 @@ def test_the_api_and_the_page_agree_on_what_both_state(model):
                                                                "function_calling", "vision"}
 
 
+@pytest.mark.slow
 def test_a_source_with_an_api_is_read_through_it(tmp_path):
     with FaultServer(CAPTURES) as srv:
         out, verdict, reasons, cards = crawl(srv.url, tmp_path, "azure")
@@ -156,6 +160,7 @@ def test_a_source_with_an_api_is_read_through_it(tmp_path):
     assert cards["o3-mini"].context_window == 200000 and len(cards) == 19
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault, why", [
     (status(500), "api: HTTP 500"),
     (body(b"<html>maintenance</html>", "text/html"), "api: not a catalog search response"),
@@ -172,6 +177,7 @@ def test_when_the_api_fails_the_pages_are_read_instead(tmp_path, fault, why):
     assert out.stats["modeltrail/api_fallbacks"] == 1
 
 
+@pytest.mark.slow
 def test_a_repeated_continuation_token_stops_the_listing_as_partial(tmp_path):
     import shutil
     root = tmp_path / "captures"
@@ -191,13 +197,12 @@ def test_a_repeated_continuation_token_stops_the_listing_as_partial(tmp_path):
     assert reasons == ["the search API repeated a continuation token after page 2: the listing may be incomplete"]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_browser(tmp_path):
     db_file = tmp_path / "w.duckdb"
-    bin_ = str(Path(sys.executable).parent / "modeltrail")
-    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
-    r = subprocess.run([bin_, "refresh", "tokenhub", "azure", "--replay", str(CAPTURES), "--db", str(db_file)],
-                       capture_output=True, text=True, env=env, timeout=300)
+    r = cli.run("refresh", "tokenhub", "azure", "--replay", str(CAPTURES), "--db", str(db_file),
+                env={"PREFECT_LOGGING_LEVEL": "WARNING"}, script=True)
     assert r.returncode == 0, r.stdout + r.stderr
     con = duckdb.connect(str(db_file), read_only=True)
     vias = dict(con.execute("SELECT url, via FROM fetches WHERE page_kind = 'card'").fetchall())
@@ -215,8 +220,8 @@ def test_the_warehouse_records_which_way_each_page_came_and_reparse_needs_no_bro
     assert raw_archived == 2  # the listing and the model page, as served
     # azure's values come from its API, and (for the models whose catalog page is captured) that page
     assert how == [("azure", "api"), ("azure", "html"), ("tokenhub", "rendered")]
-    env["MODELTRAIL_CHROMIUM"] = str(tmp_path / "no-chromium")
-    r = subprocess.run([bin_, "reparse", "--db", str(db_file)], capture_output=True, text=True, env=env, timeout=300)
+    r = cli.run("reparse", "--db", str(db_file), script=True,
+                env={"PREFECT_LOGGING_LEVEL": "WARNING", "MODELTRAIL_CHROMIUM": str(tmp_path / "no-chromium")})
     assert r.returncode == 0, r.stderr
     con = duckdb.connect(str(db_file), read_only=True)
     after = con.execute("SELECT * EXCLUDE (parser_version) FROM model_cards_history ORDER BY ALL").fetchall()

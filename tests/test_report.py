@@ -9,8 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 from modeltrail.spiders.crawl import CHROMIUM
 
 from modeltrail.spiders.crawl import _sandbox_args
+from tests import cli
 from tests.conftest import SHARED
 
 DAYS = SHARED / "data" / "openrouter"
@@ -29,8 +28,7 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chr
 
 
 def run(*args, input=None):
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", *args], input=input, capture_output=True,
-                          text=True, timeout=300)
+    proc = cli.run(*args, input=input)
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -62,6 +60,7 @@ def expected_inputs() -> list[float]:
     return out
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehouse, tmp_path):
     from playwright.sync_api import sync_playwright
@@ -123,6 +122,7 @@ def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehou
     assert (tmp_path / "report.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_report_names_what_it_covers_and_fails_cleanly(warehouse, tmp_path):
     out = run("report", "--out", str(tmp_path / "r"), "--since", "2026-03-01T00:00:00Z", "--db", str(warehouse))
     models = int(re.search(r": (\d+) model\(s\)", out.stdout).group(1))
@@ -130,11 +130,12 @@ def test_report_names_what_it_covers_and_fails_cleanly(warehouse, tmp_path):
     html = (tmp_path / "r" / "report.html").read_text()
     assert "since 2026-03-01 00:00" in html and MODEL in html
     assert 'href="https://openrouter.ai/api/v1/models"' in html  # values link to their page
-    bad = subprocess.run([sys.executable, "-m", "modeltrail", "report", "--out", str(tmp_path / "x"), "--model",
-                          "no-such-model", "--db", str(warehouse)], capture_output=True, text=True, timeout=120)
+    bad = cli.run("report", "--out", str(tmp_path / "x"), "--model", "no-such-model", "--db", str(warehouse),
+                  timeout=120)
     assert bad.returncode != 0 and "no-such-model" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_two_ids_of_one_model_at_one_source_are_two_lines(warehouse, tmp_path):
     """OpenRouter lists gemma-3-27b-it and its ":free" offering (priced 0). Once an alias maps both to one
     model, the report must not draw them as one line (it would zigzag between 0 and the paid price at

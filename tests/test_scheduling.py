@@ -20,6 +20,9 @@ import pytest
 
 from tests.conftest import CAPTURES, REPO
 
+#: every test here runs real refreshes (or PostgreSQL, or a Prefect server): `pytest -m 'not slow'` skips them
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 
 

@@ -98,12 +98,14 @@ def warehouse(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_all_five_sources_load(warehouse):
     rows = [json.loads(l) for l in mt("runs", "--format", "json", "--db", str(warehouse)).stdout.splitlines()]
     assert {r["source"]: r["status"] for r in rows} == {s: "complete" for s in
                                                          ("azure", "leaderboard", "openai", "tokenhub", "302ai")}
 
 
+@pytest.mark.slow
 def test_compare_shows_five_sources_and_the_seed_conflicts(warehouse):
     out = mt("compare", "openai/o3-mini", "--db", str(warehouse)).stdout
     header = out.splitlines()[0].split()
@@ -120,6 +122,7 @@ def test_compare_shows_five_sources_and_the_seed_conflicts(warehouse):
     assert (cutoff["azure"], cutoff["openai"], cutoff["conflict"]) == ("2023-09", "2023-09-30", "")
 
 
+@pytest.mark.slow
 def test_every_o3_mini_alias_is_one_model(warehouse):
     rows = mt("sql", "SELECT source, source_model_id, version FROM model_identity "
                      "WHERE model_id = 'openai/o3-mini' ORDER BY 1", "--format", "json",
@@ -129,6 +132,7 @@ def test_every_o3_mini_alias_is_one_model(warehouse):
                    "openai": "o3-mini", "tokenhub": "o3-mini"}
 
 
+@pytest.mark.slow
 def test_price_compare_against_vendor_list_price(warehouse):
     rows = [json.loads(l) for l in mt("sql", "SELECT * FROM price_compare ORDER BY source, kind, tier",
                                       "--format", "json", "--db", str(warehouse)).stdout.splitlines()]
@@ -136,6 +140,7 @@ def test_price_compare_against_vendor_list_price(warehouse):
     assert mine[("302ai", "input", None)] == 0 and mine[("tokenhub", "cache_read", None)] == 0
 
 
+@pytest.mark.slow
 def test_price_compare_names_the_ids_it_compares(warehouse):
     """A source may price one model under several ids (a ":free" offering): each row says which."""
     rows = [json.loads(l) for l in mt("sql", "SELECT * FROM price_compare WHERE model_id = 'openai/o3-mini' "
@@ -146,6 +151,7 @@ def test_price_compare_names_the_ids_it_compares(warehouse):
     assert {(r["vendor_source"], r["vendor_source_model_id"]) for r in rows} == {("openai", "o3-mini")}
 
 
+@pytest.mark.slow
 def test_unmatched_and_alias_add_remap_without_crawling(warehouse, tmp_path):
     import shutil
     db = tmp_path / "copy.duckdb"
