@@ -112,8 +112,8 @@ def test_html_lines_never_fail(html):
     assert isinstance(textmod.html_lines(html), list)
 
 
-def _parse(source, body, content_type):
-    parsed = SOURCES[source].parser.parse(body, "https://example.org/models/x", WHEN, content_type)
+def _parse(source, body, content_type, url="https://example.org/models/x"):
+    parsed = SOURCES[source].parser.parse(body, url, WHEN, content_type)
     for problem in parsed.problems:
         assert isinstance(problem, InvalidValue) and problem.source == source
     return parsed
@@ -135,6 +135,8 @@ CAPTURE_FILES = {
     "leaderboard": "raw.githubusercontent.com/AIComputing101/llm-leaderboard/main/models/openai/o3-mini.md",
     "openrouter": "openrouter.ai/api/v1/models",
     "modelsdev": "models.dev/api.json",
+    "litellm": "raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json",
+    "deprecations": "developers.openai.com/api/docs/deprecations.md",
 }
 
 
@@ -149,7 +151,7 @@ def test_parsers_survive_a_real_page_cut_and_spliced(source, data):
     junk = data.draw(st.binary(max_size=200))
     mangled = page[:start] + junk + page[start + len(junk):cut]
     assume(mangled)
-    parsed = _parse(source, mangled, "text/html; charset=utf-8")
+    parsed = _parse(source, mangled, "text/html; charset=utf-8", url="https://" + CAPTURE_FILES[source])
     for card in parsed.cards:
         assert card.source == source and card.name
 
