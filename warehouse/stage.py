@@ -39,10 +39,12 @@ class _Catalog:
         self.types: dict[str, dict[str, str]] = {}
 
     def types_of(self, con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-        if table not in self.types:
-            self.types[table] = dict(con.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall())
-        return self.types[table]
+        if table not in self.types:  # (every table's at once: the staging tables are made as a load goes)
+            self.types.clear()
+            for name, column, kind in con.execute(
+                    "SELECT table_name, column_name, data_type FROM duckdb_columns()").fetchall():
+                self.types.setdefault(name, {})[column] = kind
+        return self.types.get(table, {})
 
 
 _CATALOGS: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Catalog]" = weakref.WeakKeyDictionary()
@@ -70,7 +72,7 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
     types = catalog.types_of(con, table)
     cols = list(rows[0])
     if any(c not in types for c in cols):  # (a table made since: ask again; a wrong name still fails below)
-        catalog.types.pop(table)
+        catalog.types.pop(table, None)
         types = catalog.types_of(con, table)
     if any(types[c] == "BLOB" for c in cols):
         select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
