@@ -123,7 +123,7 @@ SELECT run_id, status, summary FROM runs WHERE flow_run_id = $flow_run_id;
 
 -- name: run_changes
 -- What one run changed, for people (`refresh`'s summary and the flow's artifact): the `changes` view's
--- rows of the run, read (views.sql: changes_in) from the versions of the models the run touched only
+-- rows of the run, read (views.sql: versions_to_changes) from the versions of the models the run touched only
 -- (a version it opened, a price or benchmark closed at its time), so its cost follows the run's
 -- changes, not the length of history.
 WITH closed_at AS (SELECT observed_at FROM runs WHERE run_id = $run_id),
@@ -139,7 +139,7 @@ run_prices AS MATERIALIZED (SELECT * FROM prices_history SEMI JOIN touched USING
 run_benchmarks AS MATERIALIZED (SELECT * FROM benchmarks_history SEMI JOIN touched USING (source, source_model_id))
 SELECT source, coalesce(model_id, source_model_id) AS model, change_type, coalesce(field, '') AS field,
        coalesce(old_value, '') AS old_value, coalesce(new_value, '') AS new_value
-FROM changes_in(run_cards, run_prices, run_benchmarks) WHERE run_id = $run_id ORDER BY 1, 2, 3, 4
+FROM versions_to_changes(run_cards, run_prices, run_benchmarks) WHERE run_id = $run_id ORDER BY 1, 2, 3, 4
 LIMIT $limit;
 
 -- name: history

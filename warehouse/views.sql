@@ -55,7 +55,7 @@ CREATE OR REPLACE VIEW benchmarks AS
 -- (Two lists unnested side by side: half the planning of the same UNPIVOT, bench/RESULTS.md §9c.)
 -- The macros take the history tables by name, so that a run's changes (queries.sql: run_changes) read
 -- the same logic over the versions of the models that run touched only.
-CREATE OR REPLACE MACRO card_fields_of(cards) AS TABLE
+CREATE OR REPLACE MACRO unpivot_card_fields(cards) AS TABLE
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
            unnest(['name', 'organization', 'version', 'release_date', 'status', 'deprecation_date',
                    'retirement_date', 'successor', 'context_window', 'max_output_tokens', 'input_modalities',
@@ -73,10 +73,10 @@ CREATE OR REPLACE MACRO card_fields_of(cards) AS TABLE
                    retirement_qualifier]) AS value
     FROM query_table(cards);
 
-CREATE OR REPLACE VIEW card_field_versions AS SELECT * FROM card_fields_of(model_cards_history);
+CREATE OR REPLACE VIEW card_field_versions AS SELECT * FROM unpivot_card_fields(model_cards_history);
 
 -- Prices and benchmarks as fields too: "price.input", "benchmark.gpqa[high]".
-CREATE OR REPLACE MACRO child_fields_of(prices, benchmarks) AS TABLE
+CREATE OR REPLACE MACRO unpivot_child_fields(prices, benchmarks) AS TABLE
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
            'price.' || kind || coalesce('[' || tier || ']', '') AS field,
            CASE WHEN variable THEN 'variable'
@@ -89,7 +89,7 @@ CREATE OR REPLACE MACRO child_fields_of(prices, benchmarks) AS TABLE
            CAST(value AS VARCHAR) || CASE unit WHEN 'percent' THEN '%' WHEN 'elo' THEN ' Elo' ELSE '' END
     FROM query_table(benchmarks);
 
-CREATE OR REPLACE VIEW child_field_versions AS SELECT * FROM child_fields_of(prices_history, benchmarks_history);
+CREATE OR REPLACE VIEW child_field_versions AS SELECT * FROM unpivot_child_fields(prices_history, benchmarks_history);
 
 -- Every version of every field of one model (a canonical id, or a source's own id), optionally one
 -- field (`context_window`, `price.input`, `benchmark.gpqa` and its settings). The model's source ids
@@ -110,7 +110,7 @@ CREATE OR REPLACE MACRO model_history(m, fld) AS TABLE
 -- takes the history tables by name, so that one run's changes (queries.sql: run_changes) are the same
 -- events read from the versions of the models that run touched (every event of a model depends only on
 -- that model's versions, and on runs, source_runs, removals and unstated, read whole).
-CREATE OR REPLACE MACRO changes_in(cards, prices, benchmarks) AS TABLE
+CREATE OR REPLACE MACRO versions_to_changes(cards, prices, benchmarks) AS TABLE
 WITH card_versions AS (
     SELECT source, source_model_id, valid_from, valid_to, run_id, url,
            lag(valid_to) OVER (PARTITION BY source, source_model_id ORDER BY valid_from) AS prev_to,
@@ -125,7 +125,7 @@ added AS (
 ),
 fields AS (
     SELECT *, lag(value) OVER w AS old_value, lag(valid_to) OVER w AS prev_to
-    FROM (SELECT * FROM card_fields_of(cards) UNION ALL SELECT * FROM child_fields_of(prices, benchmarks))
+    FROM (SELECT * FROM unpivot_card_fields(cards) UNION ALL SELECT * FROM unpivot_child_fields(prices, benchmarks))
     WINDOW w AS (PARTITION BY source, source_model_id, field ORDER BY valid_from)
 ),
 field_changes AS (
@@ -149,9 +149,9 @@ child_gone AS (
            (SELECT max(s.run_id) FROM source_runs AS s JOIN runs AS r USING (run_id)
             WHERE s.source = c.source AND r.observed_at = c.valid_to
               AND s.status NOT IN ('failed', 'undone')) AS run_id, c.url
-    FROM child_fields_of(prices, benchmarks) AS c
+    FROM unpivot_child_fields(prices, benchmarks) AS c
     WHERE c.valid_to IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM child_fields_of(prices, benchmarks) AS n
+      AND NOT EXISTS (SELECT 1 FROM unpivot_child_fields(prices, benchmarks) AS n
                       WHERE n.source = c.source AND n.source_model_id = c.source_model_id
                         AND n.field = c.field AND n.valid_from = c.valid_to)
       AND NOT EXISTS (SELECT 1 FROM removals AS r
@@ -193,7 +193,7 @@ FROM (SELECT * FROM added UNION ALL SELECT * FROM field_changes
       UNION ALL SELECT * FROM removed UNION ALL SELECT * FROM unstated_fields) AS e
 LEFT JOIN model_identity AS i USING (source, source_model_id);
 
-CREATE OR REPLACE VIEW changes AS SELECT * FROM changes_in(model_cards_history, prices_history, benchmarks_history);
+CREATE OR REPLACE VIEW changes AS SELECT * FROM versions_to_changes(model_cards_history, prices_history, benchmarks_history);
 
 -- Per model and source: when it was seen, what the source says of its lifecycle, and whether it left.
 CREATE OR REPLACE VIEW lifecycle AS
