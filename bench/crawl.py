@@ -93,7 +93,7 @@ def ours(base: str, n: int, db_file: str, fetch: str | None = None) -> dict:
         out = steps.crawl("azure", Path(tmp) / "azure", replay=base, max_pages=n + 10, timeout=3600, parse=True,
                           fetch=fetch)
         t1 = time.perf_counter()
-        cards, problems, card_pages = out.parsed.result()
+        cards, problems, card_pages = out.parsed.cards, out.parsed.problems, out.parsed.card_pages
         status, reasons, cov = steps.judge("azure", out, cards, problems, card_pages)
         t2 = time.perf_counter()
         load = steps.build_load("azure", out, None)

@@ -1,7 +1,7 @@
 """The peer: what a data engineer writes first for the same job - a plain SQL SCD2 merge of each daily
 snapshot into three history tables, one transaction a day - run in the same process, on the same
-synthetic snapshots, as modeltrail's warehouse part of a refresh (lock, start_run, load_source,
-finish_run, remap, close). The as-of state of both is compared row by row on the last day.
+synthetic snapshots, as modeltrail's warehouse part of a refresh (bench/refresh_part.py: the refresh
+flow's calls in its order, from the writer lock to the artifact's change table). The as-of state of both is compared row by row on the last day.
 
     python -m bench.peer MODELS DAYS CHANGE_SHARE WORKDIR     # prints a JSON line
 
@@ -26,7 +26,8 @@ from pathlib import Path
 
 import duckdb
 
-from bench.synth import load_of, snapshot
+from bench.refresh_part import crawl_output, refresh_part
+from bench.synth import snapshot
 from bench.warehouse import _latency, _size
 from modeltrail.warehouse import db
 
@@ -132,14 +133,19 @@ def _peer_job_day(path: Path, cards, when, tmp: Path) -> float:
     return time.perf_counter() - t0
 
 
+#: the registered source the synthetic cards are judged as (a JSON catalog: one page, every model)
+SOURCE = "openrouter"
+
+
 def _ours_day(path: Path, cards, when) -> float:
-    """The warehouse part of one refresh: writer lock, connect, run, load, finish, identity, close."""
+    """The warehouse part of one refresh, as the refresh flow makes it (bench/refresh_part.py): writer
+    lock, connect, time-order guard, start_run, close, connect, verdict, load, summary, finish, identity,
+    the artifact's change table, close."""
     t0 = time.perf_counter()
-    with db.writing(path, command="bench") as con:
-        run_id = db.start_run(con, "replay", when)
-        db.load_source(con, run_id, when, load_of(cards, when))
-        db.finish_run(con, run_id, "complete", "")
-        db.remap(con)
+    out = crawl_output(SOURCE, cards, when, "https://example.org/api/models")
+    done = refresh_part(path, {SOURCE: out}, when)
+    if done["status"] != "complete":
+        raise RuntimeError(f"the synthetic run's verdict is {done['status']}: {done['verdicts']}")
     return time.perf_counter() - t0
 
 
@@ -157,7 +163,7 @@ def run(models: int, days: int, change_share: float, workdir: Path) -> dict:
             if day:
                 for i in rng.sample(range(models), int(models * change_share)):
                     versions[i] += 1
-            when, cards = snapshot(models, day, versions)
+            when, cards = snapshot(models, day, versions, source=SOURCE)
             ours_t.append(_ours_day(ours_path, cards, when))
             peer_t.append(_peer_day(peer, cards, when, Path(tmp)))
             job_t.append(_peer_job_day(job_path, cards, when, Path(tmp)))

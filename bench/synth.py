@@ -19,7 +19,7 @@ BENCHES = ["gpqa_diamond", "mmlu", "mmlu_pro", "aime_2024", "aime_2025", "swe_be
            "humaneval", "math_500", "livecodebench", "simpleqa"]
 
 
-def _card(i: int, day: int, version: int, when: datetime) -> ModelCard:
+def _card(i: int, day: int, version: int, when: datetime, source: str = "synthetic") -> ModelCard:
     rng = random.Random(i)
     base_in = round(rng.uniform(0.05, 15), 2)
     ctx = rng.choice([8192, 32768, 128000, 200000, 1000000])
@@ -27,7 +27,7 @@ def _card(i: int, day: int, version: int, when: datetime) -> ModelCard:
     ctx = ctx + 1024 * (version // 3 + (version % 3 == 1))
     price_in = round(base_in * (0.9 ** ((version + 1) // 3)), 4)
     return ModelCard(
-        source="synthetic", source_model_id=f"model-{i:06d}", model_id=f"vendor{i % 97}/model-{i:06d}",
+        source=source, source_model_id=f"model-{i:06d}", model_id=f"vendor{i % 97}/model-{i:06d}",
         name=f"Model {i}", organization=f"Vendor {i % 97}", url=f"https://example.org/models/model-{i:06d}",
         release_date=f"2025-{1 + i % 12:02d}", status="active", context_window=ctx,
         max_output_tokens=min(ctx, 32768), input_modalities=["text"], output_modalities=["text"],
@@ -50,10 +50,13 @@ def versions_on(day: int, n: int, change_share: float, seed: int = 7) -> list[in
     return counts
 
 
-def snapshot(n: int, day: int, versions: list[int] | None = None) -> tuple[datetime, list[ModelCard]]:
+def snapshot(n: int, day: int, versions: list[int] | None = None, source: str = "synthetic"
+             ) -> tuple[datetime, list[ModelCard]]:
+    """Day `day`'s cards; `source`: the source they are cards of (a registered one to be judged as a
+    refresh judges it, bench/refresh_part.py)."""
     when = T0 + timedelta(days=day)
     versions = versions or [0] * n
-    return when, [_card(i, day, versions[i], when) for i in range(n)]
+    return when, [_card(i, day, versions[i], when, source) for i in range(n)]
 
 
 def load_of(cards: list[ModelCard], when: datetime) -> SourceLoad:

@@ -9,6 +9,7 @@ import shutil
 import time
 import zlib
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -146,6 +147,7 @@ def _views(con) -> None:
         con.execute(stmt)
 
 
+@lru_cache(maxsize=1)  # (views.sql, the migrations and the bundled aliases ship with the package)
 def _views_hash() -> str:
     from modeltrail.pipelines import identity
     return _hash([migrate.LATEST, _sql("views.sql"), sorted(identity.bundled_aliases().items())])

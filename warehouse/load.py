@@ -180,9 +180,18 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
                 _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
                 _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
-                for section in ("cards", "prices", "benchmarks", "sightings", "removals"):
+                # (no moved card: the staged cards, prices and benchmarks are empty, and their statements
+                # would close and open nothing)
+                for section in ("cards", "prices", "benchmarks") if moved else ():
                     for stmt in sql[section]:
                         run_sql(con, stmt, params)
+                for stmt in sql["sightings"]:
+                    run_sql(con, stmt, params)
+                # (the first statement records the models removed now; none: the others change nothing)
+                remove, *close = sql["removals"]
+                removed = run_sql(con, remove, params).fetchone()
+                for stmt in close if removed is None or removed[0] else ():
+                    run_sql(con, stmt, params)
                 (count,) = sql["count_changes"]
             result = LoadResult(load.source, load.status)
             if load.status != "failed":

@@ -125,10 +125,24 @@ ORDER BY 1, 2;
 SELECT run_id, status, summary FROM runs WHERE flow_run_id = $flow_run_id;
 
 -- name: run_changes
--- What one run changed, for people (`refresh`'s summary and the flow's artifact).
+-- What one run changed, for people (`refresh`'s summary and the flow's artifact): the `changes` view's
+-- rows of the run, read (views.sql: versions_to_changes) from the versions of the models the run touched only
+-- (a version it opened, a price or benchmark closed at its time), so its cost follows the run's
+-- changes, not the length of history.
+WITH closed_at AS (SELECT observed_at FROM runs WHERE run_id = $run_id),
+touched AS MATERIALIZED (
+    SELECT source, source_model_id FROM model_cards_history WHERE run_id = $run_id
+    UNION SELECT source, source_model_id FROM prices_history
+          WHERE run_id = $run_id OR valid_to = (SELECT observed_at FROM closed_at)
+    UNION SELECT source, source_model_id FROM benchmarks_history
+          WHERE run_id = $run_id OR valid_to = (SELECT observed_at FROM closed_at)
+),
+run_cards AS MATERIALIZED (SELECT * FROM model_cards_history SEMI JOIN touched USING (source, source_model_id)),
+run_prices AS MATERIALIZED (SELECT * FROM prices_history SEMI JOIN touched USING (source, source_model_id)),
+run_benchmarks AS MATERIALIZED (SELECT * FROM benchmarks_history SEMI JOIN touched USING (source, source_model_id))
 SELECT source, coalesce(model_id, source_model_id) AS model, change_type, coalesce(field, '') AS field,
        coalesce(old_value, '') AS old_value, coalesce(new_value, '') AS new_value
-FROM changes WHERE run_id = $run_id ORDER BY 1, 2, 3, 4
+FROM versions_to_changes(run_cards, run_prices, run_benchmarks) WHERE run_id = $run_id ORDER BY 1, 2, 3, 4
 LIMIT $limit;
 
 -- name: history

@@ -53,6 +53,9 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
         rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version,
                      "resolved_by": how, "route": offer.route, "region": offer.region, "variant": offer.variant})
 
+    if only_new and not rows:  # (nothing new to map: the statements below would change nothing)
+        return con.execute(query("mapped_ids")).fetchone()[0]
+
     def attempt() -> None:
         with transaction(con):
             con.execute(query("identity_staging"))

@@ -54,7 +54,9 @@ CREATE OR REPLACE VIEW benchmarks AS
 
 -- Every field of every card version as text, one row per field: the base of `changes` and `history`.
 -- (Two lists unnested side by side: half the planning of the same UNPIVOT, bench/RESULTS.md §9c.)
-CREATE OR REPLACE VIEW card_field_versions AS
+-- The macros take the history tables by name, so that a run's changes (queries.sql: run_changes) read
+-- the same logic over the versions of the models that run touched only.
+CREATE OR REPLACE MACRO unpivot_card_fields(cards) AS TABLE
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
            unnest(['name', 'organization', 'version', 'release_date', 'status', 'deprecation_date',
                    'retirement_date', 'successor', 'context_window', 'max_output_tokens', 'input_modalities',
@@ -70,21 +72,25 @@ CREATE OR REPLACE VIEW card_field_versions AS
                    architecture, license, listed_date, hugging_face_id, provider, mode,
                    array_to_string(regions, ','), CAST(open_weights AS VARCHAR), last_updated, section,
                    retirement_qualifier]) AS value
-    FROM model_cards_history;
+    FROM query_table(cards);
+
+CREATE OR REPLACE VIEW card_field_versions AS SELECT * FROM unpivot_card_fields(model_cards_history);
 
 -- Prices and benchmarks as fields too: "price.input", "benchmark.gpqa[high]".
-CREATE OR REPLACE VIEW child_field_versions AS
+CREATE OR REPLACE MACRO unpivot_child_fields(prices, benchmarks) AS TABLE
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
            'price.' || kind || coalesce('[' || tier || ']', '') AS field,
            CASE WHEN variable THEN 'variable'
                 WHEN coalesce(unit, '1M tokens') = '1M tokens' THEN CAST(usd_per_million_tokens AS VARCHAR)
                 ELSE CAST(usd_per_unit AS VARCHAR) || ' per ' || unit END AS value
-    FROM prices_history
+    FROM query_table(prices)
     UNION ALL
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
            'benchmark.' || coalesce(benchmark, '"' || reported_name || '"') || coalesce('[' || setting || ']', ''),
            CAST(value AS VARCHAR) || CASE unit WHEN 'percent' THEN '%' WHEN 'elo' THEN ' Elo' ELSE '' END
-    FROM benchmarks_history;
+    FROM query_table(benchmarks);
+
+CREATE OR REPLACE VIEW child_field_versions AS SELECT * FROM unpivot_child_fields(prices_history, benchmarks_history);
 
 -- Every version of every field of one model (a canonical id, or a source's own id), optionally one
 -- field (`context_window`, `price.input`, `benchmark.gpqa` and its settings). The model's source ids
@@ -117,13 +123,16 @@ CREATE OR REPLACE MACRO model_history(m, fld) AS TABLE
     GROUP BY source, source_model_id, field, period;
 
 -- The change feed: added, changed (field, old -> new), deprecated, removed, unstated (a field the page
--- no longer states; its last value is kept). One row per event.
-CREATE OR REPLACE VIEW changes AS
+-- no longer states; its last value is kept). One row per event. The view reads all history; the macro
+-- takes the history tables by name, so that one run's changes (queries.sql: run_changes) are the same
+-- events read from the versions of the models that run touched (every event of a model depends only on
+-- that model's versions, and on runs, source_runs, removals and unstated, read whole).
+CREATE OR REPLACE MACRO versions_to_changes(cards, prices, benchmarks) AS TABLE
 WITH card_versions AS (
     SELECT source, source_model_id, valid_from, valid_to, run_id, url,
            lag(valid_to) OVER (PARTITION BY source, source_model_id ORDER BY valid_from) AS prev_to,
            row_number() OVER (PARTITION BY source, source_model_id ORDER BY valid_from) AS n
-    FROM model_cards_history
+    FROM query_table(cards)
 ),
 -- a card appears: its first version, or the first after a removal (a gap between versions)
 added AS (
@@ -133,7 +142,7 @@ added AS (
 ),
 fields AS (
     SELECT *, lag(value) OVER w AS old_value, lag(valid_to) OVER w AS prev_to
-    FROM (SELECT * FROM card_field_versions UNION ALL SELECT * FROM child_field_versions)
+    FROM (SELECT * FROM unpivot_card_fields(cards) UNION ALL SELECT * FROM unpivot_child_fields(prices, benchmarks))
     WINDOW w AS (PARTITION BY source, source_model_id, field ORDER BY valid_from)
 ),
 field_changes AS (
@@ -163,10 +172,10 @@ child_gone AS (
            (SELECT max(s.run_id) FROM source_runs AS s JOIN runs AS r USING (run_id)
             WHERE s.source = c.source AND r.observed_at = c.valid_to
               AND s.status NOT IN ('failed', 'undone')) AS run_id, c.url
-    FROM child_field_versions AS c
+    FROM unpivot_child_fields(prices, benchmarks) AS c
     WHERE c.valid_to IS NOT NULL
       AND NOT (c.field LIKE 'price.%' AND regexp_matches(c.value, '^0\.0( per .*)?$'))
-      AND NOT EXISTS (SELECT 1 FROM child_field_versions AS n
+      AND NOT EXISTS (SELECT 1 FROM unpivot_child_fields(prices, benchmarks) AS n
                       WHERE n.source = c.source AND n.source_model_id = c.source_model_id
                         AND n.field = c.field AND n.valid_from = c.valid_to)
       AND NOT EXISTS (SELECT 1 FROM removals AS r
@@ -177,7 +186,7 @@ child_gone AS (
 born_deprecated AS (
     SELECT a.changed_at, a.source, a.source_model_id, h.status AS change_type, 'status' AS field,
            NULL AS old_value, h.status AS new_value, a.run_id, a.url
-    FROM added AS a JOIN model_cards_history AS h
+    FROM added AS a JOIN query_table(cards) AS h
       ON h.source = a.source AND h.source_model_id = a.source_model_id AND h.valid_from = a.changed_at
     WHERE h.status IN ('deprecated', 'retired')
 ),
@@ -198,7 +207,7 @@ SELECT e.changed_at, e.source, i.model_id, e.source_model_id, e.change_type, e.f
        e.new_value,
        CASE WHEN e.field IN ('deprecation_date', 'retirement_date') THEN e.new_value
             WHEN e.change_type IN ('deprecated', 'retired') THEN (
-                SELECT coalesce(h.deprecation_date, h.retirement_date) FROM model_cards_history AS h
+                SELECT coalesce(h.deprecation_date, h.retirement_date) FROM query_table(cards) AS h
                 WHERE h.source = e.source AND h.source_model_id = e.source_model_id
                   AND h.valid_from = e.changed_at)
        END AS effective_from,
@@ -207,6 +216,8 @@ FROM (SELECT * FROM added UNION ALL SELECT * FROM field_changes
       UNION ALL SELECT * FROM child_gone UNION ALL SELECT * FROM born_deprecated
       UNION ALL SELECT * FROM removed UNION ALL SELECT * FROM unstated_fields) AS e
 LEFT JOIN model_identity AS i USING (source, source_model_id);
+
+CREATE OR REPLACE VIEW changes AS SELECT * FROM versions_to_changes(model_cards_history, prices_history, benchmarks_history);
 
 -- Stated dates keep their precision ("2026", "2026-08", "2026-08-20"): the first and the last day they
 -- may mean, and whether two of them can be the same day ("2026-10" and "2026-10-10" can; "2026-10-10"
