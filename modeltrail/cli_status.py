@@ -106,7 +106,8 @@ def sources(fmt, db_file):
 
 @click.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write report.html into (created if needed).")
+              help="Folder to write report.html (and the chart library it loads, plotly.min.js) into "
+                   "(created if needed).")
 @click.option("--model", "models", multiple=True,
               help="A model to show (repeatable; any id or alias). Default: the ones that changed most.")
 @click.option("--since", help="Start of the period (ISO 8601); default: all history.")
@@ -115,7 +116,7 @@ def report(out_dir, models, since, db_file):
     """Write one offline HTML report: price history charts per model (a step line per source and price
     kind, change points marked), context window and benchmark history where they changed, a lifecycle
     timeline, the change feed of the period (filterable), conflicts between sources, and every value
-    with the page and time it came from. No network: plotly.js is inlined."""
+    with the page and time it came from. No network: plotly.js is one file beside the page."""
     import os
     from datetime import timezone
 
@@ -135,6 +136,7 @@ def report(out_dir, models, since, db_file):
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        rep.write_asset(out)
         with replacing(out / "report.html") as (fd, tmp):
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(page)

@@ -4,9 +4,10 @@ marked), context window and benchmark history where they changed, a lifecycle ti
 change feed of the period (filterable), conflicts between sources, every value with the page and time
 it came from, and every stated shutdown per vendor (past and upcoming, the vendor's page first).
 
-Charts are plotly figures; plotly.js is inlined once in the page (no CDN, no network): the file opens
-anywhere, offline. `collect` reads the warehouse (named queries); `render` is a pure function of
-what it read.
+Charts are plotly figures; plotly.js is one file beside the page (`plotly.min.js`, written once into
+the report's folder, referenced relatively: no CDN, no network), so the folder opens anywhere, offline,
+and the page itself stays small. `collect` reads the warehouse (named queries); `render` is a pure
+function of what it read; `write_asset` puts the shared script beside the pages.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 #: models a report shows when none is named
 DEFAULT_MODELS = 20
+#: the chart library, one file beside the pages; each page loads it by this relative name
+ASSET = "plotly.min.js"
 
 
 @dataclass
@@ -88,52 +92,88 @@ def _series(versions: list[Version], want) -> dict[tuple[str, str], list[Version
     return out
 
 
-def step_figure(title: str, unit: str, series: dict[tuple[str, str], list[Version]], now: datetime):
+def _group(label: str) -> tuple[str, str]:
+    """A series label's legend group (its source) and its entry within the group: a source listing the
+    model under several ids is labelled `source:id` (view source_labels); each id is an entry of the
+    source's group, a source with one id is its own entry."""
+    source, _, sid = label.partition(":")
+    return source, sid or source
+
+
+def step_figure(title: str, unit: str, series: dict[tuple[str, str], list[Version]], now: datetime,
+                ends: dict[str, tuple[datetime, str]] | None = None):
     """One step line per (source, field): a point at each version's start (marked), held until the
-    next version or now."""
+    source stopped stating it: the last version's end, else where the source removed the model or last
+    listed it (`ends`, by series label), else now. The legend, on the right (the plot keeps its height;
+    a long legend scrolls), has one group per source, titled with it, its offerings' lines inside."""
     import plotly.graph_objects as go
+    ends = ends or {}
     fig = go.Figure()
-    for (source, fld), versions in sorted(series.items()):
-        xs, ys, urls, sizes = [], [], [], []
+    titled: set[str] = set()
+    for (source, fld), versions in sorted(series.items(), key=lambda kv: (_group(kv[0][0]), kv[0][1])):
+        xs, ys, urls, notes, sizes = [], [], [], [], []
         for v in sorted(versions, key=lambda v: v.valid_from):
             xs.append(v.valid_from)
             ys.append(_number(v.value))
             urls.append(v.url)
+            notes.append(f"from {_e(v.valid_from)} UTC")
             sizes.append(9)
         last = max(versions, key=lambda v: v.valid_from)
-        xs.append(last.valid_to or now)
+        if last.valid_to:
+            end, why = last.valid_to, "no longer stated from"
+        elif source in ends:
+            end, why = ends[source]
+        else:
+            end, why = now, "still stated at"
+        end = max(end, last.valid_from)
+        xs.append(end)
         ys.append(_number(last.value))
         urls.append(last.url)
+        notes.append(f"{why} {_e(end)} UTC")
         sizes.append(0)
+        group, entry = _group(source)
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, name=f"{source} · {fld}", mode="lines+markers", line_shape="hv",
-            marker={"size": sizes}, customdata=urls,
-            hovertemplate="%{y} " + unit + "<br>from %{x|%Y-%m-%d %H:%M} UTC<br>%{customdata}<extra></extra>"))
+            x=xs, y=ys, name=f"{entry} · {fld}", mode="lines+markers", line_shape="hv",
+            marker={"size": sizes}, customdata=urls, text=notes, legendgroup=group,
+            legendgrouptitle={"text": group} if group not in titled else None,
+            hovertemplate="%{y} " + unit + "<br>%{text}<br>%{customdata}<extra>" + html.escape(source) + "</extra>"))
+        titled.add(group)
     fig.update_layout(title=title, height=340, margin={"l": 50, "r": 20, "t": 40, "b": 40},
-                      legend={"orientation": "h", "y": -0.2}, template="plotly_white")
+                      legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                              "groupclick": "toggleitem", "tracegroupgap": 6, "font": {"size": 11}},
+                      template="plotly_white")
     fig.update_yaxes(title_text=unit)
     return fig
 
 
+#: lifecycle events: (label, row key, marker symbol, colour); named in the legend, never written on the chart
+#: (labels on the chart overlapped wherever two events fall close together)
+_EVENTS = (("first seen", "first_seen", "circle", "#2ca02c"),
+           ("deprecation seen", "deprecation_seen_at", "diamond", "#ff7f0e"),
+           ("deprecation date", "deprecation_date", "x", "#d62728"),
+           ("retirement date", "retirement_date", "x-thin-open", "#9467bd"),
+           ("removed", "removed_at", "square", "#7f7f7f"))
+
+
 def lifecycle_figure(model: str, rows: list[dict], now: datetime):
-    """Per source, a line from first seen to last seen, with its lifecycle events marked."""
+    """Per source, a line from first seen to removal (or last seen), with its lifecycle events marked;
+    the events are told apart by marker and named once each in the legend (and in the table below the
+    chart), not as text on the chart."""
     import plotly.graph_objects as go
     fig = go.Figure()
-    events = {"first seen": "first_seen", "deprecation seen": "deprecation_seen_at", "removed": "removed_at"}
     for r in rows:
-        fig.add_trace(go.Scatter(x=[r["first_seen"], r["removed_at"] or now], y=[r["source"]] * 2, mode="lines",
-                                 line={"width": 6}, name=f"{r['source']} listed", hoverinfo="x+name"))
-        for label, key in events.items():
-            if r.get(key):
-                fig.add_trace(go.Scatter(x=[r[key]], y=[r["source"]], mode="markers+text", text=[label],
-                                         textposition="top center", name=f"{r['source']} {label}",
-                                         showlegend=False))
-        for label, key in (("deprecation date", "deprecation_date"), ("retirement date", "retirement_date")):
-            if r.get(key):
-                fig.add_trace(go.Scatter(x=[r[key]], y=[r["source"]], mode="markers+text", text=[label],
-                                         marker={"symbol": "x", "size": 11}, textposition="bottom center",
-                                         name=f"{r['source']} {label}", showlegend=False))
-    fig.update_layout(title=f"{model}: lifecycle", height=120 + 50 * len(rows), showlegend=False,
+        fig.add_trace(go.Scatter(x=[r["first_seen"], r["removed_at"] or r["last_seen"] or now], y=[r["source"]] * 2,
+                                 mode="lines", line={"width": 6, "color": "#c6dbef"}, name=f"{r['source']} listed",
+                                 hoverinfo="x+name", showlegend=False))
+    for label, key, symbol, colour in _EVENTS:
+        hits = [r for r in rows if r.get(key)]
+        if hits:
+            fig.add_trace(go.Scatter(x=[r[key] for r in hits], y=[r["source"] for r in hits], mode="markers",
+                                     name=label, marker={"symbol": symbol, "size": 11, "color": colour,
+                                                         "line": {"width": 2, "color": colour}},
+                                     hovertemplate=label + " %{x}<br>%{y}<extra></extra>"))
+    fig.update_layout(title=f"{model}: lifecycle", height=max(200, 120 + 50 * len(rows)),
+                      legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
                       margin={"l": 90, "r": 20, "t": 40, "b": 30}, template="plotly_white")
     return fig
 
@@ -178,6 +218,37 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def conflict_text(values: Any) -> str:
+    """A conflict's values as one line of text: `source=value` items become "source value", joined by
+    " · " (e.g. "openrouter 2.5 · litellm 2.75")."""
+    if values is None:
+        return ""
+    if isinstance(values, str):
+        values = [values]
+    return " · ".join(" ".join(str(v).split("=", 1)) for v in values)
+
+
+def write_asset(out: Path) -> Path:
+    """Put the chart library beside the pages in `out`, once: written only when missing or not this
+    plotly's, so pages written before keep loading it and a second report rewrites nothing."""
+    import os
+
+    from plotly.offline import get_plotlyjs
+
+    from modeltrail.export import replacing
+    path = out / ASSET
+    body = get_plotlyjs().encode("utf-8")
+    try:
+        if path.stat().st_size == len(body) and path.read_bytes() == body:
+            return path
+    except FileNotFoundError:
+        pass
+    with replacing(path) as (fd, _tmp):
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+    return path
+
+
 def shutdowns_section(data: ReportData) -> str:
     """Per vendor, a timeline table of every stated shutdown (past and upcoming, soonest first; each
     model's vendor page first and the catalogs next to it)."""
@@ -203,8 +274,8 @@ def shutdowns_section(data: ReportData) -> str:
 
 
 def render(data: ReportData) -> tuple[str, dict[str, int]]:
-    """The page, and the number of series in each chart (by the chart's element id)."""
-    from plotly.offline import get_plotlyjs
+    """The page, and the number of series in each chart (by the chart's element id). The page loads the
+    chart library from `ASSET` beside it (see `write_asset`)."""
     charts: dict[str, int] = {}
     now = data.generated_at
 
@@ -224,21 +295,24 @@ def render(data: ReportData) -> tuple[str, dict[str, int]]:
     for m in data.models:
         s = _slug(m)
         versions = data.series.get(m, [])
+        # where each source (label) stopped listing the model: its removal, else its last sighting
+        ends = {r["source"]: ((r["removed_at"], "removed at") if r.get("removed_at") else (r["last_seen"], "last seen at"))
+                for r in data.lifecycle.get(m, []) if r.get("removed_at") or r.get("last_seen")}
         parts.append(f'<section id="{s}"><h2>{_e(m)}</h2>')
         prices = _series(versions, lambda f: f.startswith("price."))
         if prices:
-            parts.append(chart(step_figure(f"{m}: prices", "USD / 1M tokens", prices, now), f"price-{s}"))
+            parts.append(chart(step_figure(f"{m}: prices", "USD / 1M tokens", prices, now, ends), f"price-{s}"))
         else:
             parts.append("<p class='meta'>No per-token price stated by any source.</p>")
         specs = {k: v for k, v in _series(versions, lambda f: f in ("context_window", "max_output_tokens")).items()
                  if len({x.value for x in v}) > 1}
         if specs:
             parts.append(chart(step_figure(f"{m}: context window and max output (where they changed)", "tokens",
-                                           specs, now), f"context-{s}"))
+                                           specs, now, ends), f"context-{s}"))
         benches = {k: v for k, v in _series(versions, lambda f: f.startswith("benchmark.")).items()
                    if len({x.value for x in v}) > 1}
         if benches:
-            parts.append(chart(step_figure(f"{m}: benchmarks (where they changed)", "score", benches, now),
+            parts.append(chart(step_figure(f"{m}: benchmarks (where they changed)", "score", benches, now, ends),
                                f"bench-{s}"))
         if rows := data.lifecycle.get(m):
             parts.append(chart(lifecycle_figure(m, rows, now), f"life-{s}"))
@@ -263,11 +337,11 @@ def render(data: ReportData) -> tuple[str, dict[str, int]]:
                            for c in data.changes], "changes-table") + "</section>")
     parts.append(shutdowns_section(data))
     parts.append("<section id='conflicts'><h2>Conflicts between sources</h2>"
-                 + (_table(["model", "field", "values by source"], [[_e(a), _e(b), _e(c)] for a, b, c in data.conflicts])
+                 + (_table(["model", "field", "values by source"], [[_e(a), _e(b), _e(conflict_text(c))] for a, b, c in data.conflicts])
                     if data.conflicts else "<p>None: the sources agree (beyond rounding).</p>") + "</section>")
     page = ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>modeltrail report · {_e(data.warehouse)}</title><style>{_CSS}</style>"
-            f"<script>{get_plotlyjs()}</script><script>{_FILTER_JS}</script></head><body>"
+            f"<script charset='utf-8' src='{ASSET}'></script><script>{_FILTER_JS}</script></head><body>"
             + "".join(parts)
             + f"<script type='application/json' id='modeltrail-charts'>{json.dumps(charts)}</script></body></html>")
     return page, charts

@@ -69,12 +69,14 @@ def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehou
     page_file = out / "report.html"
     assert said.startswith(f"wrote {page_file}: 1 model(s)")
     html = page_file.read_text()
-    assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"http", html)  # nothing to fetch: all inlined
+    # nothing to fetch but the chart library, one file beside the page
+    assert not re.search(r"<script[^>]+src=['\"](?!plotly\.min\.js['\"])|<link[^>]+href=\"http", html)
+    assert (out / "plotly.min.js").stat().st_size > 1_000_000 and page_file.stat().st_size < 1_000_000
 
     import duckdb
     with duckdb.connect(str(warehouse), read_only=True) as con:
         kinds = con.execute("""
-            SELECT count(DISTINCT kind || coalesce('[' || tier || ']', '')) FROM prices_history AS p
+            SELECT count(DISTINCT p.source_model_id || kind || coalesce('[' || tier || ']', '')) FROM prices_history AS p
             JOIN model_identity AS i USING (source, source_model_id)
             WHERE coalesce(i.model_id, p.source_model_id) = ? AND coalesce(unit, '1M tokens') = '1M tokens' AND NOT variable""",
                             [MODEL]).fetchone()[0]
@@ -100,7 +102,7 @@ def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehou
             charts = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')]
                 .map(d => [d.id, {series: d.data.length, svg: d.querySelectorAll('svg.main-svg').length,
                                   traces: d.querySelectorAll('.scatterlayer .trace').length,
-                                  names: d.data.map(t => t.name), ys: d.data.map(t => t.y)}]))""")
+                                  names: d.data.map(t => [t.legendgroup, t.name]), ys: d.data.map(t => t.y)}]))""")
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
             # the change feed filters as one types
             rows = page.locator("#changes-table tbody tr")
@@ -114,9 +116,10 @@ def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehou
     assert set(charts) == {f"price-{slug}", f"context-{slug}", f"life-{slug}"}
     price = charts[f"price-{slug}"]
     assert price["series"] == kinds and price["traces"] == kinds and price["svg"] >= 1
-    line = price["names"].index("openrouter · price.input")
+    # (OpenRouter lists the model and its ":free" offering: each id is a line of OpenRouter's legend group)
+    line = price["names"].index(["openrouter", f"{MODEL} · price.input"])
     ys = price["ys"][line]
-    assert ys[:-1] == pytest.approx(expected_inputs())  # a point per change, then held until now
+    assert ys[:-1] == pytest.approx(expected_inputs())  # a point per change, then held until last seen
     assert charts[f"context-{slug}"]["series"] >= 1
     assert 0 < shown < total
     assert (tmp_path / "report.png").stat().st_size > 10_000
@@ -160,3 +163,56 @@ def test_two_ids_of_one_model_at_one_source_are_two_lines(warehouse, tmp_path):
     assert inputs[paid] == pytest.approx(expected_inputs()) and set(inputs[free]) == {0.0}
     assert sorted(r["source"] for r in data.lifecycle["google/gemma-3-27b"]) == [paid, free]
     assert {c[1] for c in data.changes} <= {paid, free} and data.changes
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_many_offerings_model_page_keeps_its_plot_height_and_shows_no_overlapping_labels(tmp_path):
+    """The gpt-4o-shaped page of tests/test_report_render.py (twenty price lines, two sources) written as
+    the CLI writes it and opened offline: the legend sits right of the plot (which keeps the height of its
+    figure less the margins), the lifecycle chart writes no text on itself, the one script file beside
+    the page is the only thing fetched; a screenshot of the model's section is kept in the temp dir."""
+    from playwright.sync_api import sync_playwright
+
+    from modeltrail import report
+    from tests.test_report_render import gpt4o
+    out = tmp_path / "report"
+    out.mkdir()
+    page_html, charts = report.render(gpt4o())
+    report.write_asset(out)
+    (out / "report.html").write_text(page_html, encoding="utf-8")
+    errors, requests = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            *_sandbox_args(), "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+            def only_the_file(route):
+                requests.append(route.request.url)
+                return route.continue_() if route.request.url.startswith("file://") else route.abort()
+            page.route("**/*", only_the_file)
+            page.goto((out / "report.html").as_uri())
+            page.wait_for_selector("#life-openai-gpt-4o .main-svg")
+            got = page.evaluate("""() => { const d = document.getElementById('price-openai-gpt-4o');
+                const plot = d.querySelector('.nsewdrag').getBoundingClientRect();
+                const legend = d.querySelector('.legend').getBoundingClientRect();
+                return {h: d._fullLayout._size.h, height: d._fullLayout.height, m: d._fullLayout.margin,
+                        plot: [plot.left, plot.right, plot.top, plot.bottom],
+                        legend: [legend.left, legend.right, legend.top, legend.bottom],
+                        groups: d.querySelectorAll('.legend .groups').length,
+                        life_text: document.querySelectorAll('#life-openai-gpt-4o .textpoint').length}; }""")
+            page.locator("#openai-gpt-4o").screenshot(path=str(tmp_path / "gpt-4o.png"))
+        finally:
+            browser.close()
+    assert errors == []
+    assert sorted({u.rsplit("/", 1)[1] for u in requests}) == ["plotly.min.js", "report.html"]
+    assert got["h"] == got["height"] - got["m"]["t"] - got["m"]["b"]  # the legend took no height
+    assert got["legend"][0] >= got["plot"][1] - 1  # beside the plot, not over or above it
+    assert got["legend"][2] >= got["plot"][2] - 1
+    assert got["groups"] == 2  # openrouter, litellm
+    assert got["life_text"] == 0
+    assert (tmp_path / "gpt-4o.png").stat().st_size > 10_000
