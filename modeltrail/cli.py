@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from .output import echo, json_safe
+
 from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
                       future_option, observation_time, progress, reader, replay_location, show, source_not_folder,
                       wait_option, writer)
@@ -101,17 +103,17 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     run = con.execute(db.query("run_of_flow"), {"flow_run_id": flow_run_id}).fetchone()
     if run is None or run[1] is None:
         fail(f"the refresh did not finish ({state.type.value.lower()}): {state.message}")
-    click.echo(f"run {run[0]}: {run[1]}")
+    echo(f"run {run[0]}: {run[1]}")
     for line in (run[2] or "").splitlines():
-        click.echo(f"  {line}")
+        echo(f"  {line}")
     changed = con.execute(db.query("run_changes"), {"run_id": run[0], "limit": None}).fetchall()
     if changed:
-        click.echo(f"changes in run {run[0]} ({len(changed)}; all of them: modeltrail changes):")
+        echo(f"changes in run {run[0]} ({len(changed)}; all of them: modeltrail changes):")
         for source, model, kind, field, old, new in changed[:25]:
             what = f"{field}: {old or None} -> {new or None}" if kind == "changed" else (field or "")
-            click.echo(f"  {source} {model} {kind} {what}".rstrip())
+            echo(f"  {source} {model} {kind} {what}".rstrip())
         if len(changed) > 25:
-            click.echo(f"  … and {len(changed) - 25} more")
+            echo(f"  … and {len(changed) - 25} more")
     sys.exit(0 if run[1] == "complete" else EXIT_INCOMPLETE)
 
 
@@ -208,7 +210,7 @@ def reparse(sources, since, removal_runs, wait, db_file):
                         bar.append(stack.enter_context(shown.steps(f"reparse {source}", total)))
                     bar[0](note)
                 stats = rebuild.reparse(con, source, when, removal_runs=removal_runs, progress=step)
-            click.echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows "
+            echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows "
                        f"changed ({stats['versions_before']} -> {stats['versions_after']} versions)")
 
 
@@ -238,11 +240,11 @@ def parse(file, source, url, fetched_at):
     url = url or (Path(file).resolve().as_uri() if file != "-" else "stdin:")
     parsed = SOURCES[source].parser.parse(body, url, when)
     for problem in parsed.problems:
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
     if not parsed.cards:
         fail(f"no card found in {file} by the {source} parser")
     for card in parsed.cards:
-        click.echo(card.model_dump_json())
+        click.echo(json_safe(card.model_dump_json()))
 
 
 @main.group(invoke_without_command=True)
@@ -273,7 +275,7 @@ def runs_undo(run_id, wait, db_file):
             undo_id = db.undo_run(con, run_id)
         except db.WarehouseError as exc:
             fail(str(exc))
-    click.echo(f"run {undo_id}: undid run {run_id}")
+    echo(f"run {undo_id}: undid run {run_id}")
 
 
 @main.command()
@@ -296,7 +298,7 @@ def export(out_dir, fmt, as_of, force, db_file):
                 written = exporter.export(con, out_dir, fmt, when, progress=advance, force=force)
     except db.WarehouseError as exc:
         fail(str(exc))
-    click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
+    echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
 
 
 from .cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from .output import echo
+
 from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, future_option,
                       observation_time, parse_time, progress, wait_option, writer)
 
@@ -56,7 +58,7 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
             db.remap(con)
         except db.WarehouseError as exc:
             fail(str(exc))
-    click.echo(f"run {run_id}: {src} {result.status}, {len(snap.cards)} cards, {result.versions_added} new "
+    echo(f"run {run_id}: {src} {result.status}, {len(snap.cards)} cards, {result.versions_added} new "
                f"versions, {result.versions_closed} closed, {result.removed} removed"
                + (f" ({'; '.join(snap.reasons)})" if snap.reasons else ""))
     sys.exit(0 if result.status == "complete" else EXIT_INCOMPLETE)
@@ -99,6 +101,6 @@ def backfill_git(repo, path, source, url, since, removal_runs, wait, db_file):
         except (bf.BackfillError, db.WarehouseError) as exc:
             fail(str(exc))
     loaded = sum(n for k, n in counts.items() if k != "skipped")
-    click.echo(f"{source}: {loaded} snapshots loaded from {path}"
+    echo(f"{source}: {loaded} snapshots loaded from {path}"
                + "".join(f", {n} {k}" for k, n in sorted(counts.items())))
     sys.exit(EXIT_INCOMPLETE if counts.get("failed") or counts.get("partial") else 0)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .output import echo
+
 from . import output
 from .cliutil import db_option, format_option, reader, reader_if_any
 from .sources import SOURCES
@@ -141,5 +143,5 @@ def report(out_dir, models, since, db_file):
         fail(str(exc))
     if data.note:
         progress(data.note)
-    click.echo(f"wrote {out / 'report.html'}: {len(data.models)} model(s), {len(charts)} chart(s), "
+    echo(f"wrote {out / 'report.html'}: {len(data.models)} model(s), {len(charts)} chart(s), "
                f"{len(data.changes)} change(s)")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from .output import echo, terminal_safe
+
 from . import output
 from .sources import SOURCES
 
@@ -97,7 +99,7 @@ future_option = click.option("--allow-future", is_flag=True,
 
 
 def fail(message: str, code: int = EXIT_ERROR):
-    click.echo(f"Error: {message}", err=True)
+    echo(f"Error: {message}", err=True)
     sys.exit(code)
 
 
@@ -208,5 +210,6 @@ def resolve_model(con, name: str) -> str:
     found = [r[0] for r in db.run_sql(con, db.query("model_candidates"),
                                        {"name": name, "key": alias_key(name)[0]}).fetchall() if r[0]]
     if len(found) > 1:
-        raise click.BadParameter(f"{name!r} could mean {', '.join(sorted(found))}: say which", param_hint="MODEL")
+        raise click.BadParameter(f"{name!r} could mean {terminal_safe(', '.join(sorted(found)))}: say which",
+                                param_hint="MODEL")
     return found[0] if found else name

@@ -11,6 +11,36 @@ from typing import Any, Sequence
 
 FORMATS = ("table", "csv", "json")
 
+#: characters a terminal may act on instead of showing: C0 controls, DEL, C1 controls (ESC starts
+#: cursor moves, screen clears, OSC 0 window titles, OSC 52 clipboard writes), and the Unicode bidi
+#: overrides and line separators that reorder or break what is shown
+_UNSAFE = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x200E, 0x200F, *range(0x202A, 0x202F),
+           *range(0x2066, 0x206A), 0x2028, 0x2029]
+_SHOWN = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNSAFE}
+_IN_CELL = {**_SHOWN, ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
+_IN_LINES = {**_SHOWN, ord("\t"): "\t", ord("\n"): "\n"}
+#: what JSON's own escaping leaves raw (it escapes C0 only): \u escapes, the same text once decoded
+_IN_JSON = {c: f"\\u{c:04x}" for c in _UNSAFE if c >= 0x7F}
+
+
+def terminal_safe(text: str, lines: bool = False) -> str:
+    """Text a terminal shows as text: every control character written out as a visible escape
+    (`\\x1b`), never sent raw. lines=True keeps newlines and tabs (a message of several lines); else a
+    newline, tab or carriage return is a space (a table cell)."""
+    return text.translate(_IN_LINES if lines else _IN_CELL)
+
+
+def json_safe(text: str) -> str:
+    """A JSON text with the controls JSON leaves raw (DEL, C1, bidi overrides) written as \\u escapes:
+    the same data once decoded, and nothing a terminal acts on if it is shown."""
+    return text.translate(_IN_JSON)
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """click.echo for messages that may carry names or ids from a page: controls made visible."""
+    import click
+    click.echo(terminal_safe(message, lines=True), err=err)
+
 
 def _text(v: Any) -> str:
     if v is None:
@@ -47,16 +77,20 @@ def render(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table
 def _render(cols, rows, fmt, out, max_width, header) -> None:
     if fmt == "json":
         for r in rows:
-            out.write(json.dumps(dict(zip(cols, r)), default=_json, ensure_ascii=False) + "\n")
+            out.write(json_safe(json.dumps(dict(zip(cols, r)), default=_json, ensure_ascii=False)) + "\n")
         return
     if fmt == "csv":
+        # CSV keeps the data (quoted by its own rules) for files and scripts; written to a terminal, its
+        # cells' controls are made visible as in a table
+        shown = _is_terminal(out)
         w = csv.writer(out, lineterminator="\n")
         if header:
-            w.writerow(cols)
+            w.writerow([terminal_safe(c) for c in cols] if shown else cols)
         for r in rows:
-            w.writerow([_text(v) for v in r])
+            w.writerow([terminal_safe(_text(v), lines=True) if shown else _text(v) for v in r])
         return
-    cells = [[_text(v).replace("\n", " ") for v in r] for r in rows]
+    cells = [[terminal_safe(_text(v)) for v in r] for r in rows]
+    cols = [terminal_safe(c) for c in cols]
     widths = [min(max_width, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
     widths = fit(widths, terminal_width(out), [i for i, c in enumerate(cols) if c in DETAIL_COLUMNS])
 
@@ -74,6 +108,13 @@ MIN_COLUMN = 6
 #: the ids, fields, values and times readable (`history` of a model with two source ids told them apart
 #: only by their cut-off ends)
 DETAIL_COLUMNS = {"url", "page_sha256", "sha256", "start_urls"}
+
+
+def _is_terminal(out) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def terminal_width(out) -> int | None:

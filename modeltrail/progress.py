@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-import click
+from .output import echo
 
 #: -1 quiet (-q), 0 normal, 1 verbose (-v): set once by the command line's group
 level = 0
@@ -29,13 +29,13 @@ def interactive() -> bool:
 def say(message: str) -> None:
     """A progress line (stderr); -q silences it."""
     if level >= 0:
-        click.echo(message, err=True)
+        echo(message, err=True)
 
 
 def detail(message: str) -> None:
     """A line only -v shows."""
     if level >= 1:
-        click.echo(message, err=True)
+        echo(message, err=True)
 
 
 def _bars():

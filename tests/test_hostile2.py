@@ -1,0 +1,113 @@
+"""Hostile input (issue: bounded on every path, honest under faults, nothing hostile reaches the user):
+text from a scraped page or a file of cards never reaches a terminal, a chart or the warehouse as
+anything but text, and a file of cards is refused where a value is out of bounds."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timezone
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from modeltrail import output
+from modeltrail.cli import main
+from modeltrail.parsers import openrouter
+from tests.conftest import OPENROUTER_CAPTURE
+
+#: what a hostile page may put in a name: OSC 52 (writes the clipboard), OSC 0 (the window title),
+#: ESC[2J (clears the screen), a C1 CSI, a bidi override
+OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"
+OSC0 = "\x1b]0;pwned\x1b\\"
+CLEAR = "\x1b[2J"
+HOSTILE = f"Evil{OSC52}{OSC0}{CLEAR}\u009b31m\u202eModel"
+RAW = ("\x1b", "\x07", "\u009b", "\u202e")
+
+
+def mt(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def T(text: str) -> bool:
+    """The text carries no raw control a terminal would act on."""
+    return not any(c in text for c in RAW)
+
+
+# --- 8. terminal escapes ------------------------------------------------------------------------------
+
+def test_a_parser_drops_control_characters_from_names_and_ids():
+    data = json.loads(OPENROUTER_CAPTURE.read_bytes())
+    data["data"][0]["name"] = HOSTILE
+    data["data"][0]["id"] = "evil/model\x1b[2J"
+    parsed = openrouter.parse(json.dumps(data), "https://openrouter.ai/api/v1/models",
+                              datetime(2026, 1, 1, tzinfo=timezone.utc))
+    card = next(c for c in parsed.cards if c.source_model_id.startswith("evil/"))
+    assert card.source_model_id == "evil/model[2J"
+    assert card.name == "Evil]52;c;cm0gLXJmIH4=]0;pwned\\[2J31mModel"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_a_terminal_never_gets_a_raw_control_character(fmt):
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+    out = Tty()
+    output.render(["name", HOSTILE], [[HOSTILE, ["a\x1b[2J", "b"]]], fmt, out=out, max_width=200)
+    assert T(out.getvalue()) and "\\x1b]52;c;" in out.getvalue() and "\\u202e" in out.getvalue()
+
+
+def test_csv_and_json_written_for_scripts_keep_the_data():
+    out = io.StringIO()
+    output.render(["name"], [[HOSTILE]], "csv", out=out)
+    assert out.getvalue() == f"name\n{HOSTILE}\n"  # a file or a pipe: the data as it is
+    out = io.StringIO()
+    output.render(["name"], [[HOSTILE]], "json", out=out)
+    assert T(out.getvalue()) and json.loads(out.getvalue()) == {"name": HOSTILE}
+
+
+def warehouse_with_a_hostile_name(tmp_path):
+    db = tmp_path / "w.duckdb"
+    lines = [json.loads(x) for x in _capture_cards().splitlines()]
+    res = mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db),
+             input="\n".join(json.dumps(c) for c in lines))
+    assert res.exit_code == 0, res.output
+    lines[0]["name"] = "Clean name"
+    res = mt("load", "-", "--observed-at", "2026-01-02T00:00:00Z", "--db", str(db),
+             input="\n".join(json.dumps(c) for c in lines))
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db)) as con:  # as if a page had put them there before parsers dropped them
+        con.execute("UPDATE model_cards_history SET name = ? WHERE name = 'Clean name'", [HOSTILE])
+        con.execute("UPDATE model_identity SET source_model_id = ?, model_id = NULL WHERE source_model_id = ?",
+                    [HOSTILE, lines[1]["source_model_id"]])
+    return db
+
+
+_CARDS: list[str] = []
+
+
+def _capture_cards() -> str:
+    if not _CARDS:
+        parsed = openrouter.parse(OPENROUTER_CAPTURE.read_bytes(), "https://openrouter.ai/api/v1/models",
+                                  datetime(2026, 1, 1, tzinfo=timezone.utc))
+        _CARDS.append("\n".join(c.model_dump_json() for c in parsed.cards))
+    return _CARDS[0]
+
+
+@pytest.mark.parametrize("command", [
+    ["changes"], ["unmatched"], ["sql", "SELECT name FROM model_cards_history"],
+    ["sql", "SELECT chr(27) || ']52;c;aGk=' || chr(7) || chr(155) AS x"],
+])
+def test_commands_print_no_raw_control_character(tmp_path, command):
+    db = warehouse_with_a_hostile_name(tmp_path)
+    res = mt(*command, "--db", str(db))
+    assert res.exit_code == 0, res.output
+    assert T(res.output) and "\\x1b" in res.output
+
+
+def test_an_error_naming_a_hostile_id_prints_no_raw_control_character(tmp_path):
+    db = warehouse_with_a_hostile_name(tmp_path)
+    res = mt("sql", "SELECT * FROM \"\x1b[2J\"", "--db", str(db))
+    assert res.exit_code == 1 and T(res.output) and "\\x1b[2J" in res.output
+
