@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from .output import echo
 
-from .cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, future_option,
+from .cliutil import (CLOCK_SKEW, EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, future_option,
                       observation_time, parse_time, progress, wait_option, writer)
 
 
@@ -38,12 +39,13 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
         check_sources([source], "--source")
     when = observation_time(observed_at, allow_future)
     name = "stdin" if file == "-" else file
+    latest = None if allow_future else datetime.now(timezone.utc) + CLOCK_SKEW
     try:
         if file == "-":
-            src, cards = loader.read_cards(sys.stdin, name, source)
+            src, cards = loader.read_cards(sys.stdin, name, source, latest)
         else:
             with open(file, encoding="utf-8") as fh:
-                src, cards = loader.read_cards(fh, name, source)
+                src, cards = loader.read_cards(fh, name, source, latest)
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror}")
     except UnicodeDecodeError as exc:

@@ -95,7 +95,7 @@ def observation_time(value: str | None, allow_future: bool) -> datetime | None:
 
 
 future_option = click.option("--allow-future", is_flag=True,
-                             help="Accept an --observed-at later than now (a test, or a clock you trust more).")
+                             help="Accept an --observed-at (and in `load`, a card's fetched_at) later than now (a test, or a clock you trust more).")
 
 
 def fail(message: str, code: int = EXIT_ERROR):

@@ -111,3 +111,76 @@ def test_an_error_naming_a_hostile_id_prints_no_raw_control_character(tmp_path):
     res = mt("sql", "SELECT * FROM \"\x1b[2J\"", "--db", str(db))
     assert res.exit_code == 1 and T(res.output) and "\\x1b[2J" in res.output
 
+
+# --- 10 and 7. `load` refuses bad values, each named by file:line and field, before anything runs --------
+
+def one_card(**over) -> dict:
+    card = json.loads(_capture_cards().splitlines()[0])
+    card.update(over)
+    return card
+
+
+def price(amount) -> list:
+    return [{"kind": "input", "usd_per_million_tokens": amount, "tier": None, "unit": "1M tokens",
+             "usd_per_unit": None, "variable": False}]
+
+
+def bench(value) -> list:
+    return [{"benchmark": "gpqa_diamond", "setting": None, "value": value, "unit": "score",
+             "reported_name": "GPQA"}]
+
+
+@pytest.mark.parametrize("line, where", [
+    (json.dumps(one_card(prices=price(1))).replace('"usd_per_million_tokens": 1', '"usd_per_million_tokens": Infinity'),
+     "Infinity is no JSON number"),
+    (json.dumps(one_card(prices=price(1e308))), "field prices.0.usd_per_million_tokens"),
+    (json.dumps(one_card(prices=price(5e-324))), "field prices.0.usd_per_million_tokens"),
+    (json.dumps(one_card(benchmarks=bench(1))).replace('"value": 1', '"value": NaN'), "NaN is no JSON number"),
+    (json.dumps(one_card(benchmarks=bench(1e300))), "field benchmarks.0.value"),
+    (json.dumps(one_card(context_window=True)), "field context_window"),
+    (json.dumps(one_card(context_window="128000")), "field context_window"),
+    (json.dumps(one_card(parameters=2**63)), "field parameters"),
+    (json.dumps(one_card(context_window=2**64)), "field context_window"),
+    (json.dumps(one_card(name="o3\u0000mini")), "field name: Value error, control character U+0000"),
+    (json.dumps(one_card(name="x" * 100_000)), "field name: String should have at most 1000 characters"),
+    (json.dumps(one_card(source_model_id="a\x1b]52;c;aGk=\x07")), "field source_model_id: Value error, control"),
+    (json.dumps(one_card(fetched_at="9999-12-31T00:00:00Z")), "field fetched_at: 9999-12-31"),
+    (json.dumps(one_card())[:-1] + ', "name": "Other"}', "field name: the key appears twice"),
+])
+def test_load_refuses_a_bad_value_naming_file_line_and_field(tmp_path, line, where):
+    good = _capture_cards().splitlines()[1:]
+    (tmp_path / "cards.jsonl").write_text("\n".join([*good[:3], line, *good[3:]]) + "\n")
+    db = tmp_path / "w.duckdb"
+    res = mt("load", str(tmp_path / "cards.jsonl"), "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db))
+    assert res.exit_code == 1, res.output
+    assert f"cards.jsonl:4: {where}" in res.output, res.output
+    assert "nothing was loaded" in res.output and "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1 and not db.exists()
+
+
+def test_load_refuses_a_model_whose_lines_contradict_each_other(tmp_path):
+    lines = _capture_cards().splitlines()
+    other = json.loads(lines[0])
+    other["context_window"] = other["context_window"] + 1
+    db = tmp_path / "w.duckdb"
+    res = mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db),
+             input="\n".join([*lines, json.dumps(other)]))
+    assert res.exit_code == 1 and f"stdin:{len(lines) + 1}: field context_window: " in res.output
+    assert "but line 1 (source_model_id" in res.output and not db.exists()
+    # a line that only adds to the first (a second page of the model) merges, as before
+    adds = json.loads(lines[0])
+    adds["context_window"], adds["license"] = None, "MIT"
+    res = mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db),
+             input="\n".join([*lines, json.dumps(adds)]))
+    assert res.exit_code == 0, res.output
+
+
+def test_load_accepts_a_utf8_bom_and_a_future_fetch_when_asked(tmp_path):
+    db = tmp_path / "w.duckdb"
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + _capture_cards().encode())
+    res = mt("load", str(tmp_path / "bom.jsonl"), "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    future = json.dumps(one_card(fetched_at="2999-01-01T00:00:00Z"))
+    res = mt("load", "-", "--observed-at", "2026-01-02T00:00:00Z", "--allow-future", "--db", str(db),
+             input=future)
+    assert res.exit_code == 3, res.output  # (loaded: a partial snapshot of one card)
