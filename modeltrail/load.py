@@ -4,12 +4,15 @@ snapshot of one source. Every line is validated first; one bad line and nothing 
 from __future__ import annotations
 
 import json
+import tempfile
+from collections import Counter
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, Callable
 
 from pydantic import ValidationError
 
 from . import refresh as steps
+from .parsing import has_value, merge_cards
 from .records import ModelCard
 from .sources import SOURCES
 from .handover import SourceLoad
@@ -41,9 +44,9 @@ def _no_constant(word: str) -> Any:
     raise _Refused(f"{word} is no JSON number")
 
 
-def lines_of(stream: IO[str], name: str, errors: list[str]):
+def lines_of(stream: IO[str], name: str, refuse: Callable[[str], None]):
     """(line number, text) of each non-blank line, each at most MAX_LINE characters: a longer line is
-    named in `errors` and skipped without being held in memory. A UTF-8 BOM before the first line is
+    refused (named) and skipped without being held in memory. A UTF-8 BOM before the first line is
     skipped."""
     n = 0
     while True:
@@ -56,7 +59,7 @@ def lines_of(stream: IO[str], name: str, errors: list[str]):
         if len(line) > MAX_LINE and not line.endswith("\n"):
             while (rest := stream.readline(MAX_LINE)) and not rest.endswith("\n"):
                 pass
-            errors.append(f"{name}:{n}: the line is longer than {MAX_LINE:,} characters (one card is a few KB)")
+            refuse(f"{name}:{n}: the line is longer than {MAX_LINE:,} characters (one card is a few KB)")
             continue
         if line.strip():
             yield n, line
@@ -101,68 +104,130 @@ def disagreement(first: ModelCard, other: ModelCard) -> str | None:
     return None
 
 
+class CardFile:
+    """The validated cards of a file, one card per model (lines of one model merged), read again from a
+    spool on disk each time they are iterated: never all in memory at once (a million cards are
+    ~400 MB of JSON and several GB as objects)."""
+
+    def __init__(self, source: str, spool: IO[bytes], count: int, repeated: dict[str, list[int]],
+                 merged: list[ModelCard], coverage: dict[str, float]):
+        self.source, self._spool, self._count = source, spool, count
+        self._repeated, self._merged, self.coverage = repeated, merged, coverage
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):
+        self._spool.seek(0)
+        for raw in iter(self._spool.readline, b""):
+            card = card_of(raw.decode("utf-8"))
+            if card.source_model_id not in self._repeated:
+                yield card
+        yield from self._merged
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+def _read_at(spool: IO[bytes], offset: int) -> ModelCard:
+    here = spool.tell()
+    spool.seek(offset)
+    try:
+        return card_of(spool.readline().decode("utf-8"))
+    finally:
+        spool.seek(here)
+
+
 def read_cards(stream: IO[str], name: str, source: str | None = None,
-               latest: datetime | None = None) -> tuple[str, list[ModelCard]]:
+               latest: datetime | None = None) -> tuple[str, CardFile]:
     """(source, cards) from JSON lines. Blank lines are skipped. Raises LoadError naming every bad
     line (up to SHOWN_ERRORS), so a file is loaded whole or not at all. `latest`: a fetched_at later
-    than this is refused (a card from the future)."""
+    than this is refused (a card from the future). The good lines are spooled to a temporary file, and
+    only a few facts per model are kept (its first line's place), so memory does not grow with cards."""
     if source is not None and source not in SOURCES:
         raise LoadError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
     errors: list[str] = []
-    cards: list[ModelCard] = []
+    bad = 0
     sources: dict[str, int] = {}
-    #: source_model_id -> (line, card) of its first line: a later line of the same model may fill its
-    #: gaps (pages of one source), never contradict it (one of the two would silently win)
-    first: dict[str, tuple[int, ModelCard]] = {}
-    for n, line in lines_of(stream, name, errors):
+    #: source_model_id -> (line, offset in the spool) of its first line: a later line of the same model
+    #: may fill its gaps (pages of one source), never contradict it (one of the two would silently win)
+    first: dict[str, tuple[int, int]] = {}
+    repeated: dict[str, list[int]] = {}
+    have: Counter[str] = Counter()
+    spool = tempfile.TemporaryFile(prefix="modeltrail-load-")
+
+    def refuse(message: str) -> None:
+        nonlocal bad
+        bad += 1
+        if len(errors) < SHOWN_ERRORS:
+            errors.append(message)
+
+    def present(card: ModelCard) -> set[str]:
+        return {f for f in SOURCES[card.source].key_fields if has_value(getattr(card, f))}
+
+    for n, line in lines_of(stream, name, refuse):
         try:
             card = card_of(line)
         except _Refused as exc:
-            errors.append(f"{name}:{n}: {exc}")
+            refuse(f"{name}:{n}: {exc}")
             continue
         except ValidationError as exc:
-            errors.append(f"{name}:{n}: {_field_error(exc)}")
+            refuse(f"{name}:{n}: {_field_error(exc)}")
             continue
         if source is not None and card.source != source:
-            errors.append(f"{name}:{n}: field source: {card.source!r} is not --source {source!r}")
+            refuse(f"{name}:{n}: field source: {card.source!r} is not --source {source!r}")
             continue
         if card.source not in SOURCES:
-            errors.append(f"{name}:{n}: field source: unknown source {card.source!r}")
+            refuse(f"{name}:{n}: field source: unknown source {card.source!r}")
             continue
         if latest is not None and card.fetched_at > latest:
-            errors.append(f"{name}:{n}: field fetched_at: {card.fetched_at.isoformat()} is in the future "
-                          "(pass --allow-future if you mean it)")
+            refuse(f"{name}:{n}: field fetched_at: {card.fetched_at.isoformat()} is in the future "
+                   "(pass --allow-future if you mean it)")
             continue
-        if card.source_model_id in first:
-            m, earlier = first[card.source_model_id]
+        offset = spool.tell()
+        smid = card.source_model_id
+        if smid in first:
+            m, at = first[smid]
+            earlier = _read_at(spool, at)
             differs = disagreement(earlier, card)
             if differs:
-                errors.append(f"{name}:{n}: field {differs}, but line {m} (source_model_id "
-                              f"{card.source_model_id!r}) states otherwise: one line of a model per file, or "
-                              "lines that only add to each other")
+                refuse(f"{name}:{n}: field {differs}, but line {m} (source_model_id {smid!r}) states "
+                       "otherwise: one line of a model per file, or lines that only add to each other")
                 continue
+            if smid not in repeated:
+                repeated[smid] = [at]
+                have.subtract(present(earlier))
+            repeated[smid].append(offset)
         else:
-            first[card.source_model_id] = (n, card)
+            first[smid] = (n, offset)
+            have.update(present(card))
         sources.setdefault(card.source, n)
-        cards.append(card)
+        spool.write(line.rstrip("\r\n").encode("utf-8") + b"\n")
     if len(sources) > 1:
         (first_source, a), (second, b) = list(sources.items())[:2]
-        errors.append(f"{name}:{b}: field source: {second!r}, but line {a} is {first_source!r}: one file is one "
-                      "source's snapshot (split it, or pass --source)")
+        refuse(f"{name}:{b}: field source: {second!r}, but line {a} is {first_source!r}: one file is one "
+               "source's snapshot (split it, or pass --source)")
     if errors:
-        extra = f" (and {len(errors) - SHOWN_ERRORS} more bad lines)" if len(errors) > SHOWN_ERRORS else ""
-        raise LoadError("; ".join(errors[:SHOWN_ERRORS]) + extra + "; nothing was loaded")
-    if not cards:
+        spool.close()
+        extra = f" (and {bad - SHOWN_ERRORS} more bad lines)" if bad > SHOWN_ERRORS else ""
+        raise LoadError("; ".join(errors) + extra + "; nothing was loaded")
+    if not first:
+        spool.close()
         raise LoadError(f"{name}: no cards in the file; nothing was loaded")
-    return (source or next(iter(sources))), cards
+    src = source or next(iter(sources))
+    merged = [merge_cards([_read_at(spool, at) for at in offsets]) for offsets in repeated.values()]
+    for card in merged:
+        have.update(present(card))
+    fields = SOURCES[src].key_fields
+    coverage = {f: round(have[f] / len(first), 3) for f in fields}
+    return src, CardFile(src, spool, len(first), repeated, merged, coverage)
 
 
-def source_load(source: str, cards: list[ModelCard], last_complete: dict | None) -> SourceLoad:
+def source_load(source: str, cards: CardFile, last_complete: dict | None) -> SourceLoad:
     """The snapshot as a source run: cards of one model from several lines merge (as pages of one
-    source do); the verdict is what the cards alone can say."""
-    merged = steps.merge_by_model(cards)
-    cov = steps.coverage(merged, SOURCES[source].key_fields)
-    reasons = steps.judge_cards(source, merged, cov, last_complete)
-    return SourceLoad(source=source, status="partial" if reasons else "complete", cards=merged,
-                      reasons=reasons, coverage=cov, card_pages=0)
+    source do); the verdict is what the cards alone can say. The load reads the cards from their
+    spool in batches (warehouse/load.py)."""
+    reasons = steps.judge_cards(source, cards, cards.coverage, last_complete)
+    return SourceLoad(source=source, status="partial" if reasons else "complete", cards=cards,
+                      reasons=reasons, coverage=cards.coverage, card_pages=0)
 

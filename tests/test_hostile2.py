@@ -184,3 +184,48 @@ def test_load_accepts_a_utf8_bom_and_a_future_fetch_when_asked(tmp_path):
     res = mt("load", "-", "--observed-at", "2026-01-02T00:00:00Z", "--allow-future", "--db", str(db),
              input=future)
     assert res.exit_code == 3, res.output  # (loaded: a partial snapshot of one card)
+
+
+# --- 3. `load` memory does not grow with the file ------------------------------------------------------
+
+def _peak_rss_of_load(tmp_path, n: int) -> int:
+    """Peak RSS (KiB) of `modeltrail load` of n cards into a warehouse that holds them already (a daily
+    snapshot that changed nothing), in a process of its own."""
+    import os
+    import subprocess
+    import sys
+    cards = tmp_path / f"cards{n}.jsonl"
+    with cards.open("w") as fh:
+        for i in range(n):
+            fh.write(json.dumps({
+                "source": "openrouter", "source_model_id": f"acme/model-{i}", "model_id": None,
+                "name": f"Acme Model {i}", "url": "https://openrouter.ai/api/v1/models", "context_window": 1000 + i,
+                "input_modalities": ["image", "text"], "capabilities": ["function_calling", "reasoning"],
+                "fetched_at": "2026-01-01T00:00:00Z", "page_sha256": "0" * 64, "parser_version": "test",
+                "prices": price(1.5 + i % 7)}) + "\n")
+    peak = 0
+    for day in (1, 2):
+        proc = subprocess.Popen([sys.executable, "-m", "modeltrail", "load", str(cards), "--observed-at",
+                                 f"2026-01-0{day}T00:00:00Z", "--db", str(tmp_path / f"w{n}.duckdb")],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out = proc.stdout.read().decode()
+        _, status, usage = os.wait4(proc.pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0 and f"{n} cards" in out, out
+        peak = usage.ru_maxrss
+    return peak
+
+
+def test_load_memory_stays_flat_as_the_file_grows(tmp_path):
+    small, large = _peak_rss_of_load(tmp_path, 100), _peak_rss_of_load(tmp_path, 15_000)
+    # 150 times the cards: they are read from a spool in batches, never held whole (holding them cost
+    # ~5 KB a card: 75 MB more here); what grows is ~100 bytes a model of bookkeeping
+    assert large - small < 45 * 1024, (small, large)
+
+
+def test_a_line_over_the_cap_is_named_without_being_held(tmp_path, monkeypatch):
+    from modeltrail import load as loader
+    monkeypatch.setattr(loader, "MAX_LINE", 10_000)
+    lines = _capture_cards().splitlines()
+    text = "\n".join([lines[0], json.dumps(one_card(description="x" * 50_000)), *lines[1:]]) + "\n"
+    with pytest.raises(loader.LoadError, match=r"cards.jsonl:2: the line is longer than 10,000 characters"):
+        loader.read_cards(io.StringIO(text), "cards.jsonl")

@@ -75,7 +75,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
                 raise
             return con
         check_parent(path)
-        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
+        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, **writer_config()})
         con.execute("SET TimeZone = 'UTC'")
         try:
             migrate.upgrade(con)  # the numbered migrations this file has not had (see warehouse/migrate.py)
@@ -100,6 +100,12 @@ def reader_config() -> dict:
     the memory limit, MODELTRAIL_READ_MEMORY as it is when the reader opens) nor load anything."""
     return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
             "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")}
+
+
+def writer_config() -> dict:
+    """A writer's memory: DuckDB spills past it to the warehouse's temp folder (a load of a million cards
+    merges in a bounded memory), MODELTRAIL_WRITE_MEMORY as it is when the writer opens."""
+    return {"memory_limit": os.environ.get("MODELTRAIL_WRITE_MEMORY", "2GB")}
 
 
 def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
