@@ -229,3 +229,35 @@ def test_a_line_over_the_cap_is_named_without_being_held(tmp_path, monkeypatch):
     text = "\n".join([lines[0], json.dumps(one_card(description="x" * 50_000)), *lines[1:]]) + "\n"
     with pytest.raises(loader.LoadError, match=r"cards.jsonl:2: the line is longer than 10,000 characters"):
         loader.read_cards(io.StringIO(text), "cards.jsonl")
+
+
+# --- 9. DuckLake: `sql` sees the warehouse's tables and views, never the catalog or its password -------
+
+def test_sql_on_a_ducklake_shows_no_password_and_no_catalog_database(lake, tmp_path):
+    import subprocess
+    import sys
+    url = lake[0].replace("postgres@", "postgres:s3cret-pw@")  # (the test cluster trusts 127.0.0.1)
+
+    def run(*args, input=None):
+        return subprocess.run([sys.executable, "-m", "modeltrail", *args, "--db", url, "--data-path", lake[1]],
+                              input=input, capture_output=True, text=True, timeout=300)
+    proc = run("load", "-", "--observed-at", "2026-01-01T00:00:00Z", input=_capture_cards())
+    assert proc.returncode == 0, proc.stderr
+    for query in ["SELECT path FROM duckdb_databases()", "PRAGMA database_list",
+                  "SELECT name, value FROM duckdb_settings()", "SELECT current_setting('allowed_directories')",
+                  "SELECT * FROM __ducklake_metadata_lake.pg_catalog.pg_stat_activity",
+                  "SELECT * FROM \"__DuckLake_Metadata_lake\".main.ducklake_snapshot",
+                  "SELECT usename FROM __ducklake_metadata_lake.pg_catalog.pg_user"]:
+        proc = run("sql", query, "--format", "csv")
+        assert proc.returncode == 1 and proc.stderr.startswith("Error: modeltrail sql"), (query, proc.stderr)
+        assert "s3cret" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    for query in ["SHOW DATABASES", "SHOW ALL TABLES", "SELECT count(*) AS n FROM runs"]:
+        proc = run("sql", query, "--format", "csv")
+        assert proc.returncode == 0 and "s3cret" not in proc.stdout, (query, proc.stdout, proc.stderr)
+    # the connection itself keeps no password where DuckDB would show it
+    from modeltrail.warehouse import db
+    con = db.connect(db.locate(url, lake[1]), read_only=True)
+    shown = con.execute("SELECT string_agg(path, ' ') FROM duckdb_databases()").fetchone()[0]
+    shown += con.execute("SELECT string_agg(value, ' ') FROM duckdb_settings()").fetchone()[0]
+    assert "lake" in shown and "s3cret" not in shown
+

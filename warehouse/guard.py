@@ -10,9 +10,19 @@ import duckdb
 from .errors import WarehouseError
 
 #: functions a query may not call: they run SQL given as text, which the checks here never see
-#: (`query`, `query_table`), or reach a DuckLake catalog's PostgreSQL directly (`postgres_execute`
-#: runs any statement there, read-only transaction or not)
-REFUSED_FUNCTIONS = re.compile(r"postgres_\w+|query|query_table")
+#: (`query`, `query_table`), reach a DuckLake catalog's PostgreSQL directly (`postgres_execute`
+#: runs any statement there, read-only transaction or not), or list what the connection attached and how
+#: (a DuckLake's catalog connection string) and its settings (paths naming it)
+REFUSED_FUNCTIONS = re.compile(r"postgres_\w+|query|query_table|duckdb_databases|duckdb_settings|duckdb_secrets|"
+                               r"current_setting|pragma_database_list|which_secret")
+#: a DuckLake's catalog database, attached beside the lake: PostgreSQL's own tables (pg_stat_activity,
+#: its roles) and the lake's metadata. `sql` reads the warehouse's tables and views only.
+CATALOG_DATABASE = re.compile(r"__ducklake_metadata.*", re.IGNORECASE)
+#: PRAGMA listings `sql` runs (they cannot be parsed into a tree to check): the warehouse's tables and
+#: their columns, never its databases
+PRAGMAS = {"show_tables", "show_tables_expanded", "table_info", "show", "version", "platform",
+           "functions", "database_size", "storage_info", "collations", "user_agent", "metadata_info"}
+_PRAGMA = re.compile(r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*pragma\s+(\w+)", re.IGNORECASE | re.DOTALL)
 
 
 def check_query(text: str) -> None:
@@ -34,10 +44,22 @@ def check_query(text: str) -> None:
     if kind != duckdb.StatementType.SELECT:
         raise WarehouseError(f"modeltrail sql is read-only and runs queries only: a {kind.name} statement is refused "
                              "(nothing was run)")
-    called = sorted({name for name in _function_names(_tree(text)) if REFUSED_FUNCTIONS.fullmatch(name.lower())})
+    tree = _tree(text)
+    if tree.get("error"):  # a PRAGMA (the only query DuckDB does not serialize)
+        pragma = _PRAGMA.match(text)
+        if not pragma or pragma.group(1).lower() not in PRAGMAS:
+            raise WarehouseError(f"modeltrail sql runs the PRAGMA listings {', '.join(sorted(PRAGMAS))} only; "
+                                 f"{pragma.group(1) if pragma else 'this statement'} is refused (nothing was run)")
+        return
+    called = sorted({name for name in _function_names(tree) if REFUSED_FUNCTIONS.fullmatch(name.lower())})
     if called:
         raise WarehouseError(f"modeltrail sql does not run {', '.join(f'{n}()' for n in called)}: it runs SQL "
-                             "the read-only checks cannot see (nothing was run)")
+                             "the read-only checks cannot see, or shows how the warehouse is reached "
+                             "(nothing was run)")
+    elsewhere = sorted({name for name in _catalogs(tree) if CATALOG_DATABASE.fullmatch(name)})
+    if elsewhere:
+        raise WarehouseError(f"modeltrail sql reads the warehouse's tables and views only, not "
+                             f"{', '.join(elsewhere)} (the DuckLake's catalog database; nothing was run)")
 
 
 def _tree(text: str) -> dict:
@@ -46,6 +68,18 @@ def _tree(text: str) -> dict:
         return json.loads(con.execute("SELECT json_serialize_sql(?)", [text]).fetchone()[0])
     finally:
         con.close()
+
+
+def _catalogs(node):
+    """Every catalog and schema a parsed query names a table in, at any depth."""
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE":
+            yield from (n for n in (node.get("catalog_name"), node.get("schema_name")) if n)
+        for value in node.values():
+            yield from _catalogs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _catalogs(value)
 
 
 def _function_names(node):
