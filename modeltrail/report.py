@@ -83,6 +83,13 @@ def _series(versions: list[Version], want) -> dict[tuple[str, str], list[Version
     return out
 
 
+def _t(text: Any) -> str:
+    """Text for plotly: it reads a subset of HTML in titles, legends, hover labels and tick labels
+    (`<a href=…>` becomes a live link, `<br>`, `<b>`, …), so a name from a page has its `&`, `<` and `>`
+    written as entities: shown as the characters, never as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def step_figure(title: str, unit: str, series: dict[tuple[str, str], list[Version]], now: datetime):
     """One step line per (source, field): a point at each version's start (marked), held until the
     next version or now."""
@@ -93,18 +100,18 @@ def step_figure(title: str, unit: str, series: dict[tuple[str, str], list[Versio
         for v in sorted(versions, key=lambda v: v.valid_from):
             xs.append(v.valid_from)
             ys.append(_number(v.value))
-            urls.append(v.url)
+            urls.append(_t(v.url))
             sizes.append(9)
         last = max(versions, key=lambda v: v.valid_from)
         xs.append(last.valid_to or now)
         ys.append(_number(last.value))
-        urls.append(last.url)
+        urls.append(_t(last.url))
         sizes.append(0)
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, name=f"{source} · {fld}", mode="lines+markers", line_shape="hv",
+            x=xs, y=ys, name=_t(f"{source} · {fld}"), mode="lines+markers", line_shape="hv",
             marker={"size": sizes}, customdata=urls,
             hovertemplate="%{y} " + unit + "<br>from %{x|%Y-%m-%d %H:%M} UTC<br>%{customdata}<extra></extra>"))
-    fig.update_layout(title=title, height=340, margin={"l": 50, "r": 20, "t": 40, "b": 40},
+    fig.update_layout(title=_t(title), height=340, margin={"l": 50, "r": 20, "t": 40, "b": 40},
                       legend={"orientation": "h", "y": -0.2}, template="plotly_white")
     fig.update_yaxes(title_text=unit)
     return fig
@@ -116,19 +123,20 @@ def lifecycle_figure(model: str, rows: list[dict], now: datetime):
     fig = go.Figure()
     events = {"first seen": "first_seen", "deprecation seen": "deprecation_seen_at", "removed": "removed_at"}
     for r in rows:
-        fig.add_trace(go.Scatter(x=[r["first_seen"], r["removed_at"] or now], y=[r["source"]] * 2, mode="lines",
-                                 line={"width": 6}, name=f"{r['source']} listed", hoverinfo="x+name"))
+        source = _t(r["source"])
+        fig.add_trace(go.Scatter(x=[r["first_seen"], r["removed_at"] or now], y=[source] * 2, mode="lines",
+                                 line={"width": 6}, name=f"{source} listed", hoverinfo="x+name"))
         for label, key in events.items():
             if r.get(key):
-                fig.add_trace(go.Scatter(x=[r[key]], y=[r["source"]], mode="markers+text", text=[label],
-                                         textposition="top center", name=f"{r['source']} {label}",
+                fig.add_trace(go.Scatter(x=[r[key]], y=[source], mode="markers+text", text=[label],
+                                         textposition="top center", name=f"{source} {label}",
                                          showlegend=False))
         for label, key in (("deprecation date", "deprecation_date"), ("retirement date", "retirement_date")):
             if r.get(key):
-                fig.add_trace(go.Scatter(x=[r[key]], y=[r["source"]], mode="markers+text", text=[label],
+                fig.add_trace(go.Scatter(x=[r[key]], y=[source], mode="markers+text", text=[label],
                                          marker={"symbol": "x", "size": 11}, textposition="bottom center",
-                                         name=f"{r['source']} {label}", showlegend=False))
-    fig.update_layout(title=f"{model}: lifecycle", height=120 + 50 * len(rows), showlegend=False,
+                                         name=f"{source} {label}", showlegend=False))
+    fig.update_layout(title=_t(f"{model}: lifecycle"), height=120 + 50 * len(rows), showlegend=False,
                       margin={"l": 90, "r": 20, "t": 40, "b": 30}, template="plotly_white")
     return fig
 

@@ -261,3 +261,29 @@ def test_sql_on_a_ducklake_shows_no_password_and_no_catalog_database(lake, tmp_p
     shown += con.execute("SELECT string_agg(value, ' ') FROM duckdb_settings()").fetchone()[0]
     assert "lake" in shown and "s3cret" not in shown
 
+
+# --- 11. the report: a name is text in every chart, never markup ----------------------------------------
+
+def test_report_charts_show_html_in_a_name_as_text():
+    from modeltrail import report
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    evil = '<a href="https://evil.example/">o3 & co</a><script>alert(1)</script>'
+    versions = [report.Version("openrouter", f"benchmark.{evil}", "1.5", datetime(2026, 1, 1, tzinfo=timezone.utc),
+                               None, f"https://openrouter.ai/{evil}")]
+    fig = report.step_figure(f"{evil}: prices", "USD", {("openrouter", f"benchmark.{evil}"): versions}, now)
+    texts = [fig.layout.title.text, fig.data[0].name, *fig.data[0].customdata]
+    assert all("<" not in t and "&lt;a href=" in t for t in texts), texts
+    assert "o3 &amp; co" in fig.layout.title.text
+    life = report.lifecycle_figure(evil, [{"source": evil, "first_seen": now, "removed_at": None}], now)
+    texts = [life.layout.title.text, *(t.name for t in life.data), *(y for t in life.data for y in t.y)]
+    assert all("<" not in t for t in texts), texts
+    data = report.ReportData(warehouse="w", generated_at=now, since=None, models=[evil],
+                             series={evil: versions + [report.Version(
+                                 "openrouter", f"benchmark.{evil}", "2", datetime(2026, 2, 1, tzinfo=timezone.utc),
+                                 None, "https://openrouter.ai/x")]},
+                             lifecycle={evil: [{"source": evil, "first_seen": now, "removed_at": None,
+                                                "last_seen": now, "status": None, "deprecation_date": None,
+                                                "retirement_date": None, "successor": None,
+                                                "deprecation_seen_at": None, "removed_at_": None}]})
+    page, charts = report.render(data)
+    assert charts and "<script>alert(1)" not in page and '<a href="https://evil' not in page
