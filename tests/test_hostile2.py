@@ -287,3 +287,52 @@ def test_report_charts_show_html_in_a_name_as_text():
                                                 "deprecation_seen_at": None, "removed_at_": None}]})
     page, charts = report.render(data)
     assert charts and "<script>alert(1)" not in page and '<a href="https://evil' not in page
+
+
+# --- 12. `sql`: PIVOT, a query starting with a comment, spills kept out of the warehouse's folder --------
+
+@pytest.fixture
+def loaded(tmp_path):
+    db = tmp_path / "w.duckdb"
+    res = mt("load", "-", "--observed-at", "2026-01-01T00:00:00Z", "--db", str(db), input=_capture_cards())
+    assert res.exit_code == 0, res.output
+    return db
+
+
+def test_sql_runs_a_pivot_and_still_checks_it(loaded):
+    res = mt("sql", "PIVOT (SELECT kind FROM prices) ON kind USING count(*)", "--db", str(loaded), "--format", "csv")
+    assert res.exit_code == 0, res.output
+    header, row = res.output.splitlines()
+    assert "input" in header.split(",") and "output" in header.split(",")
+    for query, said in [("PIVOT (FROM duckdb_databases()) ON path USING count(*)", "does not run duckdb_databases()"),
+                        ("CREATE TABLE x (a int); PIVOT prices ON kind USING count(*)", "one query at a time"),
+                        ("PIVOT (FROM query('SELECT 1')) ON a USING count(*)", "does not run query()")]:
+        res = mt("sql", query, "--db", str(loaded))
+        assert res.exit_code == 1 and said in res.output, (query, res.output)
+
+
+def test_sql_takes_a_query_that_starts_with_a_comment(loaded):
+    for args in (["sql", "-- how many\nSELECT count(*) AS n FROM model_cards", "--db", str(loaded)],
+                 ["--db", str(loaded), "sql", "--", "-- how many\nSELECT count(*) AS n FROM model_cards"]):
+        res = mt(*args, "--format", "csv") if args[0] == "sql" else mt(*args)
+        assert res.exit_code == 0 and res.output.split()[-1] == "13", (args, res.output)
+    assert "start with a `--` comment" in " ".join(mt("sql", "--help").output.split())
+
+
+def test_a_reader_spills_into_a_temporary_folder_of_its_own(loaded):
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+    code = ("from modeltrail.warehouse import db; import sys; "
+            "con = db.connect(sys.argv[1], read_only=True); "
+            "print(con.execute(\"SELECT current_setting('temp_directory')\").fetchone()[0]); "
+            "con.execute('SELECT count(*) FROM (SELECT range % 1000003 AS k, count(*) FROM range(3000000) GROUP BY k)')")
+    proc = subprocess.run([sys.executable, "-c", code, str(loaded)], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "MODELTRAIL_READ_MEMORY": "40MB"})
+    assert proc.returncode == 0, proc.stderr
+    folder = Path(proc.stdout.strip())
+    assert folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith("modeltrail-spill-")
+    assert not folder.exists()  # removed when the process ended
+    assert not (loaded.parent / "w.duckdb.tmp").exists()
+

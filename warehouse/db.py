@@ -6,8 +6,10 @@ SQL files by name (sqlfiles.py), schema versions (migrate.py), rows and hashes (
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 import time
 import zlib
 from contextlib import contextmanager
@@ -97,9 +99,22 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
 
 def reader_config() -> dict:
     """A reader's settings: a query a user types must not take the machine (DuckDB spills or fails past
-    the memory limit, MODELTRAIL_READ_MEMORY as it is when the reader opens) nor load anything."""
+    the memory limit, MODELTRAIL_READ_MEMORY as it is when the reader opens) nor load anything, and what
+    it spills goes to a temporary folder of this process (removed at exit), never beside the warehouse
+    (DuckDB's default: `<db>.tmp`, or `.tmp` in the working directory for a DuckLake)."""
     return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-            "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")}
+            "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB"), "temp_directory": _spill_folder()}
+
+
+_SPILL: list[str] = []
+
+
+def _spill_folder() -> str:
+    """One per process (DuckDB opens a file once per process: every reader of it has one configuration)."""
+    if not _SPILL:
+        _SPILL.append(tempfile.mkdtemp(prefix="modeltrail-spill-"))
+        atexit.register(shutil.rmtree, _SPILL[0], True)
+    return _SPILL[0]
 
 
 def writer_config() -> dict:
