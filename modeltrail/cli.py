@@ -47,7 +47,8 @@ def main(db_file, quiet, verbose):
 @click.option("--replay", "replay", is_flag=False, flag_value="__bundled__", default=None, metavar="[DIR|URL]",
               help="Crawl captures instead of the live sites: the bundled captures/ (no value), a folder "
                    "laid out as <host>/<path>, or a http://127.0.0.1:PORT server of that layout.")
-@click.option("--observed-at", help="Record the snapshot at this ISO 8601 time (backfills). Default: now.")
+@click.option("--observed-at", help="Record the snapshot at this ISO 8601 time, with Z or an offset "
+                                   "(2026-01-01T06:00:00Z; a bare date is 00:00 UTC) (backfills). Default: now.")
 @click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
               help="Consecutive complete runs a model must be missing from to count as removed.")
 @click.option("--retries", type=click.IntRange(0), default=None,

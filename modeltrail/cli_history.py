@@ -20,7 +20,8 @@ from .cliutil import (CLOCK_SKEW, EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, 
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--source", help="The source the cards are of (default: the cards' own `source`): "
                                + ", ".join(SOURCE_NAMES) + ".")
-@click.option("--observed-at", required=True, help="ISO 8601 time the snapshot stands for.")
+@click.option("--observed-at", required=True, help="ISO 8601 time the snapshot stands for, with Z or an offset "
+                                                   "(2026-01-01T06:00:00Z; a bare date is 00:00 UTC).")
 @click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
               help="Consecutive complete runs a model must be missing from to count as removed.")
 @future_option

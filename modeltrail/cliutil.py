@@ -88,6 +88,11 @@ def observation_time(value: str | None, allow_future: bool) -> datetime | None:
     """--observed-at: an ISO time, refused when it lies in the future (a snapshot from 2030 would make
     every later refresh look out of order) unless the user insists."""
     when = parse_time(value, "--observed-at")
+    # a time of day with no zone would be read in some zone silently; a bare date is that day, 00:00 UTC
+    if when is not None and len(value.strip()) > 10 and datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no time zone: add Z (UTC) or an offset, e.g. "
+                                 f"{when.strftime('%Y-%m-%dT%H:%M:%S')}Z or …+02:00 (a snapshot's time is an "
+                                 "instant)", param_hint="--observed-at")
     if when is not None and not allow_future and when > datetime.now(timezone.utc) + CLOCK_SKEW:
         raise click.BadParameter(f"{value} is in the future; a snapshot is recorded when it was observed "
                                  "(pass --allow-future if you mean it)", param_hint="--observed-at")

@@ -336,3 +336,15 @@ def test_a_reader_spills_into_a_temporary_folder_of_its_own(loaded):
     assert not folder.exists()  # removed when the process ended
     assert not (loaded.parent / "w.duckdb.tmp").exists()
 
+
+# --- 13. --observed-at names an instant --------------------------------------------------------------------
+
+def test_observed_at_without_a_time_zone_is_refused(tmp_path):
+    db = tmp_path / "w.duckdb"
+    res = mt("load", "-", "--observed-at", "2026-01-01T06:00:00", "--db", str(db), input=_capture_cards())
+    assert res.exit_code == 2 and "has no time zone: add Z (UTC) or an offset" in res.output
+    assert "2026-01-01T06:00:00Z" in res.output and not db.exists()
+    res = mt("load", "-", "--observed-at", "2026-01-01T06:00:00+02:00", "--db", str(db), input=_capture_cards())
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT observed_at FROM runs").fetchone()[0] == datetime(2026, 1, 1, 4, tzinfo=timezone.utc)
