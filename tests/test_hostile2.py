@@ -348,3 +348,108 @@ def test_observed_at_without_a_time_zone_is_refused(tmp_path):
     assert res.exit_code == 0, res.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT observed_at FROM runs").fetchone()[0] == datetime(2026, 1, 1, 4, tzinfo=timezone.utc)
+
+
+# --- 1. the browser's bytes pass the download cap ------------------------------------------------------
+
+def _gzip_bomb(size: int) -> bytes:
+    """`size` zero bytes, gzip-compressed (about a thousandth of it), made a megabyte at a time."""
+    import zlib
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(1 << 20)
+    return b"".join([*(z.compress(chunk) for _ in range(size >> 20)), z.flush()])
+
+
+def _through_proxy(proxy_port: int, request: bytes) -> int:
+    import socket
+    got = 0
+    with socket.create_connection(("127.0.0.1", proxy_port), timeout=10) as s:
+        s.sendall(request)
+        while data := s.recv(65536):
+            got += len(data)
+    return got
+
+
+def test_the_browser_proxy_cuts_a_response_over_the_cap(tmp_path):
+    from modeltrail.spiders.browserproxy import GuardProxy, rules
+    from tests.faultserver import FaultServer, body
+    (tmp_path / "x").mkdir()
+    with FaultServer(tmp_path) as srv:
+        srv.fault("/bomb.js", body(_gzip_bomb(64 << 20), "text/javascript", content_encoding="gzip"))
+        srv.fault("/big.js", body(b"x" * (3 << 20), "text/javascript"))
+        srv.fault("/small.js", body(_gzip_bomb(1 << 20), "text/javascript", content_encoding="gzip"))
+        port = int(srv.url.rsplit(":", 1)[1].strip("/"))
+        proxy = GuardProxy(rules(["x"], srv.url), max_bytes=2 << 20)
+        proxy_port = proxy.start()
+        try:
+            def get(path):
+                return _through_proxy(proxy_port, f"GET http://127.0.0.1:{port}{path} HTTP/1.1\r\n"
+                                                  f"Host: 127.0.0.1\r\nAccept-Encoding: gzip, br\r\n\r\n".encode())
+            assert get("/small.js") > 1000  # within the cap: whole
+            assert get("/bomb.js") < 200_000  # 64 MiB once decompressed: cut at 2 MiB of it
+            assert get("/big.js") <= (2 << 20)  # plainly over the cap
+            tunnelled = _through_proxy(proxy_port, f"CONNECT 127.0.0.1:{port} HTTP/1.1\r\n\r\n"
+                                                   f"GET /big.js HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            assert tunnelled <= (2 << 20) + 100  # sealed: the wire bytes are capped
+        finally:
+            proxy.stop()
+    assert len(proxy.refused) == 3 and all("over the download cap, cut" in r for r in proxy.refused)
+    assert any("once decompressed" in r for r in proxy.refused)
+
+
+def _tree_pss(root: int) -> int:
+    """PSS (KiB) of a process and all its descendants, from /proc/<pid>/smaps_rollup."""
+    import os
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            for line in open(f"/proc/{pid}/smaps_rollup"):
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/usr/bin/chromium").exists(), reason="no Chromium")
+def test_a_rendered_page_whose_subrequest_is_a_gzip_bomb_fails_cleanly_within_memory(tmp_path):
+    import os
+    import shutil
+    import threading
+    from tests.conftest import CAPTURES
+    from tests.faultserver import FaultServer, body
+    from tests.test_rendering import crawl
+    root = tmp_path / "captures"
+    shutil.copytree(CAPTURES / "www.tokenhub.link", root / "www.tokenhub.link")
+    page = root / "www.tokenhub.link/models/o3-mini"
+    page.write_text(page.read_text().replace("</head>", '<script src="/static/bomb.js"></script></head>'))
+    peak, done = [0], threading.Event()
+
+    def watch():
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], _tree_pss(os.getpid()))
+    watcher = threading.Thread(target=watch, daemon=True)
+    with FaultServer(root) as srv:
+        srv.fault("/static/bomb.js",
+                  body(_gzip_bomb(2 << 30), "text/javascript", content_encoding="gzip"))
+        watcher.start()
+        try:
+            out, verdict, reasons, cards = crawl(srv.url, tmp_path, "tokenhub")
+        finally:
+            done.set()
+            watcher.join()
+        assert srv.hits("/static/bomb.js")  # the browser asked for it
+    assert peak[0] < 1.5 * 1024 * 1024, f"the refresh's processes reached {peak[0] / 1024:.0f} MiB"
+    # the page fails cleanly: the run is partial and says what was cut; the rest of the page still renders
+    assert verdict == "partial", (verdict, reasons)
+    assert any("over the download cap, cut" in r for r in reasons), reasons
