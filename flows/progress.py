@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-import click
+from modeltrail.flows.console import echo
 
 #: -1 quiet (-q), 0 normal, 1 verbose (-v): set once by the command line's group
 level = 0
@@ -30,13 +30,13 @@ def interactive() -> bool:
 def say(message: str) -> None:
     """A progress line (stderr); -q silences it."""
     if level >= 0:
-        click.echo(message, err=True)
+        echo(message, err=True)
 
 
 def detail(message: str) -> None:
     """A line only -v shows."""
     if level >= 1:
-        click.echo(message, err=True)
+        echo(message, err=True)
 
 
 def _bars():

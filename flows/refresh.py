@@ -100,7 +100,10 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         logger.warning(message)
         shown.say(message)
     with lock.acquire(lock_wait, on_wait=waiting):
-        when = datetime.fromisoformat(observed_at) if observed_at else datetime.now(timezone.utc)
+        when = datetime.fromisoformat(observed_at.replace("Z", "+00:00")) if observed_at else datetime.now(timezone.utc)
+        if when.tzinfo is None and len(observed_at.strip()) > 10:
+            raise ValueError(f"observed_at {observed_at!r} has no time zone: add Z (UTC) or an offset")
+        when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
         kind = "live" if replay is None else "replay"
         con = db.connect(where, busy_wait=db.READER_GRACE)
         try:

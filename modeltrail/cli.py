@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from modeltrail.output import echo, json_safe
 from modeltrail.cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
                       future_option, observation_time, progress, reader, replay_location, show, source_not_folder,
                       wait_option, writer)
@@ -58,7 +59,8 @@ def main(db_file, quiet, verbose):
 @click.option("--replay", "replay", is_flag=False, flag_value="__bundled__", default=None, metavar="[DIR|URL]",
               help="Crawl captures instead of the live sites: the bundled captures/ (no value), a folder "
                    "laid out as <host>/<path>, or a http://127.0.0.1:PORT server of that layout.")
-@click.option("--observed-at", help="Record the snapshot at this ISO 8601 time (backfills). Default: now.")
+@click.option("--observed-at", help="Record the snapshot at this ISO 8601 time, with Z or an offset "
+                                   "(2026-01-01T06:00:00Z; a bare date is 00:00 UTC) (backfills). Default: now.")
 @click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
               help="Consecutive complete runs a model must be missing from to count as removed.")
 @click.option("--retries", type=click.IntRange(0), default=None,
@@ -117,17 +119,17 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     run = con.execute(db.query("run_of_flow"), {"flow_run_id": flow_run_id}).fetchone()
     if run is None or run[1] is None:
         fail(f"the refresh did not finish ({state.type.value.lower()}): {state.message}")
-    click.echo(f"run {run[0]}: {run[1]}")
+    echo(f"run {run[0]}: {run[1]}")
     for line in (run[2] or "").splitlines():
-        click.echo(f"  {line}")
+        echo(f"  {line}")
     changed = con.execute(db.query("run_changes"), {"run_id": run[0], "limit": None}).fetchall()
     if changed:
-        click.echo(f"changes in run {run[0]} ({len(changed)}; all of them: modeltrail changes):")
+        echo(f"changes in run {run[0]} ({len(changed)}; all of them: modeltrail changes):")
         for source, model, kind, field, old, new in changed[:25]:
             what = f"{field}: {old or None} -> {new or None}" if kind == "changed" else (field or "")
-            click.echo(f"  {source} {model} {kind} {what}".rstrip())
+            echo(f"  {source} {model} {kind} {what}".rstrip())
         if len(changed) > 25:
-            click.echo(f"  … and {len(changed) - 25} more")
+            echo(f"  … and {len(changed) - 25} more")
     sys.exit(0 if run[1] == "complete" else EXIT_INCOMPLETE)
 
 
@@ -225,7 +227,7 @@ def reparse(sources, since, removal_runs, wait, db_file):
                         bar.append(stack.enter_context(shown.steps(f"reparse {source}", total)))
                     bar[0](note)
                 stats = rebuild.reparse(con, source, when, removal_runs=removal_runs, progress=step)
-            click.echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows "
+            echo(f"{source}: {stats['runs']} runs re-parsed, {stats['rows_changed']} history rows "
                        f"changed ({stats['versions_before']} -> {stats['versions_after']} versions)")
 
 
@@ -258,11 +260,11 @@ def parse(file, source, url, fetched_at):
                    f"the page's live url (the source's start url is {_start_url(source)})", err=True)
     parsed = SOURCES[source].parser.parse(body, url, when)
     for problem in parsed.problems:
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
     if not parsed.cards:
         fail(f"no card found in {file} by the {source} parser")
     for card in parsed.cards:
-        click.echo(card.model_dump_json())
+        click.echo(json_safe(card.model_dump_json()))
 
 
 def _start_url(source: str) -> str:
@@ -298,7 +300,7 @@ def runs_undo(run_id, wait, db_file):
             undo_id = db.undo_run(con, run_id)
         except db.WarehouseError as exc:
             fail(str(exc))
-    click.echo(f"run {undo_id}: undid run {run_id}")
+    echo(f"run {undo_id}: undid run {run_id}")
 
 
 @main.command()
@@ -323,7 +325,7 @@ def export(out_dir, fmt, as_of, force, db_file):
         fail(str(exc), 2)
     except db.WarehouseError as exc:
         fail(str(exc))
-    click.echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
+    echo(f"exported {len(written)} tables as of {when.isoformat()} to {out_dir}")
 
 
 from modeltrail.cli_history import backfill_git, load  # noqa: E402 - commands of their own module, on this group

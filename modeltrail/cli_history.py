@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from modeltrail import interrupts
+from modeltrail.output import echo
 from modeltrail.cliutil import (EXIT_INCOMPLETE, EXIT_INTERRUPTED, SOURCE_NAMES, check_sources, db_option, fail, future_option,
                       observation_time, parse_time, progress, wait_option, writer)
 from modeltrail.flows.progress import rates
@@ -19,7 +21,8 @@ from modeltrail.flows.progress import rates
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--source", help="The source the cards are of (default: the cards' own `source`): "
                                + ", ".join(SOURCE_NAMES) + ".")
-@click.option("--observed-at", required=True, help="ISO 8601 time the snapshot stands for.")
+@click.option("--observed-at", required=True, help="ISO 8601 time the snapshot stands for, with Z or an offset "
+                                                   "(2026-01-01T06:00:00Z; a bare date is 00:00 UTC).")
 @click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
               help="Consecutive complete runs a model must be missing from to count as removed.")
 @future_option
@@ -38,12 +41,13 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
         check_sources([source], "--source")
     when = observation_time(observed_at, allow_future)
     name = "stdin" if file == "-" else file
+    latest = None if allow_future else datetime.now(timezone.utc) + snapshot.CLOCK_SKEW
     try:
         if file == "-":
-            src, cards = loader.read_cards(sys.stdin, name, source)
+            src, cards = loader.read_cards(sys.stdin, name, source, latest)
         else:
             with open(file, encoding="utf-8") as fh:
-                src, cards = loader.read_cards(fh, name, source)
+                src, cards = loader.read_cards(fh, name, source, latest)
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror}")
     except UnicodeDecodeError as exc:
@@ -58,7 +62,7 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
             db.remap(con)
         except db.WarehouseError as exc:
             fail(str(exc))
-    click.echo(f"run {run_id}: {src} {result.status}, {len(snap.cards)} cards, {result.versions_added} new "
+    echo(f"run {run_id}: {src} {result.status}, {len(snap.cards)} cards, {result.versions_added} new "
                f"versions, {result.versions_closed} closed, {result.removed} removed"
                + (f" ({'; '.join(snap.reasons)})" if snap.reasons else ""))
     sys.exit(0 if result.status == "complete" else EXIT_INCOMPLETE)
@@ -122,16 +126,16 @@ def backfill_git(repo, paths, source, url, since, removal_runs, allow_future, wa
             stopping.hit = True
     loaded = sum(n for k, n in counts.items() if k in ("complete", "partial", "failed"))
     for line in skipped[:SKIPPED_SHOWN]:
-        click.echo(f"skipped {line}")
+        echo(f"skipped {line}")
     if len(skipped) > SKIPPED_SHOWN:
-        click.echo(f"skipped {len(skipped) - SKIPPED_SHOWN} more commits")
+        echo(f"skipped {len(skipped) - SKIPPED_SHOWN} more commits")
     summary = (f"{source}: {loaded} snapshots loaded from {' '.join(paths)}"
                + "".join(f", {n} {k}" for k, n in sorted(counts.items())))
     if stopping.hit:
-        click.echo(f"backfill-git: interrupted; {summary} (every loaded snapshot is kept: run the same command "
-                   "again to continue)", err=True)
+        echo(f"backfill-git: interrupted; {summary} (every loaded snapshot is kept: run the same command "
+             "again to continue)", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    click.echo(summary)
+    echo(summary)
     sys.exit(EXIT_INCOMPLETE if counts.get("failed") or counts.get("partial") else 0)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from modeltrail import output
+from modeltrail.output import echo
 from modeltrail.cliutil import db_option, format_option, reader, show, wait_option, writer
 
 
@@ -38,7 +39,7 @@ def suggest(source, min_score, accept, wait, fmt, db_file):
             for p in proposals:
                 con.execute(db.query("alias_add"), {"alias": alias_key(p.source_model_id)[0], "model_id": p.model_id})
             matched = db.remap(con, full=True)
-        click.echo(f"{len(proposals)} aliases added; {matched} source ids now map to a model", err=True)
+        echo(f"{len(proposals)} aliases added; {matched} source ids now map to a model", err=True)
 
 
 @click.command()

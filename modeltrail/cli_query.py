@@ -13,7 +13,18 @@ from modeltrail.cliutil import check_sources, db_option, fail, format_option, pa
 
 # --- querying ----------------------------------------------------------------------------------------
 
-@click.command()
+class QueryCommand(click.Command):
+    """A query that starts with a `--` comment is the QUERY, not an option: an argument that starts
+    with `-` and holds whitespace can be no option's name, so it goes after `--`."""
+
+    def parse_args(self, ctx, args):
+        queries = [a for a in args if a.startswith("-") and any(c.isspace() for c in a)]
+        if queries and "--" not in args:
+            args = [a for a in args if a not in queries] + ["--", *queries]
+        return super().parse_args(ctx, args)
+
+
+@click.command(cls=QueryCommand)
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(0), default=10_000, show_default=True,
               help="Print at most this many rows (0: all; csv and json stream them).")
@@ -21,7 +32,9 @@ from modeltrail.cliutil import check_sources, db_option, fail, format_option, pa
 @db_option
 def sql(query, limit, fmt, db_file):
     """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file).
-    QUERY `-` reads the query from standard input."""
+    QUERY `-` reads the query from standard input. A query may start with a `--` comment
+    (`modeltrail sql "-- note
+    SELECT 1"`, or after `--`: `modeltrail sql --db w.duckdb -- "--note…"`)."""
     from modeltrail.warehouse import db
     if query == "-":
         query = sys.stdin.read()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from modeltrail import output
+from modeltrail.output import echo
 from modeltrail.cliutil import db_option, format_option, reader, reader_if_any
 from modeltrail.pipelines.sources import SOURCES
 
@@ -146,5 +147,5 @@ def report(out_dir, models, since, db_file):
         fail(str(exc))
     if data.note:
         progress(data.note)
-    click.echo(f"wrote {out / 'report.html'}: {len(data.models)} model(s), {len(charts)} chart(s), "
+    echo(f"wrote {out / 'report.html'}: {len(data.models)} model(s), {len(charts)} chart(s), "
                f"{len(data.changes)} change(s)")

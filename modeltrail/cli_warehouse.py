@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from modeltrail.output import echo
 from modeltrail.cliutil import db_option, fail, format_option, progress, reader, show, wait_option, writer
 
 
@@ -24,7 +25,7 @@ def migrate(target, wait, db_file):
         where = db.locate(db_file)
         if target:
             copied = transfer.copy_to_lake(where, db.locate(target), wait=wait, on_wait=progress)
-            click.echo(f"{where} -> {db.locate(target)}: " + ", ".join(f"{t} {n}" for t, n in copied.items() if n))
+            echo(f"{where} -> {db.locate(target)}: " + ", ".join(f"{t} {n}" for t, n in copied.items() if n))
             return
         if not db.exists(where):
             fail(f"no warehouse at {where} (nothing to migrate)")
@@ -34,9 +35,9 @@ def migrate(target, wait, db_file):
     with writer(db_file, "migrate", wait) as con:  # a writer's connection applies the migrations
         db.remap(con)  # identity for history that older code loaded
     if before == schema.LATEST:
-        click.echo(f"{where}: schema {before}, up to date")
+        echo(f"{where}: schema {before}, up to date")
     else:
-        click.echo(f"{where}: schema {before} -> {schema.LATEST}")
+        echo(f"{where}: schema {before} -> {schema.LATEST}")
 
 
 @click.command()
@@ -57,7 +58,7 @@ def maintain(keep, wait, db_file):
         where = db.locate(db_file)
         if keep is not None and not where.is_lake:
             fail("--keep-snapshots is for a DuckLake warehouse: a DuckDB file keeps no snapshots")
-        click.echo(db.maintain(where, keep, wait=wait, on_wait=progress, say=progress))
+        echo(db.maintain(where, keep, wait=wait, on_wait=progress, say=progress))
     except db.WarehouseError as exc:
         fail(str(exc))
 
@@ -95,10 +96,10 @@ def alias_add(name, model_id, force, wait, db_file):
                 fail(f"no source has shown {name!r}; --force adds the alias anyway", 2)
         before = con.execute(db.query("alias_get"), {"alias": key}).fetchone()
         if before is not None and before[0] != model_id:
-            click.echo(f"alias {key!r} was {before[0]} ({before[1]}): replaced", err=True)
+            echo(f"alias {key!r} was {before[0]} ({before[1]}): replaced", err=True)
         moved = _remapped(con, lambda: con.execute(db.query("alias_add"), {"alias": key, "model_id": model_id}))
     _say_remapped(moved)
-    click.echo(f"alias {key!r} -> {model_id}; {len(moved)} source ids re-mapped")
+    echo(f"alias {key!r} -> {model_id}; {len(moved)} source ids re-mapped")
 
 
 @alias.command("remove")
@@ -115,7 +116,7 @@ def alias_remove(name, wait, db_file):
             fail(f"no alias {key!r} (see `modeltrail alias list`)", 2)
         moved = _remapped(con, lambda: con.execute(db.query("alias_remove"), {"alias": key}))
     _say_remapped(moved)
-    click.echo(f"alias {key!r} removed; {len(moved)} source ids re-mapped")
+    echo(f"alias {key!r} removed; {len(moved)} source ids re-mapped")
 
 
 def _remapped(con, change) -> list[tuple]:
@@ -131,9 +132,9 @@ def _remapped(con, change) -> list[tuple]:
 
 def _say_remapped(moved: list[tuple]) -> None:
     for source, smid, old, new in moved[:50]:
-        click.echo(f"  {source}:{smid}: {old or '(none)'} -> {new or '(none)'}", err=True)
+        echo(f"  {source}:{smid}: {old or '(none)'} -> {new or '(none)'}", err=True)
     if len(moved) > 50:
-        click.echo(f"  … and {len(moved) - 50} more", err=True)
+        echo(f"  … and {len(moved) - 50} more", err=True)
 
 
 @alias.command("list")
@@ -153,4 +154,4 @@ def remap(wait, db_file):
     from modeltrail.warehouse import db
     with writer(db_file, "remap", wait) as con:
         matched = db.remap(con, full=True)
-    click.echo(f"{matched} source ids map to a model")
+    echo(f"{matched} source ids map to a model")

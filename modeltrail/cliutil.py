@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from modeltrail import output
+from modeltrail.output import echo, terminal_safe
 from modeltrail.pipelines.sources import SOURCES
 
 SOURCE_NAMES = list(SOURCES)
@@ -98,6 +99,11 @@ def observation_time(value: str | None, allow_future: bool) -> datetime | None:
     every later refresh look out of order) unless the user insists."""
     from modeltrail.flows.snapshot import in_future
     when = parse_time(value, "--observed-at")
+    # a time of day with no zone would be read in some zone silently; a bare date is that day, 00:00 UTC
+    if when is not None and len(value.strip()) > 10 and datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is None:
+        raise click.BadParameter(f"{value!r} has no time zone: add Z (UTC) or an offset, e.g. "
+                                 f"{when.strftime('%Y-%m-%dT%H:%M:%S')}Z or …+02:00 (a snapshot's time is an "
+                                 "instant)", param_hint="--observed-at")
     if when is not None and not allow_future and in_future(when):
         raise click.BadParameter(f"{value} is in the future; a snapshot is recorded when it was observed "
                                  "(pass --allow-future if you mean it)", param_hint="--observed-at")
@@ -105,11 +111,11 @@ def observation_time(value: str | None, allow_future: bool) -> datetime | None:
 
 
 future_option = click.option("--allow-future", is_flag=True,
-                             help="Accept an --observed-at later than now (a test, or a clock you trust more).")
+                             help="Accept an --observed-at (and in `load`, a card's fetched_at) later than now (a test, or a clock you trust more).")
 
 
 def fail(message: str, code: int = EXIT_ERROR):
-    click.echo(f"Error: {message}", err=True)
+    echo(f"Error: {message}", err=True)
     sys.exit(code)
 
 
@@ -223,7 +229,8 @@ def resolve_model(con, name: str) -> str:
     found = [r[0] for r in db.run_sql(con, db.query("model_candidates"),
                                        {"name": name, "key": alias_key(name)[0]}).fetchall() if r[0]]
     if len(found) > 1:
-        raise click.BadParameter(f"{name!r} could mean {', '.join(sorted(found))}: say which", param_hint="MODEL")
+        raise click.BadParameter(f"{name!r} could mean {terminal_safe(', '.join(sorted(found)))}: say which",
+                                 param_hint="MODEL")
     if not found:
         known = [r[0] for r in con.execute(db.query("known_names")).fetchall() if r[0]]
         fail(f"no model {name}{did_you_mean(name, known)}", EXIT_USAGE)

@@ -12,6 +12,8 @@ from typing import Any, Sequence
 
 FORMATS = ("table", "csv", "json")
 
+from modeltrail.flows.console import echo, json_safe, terminal_safe  # noqa: F401 - what a terminal is shown
+
 
 def _text(v: Any) -> str:
     if v is None:
@@ -55,16 +57,20 @@ def render(cols: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table
 def _render(cols, rows, fmt, out, max_width, header) -> None:
     if fmt == "json":
         for r in rows:
-            out.write(json.dumps(dict(zip(cols, r)), default=_json, ensure_ascii=False) + "\n")
+            out.write(json_safe(json.dumps(dict(zip(cols, r)), default=_json, ensure_ascii=False)) + "\n")
         return
     if fmt == "csv":
+        # CSV keeps the data (quoted by its own rules) for files and scripts; written to a terminal, its
+        # cells' controls are made visible as in a table
+        shown = _is_terminal(out)
         w = csv.writer(out, lineterminator="\n")
         if header:
-            w.writerow(cols)
+            w.writerow([terminal_safe(c) for c in cols] if shown else cols)
         for r in rows:
-            w.writerow([_text(v) for v in r])
+            w.writerow([terminal_safe(_text(v), lines=True) if shown else _text(v) for v in r])
         return
-    cells = [[_text(v).replace("\n", " ") for v in r] for r in rows]
+    cells = [[terminal_safe(_text(v)) for v in r] for r in rows]
+    cols = [terminal_safe(c) for c in cols]
     width = terminal_width(out)
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
     if width is not None:
@@ -86,6 +92,13 @@ MIN_COLUMN = 6
 #: the ids, fields, values and times readable (`history` of a model with two source ids told them apart
 #: only by their cut-off ends)
 DETAIL_COLUMNS = {"url", "page_sha256", "sha256", "start_urls"}
+
+
+def _is_terminal(out) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def terminal_width(out) -> int | None:

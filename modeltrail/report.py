@@ -92,6 +92,13 @@ def _series(versions: list[Version], want) -> dict[tuple[str, str], list[Version
     return out
 
 
+def _t(text: Any) -> str:
+    """Text for plotly: it reads a subset of HTML in titles, legends, hover labels and tick labels
+    (`<a href=…>` becomes a live link, `<br>`, `<b>`, …), so a name from a page has its `&`, `<` and `>`
+    written as entities: shown as the characters, never as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _group(label: str) -> tuple[str, str]:
     """A series label's legend group (its source) and its entry within the group: a source listing the
     model under several ids is labelled `source:id` (view source_labels); each id is an entry of the
@@ -115,7 +122,7 @@ def step_figure(title: str, unit: str, series: dict[tuple[str, str], list[Versio
         for v in sorted(versions, key=lambda v: v.valid_from):
             xs.append(v.valid_from)
             ys.append(_number(v.value))
-            urls.append(v.url)
+            urls.append(_t(v.url))
             notes.append(f"from {_e(v.valid_from)} UTC")
             sizes.append(9)
         last = max(versions, key=lambda v: v.valid_from)
@@ -128,17 +135,17 @@ def step_figure(title: str, unit: str, series: dict[tuple[str, str], list[Versio
         end = max(end, last.valid_from)
         xs.append(end)
         ys.append(_number(last.value))
-        urls.append(last.url)
+        urls.append(_t(last.url))
         notes.append(f"{why} {_e(end)} UTC")
         sizes.append(0)
         group, entry = _group(source)
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, name=f"{entry} · {fld}", mode="lines+markers", line_shape="hv",
+            x=xs, y=ys, name=_t(f"{entry} · {fld}"), mode="lines+markers", line_shape="hv",
             marker={"size": sizes}, customdata=urls, text=notes, legendgroup=group,
-            legendgrouptitle={"text": group} if group not in titled else None,
+            legendgrouptitle={"text": _t(group)} if group not in titled else None,
             hovertemplate="%{y} " + unit + "<br>%{text}<br>%{customdata}<extra>" + html.escape(source) + "</extra>"))
         titled.add(group)
-    fig.update_layout(title=title, height=340, margin={"l": 50, "r": 20, "t": 40, "b": 40},
+    fig.update_layout(title=_t(title), height=340, margin={"l": 50, "r": 20, "t": 40, "b": 40},
                       legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
                               "groupclick": "toggleitem", "tracegroupgap": 6, "font": {"size": 11}},
                       template="plotly_white")
@@ -162,17 +169,17 @@ def lifecycle_figure(model: str, rows: list[dict], now: datetime):
     import plotly.graph_objects as go
     fig = go.Figure()
     for r in rows:
-        fig.add_trace(go.Scatter(x=[r["first_seen"], r["removed_at"] or r["last_seen"] or now], y=[r["source"]] * 2,
-                                 mode="lines", line={"width": 6, "color": "#c6dbef"}, name=f"{r['source']} listed",
+        fig.add_trace(go.Scatter(x=[r["first_seen"], r["removed_at"] or r.get("last_seen") or now], y=[_t(r["source"])] * 2,
+                                 mode="lines", line={"width": 6, "color": "#c6dbef"}, name=_t(f"{r['source']} listed"),
                                  hoverinfo="x+name", showlegend=False))
     for label, key, symbol, colour in _EVENTS:
         hits = [r for r in rows if r.get(key)]
         if hits:
-            fig.add_trace(go.Scatter(x=[r[key] for r in hits], y=[r["source"] for r in hits], mode="markers",
+            fig.add_trace(go.Scatter(x=[r[key] for r in hits], y=[_t(r["source"]) for r in hits], mode="markers",
                                      name=label, marker={"symbol": symbol, "size": 11, "color": colour,
                                                          "line": {"width": 2, "color": colour}},
                                      hovertemplate=label + " %{x}<br>%{y}<extra></extra>"))
-    fig.update_layout(title=f"{model}: lifecycle", height=max(200, 120 + 50 * len(rows)),
+    fig.update_layout(title=_t(f"{model}: lifecycle"), height=max(200, 120 + 50 * len(rows)),
                       legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
                       margin={"l": 90, "r": 20, "t": 40, "b": 30}, template="plotly_white")
     return fig

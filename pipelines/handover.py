@@ -100,6 +100,10 @@ class ParsedPages:
     carded: set[str] = field(default_factory=set)       # urls of the pages that gave a card
     notes: list[str] = field(default_factory=list)
 
+    def result(self) -> tuple[list[ModelCard], list, int]:
+        """(cards, problems, card pages read), as PageParser.result gives them."""
+        return self.cards, self.problems, self.card_pages
+
 
 @dataclass
 class CrawlOutput:

@@ -24,6 +24,19 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: controls a page's text may carry that are never part of a name or an id (C0 but tab and line breaks,
+#: DEL, C1, the bidi overrides): a page's ESC sequence must not reach a terminal through a card
+_CONTROLS = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0),
+                               0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_BREAKS = {0x09: " ", 0x0A: " ", 0x0D: " ", 0x2028: " ", 0x2029: " "}
+
+
+def plain_text(value: str) -> str:
+    """A text field as a card keeps it: control characters dropped, line breaks and tabs made spaces,
+    the ends stripped (nothing else changes)."""
+    return value.translate(_CONTROLS).translate(_BREAKS).strip()
+
+
 # --- quantities --------------------------------------------------------------------------------------
 
 _SCALE = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}

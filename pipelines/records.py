@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
+                      field_validator, model_validator)
 
 SCHEMA_VERSION = 1
 
@@ -56,9 +57,56 @@ MODALITIES = ("text", "image", "audio", "video", "file")
 
 _DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
+# --- bounds: every value a card holds fits the warehouse's column and means something --------------
+#: the longest text a card field holds (names, ids, versions, …: the longest real one is under 100)
+MAX_TEXT = 1000
+#: the longest url
+MAX_URL = 4096
+#: the warehouse stores counts as BIGINT
+BIGINT_MAX = 2**63 - 1
+#: a context window or output limit beyond this is no model's (the largest stated is 10M tokens)
+MAX_TOKENS = 10**10
+#: the largest amount of a price (USD per million tokens, or per unit) a card may state
+MAX_PRICE = 10**6
+#: the smallest non-zero amount: below it is float noise or a denormal (5e-324), not a price
+MIN_PRICE = 1e-9
+#: a score beyond this (any unit) is no benchmark's
+MAX_SCORE = 10**9
+#: characters a text field never holds: C0 and C1 controls, DEL, the bidi overrides (a page's ESC
+#: sequence, a NUL byte); parsers drop them (normalize.plain_text), a file of cards is refused
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _plain(v: str) -> str:
+    bad = CONTROL_RE.search(v)
+    if bad:
+        raise ValueError(f"control character U+{ord(bad.group()):04X} at position {bad.start()} (text only)")
+    return v
+
+
+def _number(v: Any) -> Any:
+    """true/false and text are not numbers (pydantic would take `true` as 1 and "5" as 5)."""
+    if isinstance(v, (bool, str)):
+        raise ValueError(f"a number is needed, not {type(v).__name__} {v!r}"[:120])
+    return v
+
+
+def _price_amount(v: float | None) -> float | None:
+    if v is not None and 0 < v < MIN_PRICE:
+        raise ValueError(f"{v!r} is below {MIN_PRICE} (float noise, not a price)")
+    return v
+
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_plain)]
+Url = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_plain)]
+Tokens = Annotated[int, BeforeValidator(_number), Field(gt=0, le=MAX_TOKENS)]
+Count = Annotated[int, BeforeValidator(_number), Field(gt=0, le=BIGINT_MAX)]
+Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, le=MAX_PRICE), AfterValidator(_price_amount)]
+
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+    # allow_inf_nan=False: NaN, Infinity are no value (and DOUBLE columns would keep them)
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False)
 
 
 class Stated(Strict):
@@ -71,14 +119,14 @@ class Stated(Strict):
 class Price(Stated):
     kind: PriceKind
     """What is billed: input, output, cache_read, … tokens; or a request, an image, a web search."""
-    usd_per_million_tokens: float | None = Field(default=None, ge=0)
+    usd_per_million_tokens: Amount | None = None
     """Price in US dollars per one million tokens (non-USD prices are rejected, never converted); None
     for a kind priced per request / image / search / unit, and for a variable price."""
-    tier: str | None = None
+    tier: Text | None = None
     """A price tier the source names (e.g. "standard", "batch", "302ai"); None when there is one."""
     unit: PriceUnit = "1M tokens"
     """What the price is counted in: "1M tokens" for token kinds, else the kind's own unit."""
-    usd_per_unit: float | None = Field(default=None, ge=0)
+    usd_per_unit: Amount | None = None
     """Price in US dollars per one `unit` (request, image, search, unit, pixel, character, second, query,
     page); None for token kinds."""
     variable: bool = False
@@ -101,13 +149,13 @@ class Price(Stated):
 
 
 class Benchmark(Stated):
-    benchmark: str | None
+    benchmark: Text | None
     """Canonical key from normalize.BENCHMARKS (e.g. "gpqa_diamond"); None when the name is unknown."""
-    setting: str | None = None
+    setting: Text | None = None
     """The setting the score was taken at, e.g. reasoning effort "high"; None when not stated."""
-    value: float
+    value: Annotated[float, BeforeValidator(_number), Field(ge=-MAX_SCORE, le=MAX_SCORE)]
     unit: Unit
-    reported_name: str
+    reported_name: Text
     """The benchmark's name exactly as the source wrote it."""
 
     @model_validator(mode="after")
@@ -121,68 +169,68 @@ class Benchmark(Stated):
 
 class ModelCard(Strict):
     # identity
-    source: str
-    source_model_id: str
+    source: Text
+    source_model_id: Text
     """The id exactly as the source publishes it (e.g. "o3-mini-2025-01-31")."""
-    model_id: str | None
+    model_id: Text | None
     """Canonical id, e.g. "openai/o3-mini", as the bundled aliases map it (see modeltrail.pipelines.identity); None
     when nothing maps. Shown by `modeltrail parse`; a load does not keep it: the warehouse maps each
     source id itself (model_identity, with the user's aliases too)."""
-    name: str
-    organization: str | None = None
-    url: str
-    version: str | None = None
+    name: Text
+    organization: Text | None = None
+    url: Url
+    version: Text | None = None
     # lifecycle
-    release_date: str | None = None
+    release_date: Text | None = None
     """When the vendor released the model."""
-    listed_date: str | None = None
+    listed_date: Text | None = None
     """When this source listed the model (an aggregator's "created"), which is not its release date."""
     status: Status | None = None
-    deprecation_date: str | None = None
-    retirement_date: str | None = None
-    successor: str | None = None
+    deprecation_date: Text | None = None
+    retirement_date: Text | None = None
+    successor: Text | None = None
     # specs
-    context_window: int | None = Field(default=None, gt=0)
-    max_output_tokens: int | None = Field(default=None, gt=0)
-    input_modalities: list[str] = []
-    output_modalities: list[str] = []
-    capabilities: list[str] = []
-    reasoning_efforts: list[str] = []
-    training_cutoff: str | None = None
-    parameters: int | None = Field(default=None, gt=0)
-    training_tokens: int | None = Field(default=None, gt=0)
+    context_window: Tokens | None = None
+    max_output_tokens: Tokens | None = None
+    input_modalities: list[Text] = []
+    output_modalities: list[Text] = []
+    capabilities: list[Text] = []
+    reasoning_efforts: list[Text] = []
+    training_cutoff: Text | None = None
+    parameters: Count | None = None
+    training_tokens: Count | None = None
     architecture: Architecture | None = None
-    license: str | None = None
-    hugging_face_id: str | None = None
+    license: Text | None = None
+    hugging_face_id: Text | None = None
     """The model's Hugging Face repository (e.g. "meta-llama/Llama-3.1-8B"), as the source names it."""
     # catalog offerings (LiteLLM, models.dev): who serves this entry, and how
-    provider: str | None = None
+    provider: Text | None = None
     """Who serves this offering, as the catalog names it (LiteLLM's `litellm_provider`, models.dev's
     provider id: "azure", "bedrock", "vertex_ai-anthropic_models"); None when the source is the vendor."""
-    mode: str | None = None
+    mode: Text | None = None
     """What the entry is for, as the catalog says: "chat", "embedding", "image_generation", "rerank", …"""
-    regions: list[str] = []
+    regions: list[Text] = []
     """Regions the offering is served in, as the catalog names them."""
-    open_weights: bool | None = None
+    open_weights: Annotated[bool, Field(strict=True)] | None = None
     """The catalog states the model's weights are (True) or are not (False) published."""
-    last_updated: str | None = None
+    last_updated: Text | None = None
     """When the catalog says it last updated the entry (models.dev's `last_updated`)."""
     # lifecycle pages (the `deprecations` source)
-    section: str | None = None
+    section: Text | None = None
     """The page section a lifecycle fact was read from (e.g. "2025-04-28: o1-preview and o1-mini")."""
-    retirement_qualifier: str | None = None
+    retirement_qualifier: Text | None = None
     """How the page qualifies the retirement date, in its words ("earliest possible"); None when the date
     is stated plainly."""
     prices: list[Price] = []
     benchmarks: list[Benchmark] = []
-    stated_empty: list[str] = []
+    stated_empty: list[Text] = []
     """Fields the page states have no value (a JSON null, an empty string): history records them as
     changed to NULL. A field a card merely lacks is *unstated* (the template moved, the key vanished)
     and keeps its last stated value in history; see warehouse/db.py."""
     # provenance
     fetched_at: datetime
-    page_sha256: str
-    parser_version: str
+    page_sha256: Text
+    parser_version: Text
 
     @field_validator("release_date", "listed_date", "deprecation_date", "retirement_date", "training_cutoff",
                      "last_updated")

@@ -12,12 +12,20 @@ at all. Each connection is checked before it is made:
 
 Everything refused is answered 403, never connected to, and listed (`refused`), so that the crawl can
 say which page tried what and judge the run partial.
+
+Every byte the browser receives passes the download cap Scrapy's downloads have (`max_bytes`,
+MODELTRAIL_MAX_PAGE_BYTES): a connection that brings more is cut and listed. Over plain http (a replay)
+the proxy also reads the response: a gzip or deflate body is decompressed as it passes, only to be
+counted, and cut past the same cap (a gzip bomb grew a renderer to 2 GB); an encoding it cannot count
+(br, zstd, or compressed and chunked) is cut at once. Over https the bytes are sealed: the wire cap
+holds, and Chromium's own limits (one renderer per site, a small JS heap) bound what it unpacks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import zlib
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -51,12 +59,63 @@ def rules(allowed_domains: list[str], replay: str | None) -> Callable[[str, int,
     return check
 
 
+class _Cut(Exception):
+    """A response over the cap: the connection is dropped."""
+
+
+class BodyMeter:
+    """Counts what a plain-http response brings, on the wire and decompressed (its head read first);
+    raises _Cut past `cap` or on a body it cannot count."""
+
+    def __init__(self, cap: int):
+        self.cap, self.wire, self.body = cap, 0, 0
+        self.head = b""
+        self.inflate: "zlib._Decompress | None" = None
+        self.started = False
+
+    def feed(self, data: bytes) -> None:
+        self.wire += len(data)
+        if self.wire > self.cap:
+            raise _Cut(f"more than {self.cap:,} bytes")
+        if not self.started:
+            self.head += data
+            if b"\r\n\r\n" not in self.head:
+                if len(self.head) > MAX_HEAD:
+                    raise _Cut("response head too large")
+                return
+            head, _, data = self.head.partition(b"\r\n\r\n")
+            self.started = True
+            fields = {k.strip().lower(): v.strip().lower() for k, _, v in
+                      (line.partition(b":") for line in head.split(b"\r\n")[1:])}
+            encoding = fields.get(b"content-encoding", b"identity")
+            if encoding in (b"gzip", b"x-gzip", b"deflate"):
+                if b"chunked" in fields.get(b"transfer-encoding", b""):
+                    raise _Cut("a compressed, chunked body the proxy cannot count")
+                self.inflate = zlib.decompressobj(47)  # gzip or zlib header
+            elif encoding != b"identity":
+                raise _Cut(f"a body in {encoding.decode('latin-1')} the proxy cannot count")
+        if self.inflate is None:
+            return
+        pending = data
+        while pending:
+            out = self.inflate.decompress(pending, 1 << 20)
+            self.body += len(out)
+            if self.body > self.cap:
+                raise _Cut(f"more than {self.cap:,} bytes once decompressed")
+            pending = self.inflate.unconsumed_tail
+            if self.inflate.eof:
+                return
+
+
 class GuardProxy:
     """Runs in a thread of its own (its own event loop), so that it serves the browser whatever the
-    crawl's reactor is doing. `start()` returns the port."""
+    crawl's reactor is doing. `start()` returns the port. `max_bytes`: the cap on what one connection
+    may bring the browser (None: none)."""
 
-    def __init__(self, check: Callable[[str, int, bool], str | None], idle_timeout: float = 60):
+    def __init__(self, check: Callable[[str, int, bool], str | None], idle_timeout: float = 60,
+                 max_bytes: int | None = None):
         self.check = check
+        self.max_bytes = max_bytes
         self.idle_timeout = idle_timeout
         self.refused: list[str] = []       # what the pages tried
         self.background: list[str] = []    # what Chromium itself tried (BROWSER_SERVICES)
@@ -116,7 +175,8 @@ class GuardProxy:
             host, port_text = parts.hostname, str(parts.port or 80)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             headers = [h for h in rest.split(b"\r\n") if h and not h.lower().startswith(
-                (b"proxy-connection:", b"connection:", b"keep-alive:"))]
+                (b"proxy-connection:", b"connection:", b"keep-alive:", b"accept-encoding:"))]
+            headers.append(b"Accept-Encoding: gzip, deflate")  # encodings the proxy can count
             # one request per connection: a kept-alive connection could carry the next one elsewhere
             forward = (f"{method} {path} HTTP/1.1\r\n".encode("latin-1") + b"\r\n".join(headers)
                        + b"\r\nConnection: close\r\n\r\n")
@@ -138,14 +198,27 @@ class GuardProxy:
             writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         else:
             up_writer.write(forward)
-        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+        meter = None
+        if self.max_bytes is not None:
+            meter = BodyMeter(self.max_bytes)
+            if tunnel:  # sealed: the wire bytes only
+                meter.started = True
+        await asyncio.gather(self._pipe(reader, up_writer),
+                             self._pipe(up_reader, writer, meter, f"{host}:{port}", up_writer))
 
-    async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+    async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, meter: BodyMeter | None = None,
+                    target: str = "", upstream: asyncio.StreamWriter | None = None) -> None:
         try:
             while data := await asyncio.wait_for(src.read(65536), self.idle_timeout):
+                if meter is not None:
+                    meter.feed(data)
                 dst.write(data)
                 await dst.drain()
-        except (ConnectionError, asyncio.TimeoutError, OSError):
+        except _Cut as cut:
+            self.refused.append(f"{target} (a response of {cut}: over the download cap, cut)")
+            if upstream is not None:
+                await _close(upstream)
+        except (ConnectionError, asyncio.TimeoutError, OSError, zlib.error):
             pass
         finally:
             await _close(dst)

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             print(NO_BROWSER, file=sys.stderr)
             return 0
         from modeltrail.spiders.browserproxy import GuardProxy, rules
-        proxy = GuardProxy(rules(list(spider_class.allowed_domains), args.replay))
+        proxy = GuardProxy(rules(list(spider_class.allowed_domains), args.replay), max_bytes=max_page_bytes())
         config.update(render_settings(list(spider_class.allowed_domains), args.replay, proxy.start()))
     else:
         proxy = None

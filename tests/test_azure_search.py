@@ -102,3 +102,27 @@ def test_any_json_in_an_entity_gives_a_card_or_named_problems_never_a_crash(cata
     body = {"annotations": {"name": "m", "systemCatalogData": catalog}, "properties": {"name": "m", "version": version}}
     parsed = parse(page(body))
     assert [c.source_model_id for c in parsed.cards] == ["m"]
+
+
+def test_the_api_and_the_model_pages_state_the_same_facts_alike():
+    """Falling back from the API to the model pages is no change: wherever both ways state a field of a
+    model, they state the same value (the pages titled "OpenAI o1-mini" had made a name change out of the
+    API's "o1-mini")."""
+    from pathlib import Path
+
+    from modeltrail.pipelines.parsers import azure
+    from tests.conftest import CAPTURES
+    api_dir = CAPTURES / "ai.azure.com/api/eastus/ux/v1.0/entities/crossRegion"
+    api = {c.source_model_id: c for f in sorted(api_dir.glob("*.json"))
+           for c in azure.parse(f.read_bytes(), URL, NOW, "application/json").cards}
+    pages = sorted(p for p in (CAPTURES / "ai.azure.com/catalog/models").iterdir() if p.name != "index.html")
+    assert [p.name for p in pages] == ["gpt-4o", "o1-mini", "o3-mini"]
+    for page in pages:
+        (card,) = azure.parse(Path(page).read_bytes(), f"https://ai.azure.com/catalog/models/{page.name}", NOW,
+                              "text/html").cards
+        other = api[card.source_model_id]
+        assert card.name == other.name == page.name
+        for field in ("name", "version", "organization", "context_window", "max_output_tokens", "training_cutoff",
+                      "status", "deprecation_date", "retirement_date", "successor", "license"):
+            mine, theirs = getattr(card, field), getattr(other, field)
+            assert mine is None or theirs is None or mine == theirs, (page.name, field, mine, theirs)

@@ -57,7 +57,9 @@ def test_azure_seed_states_every_fact():
     (card,) = azure.parse(seed("003"), "https://ai.azure.com/catalog/models/o3-mini", NOW).cards
     assert card.source == "azure" and card.source_model_id == "o3-mini"
     assert card.model_id == "openai/o3-mini"
-    assert card.name == "OpenAI o3-mini"
+    # the title "OpenAI o3-mini" is the publisher and the model's id: the name is spelled as the catalog's
+    # API spells it (displayName "o3-mini"), so that the page path and the API path agree
+    assert card.name == "o3-mini"
     assert card.version == "2025-01-31"
     assert card.organization == "OpenAI"
     assert card.context_window == 200_000            # "Context window: 200K" and "Context Length200000"

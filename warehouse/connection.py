@@ -4,8 +4,10 @@ is the one way in that the other layers use: it re-exports this and the warehous
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 import time
 import zlib
 from contextlib import contextmanager
@@ -65,7 +67,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
                 raise
             return con
         check_parent(path)
-        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False})
+        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, **writer_config()})
         con.execute("SET TimeZone = 'UTC'")
         try:
             migrate.upgrade(con)  # the numbered migrations this file has not had (see warehouse/migrate.py)
@@ -87,9 +89,28 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
 
 def reader_config() -> dict:
     """A reader's settings: a query a user types must not take the machine (DuckDB spills or fails past
-    the memory limit, MODELTRAIL_READ_MEMORY as it is when the reader opens) nor load anything."""
+    the memory limit, MODELTRAIL_READ_MEMORY as it is when the reader opens) nor load anything, and what
+    it spills goes to a temporary folder of this process (removed at exit), never beside the warehouse
+    (DuckDB's default: `<db>.tmp`, or `.tmp` in the working directory for a DuckLake)."""
     return {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-            "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB")}
+            "memory_limit": os.environ.get("MODELTRAIL_READ_MEMORY", "2GB"), "temp_directory": _spill_folder()}
+
+
+_SPILL: list[str] = []
+
+
+def _spill_folder() -> str:
+    """One per process (DuckDB opens a file once per process: every reader of it has one configuration)."""
+    if not _SPILL:
+        _SPILL.append(tempfile.mkdtemp(prefix="modeltrail-spill-"))
+        atexit.register(shutil.rmtree, _SPILL[0], True)
+    return _SPILL[0]
+
+
+def writer_config() -> dict:
+    """A writer's memory: DuckDB spills past it to the warehouse's temp folder (a load of a million cards
+    merges in a bounded memory), MODELTRAIL_WRITE_MEMORY as it is when the writer opens."""
+    return {"memory_limit": os.environ.get("MODELTRAIL_WRITE_MEMORY", "2GB")}
 
 
 def _lock_down(con: duckdb.DuckDBPyConnection) -> None:

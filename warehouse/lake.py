@@ -66,7 +66,11 @@ def attach(con: duckdb.DuckDBPyConnection, where: Location, read_only: bool) -> 
     options = ["READ_ONLY"] if read_only else []
     if where.data_path and not read_only:
         options.append(f"DATA_PATH {literal(where.data_path.rstrip('/') + '/')}")
-    target = literal(f"ducklake:postgres:{where.conninfo}")
+    if where.password:
+        # libpq reads it from the environment: the password stays out of the connection string DuckDB
+        # keeps and shows (duckdb_databases(), PRAGMA database_list, its settings' allowed paths)
+        os.environ["PGPASSWORD"] = where.password
+    target = literal(f"ducklake:postgres:{without_password(where.conninfo)}")
     try:
         con.execute(f"ATTACH {target} AS {ALIAS}" + (f" ({', '.join(options)})" if options else ""))
     except duckdb.Error as exc:
@@ -74,6 +78,10 @@ def attach(con: duckdb.DuckDBPyConnection, where: Location, read_only: bool) -> 
     con.execute(f"USE {ALIAS}")
     # a loser of a commit race retries at the catalog first (no logical conflict: nothing to redo)
     con.execute("SET ducklake_max_retry_count = 30")
+
+
+def without_password(conninfo: str) -> str:
+    return re.sub(r"\s*\bpassword=('(?:[^'\\]|\\.)*'|\S+)", "", conninfo).strip()
 
 
 def location_of(con: duckdb.DuckDBPyConnection) -> Location | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import duckdb
 
@@ -29,6 +30,8 @@ from modeltrail.warehouse.stage import _insert_columns, file_of
 
 #: pages compressed and inserted into the archive at a time
 ARCHIVE_BATCH = 200
+#: cards fingerprinted and staged at a time
+CARD_BATCH = 5000
 MERGE, RUNS = "merge.sql", "runs.sql"
 
 
@@ -56,6 +59,12 @@ def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[Mod
         if lost:
             out[card.source_model_id] = lost
     return out
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 def _stage_keys(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
@@ -163,26 +172,35 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
             if load.status != "failed":
                 for stmt in sql["stage"]:
                     con.execute(stmt)
-                merged = dict(run_sql(con, query("fingerprints", MERGE), params).fetchall())
-                prints = {c.source_model_id: fingerprint(c) for c in load.cards}
-                moved = [c for c in load.cards if merged.get(c.source_model_id) != prints[c.source_model_id]]
-                carried = unstated_fields(con, load.source, moved)
-                unstated = sum(len(v) for v in carried.values())
-                judge_unstated(load, carried)
+                # a batch of cards at a time (a file of a million cards is read from its spool, never
+                # held whole): stage what moved, carry what went unstated
+                lost: dict[str, dict[str, Any]] = {}
+                any_moved = False
+                for batch in _batches(load.cards, CARD_BATCH):
+                    _stage_keys(con, [c.source_model_id for c in batch])
+                    merged = dict(run_sql(con, query("fingerprints_of_keys", MERGE), params).fetchall())
+                    prints = {c.source_model_id: fingerprint(c) for c in batch}
+                    moved = [c for c in batch if merged.get(c.source_model_id) != prints[c.source_model_id]]
+                    any_moved = any_moved or bool(moved)
+                    carried = unstated_fields(con, load.source, moved)
+                    lost.update({smid: dict.fromkeys(fields) for smid, fields in carried.items()})
+                    by_id = {c.source_model_id: c for c in moved}
+                    _insert_columns(con, "unstated", [
+                        {"source": load.source, "source_model_id": smid, "field": f, "value": as_text(v),
+                         "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
+                         "page_sha256": by_id[smid].page_sha256}
+                        for smid, fields in carried.items() for f, v in fields.items()])
+                    _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v}
+                                                      for k, v in prints.items()])
+                    _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
+                    _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
+                    _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
+                unstated = sum(len(v) for v in lost.values())
+                judge_unstated(load, lost)
                 params["complete"] = load.status == "complete"
-                by_id = {c.source_model_id: c for c in moved}
-                _insert_columns(con, "unstated", [
-                    {"source": load.source, "source_model_id": smid, "field": f, "value": as_text(v),
-                     "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
-                     "page_sha256": by_id[smid].page_sha256}
-                    for smid, fields in carried.items() for f, v in fields.items()])
-                _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v} for k, v in prints.items()])
-                _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
-                _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
-                _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
-                # (no moved card: the staged cards, prices and benchmarks are empty, and their statements
-                # would close and open nothing)
-                for section in ("cards", "prices", "benchmarks") if moved else ():
+                # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
+                # statements would close and open nothing)
+                for section in ("cards", "prices", "benchmarks") if any_moved else ():
                     for stmt in sql[section]:
                         run_sql(con, stmt, params)
                 for stmt in sql["sightings"]:
@@ -203,6 +221,9 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 "versions_added": result.versions_added, "versions_closed": result.versions_closed,
                 "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
                 "error": load.error, "notes": load.notes, "unstated": unstated, "removal_runs": removal_runs})
+    except duckdb.OutOfMemoryException as exc:  # (rolled back)
+        raise WarehouseError(f"{load.source}: the load ran out of the writer's memory ({str(exc).splitlines()[0]}; "
+                             "MODELTRAIL_WRITE_MEMORY raises it): rolled back, nothing of it was stored") from exc
     except (duckdb.IOException, OSError) as exc:  # (rolled back)
         raise translate(exc, file_of(con) or Path("the warehouse")) from exc
     return result

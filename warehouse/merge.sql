@@ -36,6 +36,11 @@ CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
 -- What each model of the source still listed was last seen with.
 SELECT source_model_id, fingerprint FROM sightings WHERE source = $source AND removed_at IS NULL;
 
+-- name: fingerprints_of_keys
+-- What the models in stg_keys (a batch of this run's cards) were last seen with, if still listed.
+SELECT source_model_id, fingerprint FROM sightings
+WHERE source = $source AND removed_at IS NULL AND source_model_id IN (SELECT key FROM stg_keys);
+
 -- name: guard_time_order
 -- History is built forwards: a snapshot older than what a source already holds would rewrite it.
 SELECT max(valid_from) FROM (

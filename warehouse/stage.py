@@ -85,10 +85,7 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(_STAGE_JSON.encode(rows))  # encode(), not iterencode(): only it takes the C encoder
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json(?, format = 'array', "
-                    f"columns = {spec}, maximum_object_size = 67108864)", [name])
-    except duckdb.Error:
-        catalog.types.pop(table, None)  # (the next attempt asks the catalog again)
-        raise
+                    f"columns = {spec}, maximum_object_size = 16777216)", [name])
     except OSError as exc:
         raise WarehouseError(f"could not stage the rows for {table} in {name} ({exc.strerror}; disk full or "
                              "file size limit?): the load was rolled back, nothing of it was stored") from exc

@@ -85,6 +85,7 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         if i < len(lines) and (m := _UPDATED.match(lines[i])):
             d.put("organization", m.group(1) or (lines[i - 1] if i == vline + 2 else None))
             break
+    d.put("name", page_name(name, d.values.get("organization"), path_id))
 
     key_caps = index_of(lines, "Key capabilities", vline)
     for ln in lines[vline + 2: key_caps if key_caps > 0 else vline + 12]:
@@ -159,6 +160,18 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
 
     card = d.build()
     return Parsed(cards=[card] if card else [], problems=d.problems)
+
+
+def page_name(title: str, publisher: str | None, model_id: str | None) -> str:
+    """The model's name as the catalog's API spells it: a page titles some models "<publisher> <id>"
+    ("OpenAI o1-mini") where the API's displayName is the id ("o1-mini"); the publisher is the card's
+    organization. The two ways of reading the source must give one name, or falling back from the API to
+    the pages would record a name change that never happened."""
+    if publisher and model_id and title.lower().startswith(publisher.lower() + " "):
+        rest = title[len(publisher) + 1:].strip()
+        if rest.lower() == model_id.lower():
+            return rest
+    return title
 
 
 def _no_card(url: str):

@@ -92,7 +92,7 @@ class Draft:
 
     def bench(self, reported_name: str, raw: str, setting: str | None = None,
               default_unit: str | None = None) -> None:
-        reported_name = re.sub(r"\s+", " ", reported_name).strip()
+        reported_name = re.sub(r"\s+", " ", normalize.plain_text(reported_name)).strip()
         try:
             value, unit = normalize.score(raw, default_unit)
             b = Benchmark(benchmark=normalize.benchmark_in(reported_name), setting=setting, value=value,
@@ -103,9 +103,9 @@ class Draft:
         self.benchmarks.setdefault((b.benchmark or "?" + reported_name, setting), b)
 
     def build(self) -> ModelCard | None:
-        values = dict(self.values)
+        values = {k: normalize.plain_text(v) if isinstance(v, str) else v for k, v in self.values.items()}
         for name, items in self.sets.items():
-            values[name] = sorted(items)
+            values[name] = sorted({normalize.plain_text(i) for i in items})
         values["prices"] = list(self.prices.values())
         values["benchmarks"] = list(self.benchmarks.values())
         if "model_id" not in values:
