@@ -14,7 +14,8 @@ from pathlib import Path
 
 from modeltrail.warehouse.db import WarehouseError, query
 
-EXPORT_VERSION = 1
+#: 2: model_cards gained provider, mode, regions, open_weights, last_updated, section, retirement_qualifier
+EXPORT_VERSION = 2
 TABLES = {
     "model_cards": "model_cards_as_of",
     "prices": "prices_as_of",

@@ -133,10 +133,13 @@ def fit(widths: list[int], total: int | None, first: Sequence[int] = (), last: S
     if total is None:
         return widths
     others = [i for i in range(len(widths)) if i not in set(last)]
-    for group in (list(first), others, range(len(widths))):
+    # the groups in turn down to MIN_COLUMN; a table of many columns on a narrow terminal, then every
+    # column down to two characters (one and the `…`)
+    for group, floor in ((list(first), MIN_COLUMN), (others, MIN_COLUMN), (range(len(widths)), MIN_COLUMN),
+                         (range(len(widths)), 2)):
         while group and sum(widths) + 2 * (len(widths) - 1) > total:
             i = max(group, key=lambda k: widths[k])
-            if widths[i] <= MIN_COLUMN:
+            if widths[i] <= floor:
                 break
             widths[i] -= 1
     return widths

@@ -26,14 +26,14 @@ def propose(unmatched: list[tuple], models: list[tuple]) -> list[Proposal]:
     """unmatched: (source, source_model_id, name, provider, context_window, release_date);
     models: (model_id, context_window, release_date). The best proposal per id, best first."""
     by_key: dict[str, list[tuple]] = {}
-    for m in models:
+    for m in sorted(models, key=lambda m: m[0]):  # (equal evidence: the first model id wins, on every backend)
         by_key.setdefault(m[0].split("/", 1)[-1], []).append(m)
     out = []
     for source, smid, name, provider, context, released in unmatched:
         offer = idgrammar.read(smid, provider)
         keys = {offer.key, offer.key.rsplit("/", 1)[-1]}
         best = None
-        for key in keys:
+        for key in sorted(keys):
             for model_id, m_context, m_released in by_key.get(key, []):
                 evidence = ["same product key" if key == offer.key else "same product name after an org"]
                 score = 2 if key == offer.key else 1

@@ -23,7 +23,10 @@ CONTRACT = {
         ("training_cutoff", "VARCHAR"), ("parameters", "BIGINT"), ("training_tokens", "BIGINT"),
         ("architecture", "VARCHAR"), ("license", "VARCHAR"), ("valid_from", TS), ("valid_to", TS),
         ("url", "VARCHAR"), ("fetched_at", TS), ("page_sha256", "VARCHAR"), ("parser_version", "VARCHAR"),
-        ("listed_date", "VARCHAR"), ("hugging_face_id", "VARCHAR")],
+        ("listed_date", "VARCHAR"), ("hugging_face_id", "VARCHAR"),
+        # EXPORT_VERSION 2: the card fields of catalog offerings and lifecycle pages (migration 0006)
+        ("provider", "VARCHAR"), ("mode", "VARCHAR"), ("regions", "VARCHAR[]"), ("open_weights", "BOOLEAN"),
+        ("last_updated", "VARCHAR"), ("section", "VARCHAR"), ("retirement_qualifier", "VARCHAR")],
     "prices": [
         ("model_id", "VARCHAR"), ("source", "VARCHAR"), ("source_model_id", "VARCHAR"), ("kind", "VARCHAR"),
         ("tier", "VARCHAR"), ("usd_per_million_tokens", "DOUBLE"), ("valid_from", TS), ("valid_to", TS),
@@ -47,7 +50,7 @@ def exported(tmp_path_factory):
 
 
 def test_the_contract_names_every_exported_table():
-    assert export.EXPORT_VERSION == 1 and set(export.TABLES) == set(CONTRACT)
+    assert export.EXPORT_VERSION == 2 and set(export.TABLES) == set(CONTRACT)
 
 
 @pytest.mark.slow

@@ -121,3 +121,4 @@ def test_models_view_has_one_row_per_model_with_the_cheapest_offering(db):
     assert cheapest == low and at.startswith("openrouter:")
     r = mt("models", "--format", "csv", "--db", str(db))
     assert r.exit_code == 0 and r.output.splitlines()[0].startswith("vendor,model_id,offering_count")
+

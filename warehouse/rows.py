@@ -58,7 +58,9 @@ def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str
     d = card.model_dump()
     d.update(carried or {})
     canon = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in CARD_FIELDS}
-    later = {f: (sorted(d[f]) if f in LIST_FIELDS else d[f]) for f in LATER_FIELDS}
+    # (a later list field with no item is NULL, as on every version stored before it existed: an empty
+    # list there would read as a change from nothing to nothing)
+    later = {f: ((sorted(d[f]) or None) if f in LIST_FIELDS else d[f]) for f in LATER_FIELDS}
     hashed = {**canon, **{f: v for f, v in later.items() if not empty(v)}}
     return {"source": card.source, "source_model_id": card.source_model_id, **canon, **later,
             "row_hash": _row_hash(hashed), "url": card.url, "fetched_at": card.fetched_at,
