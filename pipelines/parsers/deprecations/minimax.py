@@ -28,8 +28,7 @@ from modeltrail.pipelines.parsers.deprecations.common import heading
 
 from modeltrail.pipelines.parsers.deprecations.common import plain
 
-from modeltrail.pipelines.parsers.deprecations.common import tables
-from modeltrail.pipelines.parsers.deprecations.rows import row_id
+from modeltrail.pipelines.parsers.deprecations.rows import offered_models
 
 _CARD = re.compile(r'<Card\s+title="([^"]+)"')
 _FREE = re.compile(r"free [\w ]*APIs \(([^)]+)\) will be discontinued", re.I)
@@ -37,13 +36,7 @@ _PAID = re.compile(r"Starting ([A-Z][a-z]+ \d{1,2}, \d{4}), the paid APIs.*?will
 
 
 def _overview(lc: Lifecycle, text: str) -> None:
-    for t in tables(text):
-        col = t.column("model")
-        if col != 0:
-            continue
-        for cells in t.rows:
-            if mid := row_id(cells[col]):
-                lc.fact(mid, t.section, status="active")
+    offered_models(lc, text)
     for b in blocks(text):
         body = " ".join(line.strip() for line in b.lines)
         for m in _FREE.finditer(body):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from modeltrail.pipelines.parsers.deprecations.common import plain
+from modeltrail.pipelines.parsers.deprecations.common import plain, tables
 
 #: what a cell may carry after its id: a footnote mark ("textembedding-gecko@003\\*"), a link arrow
 _TRAIL = re.compile(r"(?:\\?\*|†|‡|↗|\s)+$")
@@ -23,3 +23,14 @@ def replacements(cell: str) -> list[str]:
     if not text or text in ("-", "—", "–"):
         return []
     return [p.strip(" .") for p in re.split(r"\s*(?:,|\bor\b)\s*", text) if p.strip(" .")]
+
+
+def offered_models(lc, text: str) -> None:
+    """A pricing or API-overview page's model tables (first column "Model"): every model it lists is
+    offered now (active). Z.ai's pricing page and MiniMax's API overview state it this way."""
+    for t in tables(text):
+        if t.column("model") != 0:
+            continue
+        for cells in t.rows:
+            if mid := row_id(cells[0]):
+                lc.fact(mid, t.section, status="active")

@@ -22,8 +22,7 @@ from modeltrail.pipelines.parsers.deprecations.common import blocks
 
 from modeltrail.pipelines.parsers.deprecations.common import plain
 
-from modeltrail.pipelines.parsers.deprecations.common import tables
-from modeltrail.pipelines.parsers.deprecations.rows import row_id
+from modeltrail.pipelines.parsers.deprecations.rows import offered_models
 from modeltrail.pipelines.parsers.deprecations.updates import updates
 
 
@@ -42,11 +41,5 @@ def parse(page, url: str, fetched_at: datetime, content_type: str | None = None)
             f = lc.fact(name, where or None)
             lc.released(f, u.label, f"entry {u.label!r}")
     else:
-        for t in tables(text):
-            col = t.column("model")
-            if col != 0:
-                continue
-            for cells in t.rows:
-                if mid := row_id(cells[col]):
-                    lc.fact(mid, t.section, status="active")
+        offered_models(lc, text)
     return lc.parsed()
