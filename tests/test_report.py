@@ -6,6 +6,8 @@ temp dir."""
 
 from __future__ import annotations
 
+import contextlib
+
 import gzip
 import json
 import re
@@ -32,6 +34,30 @@ def run(*args, input=None):
     assert proc.returncode == 0, proc.stderr
     return proc
 
+
+
+@contextlib.contextmanager
+def offline_page(path, errors: list, requests: list):
+    """The page at `path` in headless Chromium, offline: only file:// requests go through (the others
+    are aborted and all are listed in `requests`); page errors and console errors land in `errors`."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            *_sandbox_args(), "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+            def only_the_file(route):
+                requests.append(route.request.url)
+                return route.continue_() if route.request.url.startswith("file://") else route.abort()
+            page.route("**/*", only_the_file)
+            page.goto(Path(path).as_uri())
+            yield page
+        finally:
+            browser.close()
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
@@ -63,7 +89,6 @@ def expected_inputs() -> list[float]:
 @pytest.mark.slow
 @needs_chromium
 def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehouse, tmp_path):
-    from playwright.sync_api import sync_playwright
     out = tmp_path / "report"
     said = run("report", "--out", str(out), "--model", MODEL, "--db", str(warehouse)).stdout
     page_file = out / "report.html"
@@ -83,34 +108,19 @@ def test_the_report_renders_its_charts_offline_with_the_warehouse_series(warehou
     assert kinds >= 2
 
     errors, requests = [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            *_sandbox_args(), "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-
-            def only_the_file(route):
-                requests.append(route.request.url)
-                return route.continue_() if route.request.url.startswith("file://") else route.abort()
-            page.route("**/*", only_the_file)
-            page.goto(page_file.as_uri())
-            page.wait_for_selector(".js-plotly-plot .main-svg")
-            slug = "google-gemma-3-27b-it"
-            charts = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')]
-                .map(d => [d.id, {series: d.data.length, svg: d.querySelectorAll('svg.main-svg').length,
-                                  traces: d.querySelectorAll('.scatterlayer .trace').length,
-                                  names: d.data.map(t => [t.legendgroup, t.name]), ys: d.data.map(t => t.y)}]))""")
-            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-            # the change feed filters as one types
-            rows = page.locator("#changes-table tbody tr")
-            total = rows.count()
-            page.fill("#changes input", "price.input")
-            shown = sum(1 for i in range(total) if rows.nth(i).is_visible())
-        finally:
-            browser.close()
+    with offline_page(page_file, errors, requests) as page:
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        slug = "google-gemma-3-27b-it"
+        charts = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')]
+            .map(d => [d.id, {series: d.data.length, svg: d.querySelectorAll('svg.main-svg').length,
+                              traces: d.querySelectorAll('.scatterlayer .trace').length,
+                              names: d.data.map(t => [t.legendgroup, t.name]), ys: d.data.map(t => t.y)}]))""")
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        # the change feed filters as one types
+        rows = page.locator("#changes-table tbody tr")
+        total = rows.count()
+        page.fill("#changes input", "price.input")
+        shown = sum(1 for i in range(total) if rows.nth(i).is_visible())
     assert errors == []
     assert all(u.startswith("file://") for u in requests)
     assert set(charts) == {f"price-{slug}", f"context-{slug}", f"life-{slug}"}
@@ -172,8 +182,6 @@ def test_a_many_offerings_model_page_keeps_its_plot_height_and_shows_no_overlapp
     the CLI writes it and opened offline: the legend sits right of the plot (which keeps the height of its
     figure less the margins), the lifecycle chart writes no text on itself, the one script file beside
     the page is the only thing fetched; a screenshot of the model's section is kept in the temp dir."""
-    from playwright.sync_api import sync_playwright
-
     from modeltrail import report
     from tests.test_report_render import gpt4o
     out = tmp_path / "report"
@@ -182,32 +190,17 @@ def test_a_many_offerings_model_page_keeps_its_plot_height_and_shows_no_overlapp
     report.write_asset(out)
     (out / "report.html").write_text(page_html, encoding="utf-8")
     errors, requests = [], []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            *_sandbox_args(), "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-
-            def only_the_file(route):
-                requests.append(route.request.url)
-                return route.continue_() if route.request.url.startswith("file://") else route.abort()
-            page.route("**/*", only_the_file)
-            page.goto((out / "report.html").as_uri())
-            page.wait_for_selector("#life-openai-gpt-4o .main-svg")
-            got = page.evaluate("""() => { const d = document.getElementById('price-openai-gpt-4o');
-                const plot = d.querySelector('.nsewdrag').getBoundingClientRect();
-                const legend = d.querySelector('.legend').getBoundingClientRect();
-                return {h: d._fullLayout._size.h, height: d._fullLayout.height, m: d._fullLayout.margin,
-                        plot: [plot.left, plot.right, plot.top, plot.bottom],
-                        legend: [legend.left, legend.right, legend.top, legend.bottom],
-                        groups: d.querySelectorAll('.legend .groups').length,
-                        life_text: document.querySelectorAll('#life-openai-gpt-4o .textpoint').length}; }""")
-            page.locator("#openai-gpt-4o").screenshot(path=str(tmp_path / "gpt-4o.png"))
-        finally:
-            browser.close()
+    with offline_page(out / "report.html", errors, requests) as page:
+        page.wait_for_selector("#life-openai-gpt-4o .main-svg")
+        got = page.evaluate("""() => { const d = document.getElementById('price-openai-gpt-4o');
+            const plot = d.querySelector('.nsewdrag').getBoundingClientRect();
+            const legend = d.querySelector('.legend').getBoundingClientRect();
+            return {h: d._fullLayout._size.h, height: d._fullLayout.height, m: d._fullLayout.margin,
+                    plot: [plot.left, plot.right, plot.top, plot.bottom],
+                    legend: [legend.left, legend.right, legend.top, legend.bottom],
+                    groups: d.querySelectorAll('.legend .groups').length,
+                    life_text: document.querySelectorAll('#life-openai-gpt-4o .textpoint').length}; }""")
+        page.locator("#openai-gpt-4o").screenshot(path=str(tmp_path / "gpt-4o.png"))
     assert errors == []
     assert sorted({u.rsplit("/", 1)[1] for u in requests}) == ["plotly.min.js", "report.html"]
     assert got["h"] == got["height"] - got["m"]["t"] - got["m"]["b"]  # the legend took no height
