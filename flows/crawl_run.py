@@ -90,6 +90,12 @@ def live_urls(source: str) -> list[str]:
     return [u for u in (src.api, *src.spider_class().start_urls) if u]
 
 
+def start_url(source: str) -> str:
+    """The page a card of the source is said to come from when nothing names one (`parse` without
+    --url): its spider's first start url (for a source read through its API, the page the API serves)."""
+    return live_urls(source)[-1 if get(source).api else 0]
+
+
 class CrawlReader:
     """Reads a crawl folder's pages.jsonl as it grows: only whole lines, each once."""
 

@@ -255,9 +255,10 @@ def parse(file, source, url, fetched_at):
              "MODELTRAIL_MAX_PAGE_BYTES): not parsed")
     when = parse_time(fetched_at, "--fetched-at") or datetime.now(timezone.utc)
     if not url:  # parsed as the file (its path may name the page), but never loaded as if published there
+        from modeltrail.flows.crawl_run import start_url
         url = Path(file).resolve().as_uri() if file != "-" else "stdin:"
         click.echo(f"note: no --url: the cards' url is {url}, which `modeltrail load` refuses; pass --url with "
-                   f"the page's live url (the source's start url is {_start_url(source)})", err=True)
+                   f"the page's live url (the source's start url is {start_url(source)})", err=True)
     parsed = SOURCES[source].parser.parse(body, url, when)
     for problem in parsed.problems:
         echo(f"warning: {problem}", err=True)
@@ -265,11 +266,6 @@ def parse(file, source, url, fetched_at):
         fail(f"no card found in {file} by the {source} parser")
     for card in parsed.cards:
         click.echo(json_safe(card.model_dump_json()))
-
-
-def _start_url(source: str) -> str:
-    from modeltrail.flows.crawl_run import live_urls
-    return live_urls(source)[-1 if SOURCES[source].api else 0]
 
 
 @main.group(invoke_without_command=True)

@@ -51,8 +51,7 @@ class PageParser:
 
 def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:
     """Parse every card page that came back with a body. Returns (cards, problems, card pages read)."""
-    parsed = parse_all(source, pages)
-    return parsed.cards, parsed.problems, parsed.card_pages
+    return parse_all(source, pages).result()
 
 
 def parse_all(source: str, pages: list[PageRecord]) -> ParsedPages:

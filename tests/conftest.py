@@ -50,10 +50,11 @@ def parse_cards(source: str, page: Path | str | bytes, url: str | None = None, f
     """What `modeltrail parse` prints (JSON lines) for a page: a file, or the page itself through stdin.
     The url (the cards' provenance) defaults to a capture's live url (captures/<host>/<path>), else the
     source's start url."""
+    from modeltrail.flows.crawl_run import start_url
     from tests.cli import run_here
     if url is None:
         url = live_url(page) if isinstance(page, Path) and CAPTURES in page.resolve().parents else None
-        url = url or _start_url(source)
+        url = url or start_url(source)
     args = ["parse", "--source", source]
     args += ["--url", url] if url else []
     args += ["--fetched-at", fetched_at] if fetched_at else []
@@ -70,12 +71,6 @@ def live_url(capture: Path) -> str:
     """The live url a bundled capture copies (README: captures/<host>/<url path>)."""
     path = capture.resolve().relative_to(CAPTURES).as_posix()
     return "https://" + (path[: -len("index.html")] if path.endswith("/index.html") else path)
-
-
-def _start_url(source: str) -> str:
-    from modeltrail.flows.crawl_run import live_urls
-    from modeltrail.pipelines.sources import SOURCES
-    return live_urls(source)[-1 if SOURCES[source].api else 0]
 
 
 @pytest.fixture(scope="session")
