@@ -239,19 +239,48 @@ def test_two_refreshes_of_different_sources_at_once_both_complete(lake):
     assert {line.split(",")[1] for line in changes} >= {"azure", "openai", "openrouter", "leaderboard"}
 
 
-def test_two_refreshes_of_the_same_source_wait_for_each_other(lake):
-    first = refresh_proc(lake, "azure")
-    holder = wait_for_lock(lake, "azure")
-    assert holder.startswith("modeltrail ")
-    refused = mt("refresh", "azure", "--replay", "--wait", "0", *lake_args(lake), check=False)
-    assert refused.returncode != 0 and "is being written by modeltrail" in refused.stderr, refused.stderr
-    second = refresh_proc(lake, "azure")  # waits (default --wait), then runs
+#: `modeltrail refresh ARGS` whose load stops inside its transaction (holding the source's lock) until the
+#: file argv[1] exists: a test decides when the first writer lets go, instead of racing a quick replay
+HELD_REFRESH = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from modeltrail.warehouse import load
+    real, release = load.judge_unstated, Path(sys.argv[1])
+    def hold(*args):
+        real(*args)
+        print("in the transaction", flush=True)
+        deadline = time.monotonic() + 240
+        while not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    load.judge_unstated = hold
+    from modeltrail.cli import main
+    main(sys.argv[2:], prog_name="modeltrail")
+""")
+
+
+def test_two_refreshes_of_the_same_source_wait_for_each_other(lake, tmp_path):
+    script, release = tmp_path / "held.py", tmp_path / "release"
+    script.write_text(HELD_REFRESH)
+    first = subprocess.Popen([sys.executable, str(script), str(release), "refresh", "azure", "--replay", *lake_args(lake)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.environment(records_env()))
+    second = None
+    try:
+        line = first.stdout.readline()
+        assert line.strip() == "in the transaction", (line, first.stderr.read()[-2000:] if first.poll() is not None else "")
+        holder = wait_for_lock(lake, "azure")
+        assert holder.startswith("modeltrail ")
+        refused = mt("refresh", "azure", "--replay", "--wait", "0", *lake_args(lake), check=False)
+        assert refused.returncode != 0 and "is being written by modeltrail" in refused.stderr, refused.stderr
+        second = refresh_proc(lake, "azure")  # waits (default --wait), then runs
+        told = second.stderr.readline()
+        while told and "waiting for azure" not in told:
+            told = second.stderr.readline()
+        assert "waiting for azure" in told and "held by modeltrail" in told, told
+    finally:
+        release.touch()
     out1, out2 = first.communicate(timeout=300), second.communicate(timeout=300)
     assert (first.returncode, second.returncode) == (0, 0), (out1[1][-2000:], out2[1][-2000:])
-    # one of them waited for the other, and was told who held azure (the second, unless it slipped in
-    # between the first one's checks and its run: then the first waited)
-    waited = [err for _, err in (out1, out2) if "waiting for azure" in err]
-    assert len(waited) == 1 and "held by modeltrail" in waited[0], (out1[1], out2[1])
+    assert "waiting for azure" not in out1[1]
     con = lake_reader(lake)
     try:
         assert current_duplicates(con) == 0
