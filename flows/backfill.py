@@ -97,9 +97,9 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
             raise BackfillError(f"commit {ahead.sha[:12]} ({ahead.path}) is dated {ahead.committed_at.isoformat()}, "
                                 "in the future; a snapshot is recorded when it was observed (pass --allow-future "
                                 "if you mean it)")
-    if fresh:
+    if fresh:  # (refused before anything loads; each commit's run checks its own time again)
         try:
-            db.check_time_order(con, source, fresh[0].committed_at)
+            snapshot.check_order(con, [source], fresh[0].committed_at)
         except db.WarehouseError as exc:
             raise BackfillError(f"{exc} (or pass --since to load only the later commits)") from None
     sizes = blob_sizes(repo, {c.blob for c in fresh})
@@ -145,4 +145,3 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
         run_id, result = snapshot.record(con, load, commit.committed_at, "backfill", commit.tag(),
                                          removal_runs=removal_runs)
         yield Step(commit, result.status, run_id, result.versions_added, len(load.cards), reason=error)
-    db.remap(con)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
+from modeltrail.flows.deployed import warehouse_of
 from modeltrail.warehouse import db
 
 
@@ -16,7 +17,7 @@ def maintain_flow(db_file: str | None = None, data_path: str | None = None, keep
     and, with keep_snapshots, expires its own snapshots older than that many days. Waits up to
     lock_wait seconds for a refresh that holds the warehouse."""
     logger = get_run_logger()
-    where = db.locate(db_file, data_path)
-    summary = db.maintain(where, keep_snapshots, wait=lock_wait, on_wait=logger.info, say=logger.info)
+    where = warehouse_of(db_file, data_path)
+    summary = db.maintain(where.location, keep_snapshots, wait=lock_wait, on_wait=logger.info, say=logger.info)
     logger.info(summary)
     return summary

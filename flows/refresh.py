@@ -21,7 +21,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from modeltrail.flows import progress as shown
 from modeltrail.flows import stopping
-from modeltrail.flows import steps
+from modeltrail.flows import snapshot, steps
+from modeltrail.flows.deployed import warehouse_of
 from modeltrail.spiders import replay as replay_server
 from modeltrail.pipelines.sources import SOURCES
 from modeltrail.warehouse import db
@@ -93,8 +94,8 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         replay = replay_server.check_base_url(replay)
     ctx = get_run_context()
     flow_run = getattr(ctx, "flow_run", None)
-    where = db.locate(db_file, data_path)
-    lock = db.writer_lock(where, names, command="refresh", flow_run_id=str(flow_run.id) if flow_run else None,
+    where = warehouse_of(db_file, data_path)
+    lock = where.lock(names, command="refresh", flow_run_id=str(flow_run.id) if flow_run else None,
                          flow_run_name=flow_run.name if flow_run else None)
     def waiting(message: str) -> None:  # in the run's log, and to whoever started it from a terminal
         logger.warning(message)
@@ -105,13 +106,12 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
             raise ValueError(f"observed_at {observed_at!r} has no time zone: add Z (UTC) or an offset")
         when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
         kind = "live" if replay is None else "replay"
-        con = db.connect(where, busy_wait=db.READER_GRACE)
+        con = where.open(busy_wait=db.READER_GRACE)
         try:
-            for name in names:
-                db.check_time_order(con, name, when)
-            run_id = db.start_run(con, kind, when, replay=replay, flow_run_id=lock.holder["flow_run_id"])
+            run = snapshot.Run.start(con, kind, when, names, tag=replay, flow_run_id=lock.holder["flow_run_id"])
         finally:
             con.close()
+        run_id = run.run_id
         lock.update(run_id=run_id)
         stopping.running(where, run_id, sources=names)
         logger.info("run %d: crawling %s", run_id, ", ".join(names))
@@ -138,26 +138,21 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                              + (f", {failed} failed" if failed else "")
                              + (f" ({out.stats['modeltrail/setup_error']})" if out.stats and
                                 out.stats.get("modeltrail/setup_error") else ""))
-            con = db.connect(where, busy_wait=db.READER_GRACE)
+            con = where.open(busy_wait=db.READER_GRACE)
             try:
-                verdicts = {}
                 for name, out in outputs.items():
                     load = steps.build_load(name, out, steps.last_complete_run(con, name))
                     shown.detail(f"parse {name}: {len(load.cards)} cards, {len(load.problems)} problems, "
                                  f"verdict {load.status}")
-                    result = db.load_source(con, run_id, when, load, removal_runs=removal_runs)
+                    result = run.record(con, load, removal_runs=removal_runs)
                     shown.detail(f"load {name}: {result.status}, {result.versions_added} new versions, "
                                  f"{result.versions_closed} closed, {result.removed} removed")
-                    verdicts[name] = result.status
                     stopping.loaded(name)
                     logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),
                                 result.versions_added)
-                status = ("failed" if all(v == "failed" for v in verdicts.values())
-                          else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
-                summary = steps.summarize(con, run_id)
-                db.finish_run(con, run_id, status, summary)
+                summary = run.finish(con)
                 stopping.finished()
-                db.remap(con)
+                status, verdicts = run.status, run.verdicts
                 where_key = where.key
                 create_markdown_artifact(
                     key="modeltrail-refresh",

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from modeltrail.spiders import gitarchive
-from modeltrail.flows import steps
+from modeltrail.flows import snapshot, steps
 from modeltrail.pipelines.handover import GitSource
 from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsers.base import sha256
@@ -123,7 +123,7 @@ def reparse(con, source: str, since: datetime | None = None, removal_runs: int |
             out = steps.ArchivedPages(source, pages)
             load = steps.build_load(source, out, steps.last_complete_run(con, source))
             setting = removal_runs or recorded or DEFAULT_REMOVAL_RUNS
-            db.load_source(con, run_id, observed_at, load, removal_runs=setting, archive=False)
+            snapshot.Run.again(run_id, observed_at).record(con, load, removal_runs=setting, archive=False)
             if progress:  # progress(done, total, note)
                 progress(n, len(runs), f"run {run_id}: {load.status}, {len(load.cards)} cards")
     db.remap(con)

@@ -1,17 +1,25 @@
-"""Record one snapshot of one source that did not come from a crawl (a file of cards, a commit of an
-archive) through the same verdict and merge as a crawl: time order checked, one run, one transaction."""
+"""The one way a snapshot goes into the warehouse, whatever brought it: a crawl (`refresh`), a file of
+cards (`load`), a commit of a git archive (`backfill-git`).
+
+    run = Run.start(con, "replay", observed_at, ["openrouter"])   # time order checked, once, here
+    run.record(con, load)                                          # the source's snapshot, one transaction
+    run.finish(con)                                                # verdicts summed up, identity resolved
+
+A run may span several sources (a refresh of every source) and its connection may close between the
+steps (a refresh does not hold the warehouse open while it crawls). `reparse` records its rebuilt
+snapshots through `Run.again` (the runs exist; their time order is the one they had). `runs undo` is the
+inverse of recording and lives beside the merge (warehouse/load.py: undo_run)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from modeltrail.flows import steps
+from modeltrail.pipelines.handover import LoadResult, SourceLoad
 from modeltrail.warehouse import db
-from modeltrail.pipelines.handover import LoadResult
-
 
 #: how far ahead of this machine's clock an observation may be (clock skew between machines)
-from modeltrail.pipelines.handover import SourceLoad
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -21,12 +29,55 @@ def in_future(when: datetime) -> bool:
     return when > datetime.now(timezone.utc) + CLOCK_SKEW
 
 
+def check_order(con, sources: list[str], observed_at: datetime) -> None:
+    """Refuse (db.WarehouseError) a snapshot older than what a source's history holds."""
+    for source in sources:
+        db.check_time_order(con, source, observed_at)
+
+
+@dataclass
+class Run:
+    run_id: int
+    observed_at: datetime
+    verdicts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, con, kind: str, observed_at: datetime, sources: list[str], tag: str | None = None,
+              flow_run_id: str | None = None) -> "Run":
+        """Check the sources' time order, then record the run as started (its own transaction: `status`
+        shows it while it works)."""
+        check_order(con, sources, observed_at)
+        return cls(db.start_run(con, kind, observed_at, replay=tag, flow_run_id=flow_run_id), observed_at)
+
+    @classmethod
+    def again(cls, run_id: int, observed_at: datetime) -> "Run":
+        """A run already recorded, whose snapshots `reparse` records anew."""
+        return cls(run_id, observed_at)
+
+    def record(self, con, load: SourceLoad, removal_runs: int = 2, archive: bool = True) -> LoadResult:
+        """One source's snapshot into history (warehouse/load.py: archive, verdict, merge; one transaction)."""
+        result = db.load_source(con, self.run_id, self.observed_at, load, removal_runs=removal_runs, archive=archive)
+        self.verdicts[load.source] = result.status
+        return result
+
+    @property
+    def status(self) -> str:
+        verdicts = self.verdicts.values()
+        return ("failed" if all(v == "failed" for v in verdicts)
+                else "complete" if all(v == "complete" for v in verdicts) else "partial")
+
+    def finish(self, con) -> str:
+        """Record the run's status and summary, then give new source ids their identity. Returns the summary."""
+        summary = steps.summarize(con, self.run_id)
+        db.finish_run(con, self.run_id, self.status, summary)
+        db.remap(con)
+        return summary
+
+
 def record(con, load: SourceLoad, observed_at: datetime, kind: str, tag: str | None,
            removal_runs: int = 2) -> tuple[int, LoadResult]:
-    """Start a run, load the source's snapshot into history, finish the run. Returns (run id, result).
-    Raises db.WarehouseError when the snapshot is older than what the source's history holds."""
-    db.check_time_order(con, load.source, observed_at)
-    run_id = db.start_run(con, kind, observed_at, replay=tag)
-    result = db.load_source(con, run_id, observed_at, load, removal_runs=removal_runs)
-    db.finish_run(con, run_id, result.status, steps.summarize(con, run_id))
-    return run_id, result
+    """A run of one snapshot: started, recorded, finished. Returns (run id, result)."""
+    run = Run.start(con, kind, observed_at, [load.source], tag)
+    result = run.record(con, load, removal_runs)
+    run.finish(con)
+    return run.run_id, result

@@ -46,13 +46,13 @@ def arm() -> None:
         signal.signal(sig, _stop)
 
 
-def running(where=None, run_id: int | None = None, workdir: str | None = None,
+def running(warehouse=None, run_id: int | None = None, workdir: str | None = None,
             sources: list[str] | None = None) -> None:
     """What an interrupt must clean up: the run (to mark interrupted, with the sources it had not
     loaded), the crawls' folder."""
     with _lock:
-        if where is not None:
-            _run["where"], _run["sources"] = where, list(sources or [])
+        if warehouse is not None:
+            _run["where"], _run["sources"] = warehouse, list(sources or [])
         if run_id is not None:
             _run["run_id"] = run_id
         if workdir is not None:
@@ -125,11 +125,11 @@ def _kill_prefect_server() -> None:
             _kill(proc)
 
 
-def _mark(where, run_id: int, sources: list[str], why: str) -> str:
+def _mark(warehouse, run_id: int, sources: list[str], why: str) -> str:
     """Record the run as interrupted; what was loaded before stays, what was loading is gone."""
     from modeltrail.warehouse import db
     try:
-        con = db.connect(where, busy_wait=0)
+        con = warehouse.open()
         try:
             db.interrupt_run(con, run_id, sources, why)
         finally:

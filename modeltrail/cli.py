@@ -16,7 +16,7 @@ import click
 
 from modeltrail.output import echo, json_safe
 from modeltrail.cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db_option, fail, format_option, parse_time,
-                      future_option, observation_time, progress, reader, replay_location, show, source_not_folder,
+                      future_option, GROUP_DB, observation_time, progress, reader, replay_location, show, source_not_folder,
                       wait_option, writer)
 from modeltrail.pipelines.sources import SOURCES
 
@@ -37,10 +37,11 @@ class Group(click.Group):
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="modeltrail")
 @click.option("--db", "db_file", default=None, metavar="PATH", expose_value=True,
-              help="Warehouse file for the command (or MODELTRAIL_DB); a command's own --db wins.")
+              help="Warehouse for the command (before MODELTRAIL_DB); a command's own --db wins.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress: only results and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="More detail: a line per step, and Prefect's logs.")
-def main(db_file, quiet, verbose):
+@click.pass_context
+def main(ctx, db_file, quiet, verbose):
     """Scrape AI model cards, normalize them, and keep every change in a DuckDB warehouse.
 
     Long work shows its progress on stderr when that is a terminal (nothing when it is not)."""
@@ -48,8 +49,7 @@ def main(db_file, quiet, verbose):
     if quiet and verbose:
         raise click.UsageError("-q and -v contradict each other")
     shown.level = -1 if quiet else 1 if verbose else 0
-    if db_file:  # every command reads --db from MODELTRAIL_DB when it is not given its own
-        os.environ["MODELTRAIL_DB"] = db_file
+    ctx.meta[GROUP_DB] = db_file  # the command's --db option reads it (cliutil.db_option)
 
 
 # --- crawling ----------------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ def main(db_file, quiet, verbose):
 @future_option
 @wait_option
 @db_option
-def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, wait, db_file):
+def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, wait, warehouse):
     """Crawl SOURCES (default: all) and load what they show into the warehouse."""
     sources, replay = source_not_folder(sources, replay)
     check_sources(sources, "SOURCES")
@@ -78,12 +78,12 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         retries = 0
     from modeltrail.warehouse import db
     names = list(sources) or list(SOURCES)
-    # Fail fast, before the flow starts: a busy or unwritable warehouse, out-of-order snapshots. The flow
-    # takes the writer lock again for the run (and waits again, should another writer slip in between).
+    # Fail fast, before Prefect starts: a busy or unwritable warehouse. The flow takes the writer lock
+    # again for the run (and waits again, should another writer slip in between), and refuses a snapshot
+    # older than what history holds (flows/snapshot.py: Run.start), said below in one line.
     try:
-        with db.writing(db_file, wait=wait, on_wait=progress, sources=names, command="refresh (checks)") as con:
-            for name in names:
-                db.check_time_order(con, name, when or datetime.now(timezone.utc))
+        with warehouse.writing(wait=wait, on_wait=progress, sources=names, command="refresh (checks)"):
+            pass
     except db.WarehouseError as exc:
         fail(str(exc))
     progress(f"refresh: crawling {', '.join(names)}" + (f" from {replay}" if replay else " (live)"))
@@ -93,31 +93,31 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     if shown.level < 1:  # (-v shows them)
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "CRITICAL")
-    where = db.locate(db_file)
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
         # a one-off refresh without a server keeps Prefect's records beside its warehouse, not in ~/.prefect
         # (a scheduled one records on the server it runs on); for a DuckLake, in the working directory
-        path = where.path.resolve() if where.path is not None else Path.cwd() / "ducklake"
+        path = warehouse.path.resolve() if warehouse.path is not None else Path.cwd() / "ducklake"
         os.environ["PREFECT_HOME"] = str(path.parent / f".{path.name}.prefect")
-    if where.is_lake:  # the flow run's parameters (kept in Prefect's records) name it without its password
-        if where.password:
-            os.environ["PGPASSWORD"] = where.password
-        db_file = where.key
+    if warehouse.location.password:  # the flow run's parameters (kept in Prefect's records) never hold it
+        os.environ["PGPASSWORD"] = warehouse.location.password
     from modeltrail.flows import stopping
     from modeltrail.flows.local_api import local_api
     from modeltrail.flows.refresh import refresh_flow
     stopping.enable()  # Ctrl-C / SIGTERM: stop at once, the run recorded as interrupted (stopping.py)
     try:
         with local_api(), shown.crawls(names):
-            state = refresh_flow(sources=names, replay=replay, db_file=db_file,
+            state = refresh_flow(sources=names, replay=replay, **warehouse.parameters(),
                                  observed_at=when.isoformat() if when else None, removal_runs=removal_runs,
                                  retries=retries, lock_wait=wait, return_state=True)
     except db.WarehouseError as exc:
         fail(str(exc))
-    con = reader(db_file)
+    con = reader(warehouse)
     flow_run_id = str(state.state_details.flow_run_id) if state.state_details.flow_run_id else None
     run = con.execute(db.query("run_of_flow"), {"flow_run_id": flow_run_id}).fetchone()
     if run is None or run[1] is None:
+        refused = state.result(raise_on_failure=False) if state.is_failed() else None
+        if isinstance(refused, db.WarehouseError):  # (busy, out of order: the flow's refusal, in its words)
+            fail(str(refused))
         fail(f"the refresh did not finish ({state.type.value.lower()}): {state.message}")
     echo(f"run {run[0]}: {run[1]}")
     for line in (run[2] or "").splitlines():
@@ -144,7 +144,7 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
 @click.option("--removal-runs", type=click.IntRange(1), default=2, show_default=True,
               help="Consecutive complete runs a model must be missing from to count as removed.")
 @db_option
-def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
+def schedule(sources, cron, tz, replay, name, removal_runs, warehouse):
     """Serve a Prefect deployment that refreshes SOURCES (default: all) on a cron schedule.
 
     Runs until stopped (Ctrl-C), executing each scheduled run in this process. Point it at a Prefect
@@ -175,24 +175,20 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
     # runs may start in another working directory; a DuckLake's password never goes into a deployment's
     # parameters (the runs served here read it from PGPASSWORD, like any libpq client, or ~/.pgpass)
     try:
-        where = db.locate(db_file)
-        if where.password:
-            os.environ["PGPASSWORD"] = where.password
-        db_file = where.key
-        with db.writing(db_file, wait=0, sources=list(sources) or None, command="schedule (checks)"):
+        if warehouse.location.password:
+            os.environ["PGPASSWORD"] = warehouse.location.password
+        with warehouse.writing(wait=0, sources=list(sources) or None, command="schedule (checks)"):
             pass  # the warehouse can be created and written here
     except db.WarehouseBusy:
         pass
     except db.WarehouseError as exc:
         fail(str(exc))
     from modeltrail.flows.refresh import refresh_flow
-    parameters = {"sources": list(sources) or None, "replay": replay, "db_file": db_file,
+    parameters = {"sources": list(sources) or None, "replay": replay, **warehouse.parameters(),
                   "removal_runs": removal_runs}
-    if where.is_lake and where.data_path:
-        parameters["data_path"] = where.data_path
     if replay is not None:
         parameters["retries"] = 0
-    progress(f"schedule: deployment modeltrail-refresh/{name}, cron {cron!r} in {tz}, warehouse {db_file}"
+    progress(f"schedule: deployment modeltrail-refresh/{name}, cron {cron!r} in {tz}, warehouse {warehouse.key}"
              + (f", replaying {replay}" if replay else ""))
     try:
         refresh_flow.serve(name=name, schedules=[when], parameters=parameters,
@@ -209,13 +205,13 @@ def schedule(sources, cron, tz, replay, name, removal_runs, db_file):
                    "each run's own setting, as it was loaded (2 for runs that recorded none).")
 @wait_option
 @db_option
-def reparse(sources, since, removal_runs, wait, db_file):
+def reparse(sources, since, removal_runs, wait, warehouse):
     """Re-parse archived pages with today's parsers and rebuild history, without a request."""
     from modeltrail.flows import reparse as rebuild
     check_sources(sources, "--source")
     when = parse_time(since, "--since")
     from modeltrail.flows import progress as shown
-    with writer(db_file, "reparse", wait) as con:
+    with writer(warehouse, "reparse", wait) as con:
         for source in sources or SOURCES:  # every source checked before any is rebuilt
             rebuild.check(con, source, when)
         for source in sources or SOURCES:
@@ -273,25 +269,25 @@ def parse(file, source, url, fetched_at):
 @format_option
 @db_option
 @click.pass_context
-def runs(ctx, limit, fmt, db_file):
+def runs(ctx, limit, fmt, warehouse):
     """Recent runs with each source's verdict (`runs undo RUN_ID` takes one back)."""
     if ctx.invoked_subcommand is not None:
         return
     from modeltrail.warehouse import db
-    show(reader(db_file), db.query("recent_runs"), {"n": limit}, fmt)
+    show(reader(warehouse), db.query("recent_runs"), {"n": limit}, fmt)
 
 
 @runs.command("undo")
 @click.argument("run_id", type=click.IntRange(1))
 @wait_option
 @db_option
-def runs_undo(run_id, wait, db_file):
+def runs_undo(run_id, wait, warehouse):
     """Take back RUN_ID: the versions it added go, what it closed or removed is current again.
 
     One transaction, recorded as a run of its own; the pages it fetched stay in the archive (so
     `reparse` can rebuild from them). Only the last run of its sources can be undone."""
     from modeltrail.warehouse import db
-    with writer(db_file, "runs undo", wait) as con:
+    with writer(warehouse, "runs undo", wait) as con:
         try:
             undo_id = db.undo_run(con, run_id)
         except db.WarehouseError as exc:
@@ -307,13 +303,13 @@ def runs_undo(run_id, wait, db_file):
 @click.option("--as-of", help="ISO 8601 instant of the snapshot (default: now).")
 @click.option("--force", is_flag=True, help="Replace files of the same name in DIR.")
 @db_option
-def export(out_dir, fmt, as_of, force, db_file):
+def export(out_dir, fmt, as_of, force, warehouse):
     """Write model_cards, prices and benchmarks as of an instant to CSV or Parquet files."""
     from modeltrail import export as exporter
     from modeltrail.warehouse import db
     when = parse_time(as_of, "--as-of") or datetime.now(timezone.utc)
     try:
-        with contextlib.closing(db.connect(db_file, read_only=True, allow_files=True)) as con:
+        with contextlib.closing(warehouse.read(allow_files=True)) as con:
             from modeltrail.flows import progress as shown
             with shown.steps("export", len(exporter.TABLES)) as advance:
                 written = exporter.export(con, out_dir, fmt, when, progress=advance, force=force)

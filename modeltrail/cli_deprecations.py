@@ -34,7 +34,7 @@ EXIT_FLAGGED = 1
               help="Output format: a table, csv, json; ics (an iCalendar of the shutdowns); rss (an RSS 2.0 "
                    "feed of lifecycle changes).")
 @db_option
-def deprecations(paths, within, vendor, past, check, today_, fmt, db_file):
+def deprecations(paths, within, vendor, past, check, today_, fmt, warehouse):
     """Upcoming model shutdowns, soonest first: per model (and dated snapshot) the shutdown date, status
     and replacement its vendor's lifecycle page states, and next to it what each catalog states.
 
@@ -59,17 +59,17 @@ def deprecations(paths, within, vendor, past, check, today_, fmt, db_file):
             raise click.UsageError("--check needs the files or folders to scan: modeltrail deprecations --check src/")
         if fmt in ("ics", "rss"):
             raise click.BadParameter("--check lists references: table, csv or json", param_hint="--format")
-        sys.exit(_check(db_file, list(paths), 90 if days is None else days, today, fmt))
+        sys.exit(_check(warehouse, list(paths), 90 if days is None else days, today, fmt))
     if paths:
         raise click.UsageError(f"got PATH {paths[0]} without --check (scan files with --check PATH...)")
-    con = reader(db_file)
+    con = reader(warehouse)
     now = datetime.now(timezone.utc)
     if fmt == "rss":
         from modeltrail import feeds
         changes = shutdowns.lifecycle_changes(con, vendor, RSS_ITEMS)
         title = "Model lifecycle changes" + (f": {vendor}" if vendor else "")
         link = next((c["url"] for c in changes if str(c.get("url") or "").startswith(("http://", "https://"))),
-                    None) or _warehouse_link(db_file)
+                    None) or _warehouse_link(warehouse)
         _write(feeds.rss(changes, title, link, now))
         return
     window = shutdowns.Window(today, days, past)
@@ -84,10 +84,8 @@ def deprecations(paths, within, vendor, past, check, today_, fmt, db_file):
                  + (f" within {days} days" if days is not None else " from today on"))
 
 
-def _warehouse_link(db_file: str) -> str:
-    from modeltrail.warehouse import db
-    where = db.locate(db_file)
-    return where.path.resolve().as_uri() if where.path is not None else "urn:modeltrail:warehouse"
+def _warehouse_link(warehouse) -> str:
+    return warehouse.path.resolve().as_uri() if warehouse.path is not None else "urn:modeltrail:warehouse"
 
 
 def _write(text: str) -> None:
@@ -99,10 +97,10 @@ def _write(text: str) -> None:
         sys.exit(0)
 
 
-def _check(db_file: str, paths: list[Path], within: int, today, fmt: str) -> int:
+def _check(warehouse, paths: list[Path], within: int, today, fmt: str) -> int:
     from modeltrail import refcheck
     from modeltrail.warehouse import db
-    con = reader(db_file)
+    con = reader(warehouse)
     cur = db.run_sql(con, db.query("known_ids"), {})
     cols = [d[0] for d in cur.description]
     index = refcheck.Index([dict(zip(cols, r)) for r in cur.fetchall()])

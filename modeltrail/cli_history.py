@@ -28,7 +28,7 @@ from modeltrail.flows.progress import rates
 @future_option
 @wait_option
 @db_option
-def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
+def load(file, source, observed_at, removal_runs, allow_future, wait, warehouse):
     """Load cards from a JSON-lines FILE (`-`: stdin) as one snapshot of one source.
 
     Each line is a card as `modeltrail parse` prints it. Every line is checked first: a bad line is
@@ -55,11 +55,10 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
     except loader.LoadError as exc:
         fail(str(exc))
     from modeltrail.flows import steps
-    with writer(db_file, "load", wait) as con:
+    with writer(warehouse, "load", wait) as con:
         try:
             snap = loader.source_load(src, cards, steps.last_complete_run(con, src))
             run_id, result = snapshot.record(con, snap, when, "load", f"load:{name}", removal_runs)
-            db.remap(con)
         except db.WarehouseError as exc:
             fail(str(exc))
     echo(f"run {run_id}: {src} {result.status}, {len(snap.cards)} cards, {result.versions_added} new "
@@ -81,7 +80,7 @@ def load(file, source, observed_at, removal_runs, allow_future, wait, db_file):
               help="Load commits dated later than now (a test, or a clock you trust more).")
 @wait_option
 @db_option
-def backfill_git(repo, paths, source, url, since, removal_runs, allow_future, wait, db_file):
+def backfill_git(repo, paths, source, url, since, removal_runs, allow_future, wait, warehouse):
     """Replay the git history of a catalog file in REPO as dated snapshots of a source.
 
     PATH is the file in the repository; several PATHs, or a quoted git pathspec glob
@@ -103,7 +102,7 @@ def backfill_git(repo, paths, source, url, since, removal_runs, allow_future, wa
     counts: dict[str, int] = {}
     skipped: list[str] = []
     stopping = interrupts.Deferred()
-    with writer(db_file, "backfill-git", wait) as con, contextlib.ExitStack() as stack:
+    with writer(warehouse, "backfill-git", wait) as con, contextlib.ExitStack() as stack:
         advance = []
 
         def started(total: int, done: int) -> None:

@@ -23,11 +23,11 @@ def identity():
 @wait_option
 @format_option
 @db_option
-def suggest(source, min_score, accept, wait, fmt, db_file):
+def suggest(source, min_score, accept, wait, fmt, warehouse):
     """Ranked proposals for unmatched source ids, with their evidence. Nothing is mapped unless --accept."""
     from modeltrail.pipelines.suggest import propose
     from modeltrail.warehouse import db
-    con = reader(db_file)
+    con = reader(warehouse)
     proposals = [p for p in propose(con.execute(db.query("suggest_unmatched"), {"source": source}).fetchall(),
                                     con.execute(db.query("suggest_models")).fetchall()) if p.score >= min_score]
     con.close()
@@ -35,7 +35,7 @@ def suggest(source, min_score, accept, wait, fmt, db_file):
                   [[p.source, p.source_model_id, p.model_id, p.score, p.evidence] for p in proposals], fmt)
     if accept and proposals:
         from modeltrail.pipelines.identity import alias_key
-        with writer(db_file, "identity suggest --accept", wait) as con:
+        with writer(warehouse, "identity suggest --accept", wait) as con:
             for p in proposals:
                 con.execute(db.query("alias_add"), {"alias": alias_key(p.source_model_id)[0], "model_id": p.model_id})
             matched = db.remap(con, full=True)
@@ -45,8 +45,8 @@ def suggest(source, min_score, accept, wait, fmt, db_file):
 @click.command()
 @format_option
 @db_option
-def models(fmt, db_file):
+def models(fmt, warehouse):
     """One row per canonical model: vendor, offerings per source, cheapest current input and output
     price and where, the vendor's lifecycle word and retirement date, the context window."""
     from modeltrail.warehouse import db
-    show(reader(db_file), db.query("models"), fmt=fmt)
+    show(reader(warehouse), db.query("models"), fmt=fmt)

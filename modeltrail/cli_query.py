@@ -30,7 +30,7 @@ class QueryCommand(click.Command):
               help="Print at most this many rows (0: all; csv and json stream them).")
 @format_option
 @db_option
-def sql(query, limit, fmt, db_file):
+def sql(query, limit, fmt, warehouse):
     """Run a read-only SQL QUERY against the warehouse (one SELECT; nothing that writes a file).
     QUERY `-` reads the query from standard input. A query may start with a `--` comment
     (`modeltrail sql "-- note
@@ -42,7 +42,7 @@ def sql(query, limit, fmt, db_file):
         db.check_query(query)
     except db.WarehouseError as exc:
         fail(str(exc))
-    show(reader(db_file), query, fmt=fmt, limit=limit)
+    show(reader(warehouse), query, fmt=fmt, limit=limit)
 
 
 @click.command()
@@ -50,9 +50,9 @@ def sql(query, limit, fmt, db_file):
 @click.option("--field", help="Only this field (e.g. context_window, price.input, benchmark.gpqa).")
 @format_option
 @db_option
-def history(model, field, fmt, db_file):
+def history(model, field, fmt, warehouse):
     """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
-    con = reader(db_file)
+    con = reader(warehouse)
     model = resolve_model(con, model)
     from modeltrail.warehouse import db
     cur = con.execute(db.query("history"), {"model": model, "field": field})
@@ -72,11 +72,11 @@ def history(model, field, fmt, db_file):
 @click.option("--model", help="Only this model (canonical id or source id).")
 @format_option
 @db_option
-def changes(since, source, model, fmt, db_file):
+def changes(since, source, model, fmt, warehouse):
     """The change feed: added, changed (field, old -> new), deprecated, removed, unstated."""
     if source is not None:
         check_sources([source], "--source")
-    con = reader(db_file)
+    con = reader(warehouse)
     if model is not None:
         model = resolve_model(con, model)
     from modeltrail.warehouse import db
@@ -90,7 +90,7 @@ def changes(since, source, model, fmt, db_file):
 @click.argument("model")
 @format_option
 @db_option
-def compare(model, fmt, db_file):
+def compare(model, fmt, warehouse):
     """MODEL's current values from every source, side by side: one row per field, a column per source,
     and `conflict` when the sources disagree beyond rounding (see the `conflicts` view). A source that
     lists the model under several ids (a dated snapshot, a ":free" offering) has a column per id,
@@ -98,7 +98,7 @@ def compare(model, fmt, db_file):
 
     One table in every format, so csv and json have one shape."""
     from modeltrail.warehouse import db
-    con = reader(db_file)
+    con = reader(warehouse)
     model = resolve_model(con, model)
     values = con.execute(db.query("compare_values"), {"model": model}).fetchall()
     if not values:
@@ -116,12 +116,12 @@ def compare(model, fmt, db_file):
 @click.command()
 @format_option
 @db_option
-def unmatched(fmt, db_file):
+def unmatched(fmt, warehouse):
     """Source ids that map to no canonical model, each with the best proposal `identity suggest` has
     for it (accept one with `modeltrail alias add ID MODEL`)."""
     from modeltrail.pipelines.suggest import propose
     from modeltrail.warehouse import db
-    con = reader(db_file)
+    con = reader(warehouse)
     cur = con.execute(db.query("unmatched"))
     columns = [d[0] for d in cur.description]
     rows = cur.fetchall()
@@ -135,7 +135,7 @@ def unmatched(fmt, db_file):
 @click.command()
 @format_option
 @db_option
-def lifecycle(fmt, db_file):
+def lifecycle(fmt, warehouse):
     """Per model and source: first and last seen, status, deprecation and retirement, removal."""
     from modeltrail.warehouse import db
-    show(reader(db_file), db.query("lifecycle"), fmt=fmt)
+    show(reader(warehouse), db.query("lifecycle"), fmt=fmt)

@@ -14,7 +14,7 @@ from modeltrail.pipelines.sources import SOURCES
 
 
 def _title(where) -> str:
-    return where.path.name if where.path is not None else where.shown
+    return where.path.name if where.path is not None else str(where)
 
 
 def _when(t: datetime | None) -> str | None:
@@ -24,14 +24,14 @@ def _when(t: datetime | None) -> str | None:
 @click.command()
 @format_option
 @db_option
-def status(fmt, db_file):
+def status(fmt, warehouse):
     """Per source: its last run and verdict (and the first reason when not complete), when it was last
     complete, the models it holds, the last change it brought, when it last fetched a page, and its
     next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
     from modeltrail.warehouse import db
-    con = reader(db_file)  # a warehouse that does not exist is refused, not shown as "never run"
+    con = reader(warehouse)  # a warehouse that does not exist is refused, not shown as "never run"
     have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
-    upcoming = next_runs(db.locate(db_file).key)
+    upcoming = next_runs(warehouse.key)
     rows = []
     for name in SOURCES:
         nxt = upcoming.get(name) if isinstance(upcoming, dict) else upcoming
@@ -50,19 +50,19 @@ def status(fmt, db_file):
                    + summary.splitlines()[0].removeprefix("interrupted: "), err=True)
 
 
-def next_runs(db_file: str) -> dict[str, str] | str | None:
+def next_runs(key: str) -> dict[str, str] | str | None:
     """source -> when the next scheduled refresh of this warehouse runs; a string for every source when
     that cannot be known (no server); None when a server has none."""
     from prefect.settings import get_current_settings
     if not get_current_settings().api.url:
         return "no Prefect server"
     try:
-        return _scheduled(db_file)
+        return _scheduled(key)
     except Exception as exc:  # noqa: BLE001 - a server that does not answer must not break `status`
         return f"server did not answer ({type(exc).__name__})"
 
 
-def _scheduled(db_file: str) -> dict[str, str]:
+def _scheduled(key: str) -> dict[str, str]:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
     from prefect.client.schemas.objects import StateType
@@ -70,7 +70,7 @@ def _scheduled(db_file: str) -> dict[str, str]:
 
     out: dict[str, str] = {}
     with get_client(sync_client=True, httpx_settings={"timeout": 5}) as client:
-        deployments = {d.id: d for d in client.read_deployments() if d.parameters.get("db_file") == db_file}
+        deployments = {d.id: d for d in client.read_deployments() if d.parameters.get("db_file") == key}
         if not deployments:
             return out
         scheduled = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])))
@@ -87,12 +87,12 @@ def _scheduled(db_file: str) -> dict[str, str]:
 @click.command()
 @format_option
 @db_option
-def sources(fmt, db_file):
+def sources(fmt, warehouse):
     """List the sources: how each is fetched, its parser, its start urls, and when it last fetched a
     page into the warehouse (--db)."""
     from modeltrail.warehouse import db
     fetched = {}
-    con = reader_if_any(db_file)
+    con = reader_if_any(warehouse)
     if con is not None:
         fetched = dict(con.execute(db.query("last_fetched")).fetchall())
 
@@ -113,7 +113,7 @@ def sources(fmt, db_file):
               help="A model to show (repeatable; any id or alias). Default: the ones that changed most.")
 @click.option("--since", help="Start of the period (ISO 8601); default: all history.")
 @db_option
-def report(out_dir, models, since, db_file):
+def report(out_dir, models, since, warehouse):
     """Write one offline HTML report: price history charts per model (a step line per source and price
     kind, change points marked), context window and benchmark history where they changed, a lifecycle
     timeline, the change feed of the period (filterable), conflicts between sources, and every value
@@ -125,10 +125,10 @@ def report(out_dir, models, since, db_file):
     from modeltrail.cliutil import fail, parse_time, progress, resolve_model
     from modeltrail.export import replacing
     from modeltrail.warehouse import db
-    con = reader(db_file)
+    con = reader(warehouse)
     names = [resolve_model(con, m) for m in models]
     when = parse_time(since, "--since") if since else None
-    data = rep.collect(con, _title(db.locate(db_file)), names, when, datetime.now(timezone.utc))
+    data = rep.collect(con, _title(warehouse), names, when, datetime.now(timezone.utc))
     missing = [m for m in names if m not in data.series and m not in data.lifecycle]
     if missing:
         fail(f"no model {', '.join(map(repr, missing))} in the warehouse; see `modeltrail sql "

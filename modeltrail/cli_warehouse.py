@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from modeltrail.output import echo
-from modeltrail.cliutil import db_option, fail, format_option, progress, reader, show, wait_option, writer
+from modeltrail.cliutil import db_option, fail, format_option, named_warehouse, progress, reader, show, wait_option, writer
 
 
 @click.command()
@@ -15,24 +15,25 @@ from modeltrail.cliutil import db_option, fail, format_option, progress, reader,
                    "(with --data-path); the file is kept as it is.")
 @wait_option
 @db_option
-def migrate(target, wait, db_file):
+def migrate(target, wait, warehouse):
     """Apply the schema migrations the warehouse has not had (numbered files in warehouse/migrations/),
     in one writer session; history, archive and runs are kept. A warehouse already up to date is left
     as it is. With --to: copy a DuckDB warehouse into a DuckLake, every version as it is."""
     from modeltrail.warehouse import db, migrate as schema
     from modeltrail.warehouse import transfer
     try:
-        where = db.locate(db_file)
+        where = warehouse
         if target:
-            copied = transfer.copy_to_lake(where, db.locate(target), wait=wait, on_wait=progress)
-            echo(f"{where} -> {db.locate(target)}: " + ", ".join(f"{t} {n}" for t, n in copied.items() if n))
+            lake = named_warehouse(target)
+            copied = transfer.copy_to_lake(where.location, lake.location, wait=wait, on_wait=progress)
+            echo(f"{where} -> {lake}: " + ", ".join(f"{t} {n}" for t, n in copied.items() if n))
             return
-        if not db.exists(where):
+        if not where.exists():
             fail(f"no warehouse at {where} (nothing to migrate)")
-        before = db.schema_version(where)
+        before = where.schema_version()
     except db.WarehouseError as exc:
         fail(str(exc))
-    with writer(db_file, "migrate", wait) as con:  # a writer's connection applies the migrations
+    with writer(warehouse, "migrate", wait) as con:  # a writer's connection applies the migrations
         db.remap(con)  # identity for history that older code loaded
     if before == schema.LATEST:
         echo(f"{where}: schema {before}, up to date")
@@ -47,7 +48,7 @@ def migrate(target, wait, db_file):
                    "history tables, not in old snapshots.")
 @wait_option
 @db_option
-def maintain(keep, wait, db_file):
+def maintain(keep, wait, warehouse):
     """Compact the warehouse's storage: on a DuckLake, merge the small files daily loads leave and rewrite
     files with many deleted rows (loads slow down as they pile up: see bench/RESULTS.md); on a DuckDB
     file, copy it into a fresh file (DuckDB never gives back the blocks daily loads free), which replaces
@@ -55,10 +56,9 @@ def maintain(keep, wait, db_file):
     Schedule it weekly beside the refreshes."""
     from modeltrail.warehouse import db
     try:
-        where = db.locate(db_file)
-        if keep is not None and not where.is_lake:
+        if keep is not None and not warehouse.is_lake:
             fail("--keep-snapshots is for a DuckLake warehouse: a DuckDB file keeps no snapshots")
-        echo(db.maintain(where, keep, wait=wait, on_wait=progress, say=progress))
+        echo(db.maintain(warehouse.location, keep, wait=wait, on_wait=progress, say=progress))
     except db.WarehouseError as exc:
         fail(str(exc))
 
@@ -75,7 +75,7 @@ def alias():
               "source has shown NAME.")
 @wait_option
 @db_option
-def alias_add(name, model_id, force, wait, db_file):
+def alias_add(name, model_id, force, wait, warehouse):
     """Map NAME (as any source prints it) to MODEL_ID, then remap the warehouse. Says what it replaces
     and which source ids it re-maps."""
     import re
@@ -88,7 +88,7 @@ def alias_add(name, model_id, force, wait, db_file):
     key = alias_key(name)[0]
     if not key:
         raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
-    with writer(db_file, "alias add", wait) as con:
+    with writer(warehouse, "alias add", wait) as con:
         if not force:
             if not con.execute(db.query("alias_target_known"), {"model_id": model_id}).fetchone()[0]:
                 fail(f"no model {model_id} in the warehouse (a typo?); --force adds it anyway", 2)
@@ -106,12 +106,12 @@ def alias_add(name, model_id, force, wait, db_file):
 @click.argument("name")
 @wait_option
 @db_option
-def alias_remove(name, wait, db_file):
+def alias_remove(name, wait, warehouse):
     """Remove the alias of NAME (as `alias list` shows it, or as a source prints it), then remap."""
     from modeltrail.pipelines.identity import alias_key
     from modeltrail.warehouse import db
     key = alias_key(name)[0]
-    with writer(db_file, "alias remove", wait) as con:
+    with writer(warehouse, "alias remove", wait) as con:
         if con.execute(db.query("alias_get"), {"alias": key}).fetchone() is None:
             fail(f"no alias {key!r} (see `modeltrail alias list`)", 2)
         moved = _remapped(con, lambda: con.execute(db.query("alias_remove"), {"alias": key}))
@@ -140,18 +140,18 @@ def _say_remapped(moved: list[tuple]) -> None:
 @alias.command("list")
 @format_option
 @db_option
-def alias_list(fmt, db_file):
+def alias_list(fmt, warehouse):
     """List the aliases."""
     from modeltrail.warehouse import db
-    show(reader(db_file), db.query("aliases"), fmt=fmt)
+    show(reader(warehouse), db.query("aliases"), fmt=fmt)
 
 
 @click.command()
 @wait_option
 @db_option
-def remap(wait, db_file):
+def remap(wait, warehouse):
     """Re-run the identity mapping over the warehouse (no crawl)."""
     from modeltrail.warehouse import db
-    with writer(db_file, "remap", wait) as con:
+    with writer(warehouse, "remap", wait) as con:
         matched = db.remap(con, full=True)
     echo(f"{matched} source ids map to a model")

@@ -13,6 +13,7 @@ import click
 from modeltrail import output
 from modeltrail.output import echo, terminal_safe
 from modeltrail.pipelines.sources import SOURCES
+from modeltrail.warehouse.errors import DEFAULT_DB
 
 SOURCE_NAMES = list(SOURCES)
 
@@ -124,32 +125,61 @@ def progress(message: str) -> None:
     shown.say(message)
 
 
-def _data_path(ctx, param, value):
-    # every part of a command (and the flows and crawls it starts) reads the data path from here
-    if value:
-        os.environ["MODELTRAIL_DATA_PATH"] = value
+#: where the group's own --db (`modeltrail --db X COMMAND`) waits for the command's options
+GROUP_DB = "modeltrail.group_db"
+
+
+def _remember_data_path(ctx, param, value):
+    ctx.meta["modeltrail.data_path"] = value
     return value
 
 
+def _warehouse(ctx, param, value):
+    """--db and --data-path as one Warehouse, worked out here once for the whole command: the command's
+    own --db, else the group's, else MODELTRAIL_DB, else the default file."""
+    from modeltrail.warehouse import db
+    given = ctx.get_parameter_source(param.name)
+    if given is not click.core.ParameterSource.COMMANDLINE and ctx.meta.get(GROUP_DB):
+        value = ctx.meta[GROUP_DB]
+    try:
+        return db.Warehouse.at(value, ctx.meta.get("modeltrail.data_path"))
+    except db.WarehouseError as exc:
+        fail(str(exc))
+
+
 def db_option(f):
-    """--db (a DuckDB file, or a DuckLake) and --data-path (a DuckLake's data folder)."""
-    f = click.option("--data-path", envvar="MODELTRAIL_DATA_PATH", expose_value=False, callback=_data_path,
-                     metavar="DIR", help="A DuckLake warehouse's data folder (or MODELTRAIL_DATA_PATH); needed to "
-                                         "create one, read from its catalog after that.")(f)
-    return click.option("--db", "db_file", envvar="MODELTRAIL_DB", default="modeltrail.duckdb", show_default=True,
-                        help="Warehouse: a DuckDB file, or ducklake:postgres://USER@HOST:PORT/DBNAME "
-                             "(or MODELTRAIL_DB).")(f)
+    """--db (a DuckDB file, or a DuckLake) and --data-path (a DuckLake's data folder), given to the command
+    as one `warehouse` (a db.Warehouse)."""
+    f = click.option("--db", "warehouse", envvar="MODELTRAIL_DB", default=DEFAULT_DB, show_default=True,
+                     callback=_warehouse, metavar="TEXT",
+                     help="Warehouse: a DuckDB file, or ducklake:postgres://USER@HOST:PORT/DBNAME "
+                          "(or MODELTRAIL_DB).")(f)
+    return click.option("--data-path", envvar="MODELTRAIL_DATA_PATH", expose_value=False, is_eager=True,
+                        callback=_remember_data_path, metavar="DIR",
+                        help="A DuckLake warehouse's data folder (or MODELTRAIL_DATA_PATH); needed to "
+                             "create one, read from its catalog after that.")(f)
 
 
-def reader_if_any(db_file: str):
+def named_warehouse(name: str):
+    """Another warehouse the command names (`migrate --to`), with the command's --data-path."""
+    from modeltrail.warehouse import db
+    try:
+        return db.Warehouse.at(name, click.get_current_context().meta.get("modeltrail.data_path"))
+    except db.WarehouseError as exc:
+        fail(str(exc))
+
+
+def reader_if_any(warehouse):
     """A reader, or None when there is no warehouse yet (one open, also for a DuckLake's catalog)."""
     from modeltrail.warehouse import db
     try:
-        return db.connect(db_file, read_only=True, busy_wait=3)
+        return warehouse.read(busy_wait=3)
     except db.NoWarehouse:
         return None
     except db.WarehouseError as exc:
         fail(str(exc))
+
+
 def _finite(ctx, param, value):
     if value is not None and value != value:  # NaN passes every range check
         raise click.BadParameter("not a number", param_hint=param.opts[0])
@@ -165,10 +195,10 @@ format_option = click.option("--format", "fmt", type=click.Choice(output.FORMATS
                              show_default=True, help="Output format.")
 
 
-def reader(db_file: str):
+def reader(warehouse):
     from modeltrail.warehouse import db
     try:  # a refresh's load is short: wait a moment for it before saying who holds the warehouse
-        return db.connect(db_file, read_only=True, busy_wait=3)
+        return warehouse.read(busy_wait=3)
     except db.NoWarehouse as exc:  # a mistyped --db: said, nothing created (a usage error)
         fail(str(exc), EXIT_USAGE)
     except db.WarehouseError as exc:
@@ -176,11 +206,11 @@ def reader(db_file: str):
 
 
 @contextlib.contextmanager
-def writer(db_file: str, command: str, wait: float = 0):
+def writer(warehouse, command: str, wait: float = 0):
     """The warehouse open for writing, under its writer lock (waiting up to `wait` seconds for it)."""
     from modeltrail.warehouse import db
     try:
-        with db.writing(db_file, wait=wait, on_wait=progress, command=command) as con:
+        with warehouse.writing(wait=wait, on_wait=progress, command=command) as con:
             yield con
     except db.WarehouseError as exc:
         fail(str(exc))

@@ -116,3 +116,17 @@ def test_the_layers_are_the_folders_the_readme_names():
     readme = (REPO / "README.md").read_text()
     for d in ("spiders/", "pipelines/", "warehouse/", "flows/", "modeltrail/"):
         assert f"\n{d}" in readme
+
+
+def test_only_the_cli_reads_where_the_warehouse_is_from_the_environment():
+    """One Warehouse, worked out once: MODELTRAIL_DB and MODELTRAIL_DATA_PATH are the CLI's options'
+    variables (modeltrail/cliutil.py declares them), and no layer below reads them, except the flows'
+    entry for runs a Prefect worker starts with no db_file (flows/deployed.py)."""
+    allowed = {REPO / "modeltrail" / "cliutil.py", REPO / "flows" / "deployed.py"}
+    readers = []
+    for path in project_files():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in ("MODELTRAIL_DB", "MODELTRAIL_DATA_PATH"):
+                readers.append((path, node.lineno))
+    assert {p for p, _ in readers} <= allowed, [f"{p.relative_to(REPO)}:{n}" for p, n in readers if p not in allowed]
+    assert {p for p, _ in readers} == allowed  # (both still say where)

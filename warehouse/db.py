@@ -1,7 +1,7 @@
 """The warehouse's one way in: `db.<name>` for every layer above it. This module defines nothing: it
 gathers the warehouse's modules — opening it and its writer lock (connection.py), loading (load.py),
 identity (remap.py), staging (stage.py), SQL files by name (sqlfiles.py), schema versions (migrate.py),
-rows and hashes (rows.py), the `sql` guard (guard.py), maintenance (maintain.py, compact.py). No module of
+rows and hashes (rows.py), the `sql` guard (guard.py), the Warehouse a command opens (warehouse.py), maintenance (maintain.py, compact.py). No module of
 the warehouse imports it (tests/test_architecture.py: no cycles). The logic itself is in the SQL files."""
 
 from __future__ import annotations
@@ -24,3 +24,4 @@ from modeltrail.warehouse.rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS
                                        benchmark_rows, card_row, empty, fingerprint, judge_unstated, price_rows)
 from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, sections, transaction  # noqa: F401
 from modeltrail.warehouse.stage import _insert_columns, file_of as _file_of  # noqa: F401
+from modeltrail.warehouse.warehouse import Warehouse  # noqa: F401

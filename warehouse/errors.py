@@ -21,7 +21,7 @@ class WarehouseBusy(WarehouseError):
 
 
 def db_path(path: str | os.PathLike | None = None) -> Path:
-    return Path(path or os.environ.get("MODELTRAIL_DB") or DEFAULT_DB)
+    return Path(path or DEFAULT_DB)
 
 
 def check_parent(path: Path) -> None:

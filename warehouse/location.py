@@ -1,8 +1,8 @@
-"""Where the warehouse is. `--db` / MODELTRAIL_DB names it:
+"""Where the warehouse is. `--db` (or MODELTRAIL_DB, read by the CLI's options) names it:
 
 - a path: one DuckDB file (the default, `modeltrail.duckdb`), one writer at a time under a file lock;
 - `ducklake:postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME`: a DuckLake, its catalog in that PostgreSQL
-  database and its data as Parquet files under `--data-path` / MODELTRAIL_DATA_PATH (a folder every
+  database and its data as Parquet files under `--data-path` (or MODELTRAIL_DATA_PATH) (a folder every
   worker reaches, or `s3://…` with DuckDB's own credentials), many writers at once (see lake.py).
 
 The password may also come from PGPASSWORD or ~/.pgpass, as for any libpq client; it is never shown."""
@@ -41,13 +41,13 @@ class Location:
 
 
 def locate(where: "str | os.PathLike | Location | None" = None, data_path: str | None = None) -> Location:
-    """The warehouse named by `where` (else MODELTRAIL_DB, else the default file)."""
+    """The warehouse named by `where` (else the default file). The environment is the CLI's to read."""
     if isinstance(where, Location):
         return where
-    text = os.fspath(where) if where else (os.environ.get("MODELTRAIL_DB") or DEFAULT_DB)
+    text = os.fspath(where) if where else DEFAULT_DB
     if not text.startswith(LAKE_SCHEME):
         return Location(path=Path(text))
-    data_path = data_path or os.environ.get("MODELTRAIL_DATA_PATH") or None
+    data_path = data_path or None
     if data_path and "://" not in data_path:
         data_path = str(Path(data_path).resolve())
     return _lake(text, data_path)
