@@ -17,6 +17,7 @@ FORMATS = (*output.FORMATS, "ics", "rss")
 #: lifecycle changes an RSS feed holds
 RSS_ITEMS = 500
 EXIT_FLAGGED = 1
+SQL = "lifecycle.sql"
 
 
 @click.command()
@@ -103,7 +104,7 @@ def _check(db_file: str, paths: list[Path], within: int, today, fmt: str) -> int
     from modeltrail import refcheck
     from modeltrail.warehouse import db
     con = reader(db_file)
-    cur = db.run_sql(con, db.query("known_ids"), {})
+    cur = db.run_sql(con, db.query("known_ids", SQL), {})
     cols = [d[0] for d in cur.description]
     index = refcheck.Index([dict(zip(cols, r)) for r in cur.fetchall()])
     if not index.ids:

@@ -42,10 +42,10 @@ def everything(path):
     """Every row of every table, every view, macro and sequence, and one model's history."""
     con = db.connect(path, read_only=True)
     try:
-        tables = [t for (t,) in con.execute(db.query("compact_tables")).fetchall()]
+        tables = [t for (t,) in con.execute(db.query("compact_tables", "compact.sql")).fetchall()]
         rows = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
-        catalog = con.execute(db.query("current_database")).fetchone()[0]
-        schema = db.run_sql(con, db.query("compact_schema"), {"catalog": catalog}).fetchall()
+        catalog = con.execute(db.query("current_database", "compact.sql")).fetchone()[0]
+        schema = db.run_sql(con, db.query("compact_schema", "compact.sql"), {"catalog": catalog}).fetchall()
         model = con.execute("SELECT source_model_id FROM model_cards_history GROUP BY 1 "
                             "ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
         history = con.execute("SELECT * FROM model_history(?, NULL) ORDER BY ALL", [model]).fetchall()

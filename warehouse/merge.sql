@@ -252,3 +252,9 @@ DELETE FROM sightings_before WHERE run_id = $run_id;
 UPDATE source_runs SET status = 'undone' WHERE run_id = $run_id;
 UPDATE runs SET status = 'undone', summary = coalesce(summary, '') || ' [undone by run ' || $undo_id || ']'
 WHERE run_id = $run_id;
+
+-- name: current_versions
+-- The current history version of some cards of one source (their ids in stg_keys; {columns}: the
+-- fields to compare).
+SELECT source_model_id, {columns} FROM model_cards_history
+WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT key FROM stg_keys);
