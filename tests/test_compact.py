@@ -98,7 +98,8 @@ def test_a_copy_that_differs_never_replaces_the_warehouse(loaded, monkeypatch):
     path, _ = loaded
     before = everything(path)
     real = compact.query
-    monkeypatch.setattr(compact, "query", lambda name: real(name) + " (SCHEMA)" if name == "compact_copy" else real(name))
+    monkeypatch.setattr(compact, "query",
+                        lambda name, file: real(name, file) + " (SCHEMA)" if name == "compact_copy" else real(name, file))
     res = mt("maintain", "--db", str(path))
     assert res.exit_code == 1
     assert "compacting: the copy of table" in res.output and "left as it was" in res.output
