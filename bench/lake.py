@@ -56,7 +56,7 @@ def _lake_bytes(where: Location, data_path: Path) -> dict:
 def _maintain(where: Location) -> float:
     t0 = time.perf_counter()
     with db.writing(where, command="bench maintain") as con:
-        for stmt in db.sections("queries.sql")["lake_maintenance"]:
+        for stmt in db.sections("maintain.sql")["lake_maintenance"]:
             con.execute(stmt)
     return time.perf_counter() - t0
 
@@ -108,7 +108,7 @@ def _run(models: int, days: int, change_share: float, workdir: Path, url: str, m
            "maintain_every": maintain_every,
            "maintain_s": {"runs": len(maintenance), "median": statistics.median(maintenance),
                           "max": max(maintenance)} if maintenance else None,
-           "lake_files": k.execute(db.query("lake_files")).fetchone()}
+           "lake_files": k.execute(db.query("lake_files", "maintain.sql")).fetchone()}
     for name, con in (("file", f), ("lake", k)):
         whole = [w for w, _ in times[name]]
         alone = [a for _, a in times[name]]

@@ -61,9 +61,9 @@ Timings per day (seconds), all in the results JSON:
              ph_merge_<s>    the statements of merge.sql section <s>: keys (stg_keys for the unstated
                              check), stage (temp tables), fingerprints (what each model was last seen
                              with), cards, prices, benchmarks, sightings, removals, count_changes
-             ph_unstated     current_versions (queries.sql): the unstated check's read of current versions
+             ph_unstated     current_versions (merge.sql): the unstated check's read of current versions
              ph_runs         runs.sql: next_run_id, start_run, source_run, finish_run
-             ph_summary      run_verdicts (queries.sql), read by summarize
+             ph_summary      run_verdicts (run_results.sql), read by summarize
              ph_commit       BEGIN / COMMIT
              ph_other_sql    catalog look-ups (column types before each staging insert, which database
                              the connection writes)
@@ -163,14 +163,16 @@ PHASES = ("ph_fingerprint", "ph_rows", "ph_json", "ph_stage", "ph_merge_keys", "
 def _statement_phases() -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Statement text -> phase, for the SQL files the load runs; (prefix, phase) for templated ones."""
     exact, prefixes = {}, []
-    for file in ("merge.sql", "runs.sql", "queries.sql"):
+    for file in ("merge.sql", "runs.sql", "run_results.sql"):  # (any other statement: ph_other_sql)
         for name, stmts in db.sections(file).items():
-            if file == "merge.sql":
+            if name in ("current_versions", "run_verdicts"):
+                phase = {"current_versions": "ph_unstated", "run_verdicts": "ph_summary"}[name]
+            elif file == "merge.sql":
                 phase = f"ph_merge_{name}"
             elif file == "runs.sql":
                 phase = "ph_runs"
             else:
-                phase = {"current_versions": "ph_unstated", "run_verdicts": "ph_summary"}.get(name, f"ph_q_{name}")
+                phase = f"ph_q_{name}"
             for s in stmts:
                 if "{" in s:
                     prefixes.append((s.split("{", 1)[0], phase))

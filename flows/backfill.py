@@ -34,6 +34,8 @@ from modeltrail.pipelines.parsers.base import sha256
 from modeltrail.pipelines.sources import get
 from modeltrail.warehouse import db
 
+SQL = "run_results.sql"
+
 __all__ = ["BackfillError", "Commit", "Step", "backfill", "default_url", "page_of", "REMOVAL_RUNS"]
 
 #: a catalog archive's default --removal-runs: keys vanish from a commit and come back in the next ones
@@ -87,7 +89,7 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
     page_kind = "card" if getattr(parser, "is_card_url", lambda u: True)(url) else "listing"
     repo_path = str(Path(repo).resolve())
     found = history(repo, paths, since)
-    loaded = {sha for (sha,) in db.run_sql(con, db.query("git_commits_loaded"), {"source": source}).fetchall()}
+    loaded = {sha for (sha,) in db.run_sql(con, db.query("git_commits_loaded", SQL), {"source": source}).fetchall()}
     last = max((i for i, c in enumerate(found) if c.sha in loaded), default=-1)
     previous = [None] + [c.blob for c in found[:-1]]
     fresh = [c for n, c in enumerate(found) if n > last and c.blob is not None and c.blob != previous[n]]

@@ -27,6 +27,8 @@ from modeltrail.spiders import replay as replay_server
 from modeltrail.pipelines.sources import SOURCES
 from modeltrail.warehouse import db
 
+SQL = "run_results.sql"
+
 MAX_PARALLEL_CRAWLS = 3
 
 
@@ -67,7 +69,7 @@ def _on_the_wire(page) -> bool:
 
 
 def _changes_table(con, run_id: int) -> str:
-    rows = con.execute(db.query("run_changes"), {"run_id": run_id, "limit": 200}).fetchall()
+    rows = con.execute(db.query("run_changes", SQL), {"run_id": run_id, "limit": 200}).fetchall()
     if not rows:
         return "No changes in this run.\n"
     lines = ["| source | model | change | field | old | new |", "|---|---|---|---|---|---|"]

@@ -34,6 +34,8 @@ from modeltrail.pipelines.verdict import judge
 from modeltrail.pipelines.verdict import judge_cards
 from modeltrail.pipelines.verdict import looks_script_built
 
+SQL = "run_results.sql"
+
 __all__ = [  # the steps, where they live; and what this module adds: the load of one source run
     "CRAWL_TIMEOUT", "CrawlReader", "crawl", "live_urls", "read_crawl",
     "ArchivedPages", "CrawlOutput", "PageRecord", "SourceLoad",
@@ -45,7 +47,7 @@ __all__ = [  # the steps, where they live; and what this module adds: the load o
 
 def last_complete_run(con, source: str) -> dict | None:
     from modeltrail.warehouse import db
-    row = con.execute(db.query("last_complete"), {"source": source}).fetchone()
+    row = con.execute(db.query("last_complete", SQL), {"source": source}).fetchone()
     if row is None:
         return None
     return {"cards": row[0], "coverage": json.loads(row[1]) if row[1] else {}}
@@ -67,7 +69,7 @@ def summarize(con, run_id: int) -> str:
     parts = []
     from modeltrail.warehouse import db
     for source, status, cards, added, closed, removed, reasons, notes in con.execute(
-            db.query("run_verdicts"), {"run_id": run_id}).fetchall():
+            db.query("run_verdicts", SQL), {"run_id": run_id}).fetchall():
         line = f"{source}: {status}, {cards} cards, {added} new versions, {closed} closed, {removed} removed"
         if reasons:
             line += " (" + "; ".join(reasons) + ")"

@@ -20,6 +20,8 @@ from modeltrail.cliutil import (EXIT_INCOMPLETE, SOURCE_NAMES, check_sources, db
                       wait_option, writer)
 from modeltrail.pipelines.sources import SOURCES
 
+RUN_RESULTS_SQL, STATUS_SQL = "run_results.sql", "status.sql"
+
 
 class Group(click.Group):
     """Ctrl-C in any command: one line on stderr, exit 130 (what was written is whole: every write is a
@@ -113,7 +115,7 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
         fail(str(exc))
     con = reader(warehouse)
     flow_run_id = str(state.state_details.flow_run_id) if state.state_details.flow_run_id else None
-    run = con.execute(db.query("run_of_flow"), {"flow_run_id": flow_run_id}).fetchone()
+    run = con.execute(db.query("run_of_flow", RUN_RESULTS_SQL), {"flow_run_id": flow_run_id}).fetchone()
     if run is None or run[1] is None:
         refused = state.result(raise_on_failure=False) if state.is_failed() else None
         if isinstance(refused, db.WarehouseError):  # (busy, out of order: the flow's refusal, in its words)
@@ -122,7 +124,7 @@ def refresh(sources, replay, observed_at, removal_runs, retries, allow_future, w
     echo(f"run {run[0]}: {run[1]}")
     for line in (run[2] or "").splitlines():
         echo(f"  {line}")
-    changed = con.execute(db.query("run_changes"), {"run_id": run[0], "limit": None}).fetchall()
+    changed = con.execute(db.query("run_changes", RUN_RESULTS_SQL), {"run_id": run[0], "limit": None}).fetchall()
     if changed:
         echo(f"changes in run {run[0]} ({len(changed)}; all of them: modeltrail changes):")
         for source, model, kind, field, old, new in changed[:25]:
@@ -274,7 +276,7 @@ def runs(ctx, limit, fmt, warehouse):
     if ctx.invoked_subcommand is not None:
         return
     from modeltrail.warehouse import db
-    show(reader(warehouse), db.query("recent_runs"), {"n": limit}, fmt)
+    show(reader(warehouse), db.query("recent_runs", STATUS_SQL), {"n": limit}, fmt)
 
 
 @runs.command("undo")

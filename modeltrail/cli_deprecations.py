@@ -17,6 +17,7 @@ FORMATS = (*output.FORMATS, "ics", "rss")
 #: lifecycle changes an RSS feed holds
 RSS_ITEMS = 500
 EXIT_FLAGGED = 1
+SQL = "lifecycle.sql"
 
 
 @click.command()
@@ -101,7 +102,7 @@ def _check(warehouse, paths: list[Path], within: int, today, fmt: str) -> int:
     from modeltrail import refcheck
     from modeltrail.warehouse import db
     con = reader(warehouse)
-    cur = db.run_sql(con, db.query("known_ids"), {})
+    cur = db.run_sql(con, db.query("known_ids", SQL), {})
     cols = [d[0] for d in cur.description]
     index = refcheck.Index([dict(zip(cols, r)) for r in cur.fetchall()])
     if not index.ids:

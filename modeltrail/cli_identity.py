@@ -9,6 +9,8 @@ from modeltrail import output
 from modeltrail.output import echo
 from modeltrail.cliutil import db_option, format_option, reader, show, wait_option, writer
 
+SQL = "identity.sql"
+
 
 @click.group()
 def identity():
@@ -28,8 +30,8 @@ def suggest(source, min_score, accept, wait, fmt, warehouse):
     from modeltrail.pipelines.suggest import propose
     from modeltrail.warehouse import db
     con = reader(warehouse)
-    proposals = [p for p in propose(con.execute(db.query("suggest_unmatched"), {"source": source}).fetchall(),
-                                    con.execute(db.query("suggest_models")).fetchall()) if p.score >= min_score]
+    proposals = [p for p in propose(con.execute(db.query("suggest_unmatched", SQL), {"source": source}).fetchall(),
+                                    con.execute(db.query("suggest_models", SQL)).fetchall()) if p.score >= min_score]
     con.close()
     output.render(["source", "source_model_id", "model_id", "score", "evidence"],
                   [[p.source, p.source_model_id, p.model_id, p.score, p.evidence] for p in proposals], fmt)
@@ -37,7 +39,8 @@ def suggest(source, min_score, accept, wait, fmt, warehouse):
         from modeltrail.pipelines.identity import alias_key
         with writer(warehouse, "identity suggest --accept", wait) as con:
             for p in proposals:
-                con.execute(db.query("alias_add"), {"alias": alias_key(p.source_model_id)[0], "model_id": p.model_id})
+                con.execute(db.query("alias_add", SQL),
+                            {"alias": alias_key(p.source_model_id)[0], "model_id": p.model_id})
             matched = db.remap(con, full=True)
         echo(f"{len(proposals)} aliases added; {matched} source ids now map to a model", err=True)
 
@@ -49,4 +52,4 @@ def models(fmt, warehouse):
     """One row per canonical model: vendor, offerings per source, cheapest current input and output
     price and where, the vendor's lifecycle word and retirement date, the context window."""
     from modeltrail.warehouse import db
-    show(reader(warehouse), db.query("models"), fmt=fmt)
+    show(reader(warehouse), db.query("models", SQL), fmt=fmt)

@@ -10,6 +10,8 @@ import click
 from modeltrail import output
 from modeltrail.cliutil import check_sources, db_option, fail, format_option, parse_time, reader, resolve_model, show
 
+HISTORY_SQL, IDENTITY_SQL, LIFECYCLE_SQL = "history.sql", "identity.sql", "lifecycle.sql"
+
 
 # --- querying ----------------------------------------------------------------------------------------
 
@@ -55,10 +57,11 @@ def history(model, field, fmt, warehouse):
     con = reader(warehouse)
     model = resolve_model(con, model)
     from modeltrail.warehouse import db
-    cur = con.execute(db.query("history"), {"model": model, "field": field})
+    cur = con.execute(db.query("history", HISTORY_SQL), {"model": model, "field": field})
     cols, rows = [d[0] for d in cur.description], cur.fetchall()
     if not rows:  # say why, and print no empty table first
-        fields = [r[0] for r in con.execute(db.query("history_fields"), {"model": model}).fetchall()] if field else []
+        fields = ([r[0] for r in con.execute(db.query("history_fields", HISTORY_SQL), {"model": model}).fetchall()]
+                  if field else [])
         if fields:
             kinds = sorted({f.split("[")[0] for f in fields})
             fail(f"{model!r} has no field {field!r}; its fields: {', '.join(kinds)}")
@@ -80,8 +83,8 @@ def changes(since, source, model, fmt, warehouse):
     if model is not None:
         model = resolve_model(con, model)
     from modeltrail.warehouse import db
-    show(con, db.query("change_feed"), {"since": parse_time(since, "--since"), "source": source, "model": model},
-         fmt)
+    show(con, db.query("change_feed", HISTORY_SQL),
+         {"since": parse_time(since, "--since"), "source": source, "model": model}, fmt)
 
 
 # --- sources side by side ------------------------------------------------------------------------------
@@ -100,10 +103,10 @@ def compare(model, fmt, warehouse):
     from modeltrail.warehouse import db
     con = reader(warehouse)
     model = resolve_model(con, model)
-    values = con.execute(db.query("compare_values"), {"model": model}).fetchall()
+    values = con.execute(db.query("compare_values", HISTORY_SQL), {"model": model}).fetchall()
     if not values:
         fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
-    conflicts = {f for (f,) in con.execute(db.query("compare_conflicts"), {"model": model}).fetchall()}
+    conflicts = {f for (f,) in con.execute(db.query("compare_conflicts", HISTORY_SQL), {"model": model}).fetchall()}
     columns = sorted({label for _, label, _ in values})
     table: dict[str, dict[str, str]] = {}
     for field, label, value in values:
@@ -122,12 +125,12 @@ def unmatched(fmt, warehouse):
     from modeltrail.pipelines.suggest import propose
     from modeltrail.warehouse import db
     con = reader(warehouse)
-    cur = con.execute(db.query("unmatched"))
+    cur = con.execute(db.query("unmatched", IDENTITY_SQL))
     columns = [d[0] for d in cur.description]
     rows = cur.fetchall()
     best = {(p.source, p.source_model_id): f"{p.model_id} ({p.evidence})" for p in propose(
-        con.execute(db.query("suggest_unmatched"), {"source": None}).fetchall(),
-        con.execute(db.query("suggest_models")).fetchall())}
+        con.execute(db.query("suggest_unmatched", IDENTITY_SQL), {"source": None}).fetchall(),
+        con.execute(db.query("suggest_models", IDENTITY_SQL)).fetchall())}
     con.close()
     output.render([*columns, "suggestion"], [[*r, best.get((r[0], r[1]))] for r in rows], fmt)
 
@@ -138,4 +141,4 @@ def unmatched(fmt, warehouse):
 def lifecycle(fmt, warehouse):
     """Per model and source: first and last seen, status, deprecation and retirement, removal."""
     from modeltrail.warehouse import db
-    show(reader(warehouse), db.query("lifecycle"), fmt=fmt)
+    show(reader(warehouse), db.query("lifecycle", LIFECYCLE_SQL), fmt=fmt)

@@ -12,6 +12,8 @@ from modeltrail.output import echo
 from modeltrail.cliutil import db_option, format_option, reader, reader_if_any
 from modeltrail.pipelines.sources import SOURCES
 
+SQL = "status.sql"
+
 
 def _title(where) -> str:
     return where.path.name if where.path is not None else str(where)
@@ -30,7 +32,7 @@ def status(fmt, warehouse):
     next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
     from modeltrail.warehouse import db
     con = reader(warehouse)  # a warehouse that does not exist is refused, not shown as "never run"
-    have = {r[0]: r for r in con.execute(db.query("source_status")).fetchall()}
+    have = {r[0]: r for r in con.execute(db.query("source_status", SQL)).fetchall()}
     upcoming = next_runs(warehouse.key)
     rows = []
     for name in SOURCES:
@@ -43,7 +45,7 @@ def status(fmt, warehouse):
                      _when(change_at), _when(fetched_at), nxt])
     output.render(["source", "last_run", "verdict", "run_at", "last_complete", "models", "last_change",
                    "last_fetched", "next_run"], rows, fmt)
-    cut = con.execute(db.query("interrupted_run")).fetchone()
+    cut = con.execute(db.query("interrupted_run", SQL)).fetchone()
     if cut is not None:
         run, kind, started, summary = cut
         click.echo(f"run {run} ({kind}, started {_when(started)}) was interrupted: "
@@ -94,7 +96,7 @@ def sources(fmt, warehouse):
     fetched = {}
     con = reader_if_any(warehouse)
     if con is not None:
-        fetched = dict(con.execute(db.query("last_fetched")).fetchall())
+        fetched = dict(con.execute(db.query("last_fetched", SQL)).fetchall())
 
     def how(s):
         if s.fetch == "api":

@@ -8,6 +8,8 @@ import click
 from modeltrail.output import echo
 from modeltrail.cliutil import db_option, fail, format_option, named_warehouse, progress, reader, show, wait_option, writer
 
+IDENTITY_SQL = "identity.sql"  # the alias commands
+
 
 @click.command()
 @click.option("--to", "target", metavar="ducklake:postgres://USER@HOST:PORT/DBNAME",
@@ -90,14 +92,15 @@ def alias_add(name, model_id, force, wait, warehouse):
         raise click.BadParameter(f"{name!r} has no letters or digits to match a model by", param_hint="NAME")
     with writer(warehouse, "alias add", wait) as con:
         if not force:
-            if not con.execute(db.query("alias_target_known"), {"model_id": model_id}).fetchone()[0]:
+            if not con.execute(db.query("alias_target_known", IDENTITY_SQL), {"model_id": model_id}).fetchone()[0]:
                 fail(f"no model {model_id} in the warehouse (a typo?); --force adds it anyway", 2)
-            if key not in {alias_key(n)[0] for (n,) in con.execute(db.query("names_shown")).fetchall()}:
+            if key not in {alias_key(n)[0] for (n,) in con.execute(db.query("names_shown", IDENTITY_SQL)).fetchall()}:
                 fail(f"no source has shown {name!r}; --force adds the alias anyway", 2)
-        before = con.execute(db.query("alias_get"), {"alias": key}).fetchone()
+        before = con.execute(db.query("alias_get", IDENTITY_SQL), {"alias": key}).fetchone()
         if before is not None and before[0] != model_id:
             echo(f"alias {key!r} was {before[0]} ({before[1]}): replaced", err=True)
-        moved = _remapped(con, lambda: con.execute(db.query("alias_add"), {"alias": key, "model_id": model_id}))
+        moved = _remapped(con, lambda: con.execute(db.query("alias_add", IDENTITY_SQL),
+                                                   {"alias": key, "model_id": model_id}))
     _say_remapped(moved)
     echo(f"alias {key!r} -> {model_id}; {len(moved)} source ids re-mapped")
 
@@ -112,9 +115,9 @@ def alias_remove(name, wait, warehouse):
     from modeltrail.warehouse import db
     key = alias_key(name)[0]
     with writer(warehouse, "alias remove", wait) as con:
-        if con.execute(db.query("alias_get"), {"alias": key}).fetchone() is None:
+        if con.execute(db.query("alias_get", IDENTITY_SQL), {"alias": key}).fetchone() is None:
             fail(f"no alias {key!r} (see `modeltrail alias list`)", 2)
-        moved = _remapped(con, lambda: con.execute(db.query("alias_remove"), {"alias": key}))
+        moved = _remapped(con, lambda: con.execute(db.query("alias_remove", IDENTITY_SQL), {"alias": key}))
     _say_remapped(moved)
     echo(f"alias {key!r} removed; {len(moved)} source ids re-mapped")
 
@@ -123,10 +126,10 @@ def _remapped(con, change) -> list[tuple]:
     """Apply `change` to the alias table, remap everything, and return (source, id, before, after) of
     each source id whose model moved."""
     from modeltrail.warehouse import db
-    before = {(s, i): m for s, i, m in con.execute(db.query("identity_snapshot")).fetchall()}
+    before = {(s, i): m for s, i, m in con.execute(db.query("identity_snapshot", IDENTITY_SQL)).fetchall()}
     change()
     db.remap(con, full=True)
-    after = {(s, i): m for s, i, m in con.execute(db.query("identity_snapshot")).fetchall()}
+    after = {(s, i): m for s, i, m in con.execute(db.query("identity_snapshot", IDENTITY_SQL)).fetchall()}
     return sorted((s, i, before.get((s, i)), m) for (s, i), m in after.items() if before.get((s, i)) != m)
 
 
@@ -143,7 +146,7 @@ def _say_remapped(moved: list[tuple]) -> None:
 def alias_list(fmt, warehouse):
     """List the aliases."""
     from modeltrail.warehouse import db
-    show(reader(warehouse), db.query("aliases"), fmt=fmt)
+    show(reader(warehouse), db.query("aliases", IDENTITY_SQL), fmt=fmt)
 
 
 @click.command()

@@ -16,6 +16,7 @@ from modeltrail.pipelines.sources import SOURCES
 from modeltrail.warehouse.errors import DEFAULT_DB
 
 SOURCE_NAMES = list(SOURCES)
+IDENTITY_SQL = "identity.sql"  # a typed model name resolved
 
 # Prefect: offline and quiet unless the user says otherwise.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -256,12 +257,12 @@ def resolve_model(con, name: str) -> str:
     naming the closest known names."""
     from modeltrail.pipelines.identity import alias_key
     from modeltrail.warehouse import db
-    found = [r[0] for r in db.run_sql(con, db.query("model_candidates"),
+    found = [r[0] for r in db.run_sql(con, db.query("model_candidates", IDENTITY_SQL),
                                        {"name": name, "key": alias_key(name)[0]}).fetchall() if r[0]]
     if len(found) > 1:
         raise click.BadParameter(f"{name!r} could mean {terminal_safe(', '.join(sorted(found)))}: say which",
                                  param_hint="MODEL")
     if not found:
-        known = [r[0] for r in con.execute(db.query("known_names")).fetchall() if r[0]]
+        known = [r[0] for r in con.execute(db.query("known_names", IDENTITY_SQL)).fetchall() if r[0]]
         fail(f"no model {name}{did_you_mean(name, known)}", EXIT_USAGE)
     return found[0]

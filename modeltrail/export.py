@@ -16,6 +16,8 @@ from modeltrail.warehouse.db import WarehouseError, query
 
 #: 2: model_cards gained provider, mode, regions, open_weights, last_updated, section, retirement_qualifier
 EXPORT_VERSION = 2
+#: its statements (warehouse/export.sql)
+SQL = "export.sql"
 TABLES = {
     "model_cards": "model_cards_as_of",
     "prices": "prices_as_of",
@@ -47,7 +49,7 @@ def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, f
     and renamed over its final name, so an existing path (a symlink planted there included) is never
     opened for writing; an existing file is refused unless `force`."""
     out = Path(out_dir)
-    first = con.execute(query("first_snapshot")).fetchone()[0]
+    first = con.execute(query("first_snapshot", SQL)).fetchone()[0]
     if first is None or first > as_of:
         since = f"; the first snapshot is from {first.isoformat()}" if first is not None else ""
         raise WarehouseError(f"nothing was recorded as of {as_of.isoformat()}{since}: no files written")
@@ -63,12 +65,12 @@ def export(con, out_dir: str | Path, fmt: str, as_of: datetime, progress=None, f
     written = []
     for name, macro in TABLES.items():
         target = targets[name]
-        sql = query("export_table").format(macro=macro)
+        sql = query("export_table", SQL).format(macro=macro)
         with replacing(target) as (fd, tmp):
             if fmt == "parquet":
                 os.close(fd)
                 # DuckDB writes the file itself; raw values, no CSV escaping.
-                con.execute(query("export_parquet").format(select=sql, path=_sql_path(tmp)), {"ts": as_of})
+                con.execute(query("export_parquet", SQL).format(select=sql, path=_sql_path(tmp)), {"ts": as_of})
             else:
                 cur = con.execute(sql, {"ts": as_of})
                 cols = [d[0] for d in cur.description]

@@ -22,6 +22,8 @@ from typing import Any
 
 #: models a report shows when none is named
 DEFAULT_MODELS = 20
+#: its statements (warehouse/report.sql)
+SQL = "report.sql"
 #: the chart library, one file beside the pages; each page loads it by this relative name
 ASSET = "plotly.min.js"
 
@@ -56,17 +58,18 @@ def collect(con, warehouse: str, models: list[str], since: datetime | None, now:
     floor = since or datetime(1970, 1, 1, tzinfo=timezone.utc)
     note = None
     if not models:
-        rows = con.execute(db.query("report_models"), {"since": floor, "limit": DEFAULT_MODELS + 1}).fetchall()
+        rows = con.execute(db.query("report_models", SQL), {"since": floor, "limit": DEFAULT_MODELS + 1}).fetchall()
         models = [m for m, _ in rows[:DEFAULT_MODELS]]
         if len(rows) > DEFAULT_MODELS:
             note = (f"the {DEFAULT_MODELS} models with the most changes in the period; name others with "
                     "--model")
     data = ReportData(warehouse, now, since, models, note=note)
-    for m, source, fld, value, vfrom, vto, url in con.execute(db.query("report_series"), {"models": models}).fetchall():
+    series = con.execute(db.query("report_series", SQL), {"models": models}).fetchall()
+    for m, source, fld, value, vfrom, vto, url in series:
         data.series.setdefault(m, []).append(Version(source, fld, value, vfrom, vto, url))
-    data.changes = con.execute(db.query("report_changes"), {"since": floor, "models": models}).fetchall()
-    data.conflicts = con.execute(db.query("report_conflicts"), {"models": models}).fetchall()
-    cur = con.execute(db.query("report_lifecycle"), {"models": models})
+    data.changes = con.execute(db.query("report_changes", SQL), {"since": floor, "models": models}).fetchall()
+    data.conflicts = con.execute(db.query("report_conflicts", SQL), {"models": models}).fetchall()
+    cur = con.execute(db.query("report_lifecycle", SQL), {"models": models})
     cols = [d[0] for d in cur.description]
     for row in cur.fetchall():
         rec = dict(zip(cols, row))

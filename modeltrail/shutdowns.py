@@ -1,5 +1,5 @@
 """Upcoming shutdowns, read from the warehouse's `lifecycle` view (named queries `shutdowns`,
-`lifecycle_changes`, `known_ids` in warehouse/queries.sql): the window a listing covers, "today", and
+`lifecycle_changes`, `known_ids` in warehouse/lifecycle.sql): the window a listing covers, "today", and
 a stated date's meaning at its precision. No I/O but the queries; no clock but `today()`."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 
 #: the environment variable that pins "today" (tests, reproducible CI runs); --today wins over it
 TODAY_ENV = "MODELTRAIL_TODAY"
+#: its statements: shutdowns, lifecycle_changes (warehouse/lifecycle.sql)
+SQL = "lifecycle.sql"
 
 _WITHIN = re.compile(r"(\d{1,5})\s*([dw]?)")
 
@@ -76,7 +78,7 @@ class Window:
 def listing(con, window: Window, vendor: str | None) -> tuple[list[str], list[tuple]]:
     """(columns, rows) of the `shutdowns` query."""
     from modeltrail.warehouse import db
-    cur = db.run_sql(con, db.query("shutdowns"), {"today": window.today, "horizon": window.horizon,
+    cur = db.run_sql(con, db.query("shutdowns", SQL), {"today": window.today, "horizon": window.horizon,
                                                     "past": window.past, "vendor": vendor})
     return [d[0] for d in cur.description], cur.fetchall()
 
@@ -87,5 +89,5 @@ def as_dicts(cols: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
 
 def lifecycle_changes(con, vendor: str | None, limit: int) -> list[dict[str, Any]]:
     from modeltrail.warehouse import db
-    cur = db.run_sql(con, db.query("lifecycle_changes"), {"vendor": vendor, "limit": limit})
+    cur = db.run_sql(con, db.query("lifecycle_changes", SQL), {"vendor": vendor, "limit": limit})
     return as_dicts([d[0] for d in cur.description], cur.fetchall())

@@ -42,10 +42,10 @@ def everything(path):
     """Every row of every table, every view, macro and sequence, and one model's history."""
     con = db.connect(path, read_only=True)
     try:
-        tables = [t for (t,) in con.execute(db.query("compact_tables")).fetchall()]
+        tables = [t for (t,) in con.execute(db.query("compact_tables", "compact.sql")).fetchall()]
         rows = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
-        catalog = con.execute(db.query("current_database")).fetchone()[0]
-        schema = db.run_sql(con, db.query("compact_schema"), {"catalog": catalog}).fetchall()
+        catalog = con.execute(db.query("current_database", "compact.sql")).fetchone()[0]
+        schema = db.run_sql(con, db.query("compact_schema", "compact.sql"), {"catalog": catalog}).fetchall()
         model = con.execute("SELECT source_model_id FROM model_cards_history GROUP BY 1 "
                             "ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
         history = con.execute("SELECT * FROM model_history(?, NULL) ORDER BY ALL", [model]).fetchall()
@@ -98,7 +98,8 @@ def test_a_copy_that_differs_never_replaces_the_warehouse(loaded, monkeypatch):
     path, _ = loaded
     before = everything(path)
     real = compact.query
-    monkeypatch.setattr(compact, "query", lambda name: real(name) + " (SCHEMA)" if name == "compact_copy" else real(name))
+    monkeypatch.setattr(compact, "query",
+                        lambda name, file: real(name, file) + " (SCHEMA)" if name == "compact_copy" else real(name, file))
     res = mt("maintain", "--db", str(path))
     assert res.exit_code == 1
     assert "compacting: the copy of table" in res.output and "left as it was" in res.output

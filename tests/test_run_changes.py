@@ -1,4 +1,4 @@
-"""A run's changes (queries.sql: run_changes, the refresh summary and the flow artifact's table) are read
+"""A run's changes (run_results.sql: run_changes, the refresh summary and the flow artifact's table) are read
 from the versions of the models that run touched, not from all history: they must be exactly the
 `changes` view's rows of that run, for every kind of event."""
 
@@ -58,15 +58,15 @@ def test_run_changes_are_the_views_rows_of_that_run_for_every_kind_of_event(con)
     db.undo_run(con, undone)
     runs.append(_load(con, day(5), [("azure", "complete", [at(a, 5), at(c, 5, name="C3")])]))
 
-    gone = con.execute(db.query("run_changes"), {"run_id": runs[1], "limit": None}).fetchall()
+    gone = con.execute(db.query("run_changes", "run_results.sql"), {"run_id": runs[1], "limit": None}).fetchall()
     assert ("azure", "e", "changed", "price.output", "4.4", "") in gone
     kinds = set()
     for run in [*runs, undone]:
         want = sorted(con.execute(VIEW, {"run_id": run}).fetchall())
-        got = con.execute(db.query("run_changes"), {"run_id": run, "limit": None}).fetchall()
+        got = con.execute(db.query("run_changes", "run_results.sql"), {"run_id": run, "limit": None}).fetchall()
         assert sorted(got) == want, run
         assert got == sorted(got, key=lambda r: r[:4])  # in the order the artifact shows them
         kinds |= {r[2] for r in got}
     assert kinds >= {"added", "changed", "deprecated", "retired", "removed", "unstated"}
     # the artifact's limit still applies
-    assert len(con.execute(db.query("run_changes"), {"run_id": runs[0], "limit": 2}).fetchall()) == 2
+    assert len(con.execute(db.query("run_changes", "run_results.sql"), {"run_id": runs[0], "limit": 2}).fetchall()) == 2

@@ -23,6 +23,8 @@ from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.location import Location
 from modeltrail.warehouse.sqlfiles import query, run_sql
 
+SQL = "compact.sql"
+
 
 def scratch_path(path: Path) -> Path:
     """Where the copy is written (beside the warehouse: same file system, so the swap is one rename)."""
@@ -40,7 +42,7 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
         _remove(scratch)  # left by a compaction killed half-way (it never replaced the file)
         con = connect(where, busy_wait=READER_GRACE)  # (readers' short queries finish first)
         try:
-            con.execute(query("checkpoint"))
+            con.execute(query("checkpoint", SQL))
             before = path.stat().st_size
             free = shutil.disk_usage(path.parent).free
             if free < before:  # the copy is smaller than the file, but how much is known only after
@@ -72,23 +74,23 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
 
 
 def _copy(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
-    catalog = con.execute(query("current_database")).fetchone()[0]
-    con.execute(query("compact_attach").format(path=lake.literal(str(scratch))))
+    catalog = con.execute(query("current_database", SQL)).fetchone()[0]
+    con.execute(query("compact_attach", SQL).format(path=lake.literal(str(scratch))))
     try:
-        con.execute(query("compact_copy").format(database=_ident(catalog)))
-        for (table,) in con.execute(query("compact_tables")).fetchall():
-            mine, copy = (con.execute(query("compact_digest").format(catalog=c, table=_ident(table))).fetchone()
+        con.execute(query("compact_copy", SQL).format(database=_ident(catalog)))
+        for (table,) in con.execute(query("compact_tables", SQL)).fetchall():
+            mine, copy = (con.execute(query("compact_digest", SQL).format(catalog=c, table=_ident(table))).fetchone()
                           for c in (_ident(catalog), "compacted"))
             if mine != copy:
                 raise WarehouseError(f"compacting: the copy of table {table} differs ({copy[0]} rows, "
                                      f"{mine[0]} in the warehouse); the warehouse is left as it was")
-        schema = [run_sql(con, query("compact_schema"), {"catalog": c}).fetchall() for c in (catalog, "compacted")]
+        schema = [run_sql(con, query("compact_schema", SQL), {"catalog": c}).fetchall() for c in (catalog, "compacted")]
         if schema[0] != schema[1]:
             raise WarehouseError("compacting: the copy's views, macros or sequences differ; the warehouse is "
                                  "left as it was")
     finally:
         with contextlib.suppress(duckdb.Error):
-            con.execute(query("compact_detach"))  # (checkpoints the copy: no WAL is left beside it)
+            con.execute(query("compact_detach", SQL))  # (checkpoints the copy: no WAL is left beside it)
 
 
 def _same_owner_and_mode(path: Path, copy: Path) -> None:

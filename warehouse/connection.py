@@ -26,6 +26,8 @@ from modeltrail.warehouse.rows import _hash
 from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, transaction  # noqa: F401
 from modeltrail.warehouse.stage import _insert_columns, file_of as _file_of  # noqa: F401
 
+META = "meta.sql"
+
 SCHEMA_VERSION = str(migrate.LATEST)
 
 
@@ -160,7 +162,7 @@ def _set_up(con) -> None:
     caller holds the transaction): a writer whose warehouse has them already changes nothing."""
     _views(con)
     seed_aliases(con)
-    run_sql(con, query("set_meta"), {"key": "views_hash", "value": _views_hash()})
+    run_sql(con, query("set_meta", META), {"key": "views_hash", "value": _views_hash()})
 
 
 def _views(con) -> None:
@@ -179,7 +181,7 @@ def _schema_current(con) -> bool:
     re-created views rewrite the catalog's blocks at each checkpoint; on a lake, each change would be a
     snapshot, and a conflict for the workers writing beside it)."""
     try:
-        row = run_sql(con, query("meta_value"), {"key": "views_hash"}).fetchone()
+        row = run_sql(con, query("meta_value", META), {"key": "views_hash"}).fetchone()
     except duckdb.CatalogException:
         return False
     return row is not None and row[0] == _views_hash() and migrate.version_of(con) == migrate.LATEST
@@ -242,7 +244,7 @@ def writing(path: str | os.PathLike | Location | None = None, wait: float = 0, o
 
 
 def body_of(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:
-    row = run_sql(con, query("page_body"), {"sha256": sha256}).fetchone()
+    row = run_sql(con, query("page_body", META), {"sha256": sha256}).fetchone()
     if row is None:
         raise WarehouseError(f"page {sha256} is not in the archive")
     return zlib.decompress(row[0])

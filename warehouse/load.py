@@ -46,7 +46,7 @@ def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[Mod
         return {}
     _stage_keys(con, ids)
     cols = ", ".join(HISTORY_FIELDS)
-    current = {r[0]: dict(zip(HISTORY_FIELDS, r[1:])) for r in run_sql(con, query("current_versions").format(
+    current = {r[0]: dict(zip(HISTORY_FIELDS, r[1:])) for r in run_sql(con, query("current_versions", MERGE).format(
         columns=cols), {"source": source}).fetchall()}
     out: dict[str, dict[str, Any]] = {}
     for card in cards:

@@ -15,6 +15,8 @@ from modeltrail.warehouse.errors import NoWarehouse, WarehouseError
 from modeltrail.warehouse.location import Location
 from modeltrail.warehouse.sqlfiles import query, run_sql, sections
 
+SQL = "maintain.sql"
+
 
 def maintain(where: Location, keep_snapshots: int | None = None, wait: float = 0, on_wait=None,
              say: Callable[[str], None] = lambda message: None) -> str:
@@ -30,17 +32,17 @@ def maintain(where: Location, keep_snapshots: int | None = None, wait: float = 0
         return (f"{where}: {_mib(before)} -> {_mib(after)}"
                 + ("" if after < before else " (already compact: the file was kept)"))
     with writing(where, wait=wait, on_wait=on_wait, command="maintain") as con:
-        before = con.execute(query("lake_files")).fetchone()
-        began = con.execute(query("lake_latest_snapshot")).fetchone()[0]
+        before = con.execute(query("lake_files", SQL)).fetchone()
+        began = con.execute(query("lake_latest_snapshot", SQL)).fetchone()[0]
         say("maintain: merging files")
-        for stmt in sections("queries.sql")["lake_maintenance"]:
+        for stmt in sections(SQL)["lake_maintenance"]:
             con.execute(stmt)
         expired = deleted = None
         if keep_snapshots is not None:
             say(f"maintain: expiring snapshots older than {keep_snapshots} days")
-            expired = len(run_sql(con, query("lake_expire"), {"days": keep_snapshots, "before": began}).fetchall())
-            deleted = len(con.execute(query("lake_cleanup")).fetchall())
-        after = con.execute(query("lake_files")).fetchone()
+            expired = len(run_sql(con, query("lake_expire", SQL), {"days": keep_snapshots, "before": began}).fetchall())
+            deleted = len(con.execute(query("lake_cleanup", SQL)).fetchall())
+        after = con.execute(query("lake_files", SQL)).fetchone()
     return (f"{where}: {before[0]} data files and {before[1]} delete files -> {after[0]} and {after[1]}"
             + (f"; {expired} snapshots expired, {deleted} files deleted" if keep_snapshots is not None else ""))
 

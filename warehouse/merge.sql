@@ -32,10 +32,6 @@ CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint UBIG
 CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
     a IS NOT DISTINCT FROM b OR coalesce(abs(a - b) <= 1e-12 * greatest(abs(a), abs(b)), false);
 
--- name: fingerprints
--- What each model of the source still listed was last seen with.
-SELECT source_model_id, fingerprint FROM sightings WHERE source = $source AND removed_at IS NULL;
-
 -- name: fingerprints_of_keys
 -- What the models in stg_keys (a batch of this run's cards) were last seen with, if still listed.
 SELECT source_model_id, fingerprint FROM sightings
@@ -252,3 +248,9 @@ DELETE FROM sightings_before WHERE run_id = $run_id;
 UPDATE source_runs SET status = 'undone' WHERE run_id = $run_id;
 UPDATE runs SET status = 'undone', summary = coalesce(summary, '') || ' [undone by run ' || $undo_id || ']'
 WHERE run_id = $run_id;
+
+-- name: current_versions
+-- The current history version of some cards of one source (their ids in stg_keys; {columns}: the
+-- fields to compare).
+SELECT source_model_id, {columns} FROM model_cards_history
+WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT key FROM stg_keys);

@@ -80,7 +80,7 @@ def upgrade(con, lake: bool = False) -> tuple[int, int]:
                 stmt = dialect(stmt) if lake else stmt
                 if stmt:
                     con.execute(stmt)
-            run_sql(con, query("set_meta"), {"key": "schema_version", "value": str(number)})
+            run_sql(con, query("set_meta", "meta.sql"), {"key": "schema_version", "value": str(number)})
     return before, LATEST
 
 

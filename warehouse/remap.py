@@ -16,10 +16,12 @@ from modeltrail.warehouse.rows import _hash
 from modeltrail.warehouse.sqlfiles import query, run_sql, sections, transaction
 from modeltrail.warehouse.stage import _insert_columns
 
+SQL, META = "remap.sql", "meta.sql"
+
 
 def seed_aliases(con: duckdb.DuckDBPyConnection) -> None:
     bundled = identity.bundled_aliases()
-    run_sql(con, query("seed_aliases"), {"aliases": list(bundled), "models": list(bundled.values())})
+    run_sql(con, query("seed_aliases", SQL), {"aliases": list(bundled), "models": list(bundled.values())})
 
 
 def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
@@ -37,13 +39,13 @@ def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
 
 
 def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
-    table = con.execute(query("alias_map")).fetchall()
+    table = con.execute(query("alias_map", SQL)).fetchall()
     aliases = {alias: model_id for alias, model_id, _ in table}
     user_targets = {model_id for _, model_id, origin in table if origin == "user"}
     digest = _hash([identity.RULES_VERSION, sorted(aliases.items())])
-    known = run_sql(con, query("meta_value"), {"key": "aliases_hash"}).fetchone()
+    known = run_sql(con, query("meta_value", META), {"key": "aliases_hash"}).fetchone()
     only_new = not full and known is not None and known[0] == digest
-    ids = run_sql(con, query("identity_candidates"), {"only_new": only_new}).fetchall()
+    ids = run_sql(con, query("identity_candidates", SQL), {"only_new": only_new}).fetchall()
     rows = []
     for source, smid, name, provider in ids:
         model_id, version, how = identity.resolve_offering(smid, name, provider, aliases=aliases, source=source)
@@ -54,14 +56,14 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
                      "resolved_by": how, "route": offer.route, "region": offer.region, "variant": offer.variant})
 
     if only_new and not rows:  # (nothing new to map: the statements below would change nothing)
-        return con.execute(query("mapped_ids")).fetchone()[0]
+        return con.execute(query("mapped_ids", SQL)).fetchone()[0]
 
     def attempt() -> None:
         with transaction(con):
-            con.execute(query("identity_staging"))
+            con.execute(query("identity_staging", SQL))
             _insert_columns(con, "stg_identity", rows)
             for stmt in sections("merge.sql")["identity"]:
                 run_sql(con, stmt, {"only_new": only_new})
-            run_sql(con, query("set_meta"), {"key": "aliases_hash", "value": digest})
+            run_sql(con, query("set_meta", META), {"key": "aliases_hash", "value": digest})
     lake.retrying("remap", attempt)  # on a DuckLake: again when it lost a commit race to a load
-    return con.execute(query("mapped_ids")).fetchone()[0]
+    return con.execute(query("mapped_ids", SQL)).fetchone()[0]

@@ -42,8 +42,8 @@ def _split(script: str) -> list[str]:
     return stmts
 
 
-def query(name: str, file: str = "queries.sql") -> str:
-    """One named statement of queries.sql (or of another SQL file of the warehouse)."""
+def query(name: str, file: str) -> str:
+    """One named statement of one of the warehouse's SQL files (each caller names its file)."""
     (stmt,) = sections(file)[name]
     return stmt
 

@@ -14,6 +14,8 @@ from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.location import Location
 from modeltrail.warehouse.sqlfiles import query, run_sql, transaction
 
+SQL, META = "transfer.sql", "meta.sql"
+
 
 def tables() -> list[str]:
     """Every table of a warehouse at this code's schema (its views and macros come with the schema)."""
@@ -39,29 +41,29 @@ def copy_to_lake(source: Location, target: Location, wait: float = 0, on_wait=No
 
 
 def _copy(dst: duckdb.DuckDBPyConnection, source: Location, target: Location) -> dict[str, int]:
-    runs = dst.execute(query("transfer_runs")).fetchone()[0]
+    runs = dst.execute(query("transfer_runs", SQL)).fetchone()[0]
     if runs:
         raise WarehouseError(f"{target} already holds a warehouse ({runs} runs): copy into an empty one "
                              "(a new catalog database and data folder)")
-    dst.execute(query("transfer_attach").format(path=lake.literal(str(source.path))))
+    dst.execute(query("transfer_attach", SQL).format(path=lake.literal(str(source.path))))
     copied = {}
     try:
         with transaction(dst):
             for table in tables():
                 if table == "meta":
                     continue  # the lake's own (schema version, views); the file's identity hash follows below
-                dst.execute(query("transfer_clear").format(table=table))
-                dst.execute(query("transfer_table").format(table=table))
-                copied[table] = dst.execute(query("transfer_count").format(table=table)).fetchone()[0]
-            row = dst.execute(query("transfer_aliases_hash")).fetchone()
+                dst.execute(query("transfer_clear", SQL).format(table=table))
+                dst.execute(query("transfer_table", SQL).format(table=table))
+                copied[table] = dst.execute(query("transfer_count", SQL).format(table=table)).fetchone()[0]
+            row = dst.execute(query("transfer_aliases_hash", SQL)).fetchone()
             if row:
-                run_sql(dst, query("set_meta"), {"key": "aliases_hash", "value": row[0]})
+                run_sql(dst, query("set_meta", META), {"key": "aliases_hash", "value": row[0]})
             for table, n in copied.items():
-                have = dst.execute(query("transfer_source_count").format(table=table)).fetchone()[0]
+                have = dst.execute(query("transfer_source_count", SQL).format(table=table)).fetchone()[0]
                 if have != n:
                     raise WarehouseError(f"copy of {table}: {n} rows in the lake, {have} in {source.path}; "
                                          "nothing was stored")
     finally:
         with contextlib.suppress(duckdb.Error):
-            dst.execute(query("transfer_detach"))
+            dst.execute(query("transfer_detach", SQL))
     return copied

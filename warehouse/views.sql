@@ -54,7 +54,7 @@ CREATE OR REPLACE VIEW benchmarks AS
 
 -- Every field of every card version as text, one row per field: the base of `changes` and `history`.
 -- (Two lists unnested side by side: half the planning of the same UNPIVOT, bench/RESULTS.md §9c.)
--- The macros take the history tables by name, so that a run's changes (queries.sql: run_changes) read
+-- The macros take the history tables by name, so that a run's changes (run_results.sql: run_changes) read
 -- the same logic over the versions of the models that run touched only.
 CREATE OR REPLACE MACRO unpivot_card_fields(cards) AS TABLE
     SELECT source, source_model_id, valid_from, valid_to, run_id, url, page_sha256,
@@ -124,7 +124,7 @@ CREATE OR REPLACE MACRO model_history(m, fld) AS TABLE
 
 -- The change feed: added, changed (field, old -> new), deprecated, removed, unstated (a field the page
 -- no longer states; its last value is kept). One row per event. The view reads all history; the macro
--- takes the history tables by name, so that one run's changes (queries.sql: run_changes) are the same
+-- takes the history tables by name, so that one run's changes (run_results.sql: run_changes) are the same
 -- events read from the versions of the models that run touched (every event of a model depends only on
 -- that model's versions, and on runs, source_runs, removals and unstated, read whole).
 CREATE OR REPLACE MACRO versions_to_changes(cards, prices, benchmarks) AS TABLE

@@ -1,0 +1,16 @@
+-- The warehouse's own keeping beside its tables: the `meta` table's values (schema_version, views_hash,
+-- aliases_hash), written and read by warehouse/connection.py, migrate.py, remap.py and transfer.py; and an
+-- archived page's body by its hash (connection.body_of, read when `reparse` replays the archive).
+
+-- name: set_meta
+-- (MERGE, not INSERT OR REPLACE: a DuckLake table has no primary key to replace by)
+MERGE INTO meta USING (SELECT $key AS key, $value AS value) AS s ON meta.key = s.key
+WHEN MATCHED THEN UPDATE SET value = s.value
+WHEN NOT MATCHED THEN INSERT VALUES (s.key, s.value);
+
+-- name: meta_value
+SELECT value FROM meta WHERE key = $key;
+
+-- name: page_body
+-- One archived page's body (zlib-compressed).
+SELECT body_zlib FROM pages WHERE sha256 = $sha256;
