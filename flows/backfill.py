@@ -13,6 +13,9 @@ commit's committer time, read by the source's own parser. Each snapshot is its o
 - Provenance is the blob: the run's fetch records the body's sha256 and (table git_fetches) the
   repository, commit, path and blob; the body is not copied into the page archive (`modeltrail reparse`
   reads it back from the repository).
+- A catalog (a parser offering a CATALOG: litellm, modelsdev, openrouter) is parsed entry by entry: an
+  entry whose JSON text is the same as in the commit before is not parsed again, its cards are the same
+  with this commit's provenance (pipelines/parsers/catalog.py). `reuse=False` parses every commit whole.
 - Resumable: a run names its commit (runs.replay "git:<commit>:<path>"); running the same command again
   continues after the last commit loaded, whatever the paths it was found by then.
 """
@@ -31,6 +34,8 @@ from modeltrail.spiders.gitarchive import BackfillError, Commit, blob_sizes, his
 from modeltrail.pipelines.handover import GitSource
 from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsers.base import sha256
+from modeltrail.pipelines.parsers.catalog import EntryMemo
+from modeltrail.pipelines.parsing import parse_all
 from modeltrail.pipelines.sources import get
 from modeltrail.warehouse import db
 
@@ -77,7 +82,7 @@ class Step:
 def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = None, since: datetime | None = None,
              removal_runs: int = REMOVAL_RUNS, allow_future: bool = False,
              on_start: Callable[[int, int], None] | None = None,
-             stop: Callable[[], bool] = lambda: False) -> Iterator[Step]:
+             stop: Callable[[], bool] = lambda: False, reuse: bool = True) -> Iterator[Step]:
     """Replay the commits as snapshots, yielding one Step per commit. Refuses (BackfillError) before
     loading anything when a commit still to load is dated in the future (unless allow_future) or older
     than what the source's history already holds. `stop()` is asked between commits: True ends the
@@ -104,6 +109,7 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
             raise BackfillError(f"{exc} (or pass --since to load only the later commits)") from None
     sizes = blob_sizes(repo, {c.blob for c in fresh})
     cap = max_page_bytes()
+    memo = EntryMemo() if reuse else None
     if on_start:
         on_start(len(found), last + 1)
     for n, commit in enumerate(found):
@@ -140,7 +146,7 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
                 continue
         page = page_of(url, commit, body, page_kind, where, error)
         del body
-        crawl = steps.ArchivedPages(source, [page])
+        crawl = steps.ArchivedPages(source, [page], parsed=parse_all(source, [page], memo))
         load = steps.build_load(source, crawl, steps.last_complete_run(con, source))
         run_id, result = snapshot.record(con, load, commit.committed_at, "backfill", commit.tag(),
                                          removal_runs=removal_runs)

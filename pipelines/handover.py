@@ -125,4 +125,4 @@ class ArchivedPages:
     pages: list[PageRecord] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     log_tail: str = ""
-    parsed: None = None
+    parsed: "ParsedPages | None" = None  # parsed already (backfill-git: entry by entry, see parsing.PageParser)
