@@ -37,11 +37,6 @@ CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
 -- What each model of the source still listed was last seen with.
 SELECT source_model_id, fingerprint FROM sightings WHERE source = $source AND removed_at IS NULL;
 
--- name: fingerprints_of_keys
--- What the models in stg_keys (a batch of this run's cards) were last seen with, if still listed.
-SELECT source_model_id, fingerprint FROM sightings
-WHERE source = $source AND removed_at IS NULL AND source_model_id IN (SELECT key FROM stg_keys);
-
 -- name: moved_of_batch
 -- The cards of batch $batch of stg_seen whose fingerprint is not what their model, still listed, was last
 -- seen with (new, changed, back after a removal, or seen with no fingerprint known).
