@@ -13,6 +13,9 @@ commit's committer time, read by the source's own parser. Each snapshot is its o
 - Provenance is the blob: the run's fetch records the body's sha256 and (table git_fetches) the
   repository, commit, path and blob; the body is not copied into the page archive (`modeltrail reparse`
   reads it back from the repository).
+- A catalog (a parser offering a CATALOG: litellm, modelsdev, openrouter) is parsed entry by entry: an
+  entry whose JSON text is the same as in the commit before is not parsed again, its cards are the same
+  with this commit's provenance (pipelines/parsers/catalog.py). `reuse=False` parses every commit whole.
 - Resumable: a run names its commit (runs.replay "git:<commit>:<path>"); running the same command again
   continues after the last commit loaded, whatever the paths it was found by then.
 """
@@ -27,12 +30,15 @@ from typing import Callable, Iterator
 from modeltrail.flows import steps
 from modeltrail.flows import snapshot
 from modeltrail.spiders.crawl import max_page_bytes
-from modeltrail.spiders.gitarchive import BackfillError, Commit, blob_sizes, history, read_blob, unreadable
+from modeltrail.spiders.gitarchive import BackfillError, Commit, blob_sizes, history, read_blob, reading, unreadable
 from modeltrail.pipelines.handover import GitSource
 from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsers.base import sha256
+from modeltrail.pipelines.parsers.catalog import EntryMemo
+from modeltrail.pipelines.parsing import parse_all
 from modeltrail.pipelines.sources import get
 from modeltrail.warehouse import db
+from modeltrail.warehouse.rows import fingerprint
 
 SQL = "run_results.sql"
 
@@ -79,7 +85,7 @@ class Step:
 def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = None, since: datetime | None = None,
              removal_runs: int = REMOVAL_RUNS, allow_future: bool = False,
              on_start: Callable[[int, int], None] | None = None,
-             stop: Callable[[], bool] = lambda: False) -> Iterator[Step]:
+             stop: Callable[[], bool] = lambda: False, reuse: bool = True) -> Iterator[Step]:
     """Replay the commits as snapshots, yielding one Step per commit. Refuses (BackfillError) before
     loading anything when a commit still to load is dated in the future (unless allow_future) or older
     than what the source's history already holds. `stop()` is asked between commits: True ends the
@@ -106,44 +112,48 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
             raise BackfillError(f"{exc} (or pass --since to load only the later commits)") from None
     sizes = blob_sizes(repo, {c.blob for c in fresh})
     cap = max_page_bytes()
+    memo = EntryMemo(fingerprint) if reuse else None
     if on_start:
         on_start(len(found), last + 1)
-    for n, commit in enumerate(found):
-        if n <= last:
-            yield Step(commit, "already loaded")
-            continue
-        if stop():
-            break
-        if commit.blob is None:
-            yield Step(commit, "deleted", reason=f"{commit.path} deleted")
-            continue
-        if commit.blob == previous[n]:
-            yield Step(commit, "unchanged")
-            continue
-        size = sizes.get(commit.blob)
-        if size is None:
-            yield Step(commit, "unreadable", reason=f"blob {commit.blob[:12]} of {commit.path} is not in this clone "
-                                                    "(a partial or shallow clone, or a pruned object)")
-            continue
-        where = GitSource(repo=repo_path, commit=commit.sha, path=commit.path, blob=commit.blob)
-        body, error = None, None
-        if size > cap:
-            error = (f"{commit.path} at commit {commit.sha[:12]} is {size:,} bytes, larger than a page may be "
-                     f"({cap:,} bytes, MODELTRAIL_MAX_PAGE_BYTES): not read")
-        else:
-            try:
-                body = read_blob(repo, commit.blob)
-            except BackfillError as exc:
-                yield Step(commit, "unreadable", reason=str(exc))
+    with reading(repo):  # (one `git cat-file --batch` for every blob)
+        for n, commit in enumerate(found):
+            if n <= last:
+                yield Step(commit, "already loaded")
                 continue
-            why = unreadable(body)
-            if why:
-                yield Step(commit, "unreadable", reason=f"{commit.path}: {why}")
+            if stop():
+                break
+            if commit.blob is None:
+                yield Step(commit, "deleted", reason=f"{commit.path} deleted")
                 continue
-        page = page_of(url, commit, body, page_kind, where, error)
-        del body
-        crawl = steps.ArchivedPages(source, [page])
-        load = steps.build_load(source, crawl, steps.last_complete_run(con, source))
-        run_id, result = snapshot.record(con, load, commit.committed_at, "backfill", commit.tag(),
-                                         removal_runs=removal_runs)
-        yield Step(commit, result.status, run_id, result.versions_added, len(load.cards), reason=error)
+            if commit.blob == previous[n]:
+                yield Step(commit, "unchanged")
+                continue
+            size = sizes.get(commit.blob)
+            if size is None:
+                yield Step(commit, "unreadable", reason=f"blob {commit.blob[:12]} of {commit.path} is not in this "
+                                                        "clone (a partial or shallow clone, or a pruned object)")
+                continue
+            where = GitSource(repo=repo_path, commit=commit.sha, path=commit.path, blob=commit.blob)
+            body, error = None, None
+            if size > cap:
+                error = (f"{commit.path} at commit {commit.sha[:12]} is {size:,} bytes, larger than a page may be "
+                         f"({cap:,} bytes, MODELTRAIL_MAX_PAGE_BYTES): not read")
+            else:
+                try:
+                    body = read_blob(repo, commit.blob)
+                except BackfillError as exc:
+                    yield Step(commit, "unreadable", reason=str(exc))
+                    continue
+                why = unreadable(body)
+                if why:
+                    yield Step(commit, "unreadable", reason=f"{commit.path}: {why}")
+                    continue
+            page = page_of(url, commit, body, page_kind, where, error)
+            del body
+            crawl = steps.ArchivedPages(source, [page], parsed=parse_all(source, [page], memo))
+            load = steps.build_load(source, crawl, steps.last_complete_run(con, source))
+            if memo is not None:  # (the cards of entries the same as in the commit before: known already)
+                load.fingerprints = {c.source_model_id: fp for c in load.cards if (fp := memo.derived(c)) is not None}
+            run_id, result = snapshot.record(con, load, commit.committed_at, "backfill", commit.tag(),
+                                             removal_runs=removal_runs)
+            yield Step(commit, result.status, run_id, result.versions_added, len(load.cards), reason=error)

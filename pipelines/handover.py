@@ -79,6 +79,10 @@ class SourceLoad:
     coverage: dict[str, float] = field(default_factory=dict)
     card_pages: int = 0
     error: str | None = None
+    #: the warehouse's fingerprints (warehouse/rows.py) of some of the cards, by source_model_id, known
+    #: already: cards of a catalog entry that is the same as in the snapshot before (backfill-git). The
+    #: load computes the others.
+    fingerprints: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,4 +129,4 @@ class ArchivedPages:
     pages: list[PageRecord] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     log_tail: str = ""
-    parsed: None = None
+    parsed: "ParsedPages | None" = None  # parsed already (backfill-git: entry by entry, see parsing.PageParser)

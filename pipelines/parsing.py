@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from modeltrail.pipelines.handover import PageRecord, ParsedPages
 from modeltrail.pipelines.parsers.base import Parsed
+from modeltrail.pipelines.parsers.catalog import EntryMemo
 from modeltrail.pipelines.records import InvalidValue
 from modeltrail.pipelines.records import ModelCard
 from modeltrail.pipelines.sources import get
 
 
 class PageParser:
-    """Parses one source's card pages one at a time, then merges the cards per model."""
+    """Parses one source's card pages one at a time, then merges the cards per model. `memo`: for a
+    catalog source (a parser with a CATALOG, parsers/catalog.py), the entries of the snapshot parsed
+    before, kept by a caller that parses snapshot after snapshot of the file (backfill-git): entries
+    the same as then are not parsed again."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, memo: EntryMemo | None = None):
         self.source = source
         self.parser = get(source).parser
+        catalog = getattr(self.parser, "CATALOG", None) if memo is not None else None
+        self.parse = (lambda page, url, fetched_at, content_type: catalog.parse(page, url, fetched_at, memo)) \
+            if catalog is not None else self.parser.parse
         self.problems: list[InvalidValue] = []
         self.notes: list[str] = []
         self.card_pages = 0
@@ -28,7 +35,7 @@ class PageParser:
             return
         self.card_pages += page.page_kind == "card"
         try:
-            parsed: Parsed = self.parser.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
+            parsed: Parsed = self.parse(page.read_body(), page.url, page.fetched_at, page.content_type)
         except Exception as exc:  # a parser bug must not sink the other pages; it is reported per page
             self.problems.append(InvalidValue(self.source, page.url, "page", f"parser crashed: {exc!r}"))
             return
@@ -54,9 +61,9 @@ def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], 
     return parse_all(source, pages).result()
 
 
-def parse_all(source: str, pages: list[PageRecord]) -> ParsedPages:
-    """Parse every card page that came back with a body."""
-    parser = PageParser(source)
+def parse_all(source: str, pages: list[PageRecord], memo: EntryMemo | None = None) -> ParsedPages:
+    """Parse every card page that came back with a body (`memo`: see PageParser)."""
+    parser = PageParser(source, memo)
     for page in pages:
         parser.feed(page)
     return parser.parsed()
@@ -106,7 +113,10 @@ def merge_cards(cards: list[ModelCard], rank=None) -> ModelCard:
 
 
 def _stated(value, card: ModelCard):
+    """The price or score with the page that stated it (a copy: the card it came from is not changed,
+    and a catalog's cards may be reused for the next snapshot, parsers/catalog.py)."""
     if value._url is None:
+        value = value.model_copy()
         value._url, value._page_sha256 = card.url, card.page_sha256
     return value
 

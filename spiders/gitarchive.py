@@ -6,11 +6,14 @@ here knows the warehouse.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 #: an object a partial clone lacks is never fetched behind the user's back (git >= 2.44 reads this;
 #: older gits try the promisor remote and fail when it is unreachable: the blob is then missing alike)
@@ -112,8 +115,83 @@ def blob_sizes(repo: Path, blobs: set[str]) -> dict[str, int | None]:
 
 
 def read_blob(repo: Path, blob: str) -> bytes:
-    """The blob's bytes. BackfillError when the clone cannot give them."""
+    """The blob's bytes. BackfillError when the clone cannot give them. Within `reading(repo)`, through
+    the one `git cat-file --batch` it keeps open; else a `git cat-file blob` of its own."""
+    batch = _batches.get(_key(repo))
+    if batch is not None:
+        return batch.read(blob)
     return git(repo, "cat-file", "blob", blob)
+
+
+#: repositories being read through one `git cat-file --batch` (see reading)
+_batches: dict[str, "_CatFile"] = {}
+
+
+def _key(repo: Path) -> str:
+    return str(Path(repo).resolve())
+
+
+@contextlib.contextmanager
+def reading(repo: Path) -> Iterator[None]:
+    """While the block runs, read_blob(repo, …) reads through one `git cat-file --batch` process: a
+    backfill reads a blob per commit, and a process per blob costs more than the blob (and git keeps
+    the delta bases it resolved for the next one)."""
+    key = _key(repo)
+    if key in _batches:
+        yield
+        return
+    _batches[key] = _CatFile(Path(repo))
+    try:
+        yield
+    finally:
+        _batches.pop(key).close()
+
+
+class _CatFile:
+    """`git cat-file --batch`, started on the first read. In a session of its own: a Ctrl-C meant for
+    the backfill (which stops between commits) does not kill it under the commit being read."""
+
+    def __init__(self, repo: Path):
+        self.repo, self.proc = repo, None
+
+    def read(self, blob: str, timeout: float = 300) -> bytes:
+        if self.proc is None:
+            try:
+                self.proc = subprocess.Popen(["git", "-C", str(self.repo), "cat-file", "--batch"],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL, env=_ENV, start_new_session=True)
+            except FileNotFoundError:
+                raise BackfillError("git is not installed (apt-get install git)") from None
+        watchdog = threading.Timer(timeout, self.proc.kill)  # (a hung git ends the read, not the backfill)
+        watchdog.start()
+        header: list[bytes] = []
+        try:
+            self.proc.stdin.write(blob.encode() + b"\n")
+            self.proc.stdin.flush()
+            header = self.proc.stdout.readline().split()
+            if len(header) == 3 and header[1] == b"blob":
+                body = self.proc.stdout.read(int(header[2]))
+                if len(body) == int(header[2]) and self.proc.stdout.read(1) == b"\n":
+                    return body
+        except (OSError, ValueError):
+            pass
+        finally:
+            watchdog.cancel()
+        self.close()  # (out of step with git now: the next read starts another)
+        what = b" ".join(header[1:]).decode("utf-8", "replace") or "no answer"  # ("missing", "ambiguous")
+        raise BackfillError(f"git cat-file in {self.repo}: blob {blob[:12]}: {what}")
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def unreadable(body: bytes) -> str | None:

@@ -8,6 +8,7 @@ Expectations are read from the JSON itself (json.loads with Decimal), never from
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -345,3 +346,62 @@ def test_every_commit_of_the_archive(archive):
                         float(Decimal(str(data[key][field])) * MILLION)], (commit, key, field)
                 else:
                     assert stated == [], (commit, key, field)
+
+
+#: what differs between two loads of the same commits: when the runs were made (wall clock)
+WALL_CLOCK = {"runs": ("started_at", "finished_at")}
+
+
+def tables(path: Path) -> dict[str, list]:
+    """Every row of every table of a warehouse, sorted, without its wall-clock columns."""
+    import duckdb
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        out = {}
+        for name in names:
+            cols = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                              "ORDER BY column_index", [name]).fetchall()
+                    if r[0] not in WALL_CLOCK.get(name, ())]
+            out[name] = con.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY ALL").fetchall()
+    return out
+
+
+@pytest.mark.slow
+def test_backfill_parsing_only_changed_entries_stores_what_a_whole_parse_of_every_commit_stores(archive, tmp_path,
+                                                                                               monkeypatch):
+    """backfill-git re-parses only the entries whose JSON text changed since the commit before (the
+    others' cards reused with this commit's provenance, their fingerprints not computed again): over the
+    whole bundled archive, the warehouse holds exactly the rows a whole parse of every commit gives."""
+    from modeltrail.flows import backfill, snapshot
+    from modeltrail.warehouse import db
+    repo, commits = archive
+    parsed = []
+    catalog = litellm.CATALOG
+    monkeypatch.setattr(litellm, "CATALOG", type(catalog)(
+        catalog.split, lambda entry, *args: parsed.append(entry.key) or catalog.parse_entry(entry, *args),
+        catalog.finish))
+    handed = {True: [], False: []}  # what each commit handed to the load: the verdict and every card, whole
+    record = snapshot.record
+
+    def recording(con, load, *args, **kwargs):
+        cards = hashlib.sha256("\n".join(c.model_dump_json() for c in load.cards).encode()).hexdigest()
+        handed[reuse].append((load.status, load.reasons, load.notes, load.problems, load.coverage, cards))
+        return record(con, load, *args, **kwargs)
+    monkeypatch.setattr(snapshot, "record", recording)
+    made, entries = {}, {}
+    for reuse in (True, False):
+        path = made[reuse] = tmp_path / f"reuse-{reuse}.duckdb"
+        con = db.connect(path)
+        try:
+            done = list(backfill.backfill(con, repo, [FILE], "litellm", url=URL, reuse=reuse))
+        finally:
+            con.close()
+        assert [s.status for s in done].count("complete") >= 90, [s.status for s in done]
+        entries[reuse], parsed[:] = len(parsed), []
+    assert entries[True] < entries[False] / 5  # (most entries are the same from one commit to the next)
+    assert len(handed[True]) >= 90 and handed[True] == handed[False]
+    fast, whole = tables(made[True]), tables(made[False])
+    assert fast.keys() == whole.keys()
+    assert len(fast["model_cards_history"]) > 1700 and len(fast["prices_history"]) > 3000
+    for name in whole:
+        assert fast[name] == whole[name], name

@@ -176,11 +176,15 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 # held whole): stage what moved, carry what went unstated
                 lost: dict[str, dict[str, Any]] = {}
                 any_moved = False
-                for batch in _batches(load.cards, CARD_BATCH):
-                    _stage_keys(con, [c.source_model_id for c in batch])
-                    merged = dict(run_sql(con, query("fingerprints_of_keys", MERGE), params).fetchall())
-                    prints = {c.source_model_id: fingerprint(c) for c in batch}
-                    moved = [c for c in batch if merged.get(c.source_model_id) != prints[c.source_model_id]]
+                known = load.fingerprints  # (those of cards reused unchanged: not computed again)
+                for n, batch in enumerate(_batches(load.cards, CARD_BATCH)):
+                    prints = {c.source_model_id: known[c.source_model_id] if c.source_model_id in known
+                              else fingerprint(c) for c in batch}
+                    _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v, "batch": n}
+                                                      for k, v in prints.items()])
+                    moving = {k for (k,) in run_sql(con, query("moved_of_batch", MERGE),
+                                                    {**params, "batch": n}).fetchall()}
+                    moved = [c for c in batch if c.source_model_id in moving]
                     any_moved = any_moved or bool(moved)
                     carried = unstated_fields(con, load.source, moved)
                     lost.update({smid: dict.fromkeys(fields) for smid, fields in carried.items()})
@@ -190,8 +194,6 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                          "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
                          "page_sha256": by_id[smid].page_sha256}
                         for smid, fields in carried.items() for f, v in fields.items()])
-                    _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v}
-                                                      for k, v in prints.items()])
                     _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
                     _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
                     _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])

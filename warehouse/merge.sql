@@ -22,20 +22,25 @@ CREATE OR REPLACE TEMP TABLE stg_prices AS
     SELECT * EXCLUDE (valid_from, valid_to, run_id, model_id) FROM prices_history LIMIT 0;
 CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
     SELECT * EXCLUDE (valid_from, valid_to, run_id, model_id) FROM benchmarks_history LIMIT 0;
--- Every card this run saw, with its fingerprint. stg_cards and its prices and benchmarks hold only the
--- cards whose fingerprint differs from their sighting's (new, changed, or back after a removal): the others
--- cannot change history, so a typical day stages 1% of the rows.
-CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint UBIGINT);
+-- Every card this run saw, with its fingerprint (and the batch of cards it was staged in). stg_cards and
+-- its prices and benchmarks hold only the cards whose fingerprint differs from their sighting's (new,
+-- changed, or back after a removal; see moved_of_batch): the others cannot change history, so a typical
+-- day stages 1% of the rows.
+CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint UBIGINT, batch INTEGER);
 -- Two amounts are the same price when they differ only by how a double represents them (a catalog that
 -- prints 2.0000000000000001e-07 one day and 2e-07 the next; sums computed in floats upstream): within a
 -- relative 1e-12, far below any real price move (a cent on a million dollars is 1e-8).
 CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
     a IS NOT DISTINCT FROM b OR coalesce(abs(a - b) <= 1e-12 * greatest(abs(a), abs(b)), false);
 
--- name: fingerprints_of_keys
--- What the models in stg_keys (a batch of this run's cards) were last seen with, if still listed.
-SELECT source_model_id, fingerprint FROM sightings
-WHERE source = $source AND removed_at IS NULL AND source_model_id IN (SELECT key FROM stg_keys);
+-- name: moved_of_batch
+-- The cards of batch $batch of stg_seen whose fingerprint is not what their model, still listed, was last
+-- seen with (new, changed, back after a removal, or seen with no fingerprint known).
+SELECT s.source_model_id FROM stg_seen AS s
+WHERE s.batch = $batch AND NOT EXISTS (
+    SELECT 1 FROM sightings AS c
+    WHERE c.source = $source AND c.removed_at IS NULL AND c.source_model_id = s.source_model_id
+      AND c.fingerprint = s.fingerprint);
 
 -- name: guard_time_order
 -- History is built forwards: a snapshot older than what a source already holds would rewrite it.

@@ -46,7 +46,6 @@ stated and named in the run's notes.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from datetime import datetime
@@ -64,7 +63,12 @@ from modeltrail.pipelines.parsers.base import Draft
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.base import RawUpstream
 from modeltrail.pipelines.parsers.base import read_raw
-from modeltrail.pipelines.parsers.base import sha256
+from modeltrail.pipelines.parsers.catalog import Catalog
+from modeltrail.pipelines.parsers.catalog import Entry
+from modeltrail.pipelines.parsers.catalog import EntryParsed
+from modeltrail.pipelines.parsers.catalog import Split
+from modeltrail.pipelines.parsers.catalog import raws_of
+from modeltrail.pipelines.parsers.catalog import read_json
 from modeltrail.pipelines.parsers.base import unread_keys_note
 
 SOURCE = "litellm"
@@ -229,16 +233,20 @@ def is_card_url(url: str) -> bool:
 
 
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
-    digest = sha256(page)
+    return CATALOG.parse(page, url, fetched_at)
+
+
+def _split(page: str | bytes, url: str) -> Split | Parsed:
+    """The model keys as entries (their JSON text kept); the top-level keys that are no model, named."""
     try:
-        data = json.loads(page, parse_float=Decimal)
+        data = read_json(page, parse_float=Decimal)
     except (ValueError, RecursionError) as exc:  # (UnicodeDecodeError is a ValueError)
         return Parsed(problems=[InvalidValue(SOURCE, url, "page", f"not JSON we can read: {str(exc)[:120]}")])
     if not isinstance(data, dict):
         return Parsed(problems=[InvalidValue(SOURCE, url, "page", "not LiteLLM's model map (not a JSON object "
                                              f"of model keys, but {type(data).__name__})")])
-    out = Parsed()
-    notes = _Notes()
+    raws = raws_of(data)
+    entries: list[Entry] = []
     skipped: list[str] = []
     for key, entry in data.items():
         if key == SPEC_KEY:
@@ -246,19 +254,36 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
         if not _is_model(entry):
             skipped.append(f"{key} ({type(entry).__name__})")
             continue
-        raw, problems = read_raw(RawEntry, entry, SOURCE, url, key)
-        out.problems += problems
-        if raw is None:
-            continue
-        notes.unknown.update(_unknown_keys(raw))
-        card, problems = _card(key, raw, url, fetched_at, digest, notes)
-        out.problems += problems
-        if card is not None:
-            out.cards.append(card)
-    if skipped:
-        out.notes.append("top-level keys that are not models, skipped: " + ", ".join(skipped))
+        entries.append(Entry(key, raws.get(key), entry))
+    return Split(entries, context=skipped)
+
+
+def _parse_entry(entry: Entry, url: str, fetched_at: datetime, digest: str) -> EntryParsed:
+    """One model key: its card, its problems, and what it adds to the run's notes (a _Notes)."""
+    notes = _Notes()
+    raw, problems = read_raw(RawEntry, entry.value, SOURCE, url, entry.key)
+    if raw is None:
+        return EntryParsed([], problems)
+    notes.unknown.update(_unknown_keys(raw))
+    card, card_problems = _card(entry.key, raw, url, fetched_at, digest, notes)
+    return EntryParsed([] if card is None else [card], problems + card_problems, notes if notes else None)
+
+
+def _finish(split: Split, results: list[EntryParsed]) -> Parsed:
+    out = Parsed()
+    notes = _Notes()
+    for r in results:
+        out.problems += r.problems
+        out.cards += r.cards
+        if r.facts is not None:
+            notes.add(r.facts)
+    if split.context:
+        out.notes.append("top-level keys that are not models, skipped: " + ", ".join(split.context))
     out.notes += notes.render()
     return out
+
+
+CATALOG = Catalog(_split, _parse_entry, _finish)
 
 
 def _is_model(entry: Any) -> bool:
@@ -274,6 +299,16 @@ class _Notes:
         self.modality_words: Counter[str] = Counter()
         self.implausible: list[str] = []
         self.doubled: list[str] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.unknown or self.modality_words or self.implausible or self.doubled)
+
+    def add(self, other: "_Notes") -> None:
+        """Another entry's notes after these (in page order)."""
+        self.unknown.update(other.unknown)
+        self.modality_words.update(other.modality_words)
+        self.implausible += other.implausible
+        self.doubled += other.doubled
 
     def render(self) -> list[str]:
         out = unread_keys_note(self.unknown)

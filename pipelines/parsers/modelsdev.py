@@ -34,7 +34,6 @@ Vendor quirks:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
@@ -49,7 +48,12 @@ from modeltrail.pipelines.parsers.base import Draft
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.base import RawUpstream
 from modeltrail.pipelines.parsers.base import read_raw
-from modeltrail.pipelines.parsers.base import sha256
+from modeltrail.pipelines.parsers.catalog import Catalog
+from modeltrail.pipelines.parsers.catalog import Entry
+from modeltrail.pipelines.parsers.catalog import EntryParsed
+from modeltrail.pipelines.parsers.catalog import Split
+from modeltrail.pipelines.parsers.catalog import raws_of
+from modeltrail.pipelines.parsers.catalog import read_json
 from modeltrail.pipelines.parsers.base import unread_keys_note
 
 SOURCE = "modelsdev"
@@ -154,7 +158,7 @@ def is_card_url(url: str) -> bool:
 
 def _load(page: str | bytes, url: str) -> tuple[Any, list[InvalidValue]]:
     """The JSON, numbers with a fraction as Decimal; a key given twice in one object is a problem (the
-    last wins, as in every JSON reader)."""
+    last wins, as in every JSON reader). Each provider's models keep their JSON text (catalog.read_json)."""
     twice: list[str] = []
 
     def pairs(items):
@@ -166,7 +170,7 @@ def _load(page: str | bytes, url: str) -> tuple[Any, list[InvalidValue]]:
         return out
 
     try:
-        data = json.loads(page, parse_float=Decimal, object_pairs_hook=pairs)
+        data = read_json(page, spans=("*", "models"), parse_float=Decimal, object_pairs_hook=pairs)
     except (ValueError, RecursionError) as exc:  # (UnicodeDecodeError is a ValueError)
         return None, [InvalidValue(SOURCE, url, "page", f"not JSON we can read: {str(exc)[:120]}")]
     return data, [InvalidValue(SOURCE, url, "page", f"key {k!r} is given twice in one object; the last is kept")
@@ -174,43 +178,67 @@ def _load(page: str | bytes, url: str) -> tuple[Any, list[InvalidValue]]:
 
 
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
-    digest = sha256(page)
+    return CATALOG.parse(page, url, fetched_at)
+
+
+def _split(page: str | bytes, url: str) -> Split | Parsed:
+    """Each provider's own facts, read here (an entry `done`), then each of its models as an entry keyed
+    (provider id, model id), its JSON text kept."""
     data, problems = _load(page, url)
-    out = Parsed(problems=problems)
     if not isinstance(data, dict) or not all(isinstance(p, dict) and "models" in p for p in data.values()) \
             or not data:
         if data is not None:
-            out.problems.append(InvalidValue(SOURCE, url, "page", "not models.dev's catalog (an object of "
-                                                                  "providers, each with \"models\")"))
-        return out
-    unknown: Counter[str] = Counter()
-    counts: Counter[str] = Counter()
+            problems.append(InvalidValue(SOURCE, url, "page", "not models.dev's catalog (an object of "
+                                                              "providers, each with \"models\")"))
+        return Parsed(problems=problems)
+    entries: list[Entry] = []
     for pid, pdata in data.items():
-        raw_p, problems = read_raw(RawProvider, pdata, SOURCE, url, pid, required=("models",))
-        out.problems += problems
+        raw_p, problems_p = read_raw(RawProvider, pdata, SOURCE, url, pid, required=("models",))
+        if raw_p is not None and raw_p.id is not None and raw_p.id != pid:
+            problems_p.append(InvalidValue(SOURCE, url, f"{pid}: id", f"provider {pid!r} says its id is "
+                                           f"{raw_p.id!r}; the key {pid!r} is used"))
+        unknown = [f"provider.{k}" for k in raw_p.model_extra or {}] if raw_p is not None else []
+        entries.append(Entry(pid, None, None, done=EntryParsed([], problems_p, (unknown, None))))
         if raw_p is None:
             continue
-        if raw_p.id is not None and raw_p.id != pid:
-            out.problems.append(InvalidValue(SOURCE, url, f"{pid}: id", f"provider {pid!r} says its id is "
-                                             f"{raw_p.id!r}; the key {pid!r} is used"))
-        unknown.update(f"provider.{k}" for k in raw_p.model_extra or {})
-        for mid, mdata in raw_p.models.items():
-            who = f"{pid}/{mid}"
-            raw, problems = read_raw(RawModel, mdata, SOURCE, url, who, required=("name",))
-            out.problems += problems
-            if raw is None:
-                continue
-            if raw.id is not None and raw.id != mid:
-                out.problems.append(InvalidValue(SOURCE, url, f"{who}: id", f"model says its id is {raw.id!r}; "
-                                                 f"the key {mid!r} is used"))
-            unknown.update(_unknown_keys(raw))
-            card, problems = _card(pid, mid, raw, url, fetched_at, digest, counts)
-            out.problems += problems
-            if card is not None:
-                out.cards.append(card)
+        raws = raws_of(pdata.get("models"))
+        entries += [Entry((pid, mid), raws.get(mid), mdata) for mid, mdata in raw_p.models.items()]
+    return Split(entries, problems)
+
+
+def _parse_entry(entry: Entry, url: str, fetched_at: datetime, digest: str) -> EntryParsed:
+    """One provider x model: its card, its problems; facts: (its unknown keys, its counts for the notes)."""
+    pid, mid = entry.key
+    who = f"{pid}/{mid}"
+    raw, problems = read_raw(RawModel, entry.value, SOURCE, url, who, required=("name",))
+    if raw is None:
+        return EntryParsed([], problems, ([], None))
+    if raw.id is not None and raw.id != mid:
+        problems.append(InvalidValue(SOURCE, url, f"{who}: id", f"model says its id is {raw.id!r}; "
+                                     f"the key {mid!r} is used"))
+    counts: Counter[str] = Counter()
+    card, card_problems = _card(pid, mid, raw, url, fetched_at, digest, counts)
+    return EntryParsed([] if card is None else [card], problems + card_problems,
+                       (_unknown_keys(raw), counts or None))
+
+
+def _finish(split: Split, results: list[EntryParsed]) -> Parsed:
+    out = Parsed(problems=list(split.problems))
+    unknown: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    for r in results:
+        keys, entry_counts = r.facts
+        out.problems += r.problems
+        out.cards += r.cards
+        unknown.update(keys)
+        if entry_counts:
+            counts.update(entry_counts)
     out.notes += unread_keys_note(unknown)
     out.notes += _count_notes(counts)
     return out
+
+
+CATALOG = Catalog(_split, _parse_entry, _finish)
 
 
 def providers(page: str | bytes) -> list[dict]:

@@ -18,7 +18,6 @@ Vendor quirks:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -33,7 +32,12 @@ from modeltrail.pipelines.parsers.base import Draft
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.base import RawUpstream
 from modeltrail.pipelines.parsers.base import read_raw
-from modeltrail.pipelines.parsers.base import sha256
+from modeltrail.pipelines.parsers.catalog import Catalog
+from modeltrail.pipelines.parsers.catalog import Entry
+from modeltrail.pipelines.parsers.catalog import EntryParsed
+from modeltrail.pipelines.parsers.catalog import Split
+from modeltrail.pipelines.parsers.catalog import raws_of
+from modeltrail.pipelines.parsers.catalog import read_json
 from modeltrail.pipelines.parsers.base import unread_keys_note
 
 SOURCE = "openrouter"
@@ -109,36 +113,62 @@ def is_card_url(url: str) -> bool:
 
 
 def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str | None = None) -> Parsed:
-    digest = sha256(page)
+    return CATALOG.parse(page, url, fetched_at)
+
+
+def _split(page: str | bytes, url: str) -> Split | Parsed:
+    """The items of "data" as entries (their JSON text kept), each named by its id (or its place)."""
     try:
-        data = json.loads(page)
+        data = read_json(page, spans=("data",), spanned=list)
     except (ValueError, RecursionError) as exc:  # (UnicodeDecodeError is a ValueError)
         return Parsed(problems=[InvalidValue(SOURCE, url, "page", f"not JSON we can read: {str(exc)[:120]}")])
     entries = data.get("data") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return Parsed(problems=[InvalidValue(SOURCE, url, "page",
                                              "not OpenRouter's model list (no \"data\" array)")])
+    raws = raws_of(entries)
+    return Split([Entry(_who(n, entry), raws[n] if raws else None, entry) for n, entry in enumerate(entries)],
+                 context=url)
+
+
+def _who(n: int, entry: Any) -> str:
+    return entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"data[{n}]"
+
+
+def _parse_entry(entry: Entry, url: str, fetched_at: datetime, digest: str) -> EntryParsed:
+    """One model: its card and problems; facts: (its id or None when unread, how many of the problems
+    came from reading it, its unknown keys)."""
+    raw, problems = read_raw(RawModel, entry.value, SOURCE, url, entry.key, required=("id", "name"))
+    if raw is None:
+        return EntryParsed([], problems, (None, len(problems), []))
+    card, card_problems = _card(raw, url, fetched_at, digest)
+    return EntryParsed([] if card is None else [card], problems + card_problems,
+                       (raw.id, len(problems), _unknown_keys(raw)))
+
+
+def _finish(split: Split, results: list[EntryParsed]) -> Parsed:
     out = Parsed()
     unknown: Counter[str] = Counter()
     seen: set[str] = set()
-    for n, entry in enumerate(entries):
-        who = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"data[{n}]"
-        raw, problems = read_raw(RawModel, entry, SOURCE, url, who, required=("id", "name"))
-        out.problems += problems
-        if raw is None:
+    for n, r in enumerate(results):
+        model_id, read, keys = r.facts
+        if model_id is None:
+            out.problems += r.problems
             continue
-        if raw.id in seen:
-            out.problems.append(InvalidValue(SOURCE, url, f"data[{n}]", f"id {raw.id!r} is listed twice; "
-                                             "the first is kept"))
+        if model_id in seen:  # (what reading it found, then why it is left out)
+            out.problems += r.problems[:read]
+            out.problems.append(InvalidValue(SOURCE, split.context, f"data[{n}]",
+                                             f"id {model_id!r} is listed twice; the first is kept"))
             continue
-        seen.add(raw.id)
-        unknown.update(_unknown_keys(raw))
-        card, problems = _card(raw, url, fetched_at, digest)
-        out.problems += problems
-        if card is not None:
-            out.cards.append(card)
+        seen.add(model_id)
+        unknown.update(keys)
+        out.problems += r.problems
+        out.cards += r.cards
     out.notes += unread_keys_note(unknown)
     return out
+
+
+CATALOG = Catalog(_split, _parse_entry, _finish)
 
 
 def _unknown_keys(raw: RawModel) -> list[str]:
