@@ -17,7 +17,7 @@ from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsers.base import sha256
 from modeltrail.warehouse import db
 
-HISTORY = ("model_cards_history", "prices_history", "benchmarks_history")
+HISTORY = ("model_cards_history", "prices_history", "benchmarks_history", "providers_history")
 
 
 SQL = "reparse.sql"

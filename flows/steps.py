@@ -61,7 +61,8 @@ def build_load(source: str, crawl_out: "CrawlOutput | ArchivedPages", last_compl
     return SourceLoad(source=source, status=status, pages=crawl_out.pages, cards=cards,
                       problems=[(p.url, p.field, str(p)) for p in problems], reasons=reasons,
                       notes=list(dict.fromkeys(parsed.notes + detail_notes(crawl_out.pages))),
-                      coverage=cov, card_pages=card_pages, error=reasons[0] if status == "failed" else None)
+                      coverage=cov, card_pages=card_pages, error=reasons[0] if status == "failed" else None,
+                      providers=parsed.providers)
 
 
 def summarize(con, run_id: int) -> str:

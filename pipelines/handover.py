@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from modeltrail.pipelines.records import ModelCard
+from modeltrail.pipelines.records import ProviderFacts
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class SourceLoad:
     #: already: cards of a catalog entry that is the same as in the snapshot before (backfill-git). The
     #: load computes the others.
     fingerprints: dict[str, int] = field(default_factory=dict)
+    #: what the pages state of the providers themselves (a catalog's provider facts: models.dev), kept as
+    #: their own history (warehouse/providers.sql)
+    providers: list[ProviderFacts] = field(default_factory=list)
 
 
 @dataclass
@@ -97,12 +101,14 @@ class LoadResult:
 @dataclass
 class ParsedPages:
     """A source run's pages, parsed: one card per model, the problems met, how many card pages were read,
-    which pages gave a card and what the parser noticed (pipelines/parsing.py)."""
+    which pages gave a card, what the parser noticed and what the pages state of the providers
+    themselves (pipelines/parsing.py)."""
     cards: list[ModelCard] = field(default_factory=list)
     problems: list = field(default_factory=list)        # InvalidValue
     card_pages: int = 0
     carded: set[str] = field(default_factory=set)       # urls of the pages that gave a card
     notes: list[str] = field(default_factory=list)
+    providers: list[ProviderFacts] = field(default_factory=list)
 
     def result(self) -> tuple[list[ModelCard], list, int]:
         """(cards, problems, card pages read), as PageParser.result gives them."""

@@ -8,6 +8,7 @@ from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.catalog import EntryMemo
 from modeltrail.pipelines.records import InvalidValue
 from modeltrail.pipelines.records import ModelCard
+from modeltrail.pipelines.records import ProviderFacts
 from modeltrail.pipelines.sources import get
 
 
@@ -28,6 +29,7 @@ class PageParser:
         self.card_pages = 0
         self.seen: dict[str, list[ModelCard]] = {}
         self.carded: set[str] = set()  # urls of the pages that gave a card
+        self.providers: dict[str, ProviderFacts] = {}  # a catalog's provider facts, by provider id
 
     def feed(self, page: PageRecord) -> None:
         # "detail": a model's own page beside the API that listed it (see spiders/azure.py)
@@ -41,6 +43,7 @@ class PageParser:
             return
         self.problems.extend(parsed.problems)
         self.notes.extend(parsed.notes)
+        self.providers.update((p.provider, p) for p in parsed.providers)
         if parsed.cards:
             self.carded.add(page.url)
         for card in parsed.cards:
@@ -53,7 +56,8 @@ class PageParser:
     def parsed(self) -> ParsedPages:
         """What was parsed, as data (the crawl hands this on, not the parser)."""
         cards, problems, card_pages = self.result()
-        return ParsedPages(cards, problems, card_pages, set(self.carded), list(self.notes))
+        return ParsedPages(cards, problems, card_pages, set(self.carded), list(self.notes),
+                           list(self.providers.values()))
 
 
 def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:

@@ -283,6 +283,35 @@ class ModelCard(Strict):
         return v
 
 
+class ProviderFacts(Strict):
+    """A catalog's facts about one provider itself (models.dev: a provider's name, API base, docs link, env
+    variables, npm package): they describe the provider, not a model, so they are kept once per provider
+    (warehouse table providers_history), never on each card. Sourced like a card."""
+    source: Text
+    provider: Text
+    """The provider's id as the catalog keys it ("openrouter", "google-vertex")."""
+    name: Text | None = None
+    api: Url | None = None
+    """The provider's API base url, as stated."""
+    doc: Url | None = None
+    """The provider's docs link, as stated."""
+    env: list[Text] = []
+    """The environment variables the catalog says hold the provider's key, in the catalog's order."""
+    npm: Text | None = None
+    """The npm package the catalog names for the provider (models.dev: an AI SDK provider package)."""
+    # provenance
+    url: Url
+    fetched_at: datetime
+    page_sha256: Text
+
+    @field_validator("fetched_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("fetched_at must carry a time zone")
+        return v
+
+
 class InvalidValue(ValueError):
     """A value on a page that the records refuse; says which source, url and field."""
 

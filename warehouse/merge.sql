@@ -215,11 +215,14 @@ WHERE s.run_id = $run_id GROUP BY ALL ORDER BY 1;
 DELETE FROM model_cards_history WHERE run_id = $run_id;
 DELETE FROM prices_history WHERE run_id = $run_id;
 DELETE FROM benchmarks_history WHERE run_id = $run_id;
+DELETE FROM providers_history WHERE run_id = $run_id;
 UPDATE model_cards_history SET valid_to = NULL
 WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
 UPDATE prices_history SET valid_to = NULL
 WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
 UPDATE benchmarks_history SET valid_to = NULL
+WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
+UPDATE providers_history SET valid_to = NULL
 WHERE valid_to = $observed_at AND source IN (SELECT source FROM source_runs WHERE run_id = $run_id);
 DELETE FROM removals WHERE run_id = $run_id;
 DELETE FROM unstated WHERE run_id = $run_id;

@@ -6,6 +6,7 @@
 DELETE FROM model_cards_history WHERE source = $source;
 DELETE FROM prices_history WHERE source = $source;
 DELETE FROM benchmarks_history WHERE source = $source;
+DELETE FROM providers_history WHERE source = $source;
 DELETE FROM sightings WHERE source = $source;
 DELETE FROM sightings_before WHERE source = $source;
 DELETE FROM removals WHERE source = $source;
@@ -20,6 +21,8 @@ DELETE FROM prices_history WHERE source = $source AND valid_from >= $since;
 UPDATE prices_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
 DELETE FROM benchmarks_history WHERE source = $source AND valid_from >= $since;
 UPDATE benchmarks_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
+DELETE FROM providers_history WHERE source = $source AND valid_from >= $since;
+UPDATE providers_history SET valid_to = NULL WHERE source = $source AND valid_to >= $since;
 DELETE FROM removals WHERE source = $source AND removed_at >= $since;
 DELETE FROM sightings WHERE source = $source;
 INSERT INTO sightings (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs, removed_at)
@@ -84,4 +87,6 @@ SELECT 'model_cards_history', to_json(h)::VARCHAR FROM (SELECT * EXCLUDE (parser
 UNION ALL
 SELECT 'prices_history', to_json(h)::VARCHAR FROM (SELECT * FROM prices_history WHERE source = $source) AS h
 UNION ALL
-SELECT 'benchmarks_history', to_json(h)::VARCHAR FROM (SELECT * FROM benchmarks_history WHERE source = $source) AS h;
+SELECT 'benchmarks_history', to_json(h)::VARCHAR FROM (SELECT * FROM benchmarks_history WHERE source = $source) AS h
+UNION ALL
+SELECT 'providers_history', to_json(h)::VARCHAR FROM (SELECT * FROM providers_history WHERE source = $source) AS h;

@@ -19,6 +19,12 @@ CREATE OR REPLACE MACRO benchmarks_as_of(ts) AS TABLE
     FROM benchmarks_history AS h
     WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
 
+-- A catalog's facts about the providers themselves (models.dev), as of a timestamp.
+CREATE OR REPLACE MACRO providers_as_of(ts) AS TABLE
+    SELECT h.* REPLACE (CAST(NULL AS TIMESTAMPTZ) AS valid_to)
+    FROM providers_history AS h
+    WHERE h.valid_from <= CAST(ts AS TIMESTAMPTZ) AND (h.valid_to IS NULL OR h.valid_to > CAST(ts AS TIMESTAMPTZ));
+
 -- Sightings. Each source's latest run that saw its models (not failed, not undone): the sighting of
 -- every model whose `sightings` row holds no last_seen of its own (migration 0005).
 CREATE OR REPLACE VIEW sighting_runs AS
@@ -50,6 +56,13 @@ CREATE OR REPLACE VIEW prices AS
 CREATE OR REPLACE VIEW benchmarks AS
     SELECT h.model_id, h.* EXCLUDE (valid_to, model_id)
     FROM benchmarks_history AS h
+    WHERE h.valid_to IS NULL;
+
+-- The providers a catalog states now (models.dev): name, API base, docs link, env variables, npm package,
+-- with the run and page that stated them.
+CREATE OR REPLACE VIEW providers AS
+    SELECT h.* EXCLUDE (valid_to)
+    FROM providers_history AS h
     WHERE h.valid_to IS NULL;
 
 -- Every field of every card version as text, one row per field: the base of `changes` and `history`.

@@ -24,6 +24,7 @@ from modeltrail.pipelines.records import Benchmark
 from modeltrail.pipelines.records import InvalidValue
 from modeltrail.pipelines.records import ModelCard
 from modeltrail.pipelines.records import Price
+from modeltrail.pipelines.records import ProviderFacts
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Parsed:
     problems: list[InvalidValue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the parser noticed that is no problem with a value (e.g. upstream keys it does not read)."""
+    providers: list[ProviderFacts] = field(default_factory=list)
+    """What the page states of the providers themselves (a catalog's provider facts: models.dev)."""
 
 
 def sha256(page: str | bytes) -> str:

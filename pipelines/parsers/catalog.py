@@ -5,7 +5,8 @@ A catalog parser offers three pure pieces (a `Catalog`): `split(page, url)` read
 entries (each with its JSON text exactly as on the page) and whatever the whole page says (a `Split`),
 or gives the page's problem (a `Parsed`); `parse_entry(entry, url, fetched_at, digest)` reads one entry
 into its card(s), problems and the facts it adds to the run's notes (an `EntryParsed`); `finish(split,
-results)` puts them together as the page's Parsed. `Catalog.parse` is the whole-page parse, and the
+results)` puts them together as the page's Parsed (the split carries the page's url, fetched_at and
+digest by then, for what the whole page states: a models.dev provider's own facts). `Catalog.parse` is the whole-page parse, and the
 only one: a parser's `parse()` is `CATALOG.parse(...)`.
 
 The contract that lets a caller parse snapshot after snapshot of one file (backfill-git) re-parsing
@@ -61,6 +62,11 @@ class Split:
     entries: list[Entry] = field(default_factory=list)
     problems: list[InvalidValue] = field(default_factory=list)
     context: Any = None
+    #: the page's provenance, set by Catalog.parse before finish(): what finish() reads of the whole page
+    #: (a models.dev provider's own facts) is sourced like a card
+    url: str | None = None
+    fetched_at: datetime | None = None
+    digest: str | None = None
 
 
 class EntryMemo:
@@ -156,6 +162,7 @@ class Catalog:
         split = self.split(page, url)
         if isinstance(split, Parsed):
             return split
+        split.url, split.fetched_at, split.digest = url, fetched_at, digest
 
         def one(entry: Entry) -> EntryParsed:
             return self.parse_entry(entry, url, fetched_at, digest)

@@ -5,7 +5,8 @@ each holding its models by id. One card per provider x model: source_model_id is
 id>` (a model id with slashes of its own stays as it is: `openrouter/anthropic/claude-3.5-sonnet`,
 `fireworks-ai/accounts/fireworks/models/glm-4p5`), card.provider is the provider id. The provider's own
 facts (its name, API base, docs link, env vars, npm package) describe the provider, not a model: they
-are read (see `providers()`) but put on no card.
+are put on no card but in the parse's `providers` (records.ProviderFacts, one per provider in page
+order, sourced like the cards), which the warehouse keeps as their own history (providers_history).
 
 The JSON is read through pydantic models of its raw shape (below), strictly (a price is a JSON number, a
 flag a JSON boolean): a field of the wrong type is a problem naming `<provider>/<model>` and the field,
@@ -44,6 +45,7 @@ from pydantic import Strict, StrictBool, StrictInt, StrictStr, ValidationError
 from modeltrail.pipelines import normalize
 from modeltrail.pipelines.records import InvalidValue
 from modeltrail.pipelines.records import Price
+from modeltrail.pipelines.records import ProviderFacts
 from modeltrail.pipelines.parsers.base import Draft
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.base import RawUpstream
@@ -192,6 +194,7 @@ def _split(page: str | bytes, url: str) -> Split | Parsed:
                                                               "providers, each with \"models\")"))
         return Parsed(problems=problems)
     entries: list[Entry] = []
+    facts: list[tuple[str, RawProvider]] = []  # (for finish(): the providers' own facts)
     for pid, pdata in data.items():
         raw_p, problems_p = read_raw(RawProvider, pdata, SOURCE, url, pid, required=("models",))
         if raw_p is not None and raw_p.id is not None and raw_p.id != pid:
@@ -201,9 +204,10 @@ def _split(page: str | bytes, url: str) -> Split | Parsed:
         entries.append(Entry(pid, None, None, done=EntryParsed([], problems_p, (unknown, None))))
         if raw_p is None:
             continue
+        facts.append((pid, raw_p))
         raws = raws_of(pdata.get("models"))
         entries += [Entry((pid, mid), raws.get(mid), mdata) for mid, mdata in raw_p.models.items()]
-    return Split(entries, problems)
+    return Split(entries, problems, facts)
 
 
 def _parse_entry(entry: Entry, url: str, fetched_at: datetime, digest: str) -> EntryParsed:
@@ -235,25 +239,39 @@ def _finish(split: Split, results: list[EntryParsed]) -> Parsed:
             counts.update(entry_counts)
     out.notes += unread_keys_note(unknown)
     out.notes += _count_notes(counts)
+    for pid, raw_p in split.context or ():
+        record, problems = _provider(pid, raw_p, split)
+        out.problems += problems
+        if record is not None:
+            out.providers.append(record)
     return out
 
 
 CATALOG = Catalog(_split, _parse_entry, _finish)
 
 
-def providers(page: str | bytes) -> list[dict]:
-    """The providers' own facts (id, name, api, doc, env, npm), one dict per provider, in page order;
-    what a provider table stores. Providers whose shape is wrong are left out (parse() names them)."""
-    data, _ = _load(page, "")
-    if not isinstance(data, dict):
-        return []
-    rows = []
-    for pid, pdata in data.items():
-        raw, _ = read_raw(RawProvider, pdata, SOURCE, "", pid, required=("models",))
-        if raw is not None:
-            rows.append({"provider": pid, "name": raw.name, "api": raw.api, "doc": raw.doc,
-                         "env": list(raw.env or []), "npm": raw.npm, "models": len(raw.models)})
-    return rows
+def _provider(pid: str, raw: RawProvider, split: Split) -> tuple[ProviderFacts | None, list[InvalidValue]]:
+    """A provider's own facts (name, api, doc, env, npm) as a record sourced by the page; a value the
+    record refuses (a control character, a text past its bound) is left out, named as a problem
+    ("<provider>: <field>"), and the rest is kept."""
+    def text(v: str | None) -> str | None:
+        return (normalize.plain_text(v) or None) if v is not None else None
+    values = {"source": SOURCE, "provider": pid, "name": text(raw.name), "api": text(raw.api),
+              "doc": text(raw.doc), "env": [e for e in map(text, raw.env or []) if e], "npm": text(raw.npm),
+              "url": split.url, "fetched_at": split.fetched_at, "page_sha256": split.digest}
+    problems: list[InvalidValue] = []
+    for _ in range(len(values)):
+        try:
+            return ProviderFacts(**values), problems
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]): e for e in exc.errors() if e["loc"]}
+            for name, err in bad.items():
+                problems.append(InvalidValue(SOURCE, split.url or "", f"{pid}: {name}",
+                                             f"{err['msg']} (got {str(err.get('input'))[:80]!r})"))
+                if name in ("source", "provider", "url", "fetched_at", "page_sha256"):
+                    return None, problems
+                values[name] = [] if name == "env" else None
+    return None, problems
 
 
 def _unknown_keys(raw: RawModel) -> list[str]:
