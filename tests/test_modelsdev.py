@@ -4,6 +4,7 @@ one replayed crawl. Expectations are read off the JSON, not off the parser's out
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -220,17 +221,45 @@ def test_open_weights(newest):
 
 # --- provider facts stay off the cards ----------------------------------------------------------------
 
-def test_provider_facts_are_not_on_cards_but_in_the_provider_table(newest):
-    cards, _ = newest
+def test_provider_facts_are_not_on_cards_but_in_the_provider_records(newest):
+    cards, parsed = newest
     dumped = json.dumps([c.model_dump(mode="json") for c in cards.values()])
     for fact in ("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "@ai-sdk/openai-compatible",
                  "https://docs.anthropic.com/en/docs/about-claude/models", "Fireworks AI", "@ai-sdk/openai"):
         assert fact not in dumped, fact
-    table = {row["provider"]: row for row in modelsdev.providers(page("catalog-2025-11-18"))}
-    assert table["openrouter"] == {"provider": "openrouter", "name": "OpenRouter", "api": "https://openrouter.ai/api/v1",
-                                   "doc": "https://openrouter.ai/models", "env": ["OPENROUTER_API_KEY"],
-                                   "npm": "@ai-sdk/openai-compatible", "models": 1}
-    assert table["google"]["api"] is None and table["google"]["env"] == ["GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY"]
+    table = {p.provider: p for p in parsed.providers}
+    assert table["openrouter"].model_dump(exclude={"fetched_at", "page_sha256"}) == {
+        "source": "modelsdev", "provider": "openrouter", "name": "OpenRouter", "api": "https://openrouter.ai/api/v1",
+        "doc": "https://openrouter.ai/models", "env": ["OPENROUTER_API_KEY"], "npm": "@ai-sdk/openai-compatible",
+        "url": URL}
+    assert sum(c.provider == "openrouter" for c in cards.values()) == 1
+    assert table["google"].api is None and table["google"].env == ["GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY"]
+
+
+def test_every_provider_of_the_capture_is_emitted_with_its_facts_and_page():
+    body = (CAPTURES / "models.dev" / "api.json").read_bytes()
+    data = json.loads(body)  # the test's own reading of the JSON
+    parsed = modelsdev.parse(body, URL, NOW)
+    assert [p.provider for p in parsed.providers] == list(data)  # every provider, in page order
+    for p in parsed.providers:
+        stated = data[p.provider]
+        assert (p.name, p.api, p.doc, p.env, p.npm) == (stated.get("name"), stated.get("api"), stated.get("doc"),
+                                                        stated.get("env", []), stated.get("npm")), p.provider
+        assert (p.source, p.url, p.fetched_at, p.page_sha256) == ("modelsdev", URL, NOW,
+                                                                  hashlib.sha256(body).hexdigest())
+    # a provider without an API base of its own (the AI SDK package knows it): none stated, none stored
+    assert {p.provider for p in parsed.providers if p.api is None} == {k for k, v in data.items() if "api" not in v}
+    assert parsed.providers[[p.provider for p in parsed.providers].index("anthropic")].api is None
+
+
+def test_a_provider_fact_the_record_refuses_is_named_and_the_rest_kept():
+    body = b'{"acme": {"name": "Acme\\u0007 AI", "api": "' + b"x" * 5000 + b'", "env": ["ACME_KEY"], ' \
+           b'"models": {"m": {"name": "M"}}}}'
+    parsed = modelsdev.parse(body, URL, NOW)
+    (acme,) = parsed.providers
+    assert (acme.name, acme.api, acme.env) == ("Acme AI", None, ["ACME_KEY"])  # (a control character dropped)
+    assert [p.field for p in parsed.problems] == ["acme: api"] and "at most 4096" in str(parsed.problems[0])
+    assert [c.source_model_id for c in parsed.cards] == ["acme/m"]
 
 
 # --- drift and damage --------------------------------------------------------------------------------
@@ -309,12 +338,19 @@ def test_replay_crawl_completes(tmp_path):
 # --- every snapshot of the bundled archive ------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def archive(tmp_path_factory) -> list[tuple[str, bytes]]:
-    """(commit, api.json) for every commit of the bundle, oldest first."""
+def clone(tmp_path_factory) -> Path:
+    """A clone of the bundle."""
     if not BUNDLE.is_file() or not shutil.which("git"):
         pytest.skip(f"no {BUNDLE} (or no git)")
     repo = tmp_path_factory.mktemp("modelsdev-history") / "repo"
     subprocess.run(["git", "clone", "-q", str(BUNDLE), str(repo)], check=True, timeout=120)
+    return repo
+
+
+@pytest.fixture(scope="session")
+def archive(clone) -> list[tuple[str, bytes]]:
+    """(commit, api.json) for every commit of the bundle, oldest first."""
+    repo = clone
     commits = subprocess.run(["git", "-C", str(repo), "rev-list", "--reverse", "HEAD", "--", "api.json"],
                              capture_output=True, text=True, check=True, timeout=60).stdout.split()
     return [(c, subprocess.run(["git", "-C", str(repo), "show", f"{c}:api.json"], capture_output=True,
@@ -339,3 +375,40 @@ def test_every_archived_snapshot_gives_each_entry_its_card_and_costs(archive):
                     assert (key, None) not in got, (commit, sid, key)
         # the real damage these snapshots hold is reported, never fatal: bad calendar dates only
         assert all("date" in str(p) for p in parsed.problems), commit
+
+
+def test_backfill_git_keeps_each_providers_history(clone, archive, tmp_path):
+    """Each commit's providers, as that commit's JSON states them, are the current ones as of its time; a
+    provider's facts that changed between commits are two versions (perplexity in the second commit;
+    minimax, new in the second, changed in the third), each sourced by its commit's file."""
+    from modeltrail.flows.backfill import backfill
+    from modeltrail.warehouse import db
+    con = db.connect(tmp_path / "w.duckdb")
+    try:
+        done = [s for s in backfill(con, clone, ["api.json"], "modelsdev") if s.run_id is not None]
+        assert [s.commit.sha for s in done] == [c for c, _ in archive] and {s.status for s in done} == {"complete"}
+        before: dict = {}
+        for step, (commit, body) in zip(done, archive):
+            data = json.loads(body)  # the test's own reading of the JSON
+            stated = {pid: (p.get("name"), p.get("api"), p.get("doc"), p.get("env", []), p.get("npm"))
+                      for pid, p in data.items()}
+            got = con.execute("SELECT provider, name, api, doc, env, npm FROM providers_as_of($t)",
+                              {"t": step.commit.committed_at}).fetchall()
+            assert {r[0]: tuple(r[1:]) for r in got} == stated, commit
+            # the versions this commit's run opened: the providers new or changed in it, sourced by its file
+            opened = con.execute("SELECT provider, page_sha256, url FROM providers_history WHERE run_id = $r",
+                                 {"r": step.run_id}).fetchall()
+            assert {r[0] for r in opened} == {k for k, v in stated.items() if before.get(k) != v}, commit
+            assert {r[1:] for r in opened} <= {(hashlib.sha256(body).hexdigest(), URL)}, commit
+            before = stated
+        times = [s.commit.committed_at for s in done]
+        spans = lambda p: con.execute(  # noqa: E731
+            "SELECT valid_from, valid_to FROM providers_history WHERE provider = $p ORDER BY valid_from",
+            {"p": p}).fetchall()
+        assert spans("perplexity") == [(times[0], times[1]), (times[1], None)]
+        assert spans("minimax") == [(times[1], times[2]), (times[2], None)]
+        assert spans("azure-cognitive-services") == [(times[2], None)]
+        assert con.execute("SELECT count(*) FROM providers_history WHERE run_id = $r", {"r": done[3].run_id}
+                           ).fetchone() == (0,)  # the last commit changed no provider's facts
+    finally:
+        con.close()
