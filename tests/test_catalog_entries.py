@@ -36,7 +36,7 @@ AFTER = b"""{
 
 def view(parsed):
     return ([c.model_dump() for c in parsed.cards], [(p.url, p.field, str(p)) for p in parsed.problems],
-            parsed.notes)
+            parsed.notes, [p.model_dump() for p in parsed.providers])
 
 
 @pytest.fixture
