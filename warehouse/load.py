@@ -212,8 +212,8 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 removed = run_sql(con, remove, params).fetchone()
                 for stmt in close if removed is None or removed[0] else ():
                     run_sql(con, stmt, params)
-                from modeltrail.warehouse.providers import merge_providers  # (a catalog's provider facts:
-                merge_providers(con, load, params)                         # their own history, providers.sql)
+                from modeltrail.warehouse.providers import merge_providers  # (a catalog's provider facts)
+                merge_providers(con, load, params)
                 (count,) = sql["count_changes"]
             result = LoadResult(load.source, load.status)
             if load.status != "failed":
