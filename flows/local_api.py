@@ -6,8 +6,9 @@ server again and costs ~5 s of a 1-second refresh (measured in bench/RESULTS.md)
 app — `create_app(ephemeral=True)`: the same database under `PREFECT_HOME`, the same migrations, the same
 reduced set of services the ephemeral server runs, no UI — with uvicorn in a thread of this process, on
 127.0.0.1 and a free port, for as long as the run lasts. The flow, its tasks, retries, states, logs and
-artifacts go through Prefect's client exactly as they would to any server; `prefect server start` on the
-same `PREFECT_HOME` shows them afterwards. With `PREFECT_API_URL` set, nothing here happens; with
+artifacts go through Prefect's client exactly as they would to any server (only flow-run heartbeats are
+not sent: no server outlives the run to watch them); `prefect server start` on the same `PREFECT_HOME`
+shows them afterwards. With `PREFECT_API_URL` set, nothing here happens; with
 `MODELTRAIL_LOCAL_API=0`, Prefect's own ephemeral subprocess server is used (as before; bench/refresh.py
 compares the two).
 """
@@ -42,9 +43,9 @@ def startup_imports() -> Iterator[None]:
     """Import what a run needs (Prefect's engine, and its server when `serves_here()`) with Python's
     cyclic garbage collector paused, then freeze what the imports built.
 
-    Importing Prefect and its server allocates ~1 million objects that live as long as the process:
-    with the collector on, its passes over them take ~0.6 s of CPU during the imports, and the final
-    collection at exit as much again (bench/RESULTS.md section 11). `gc.freeze()` moves them out of the
+    Importing Prefect and its server builds ~425,000 objects the collector tracks, all living as long as
+    the process: with the collector on, its passes over them take ~0.6 s of CPU during the imports, and
+    the final collection at exit as much again (bench/RESULTS.md section 11). `gc.freeze()` moves them out of the
     collector's sight; what the run allocates afterwards is collected as usual. Done once per process:
     when the modules are there already (a second command in one process), nothing is paused or frozen."""
     if "prefect.flow_engine" in sys.modules:
