@@ -89,7 +89,8 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     if started is None:
         if replay is None and (why := reach.unresolved(start_urls or live_urls(source))):
             return CrawlOutput(source, stats={"modeltrail/setup_error": why})
-        started = start(source, out_dir, replay=replay, start_urls=start_urls, max_pages=max_pages, fetch=fetch)
+        started = start(source, out_dir, replay=replay, start_urls=start_urls, max_pages=max_pages,
+                        fetch=fetch)
     out, proc, log = started.out, started.proc, started.log
     reader = CrawlReader(out)
     parser = PageParser(source) if parse else None

@@ -45,8 +45,8 @@ def startup_imports() -> Iterator[None]:
 
     Importing Prefect and its server builds ~425,000 objects the collector tracks, all living as long as
     the process: with the collector on, its passes over them take ~0.6 s of CPU during the imports, and
-    the final collection at exit as much again (bench/RESULTS.md section 11). `gc.freeze()` moves them out of the
-    collector's sight; what the run allocates afterwards is collected as usual. Done once per process:
+    the final collection at exit as much again (bench/RESULTS.md section 11). `gc.freeze()` moves them
+    out of the collector's sight; what the run allocates afterwards is collected as usual. Done once per process:
     when the modules are there already (a second command in one process), nothing is paused or frozen."""
     if "prefect.flow_engine" in sys.modules:
         yield

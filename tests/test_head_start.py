@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ import pytest
 from tests.conftest import CAPTURES
 
 pytestmark = pytest.mark.slow
+
+
+def seen(out):
+    """What a crawl saw: its pages, and the cards parsed from them."""
+    return [(p.url, p.status, p.sha256) for p in out.pages], sorted(c.source_model_id for c in out.parsed.cards)
 
 
 def test_an_early_crawl_is_taken_once_and_reads_as_a_crawl_started_by_its_task(tmp_path):
@@ -33,12 +39,13 @@ def test_an_early_crawl_is_taken_once_and_reads_as_a_crawl_started_by_its_task(t
     # what nobody took is stopped, the folder and the replay server are gone
     assert untaken.poll() is not None
     assert not Path(workdir).exists()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(base, timeout=5)
     assert head_start.workdir() is None
     with serve(str(CAPTURES)) as own:
         fresh = crawl_run.crawl("openrouter", tmp_path / "fresh", replay=own, parse=True, timeout=120)
     assert taken.returncode == fresh.returncode == 0, taken.log_tail
-    assert [(p.url, p.status, p.sha256) for p in taken.pages] == [(p.url, p.status, p.sha256) for p in fresh.pages]
-    assert sorted(c.source_model_id for c in taken.parsed.cards) == sorted(c.source_model_id for c in fresh.parsed.cards)
+    assert seen(taken) == seen(fresh)
     assert len(taken.parsed.cards) == 13
 
 
