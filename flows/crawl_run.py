@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from modeltrail.flows import progress
 
@@ -25,18 +27,23 @@ from modeltrail.pipelines.sources import get
 CRAWL_TIMEOUT = float(os.environ.get("MODELTRAIL_CRAWL_TIMEOUT", 1800))
 
 
-def crawl(source: str, out_dir: str | Path, replay: str | None = None,
-          start_urls: list[str] | None = None, timeout: float = CRAWL_TIMEOUT,
-          max_pages: int | None = None, parse: bool = False, poll: float = 0.05,
-          fetch: str | None = None) -> CrawlOutput:
-    """Run the source's spider in a subprocess (Scrapy's reactor cannot restart in one process).
+@dataclass
+class Started:
+    """A crawl subprocess under way: its folder, its log, and when it began (its timeout counts from
+    then)."""
+    source: str
+    out: Path
+    replay: str | None
+    proc: subprocess.Popen
+    log: IO
+    began: float
 
-    With parse=True, pages are parsed here as the crawl archives them, so parsing uses the second core
-    while the first one crawls: the crawl's output then carries the parse results."""
+
+def start(source: str, out_dir: str | Path, replay: str | None = None, start_urls: list[str] | None = None,
+          max_pages: int | None = None, fetch: str | None = None) -> Started:
+    """Start the source's spider in a subprocess writing to out_dir (`crawl` reads it)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    if replay is None and (why := reach.unresolved(start_urls or live_urls(source))):
-        return CrawlOutput(source, stats={"modeltrail/setup_error": why})
     # -P: the working directory is not put on the crawl's import path (a folder named `modeltrail` there
     # would be imported instead of this package)
     cmd = [sys.executable, "-P", "-m", "modeltrail.spiders.crawl", source, str(out)]
@@ -48,14 +55,49 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
         cmd += ["--max-pages", str(max_pages)]
     if fetch:
         cmd += ["--fetch", fetch]
+    log = open(out / "crawl.log", "w")
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+    except BaseException:
+        log.close()
+        raise
+    stopping.track(proc)
+    return Started(source, out, replay, proc, log, time.monotonic())
+
+
+def stop(started: Started) -> None:
+    """End a crawl nobody will read (a refresh that ended before its flow took the crawl)."""
+    try:
+        if started.proc.poll() is None:
+            started.proc.kill()
+            started.proc.wait()
+    finally:
+        stopping.untrack(started.proc)
+        started.log.close()
+
+
+def crawl(source: str, out_dir: str | Path, replay: str | None = None,
+          start_urls: list[str] | None = None, timeout: float = CRAWL_TIMEOUT,
+          max_pages: int | None = None, parse: bool = False, poll: float = 0.05,
+          fetch: str | None = None, started: Started | None = None) -> CrawlOutput:
+    """Run the source's spider in a subprocess (Scrapy's reactor cannot restart in one process).
+
+    With parse=True, pages are parsed here as the crawl archives them, so parsing uses the second core
+    while the first one crawls: the crawl's output then carries the parse results. With `started`, the
+    crawl is one `start` began earlier (flows/head_start.py): its folder is read from the beginning, the
+    timeout counted from its start."""
+    if started is None:
+        if replay is None and (why := reach.unresolved(start_urls or live_urls(source))):
+            return CrawlOutput(source, stats={"modeltrail/setup_error": why})
+        started = start(source, out_dir, replay=replay, start_urls=start_urls, max_pages=max_pages,
+                        fetch=fetch)
+    out, proc, log = started.out, started.proc, started.log
     reader = CrawlReader(out)
     parser = PageParser(source) if parse else None
     pages: list[PageRecord] = []
     log_file = out / "crawl.log"
-    deadline = time.monotonic() + timeout
-    with open(log_file, "w") as log:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
-        stopping.track(proc)
+    deadline = started.began + timeout
+    with log:
         try:
             while proc.poll() is None and time.monotonic() < deadline:
                 new = reader.poll()

@@ -6,8 +6,9 @@ server again and costs ~5 s of a 1-second refresh (measured in bench/RESULTS.md)
 app — `create_app(ephemeral=True)`: the same database under `PREFECT_HOME`, the same migrations, the same
 reduced set of services the ephemeral server runs, no UI — with uvicorn in a thread of this process, on
 127.0.0.1 and a free port, for as long as the run lasts. The flow, its tasks, retries, states, logs and
-artifacts go through Prefect's client exactly as they would to any server; `prefect server start` on the
-same `PREFECT_HOME` shows them afterwards. With `PREFECT_API_URL` set, nothing here happens; with
+artifacts go through Prefect's client exactly as they would to any server (only flow-run heartbeats are
+not sent: no server outlives the run to watch them); `prefect server start` on the same `PREFECT_HOME`
+shows them afterwards. With `PREFECT_API_URL` set, nothing here happens; with
 `MODELTRAIL_LOCAL_API=0`, Prefect's own ephemeral subprocess server is used (as before; bench/refresh.py
 compares the two).
 """
@@ -15,8 +16,10 @@ compares the two).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import socket
+import sys
 import threading
 import time
 from typing import Iterator
@@ -26,18 +29,55 @@ from typing import Iterator
 STARTUP_TIMEOUT = 90.0
 
 
+def serves_here() -> bool:
+    """Whether `local_api()` will serve Prefect's API in this process (no server configured)."""
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import get_current_settings
+
+    refresh_global_settings_context()  # the environment as it is now (PREFECT_HOME, set by the caller)
+    return not get_current_settings().api.url and os.environ.get("MODELTRAIL_LOCAL_API", "1") != "0"
+
+
+@contextlib.contextmanager
+def startup_imports() -> Iterator[None]:
+    """Import what a run needs (Prefect's engine, and its server when `serves_here()`) with Python's
+    cyclic garbage collector paused, then freeze what the imports built.
+
+    Importing Prefect and its server builds ~425,000 objects the collector tracks, all living as long as
+    the process: with the collector on, its passes over them take ~0.6 s of CPU during the imports, and
+    the final collection at exit as much again (bench/RESULTS.md section 11). `gc.freeze()` moves them
+    out of the collector's sight; what the run allocates afterwards is collected as usual. Done once per process:
+    when the modules are there already (a second command in one process), nothing is paused or frozen."""
+    if "prefect.flow_engine" in sys.modules:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import prefect.flow_engine  # noqa: F401 - imported by a flow's first call otherwise
+        import prefect.task_engine  # noqa: F401 - by its first task's
+        if serves_here():
+            import prefect.server.api.server  # noqa: F401
+            import uvicorn  # noqa: F401
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 @contextlib.contextmanager
 def local_api() -> Iterator[str | None]:
     """Serve Prefect's API in this process while the block runs, unless a server is configured; yields
     the API's url (None when a configured server is used)."""
     from prefect.context import refresh_global_settings_context
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import (PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings,
+                                  temporary_settings)
 
-    refresh_global_settings_context()  # the environment as it is now (PREFECT_HOME, set by the caller)
-    settings = get_current_settings()
-    if settings.api.url or os.environ.get("MODELTRAIL_LOCAL_API", "1") == "0":
+    if not serves_here():
         yield None
         return
+    settings = get_current_settings()
     import uvicorn
     from prefect.server.api.server import create_app
 
@@ -70,7 +110,10 @@ def local_api() -> Iterator[str | None]:
     os.environ["PREFECT_API_URL"] = url
     refresh_global_settings_context()
     try:
-        with temporary_settings({PREFECT_API_URL: url}):
+        # No flow run heartbeats: they are for a server that outlives the run (an automation there may
+        # mark a run crashed when they stop); this one ends with the run's process, and no automation
+        # could watch them. Their thread sleeps in 1 s steps and the flow's end waits for it: up to 1 s.
+        with temporary_settings({PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             try:
                 yield url
             finally:

@@ -21,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from modeltrail.flows import progress as shown
 from modeltrail.flows import stopping
-from modeltrail.flows import snapshot, steps
+from modeltrail.flows import head_start, snapshot, steps
 from modeltrail.flows.deployed import warehouse_of
 from modeltrail.spiders import replay as replay_server
 from modeltrail.pipelines.sources import SOURCES
@@ -29,7 +29,7 @@ from modeltrail.warehouse import db
 
 SQL = "run_results.sql"
 
-MAX_PARALLEL_CRAWLS = 3
+MAX_PARALLEL_CRAWLS = head_start.MAX_PARALLEL_CRAWLS
 
 
 class NetworkFailure(Exception):
@@ -55,8 +55,9 @@ def _network_only(task, task_run, state) -> bool:
       cache_policy=NO_CACHE, persist_result=False, result_serializer="json", task_run_name="crawl-{source}")
 def crawl_source(source: str, workdir: str, replay: str | None) -> steps.CrawlOutput:
     """Fetch one source's pages in a Scrapy subprocess, parsing them here as they arrive."""
-    out = Path(tempfile.mkdtemp(prefix=f"{source}-", dir=workdir))
-    result = steps.crawl(source, out, replay=replay, parse=True)  # parses while it crawls
+    early = head_start.take(source, replay)  # the CLI's replay may have started it while Prefect started
+    out = early.out if early else Path(tempfile.mkdtemp(prefix=f"{source}-", dir=workdir))
+    result = steps.crawl(source, out, replay=replay, parse=True, started=early)  # parses while it crawls
     if result.stats is not None and result.pages and all(_on_the_wire(p) for p in result.pages):
         raise NetworkFailure(f"{source}: every request failed: {result.pages[0].error}", result)
     return result
@@ -123,8 +124,8 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         with contextlib.ExitStack() as stack:
             base = replay
             if replay is not None and "://" not in replay:
-                base = stack.enter_context(replay_server.serve(replay))
-            workdir = stopping.crawl_dir()
+                base = stack.enter_context(head_start.serving(replay))
+            workdir = head_start.workdir() or stopping.crawl_dir()
             stack.callback(shutil.rmtree, workdir, ignore_errors=True)
             stopping.running(workdir=workdir)
             crawl = crawl_source

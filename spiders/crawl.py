@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import os
 import resource
 import sys
 from pathlib import Path
 
-from scrapy.crawler import CrawlerProcess
+#: as the crawl subprocess: the cyclic GC paused while Scrapy, Twisted and the spider are imported and set
+#: up, and what they built frozen before the crawl starts (~0.15 s of each crawl's CPU, bench/RESULTS.md
+#: section 11); the crawl's own objects are collected as usual
+_GC_PAUSED = __name__ == "__main__" and gc.isenabled()
+if _GC_PAUSED:
+    gc.disable()
 
-from modeltrail import __version__
-from modeltrail.pipelines.sources import FETCH_MODES
-from modeltrail.pipelines.sources import get
+from scrapy.crawler import CrawlerProcess  # noqa: E402
+from scrapy.settings import default_settings  # noqa: E402
+
+from modeltrail import __version__  # noqa: E402
+from modeltrail.pipelines.sources import FETCH_MODES  # noqa: E402
+from modeltrail.pipelines.sources import get  # noqa: E402
 
 CONTACT_URL = "https://github.com/modeltrail/modeltrail"
 
@@ -35,6 +44,17 @@ def max_page_bytes() -> int:
     return int(_env("MODELTRAIL_MAX_PAGE_BYTES", 10 * 1024 * 1024))
 
 
+#: Scrapy components a crawl here never enables, left out of Scrapy's base lists: Scrapy imports every
+#: component a list names (even one set to None) to normalize its key, and these two import aiohttp and
+#: tldextract (~0.2 s of every crawl subprocess, bench/RESULTS.md section 11)
+REMOTE_CONTROL = "scrapy.extensions.remote_control.RemoteControl"
+COOKIES = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+
+
+def _without(base: dict, name: str) -> dict:
+    return {k: v for k, v in base.items() if k != name}
+
+
 def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
     """Scrapy settings for one source's crawl. MODELTRAIL_* environment variables override the limits
     (documented in docs/reliability.md)."""
@@ -44,6 +64,7 @@ def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
         "MODELTRAIL_OUT": out_dir,
         "REPLAY_BASE": replay,
         "ITEM_PIPELINES": {"modeltrail.spiders.archive.ArchivePipeline": 100},
+        "DOWNLOADER_MIDDLEWARES_BASE": _without(default_settings.DOWNLOADER_MIDDLEWARES_BASE, COOKIES),
         "DOWNLOADER_MIDDLEWARES": {
             f"{mw}.DomainGuard": 30,
             f"{mw}.ReplayMiddleware": 40,
@@ -78,6 +99,10 @@ def settings(out_dir: str, replay: str | None, max_pages: int) -> dict:
         "CLOSESPIDER_PAGECOUNT": max_pages,
         "DEPTH_LIMIT": 4,
         "TELNETCONSOLE_ENABLED": False,
+        # Scrapy's remote control (on by default in Scrapy 2.19) serves an HTTP endpoint that runs the Python
+        # code it is sent, and writes its token to a file in the home folder: nothing a crawl here needs.
+        "REMOTE_CONTROL_ENABLED": False,
+        "EXTENSIONS_BASE": _without(default_settings.EXTENSIONS_BASE, REMOTE_CONTROL),
         # Public pages need no cookies, and the cookie middleware's public-suffix check (tldextract)
         # would fetch its list from the internet on first use.
         "COOKIES_ENABLED": False,
@@ -179,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     process = CrawlerProcess(config)
     crawler = process.create_crawler(spider_class)
     process.crawl(crawler, start_urls=args.start_url, source=source)
+    if _GC_PAUSED:
+        gc.freeze()
+        gc.enable()
     process.start()
     stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
     if proxy is not None:
