@@ -8,9 +8,12 @@ click's CliRunner: no interpreter to start, for commands whose output is all a t
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 #: the installed console script beside this interpreter
@@ -61,20 +64,36 @@ def invoke(*args: str, input: str | bytes | None = None, catch_exceptions: bool 
 
     from modeltrail.cli import main
     saved = dict(os.environ)
+    # a refresh run here takes SIGINT and SIGTERM for itself (flows/stopping.py): the test process gets
+    # its own handlers back, so a later test's Ctrl-C is pytest's again
+    main_thread = threading.current_thread() is threading.main_thread()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)} if main_thread else {}
     try:
         return CliRunner().invoke(main, list(args), input=input, catch_exceptions=catch_exceptions)
     finally:
         if os.environ != saved:
             os.environ.clear()
             os.environ.update(saved)
+        stopping = sys.modules.get("modeltrail.flows.stopping")
+        if stopping is not None:
+            stopping._enabled = False
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 def run_here(*args: str, input: str | bytes | None = None, check: bool = False) -> subprocess.CompletedProcess:
-    """`run` in this process (through `invoke`), for a command that only reads and prints (`parse`): the
-    same exit code, stdout and stderr, without starting an interpreter each time. An exception the
-    command lets out fails the test, as a traceback in a subprocess would."""
+    """`run` in this process (through `invoke`), for a command whose exit code and output are all a test
+    asks about (`parse`; a refresh whose warehouse the test reads afterwards): the same exit code, stdout
+    and stderr, without starting an interpreter (and importing Prefect, ~5-15 s) each time. An exception
+    the command lets out fails the test, as a traceback in a subprocess would. Keep `run` where the test
+    is about the process itself: its signals, its environment, what it leaves behind when it ends."""
     res = invoke(*args, input=input)
     proc = subprocess.CompletedProcess(command(*args), res.exit_code, res.stdout, res.stderr)
+    # the command's last frame (kept by its SystemExit's traceback) may hold a warehouse connection, which
+    # a process would have closed by ending: let it go, so the test opens the file as it likes
+    res.exc_info = None
+    del res
+    gc.collect()
     if check and proc.returncode != 0:
         raise AssertionError(f"modeltrail {' '.join(map(str, args))} -> {proc.returncode}\n{proc.stdout[-3000:]}\n"
                              f"{proc.stderr[-3000:]}")

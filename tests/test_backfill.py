@@ -232,6 +232,7 @@ HISTORY = ("SELECT * FROM model_cards_history ORDER BY ALL", "SELECT * FROM pric
            "SELECT * FROM source_runs ORDER BY ALL", "SELECT * FROM git_fetches ORDER BY ALL")
 
 
+@pytest.mark.slow  # a real backfill process stopped by a signal, then run again to the end
 def test_ctrl_c_stops_cleanly_and_the_same_command_resumes_to_the_same_history(backfilled, repo, tmp_path):
     db = tmp_path / "w.duckdb"
     args = ["backfill-git", str(repo), PATH, "--source", "openrouter", "--removal-runs", "1", "--db", str(db)]

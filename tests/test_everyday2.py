@@ -39,6 +39,7 @@ def rows(db, query: str, params=None):
 
 # --- 1. interrupts ----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # a real refresh process, its crawl and Prefect's API, stopped by a signal to its group
 def test_ctrl_c_during_a_refresh_stops_at_once_in_one_line(tmp_path):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while the crawls are out."""
     db = tmp_path / "w.duckdb"
@@ -375,6 +376,7 @@ def test_history_of_a_field_is_one_period_per_value(tmp_path, cards):
 
 # --- 13. -v on refresh --------------------------------------------------------------------------
 
+@pytest.mark.slow  # a real refresh process end to end (Prefect's API, a Scrapy crawl, the warehouse)
 def test_verbose_refresh_says_each_step_of_each_source(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "modeltrail", "-v", "refresh", "openrouter", "--replay",
                            "--observed-at", "2026-01-01T00:00:00Z", "--db", str(tmp_path / "w.duckdb")],

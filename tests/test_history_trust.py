@@ -15,8 +15,8 @@ import pytest
 from modeltrail.flows import reparse as rebuild
 from modeltrail.spiders.replay import CaptureHandler
 from modeltrail.warehouse import db
+from tests.cli import run_here
 from tests.conftest import CAPTURES
-from tests.test_cli import mt
 
 #: every test here runs real refreshes (or PostgreSQL, or a Prefect server): `pytest -m 'not slow'` skips them
 pytestmark = pytest.mark.slow
@@ -34,6 +34,13 @@ def drop_from_search(root, name: str) -> str:
     body["value"] = [e for e in body["value"] if e["annotations"]["name"] != name]
     page.write_text(json.dumps(data))
     return original
+
+
+def mt(*args, check=True):
+    """`modeltrail ARGS` run in this process (tests/cli.py `run_here`): what these tests read is the
+    warehouse and the command's output, not the process (tests/test_flow.py, test_ducklake.py run it as
+    its own process)."""
+    return run_here(*args, check=check)
 
 
 def refresh(path, when, *args, replay=None, expect=0):

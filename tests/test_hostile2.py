@@ -233,6 +233,7 @@ def test_a_line_over_the_cap_is_named_without_being_held(tmp_path, monkeypatch):
 
 # --- 9. DuckLake: `sql` sees the warehouse's tables and views, never the catalog or its password -------
 
+@pytest.mark.slow  # a real PostgreSQL (tests/postgres.py) and eleven `modeltrail` processes, as every DuckLake test
 def test_sql_on_a_ducklake_shows_no_password_and_no_catalog_database(lake, tmp_path):
     import subprocess
     import sys
@@ -421,6 +422,7 @@ def _tree_pss(root: int) -> int:
     return total
 
 
+@pytest.mark.slow  # Debian's Chromium renders the page, as every rendering test (tests/test_rendering.py)
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/bin/chromium").exists(), reason="no Chromium")
 def test_a_rendered_page_whose_subrequest_is_a_gzip_bomb_fails_cleanly_within_memory(tmp_path):
     import os

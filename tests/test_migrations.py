@@ -14,13 +14,15 @@ import pytest
 from modeltrail.warehouse import migrate, sqlfiles
 from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.db import _split
-from tests.cli import run
+from tests.cli import run_here
 
 OLD_VIEWS = Path(__file__).parent / "fixtures" / "warehouse" / "views_dc9fd43.sql"
 
 
 def mt(*args):
-    return run(*args)
+    """`modeltrail ARGS` in this process (tests/cli.py `run_here`): its exit code and what it printed are
+    what these tests read, and no interpreter (and Prefect) is started for each of them."""
+    return run_here(*args)
 
 
 @pytest.fixture
