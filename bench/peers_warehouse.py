@@ -20,7 +20,8 @@ warehouse part of the refresh flow (flows/refresh.py, refresh_flow), the same ca
 for the workload's 5 sources, removal_runs=1:
 
     writer_lock(...).acquire                          the warehouse's writer lock, held to the end
-    db.connect; check_time_order x 5; start_run; close (opened only to start the run, as the flow does)
+    db.connect; snapshot.check_order (the 5 sources, one query); start_run; close (opened only to start the run,
+    as the flow does: Run.start)
     lock.update(run_id=...)
     -- the crawl would run here: none (the cards are built beforehand, untimed) --
     db.connect
@@ -45,7 +46,7 @@ Timings per day (seconds), all in the results JSON:
     lock     taking the writer lock
     connect  the flow's two db.connect calls (migrations checked, views re-created only when they changed,
              staging leftovers removed)
-    guard    check_time_order for the 5 sources (first connection, before start_run)
+    guard    snapshot.check_order for the 5 sources (first connection, before start_run)
     verdict  5 x (last_complete_run + build_load): the verdict on each source run (not in load)
     remap    db.remap after finish_run (maps new source ids into model_identity and their versions)
     changes  the flow artifact's change table (run_changes, limit 200, as markdown)
@@ -61,7 +62,8 @@ Timings per day (seconds), all in the results JSON:
              ph_merge_<s>    the statements of merge.sql section <s>: keys (stg_keys for the unstated
                              check), stage (temp tables), fingerprints (what each model was last seen
                              with), cards, prices, benchmarks, sightings, removals, count_changes
-             ph_unstated     current_versions (merge.sql): the unstated check's read of current versions
+             ph_unstated     moved_of_batch (merge.sql): which cards moved, with their current versions'
+                             values for the unstated check (current_versions and stg_keys before)
              ph_runs         runs.sql: next_run_id, start_run, source_run, finish_run
              ph_summary      run_verdicts (run_results.sql), read by summarize
              ph_commit       BEGIN / COMMIT
@@ -136,7 +138,7 @@ sys.path.insert(0, str(_peers_folder()))
 import gen  # noqa: E402
 from harness import TABLES, cli, fresh_dir, run  # noqa: E402
 
-from modeltrail.flows import steps
+from modeltrail.flows import snapshot, steps
 from modeltrail.flows.refresh import _changes_table
 from modeltrail.pipelines.handover import CrawlOutput
 from modeltrail.pipelines.handover import PageRecord
@@ -165,8 +167,8 @@ def _statement_phases() -> tuple[dict[str, str], list[tuple[str, str]]]:
     exact, prefixes = {}, []
     for file in ("merge.sql", "runs.sql", "run_results.sql"):  # (any other statement: ph_other_sql)
         for name, stmts in db.sections(file).items():
-            if name in ("current_versions", "run_verdicts"):
-                phase = {"current_versions": "ph_unstated", "run_verdicts": "ph_summary"}[name]
+            if name in ("moved_of_batch", "run_verdicts"):
+                phase = {"moved_of_batch": "ph_unstated", "run_verdicts": "ph_summary"}[name]
             elif file == "merge.sql":
                 phase = f"ph_merge_{name}"
             elif file == "runs.sql":
@@ -395,8 +397,7 @@ class Modeltrail:
             raw = timed("connect", db.connect, self.where, busy_wait=db.READER_GRACE)
             con = TimedConnection(raw, timer, self.exact, self.prefixes)
             try:
-                for name in SOURCES:
-                    timed("guard", db.check_time_order, con, name, when)
+                timed("guard", snapshot.check_order, con, SOURCES, when)
                 run_id = in_load("start", db.start_run, con, KIND, when, replay=str(day_dir),
                                  flow_run_id=lock.holder["flow_run_id"])
             finally:

@@ -1,7 +1,7 @@
 """The warehouse part of one refresh, as flows/refresh.py's refresh_flow makes it, for the benchmarks:
 its calls in its order, crawl and Prefect's own work (task runs, logs, the artifact's upload) left out.
 
-    writer lock; connect; check_time_order per source; start_run; close   (the run is started)
+    writer lock; connect; check_order (every source, one query); start_run; close   (the run is started)
     -- the crawl runs here --
     connect; per source: last_complete_run + build_load (the verdict), load_source
     summarize; finish_run; remap; the artifact's change table; close; the lock released
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from modeltrail.flows import steps
+from modeltrail.flows import snapshot, steps
 from modeltrail.flows.refresh import _changes_table
 from modeltrail.pipelines.handover import CrawlOutput
 from modeltrail.pipelines.handover import PageRecord
@@ -41,8 +41,7 @@ def refresh_part(where, outputs: dict[str, CrawlOutput], when: datetime, removal
     with lock.acquire(3600):
         con = db.connect(where, busy_wait=db.READER_GRACE)
         try:
-            for name in names:
-                db.check_time_order(con, name, when)
+            snapshot.check_order(con, names, when)
             run_id = db.start_run(con, kind, when, replay=replay, flow_run_id=lock.holder["flow_run_id"])
         finally:
             con.close()

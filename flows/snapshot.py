@@ -30,9 +30,9 @@ def in_future(when: datetime) -> bool:
 
 
 def check_order(con, sources: list[str], observed_at: datetime) -> None:
-    """Refuse (db.WarehouseError) a snapshot older than what a source's history holds."""
-    for source in sources:
-        db.check_time_order(con, source, observed_at)
+    """Refuse (db.WarehouseError) a snapshot older than what a source's history holds (one query for
+    all the sources; the first of them that holds a later snapshot is named)."""
+    db.check_time_order(con, sources, observed_at)
 
 
 @dataclass

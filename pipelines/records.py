@@ -109,11 +109,37 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False)
 
 
+#: a Stated value's provenance: the page that stated it (private attributes, None until a parser sets them)
+PROVENANCE = ("_url", "_page_sha256")
+
+
 class Stated(Strict):
     """A value that may come from another page than its card (a source's cards can merge several
-    pages): the page that stated it, kept for provenance and left out of the public JSON."""
+    pages): the page that stated it, kept for provenance and left out of the public JSON.
+
+    Its private attributes are made when first set, not at every validation: pydantic would give each
+    instance its private dict through a Python post-init hook (~3 us of a Price's or Benchmark's ~4 us;
+    a card holds a dozen of them). Unset, both read as None, as their defaults said."""
     _url: str | None = PrivateAttr(default=None)
     _page_sha256: str | None = PrivateAttr(default=None)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # (the post-init hook pydantic installs only sets the private attributes' defaults: without it,
+        # the validator leaves __pydantic_private__ None, and pydantic makes the dict at the first set)
+        cls.__pydantic_post_init__ = None
+        cls.model_rebuild(force=True)
+
+    def __getattr__(self, item: str) -> Any:
+        if item in PROVENANCE:
+            return (self.__pydantic_private__ or {}).get(item)
+        return super().__getattr__(item)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in PROVENANCE and self.__pydantic_private__ is None:  # (both present once one is set, as before)
+            object.__setattr__(self, "__pydantic_private__", dict.fromkeys(PROVENANCE))
+        super().__setattr__(name, value)
 
 
 class Price(Stated):
@@ -168,6 +194,8 @@ class Benchmark(Stated):
 
 
 class ModelCard(Strict):
+    # (lists default to a fresh empty one, made by pydantic itself: a `[]` default is deep-copied in
+    # Python for every card that lacks it, ~1 us a list)
     # identity
     source: Text
     source_model_id: Text
@@ -192,10 +220,10 @@ class ModelCard(Strict):
     # specs
     context_window: Tokens | None = None
     max_output_tokens: Tokens | None = None
-    input_modalities: list[Text] = []
-    output_modalities: list[Text] = []
-    capabilities: list[Text] = []
-    reasoning_efforts: list[Text] = []
+    input_modalities: list[Text] = Field(default_factory=list)
+    output_modalities: list[Text] = Field(default_factory=list)
+    capabilities: list[Text] = Field(default_factory=list)
+    reasoning_efforts: list[Text] = Field(default_factory=list)
     training_cutoff: Text | None = None
     parameters: Count | None = None
     training_tokens: Count | None = None
@@ -209,7 +237,7 @@ class ModelCard(Strict):
     provider id: "azure", "bedrock", "vertex_ai-anthropic_models"); None when the source is the vendor."""
     mode: Text | None = None
     """What the entry is for, as the catalog says: "chat", "embedding", "image_generation", "rerank", …"""
-    regions: list[Text] = []
+    regions: list[Text] = Field(default_factory=list)
     """Regions the offering is served in, as the catalog names them."""
     open_weights: Annotated[bool, Field(strict=True)] | None = None
     """The catalog states the model's weights are (True) or are not (False) published."""
@@ -221,9 +249,9 @@ class ModelCard(Strict):
     retirement_qualifier: Text | None = None
     """How the page qualifies the retirement date, in its words ("earliest possible"); None when the date
     is stated plainly."""
-    prices: list[Price] = []
-    benchmarks: list[Benchmark] = []
-    stated_empty: list[Text] = []
+    prices: list[Price] = Field(default_factory=list)
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+    stated_empty: list[Text] = Field(default_factory=list)
     """Fields the page states have no value (a JSON null, an empty string): history records them as
     changed to NULL. A field a card merely lacks is *unstated* (the template moved, the key vanished)
     and keeps its last stated value in history; see warehouse/db.py."""

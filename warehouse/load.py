@@ -35,19 +35,12 @@ CARD_BATCH = 5000
 MERGE, RUNS = "merge.sql", "runs.sql"
 
 
-def unstated_fields(con: duckdb.DuckDBPyConnection, source: str, cards: list[ModelCard]
-                    ) -> dict[str, dict[str, Any]]:
+def unstated_fields(cards: list[ModelCard], current: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """{source_model_id: {field: value}} for the fields these cards no longer state but their current
-    version does. A parse miss (the template moved, a key vanished) is not a change: history keeps the
-    last stated value, and the miss is recorded apart (table `unstated`). A field the page states is
-    empty (card.stated_empty: a JSON null) is a real change and is not in here."""
-    ids = [c.source_model_id for c in cards]
-    if not ids:
-        return {}
-    _stage_keys(con, ids)
-    cols = ", ".join(HISTORY_FIELDS)
-    current = {r[0]: dict(zip(HISTORY_FIELDS, r[1:])) for r in run_sql(con, query("current_versions", MERGE).format(
-        columns=cols), {"source": source}).fetchall()}
+    version (`current`: source_model_id -> {field: value}, as moved_of_batch reads it) does. A parse miss
+    (the template moved, a key vanished) is not a change: history keeps the last stated value, and the
+    miss is recorded apart (table `unstated`). A field the page states is empty (card.stated_empty: a
+    JSON null) is a real change and is not in here."""
     out: dict[str, dict[str, Any]] = {}
     for card in cards:
         before = current.get(card.source_model_id)
@@ -103,10 +96,22 @@ def interrupt_run(con: duckdb.DuckDBPyConnection, run_id: int, sources: list[str
                                                 "noticed_at": datetime.now(timezone.utc)})
 
 
-def check_time_order(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
-    stmt = query("guard_time_order", MERGE)
-    later = run_sql(con, stmt, {"source": source, "observed_at": observed_at}).fetchone()[0]
-    if later is not None:
+#: the unstated check's columns of a current version, as moved_of_batch reads them
+_CURRENT_COLUMNS = ", ".join(f"h.{f}" for f in HISTORY_FIELDS)
+
+
+def check_time_order(con: duckdb.DuckDBPyConnection, source: str | list[str], observed_at: datetime) -> None:
+    """Refuse a snapshot older than what a source's history holds (several sources: one query; the first
+    of them, in their order, that holds a later one is named)."""
+    sources = [source] if isinstance(source, str) else list(source)
+    if not sources:
+        return
+    held = dict(run_sql(con, query("guard_time_order", MERGE), {"sources": sources, "observed_at": observed_at}
+                        ).fetchall())
+    for source in sources:
+        later = held.get(source)
+        if later is None:
+            continue
         raise WarehouseError(
             f"{source}: history already holds a snapshot from {later.isoformat()}, later than "
             f"--observed-at {observed_at.isoformat()}; load snapshots oldest first, or use `modeltrail reparse`")
@@ -182,11 +187,14 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                               else fingerprint(c) for c in batch}
                     _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v, "batch": n}
                                                       for k, v in prints.items()])
-                    moving = {k for (k,) in run_sql(con, query("moved_of_batch", MERGE),
-                                                    {**params, "batch": n}).fetchall()}
-                    moved = [c for c in batch if c.source_model_id in moving]
+                    # (the moved cards, with their current versions' values for the unstated check)
+                    current: dict[str, dict[str, Any] | None] = {
+                        r[0]: dict(zip(HISTORY_FIELDS, r[2:])) if r[1] else None
+                        for r in run_sql(con, query("moved_of_batch", MERGE).format(columns=_CURRENT_COLUMNS),
+                                         {**params, "batch": n}).fetchall()}
+                    moved = [c for c in batch if c.source_model_id in current]
                     any_moved = any_moved or bool(moved)
-                    carried = unstated_fields(con, load.source, moved)
+                    carried = unstated_fields(moved, current)
                     lost.update({smid: dict.fromkeys(fields) for smid, fields in carried.items()})
                     by_id = {c.source_model_id: c for c in moved}
                     _insert_columns(con, "unstated", [

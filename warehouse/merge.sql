@@ -7,7 +7,7 @@
 -- removals, count_changes in that order.
 
 -- name: keys
--- A list of keys for the next statement (source ids, page hashes). Staged like rows: a long Python
+-- A list of keys for the next statement (page hashes). Staged like rows: a long Python
 -- list bound as a parameter costs the client ~0.16 ms a value (1.6 s for a first load of 10,000 cards).
 CREATE OR REPLACE TEMP TABLE stg_keys (key VARCHAR);
 
@@ -35,19 +35,27 @@ CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
 
 -- name: moved_of_batch
 -- The cards of batch $batch of stg_seen whose fingerprint is not what their model, still listed, was last
--- seen with (new, changed, back after a removal, or seen with no fingerprint known).
-SELECT s.source_model_id FROM stg_seen AS s
-WHERE s.batch = $batch AND NOT EXISTS (
-    SELECT 1 FROM sightings AS c
-    WHERE c.source = $source AND c.removed_at IS NULL AND c.source_model_id = s.source_model_id
-      AND c.fingerprint = s.fingerprint);
+-- seen with (new, changed, back after a removal, or seen with no fingerprint known), each with its
+-- current history version's values ({columns}: the fields the unstated check compares; NULL for a model
+-- with no current version; the few moved cards are found first, then joined).
+WITH moved AS MATERIALIZED (
+    SELECT s.source_model_id FROM stg_seen AS s
+    WHERE s.batch = $batch AND NOT EXISTS (
+        SELECT 1 FROM sightings AS c
+        WHERE c.source = $source AND c.removed_at IS NULL AND c.source_model_id = s.source_model_id
+          AND c.fingerprint = s.fingerprint))
+SELECT m.source_model_id, h.valid_from IS NOT NULL AS has_current, {columns} FROM moved AS m
+LEFT JOIN model_cards_history AS h
+       ON h.source = $source AND h.valid_to IS NULL AND h.source_model_id = m.source_model_id;
 
 -- name: guard_time_order
--- History is built forwards: a snapshot older than what a source already holds would rewrite it.
-SELECT max(valid_from) FROM (
-    SELECT valid_from FROM model_cards_history WHERE source = $source
-    UNION ALL SELECT last_seen FROM card_state WHERE source = $source
-) WHERE valid_from > $observed_at;
+-- History is built forwards: a snapshot older than what a source already holds would rewrite it. The
+-- sources ($sources, a list) that hold one, each with its latest time.
+SELECT source, max(valid_from) FROM (
+    SELECT source, valid_from FROM model_cards_history WHERE source IN (SELECT unnest($sources))
+    UNION ALL SELECT source, last_seen FROM card_state WHERE source IN (SELECT unnest($sources))
+) WHERE valid_from > $observed_at
+GROUP BY source;
 
 -- name: cards
 -- A changed card: close the current version, then open the new one.
@@ -124,10 +132,17 @@ WHERE $complete AND h.valid_to IS NULL AND h.source = $source
 -- `sightings` holds a last_seen only for models the source's latest run did not see (card_state, a
 -- view, gives the others that run's time), so a load writes only the rows that move:
 -- models this run did not see keep the sighting of the run before it (still the latest here: this
--- run's source_runs row is written after the merge) ...
-UPDATE sightings AS c SET last_seen = l.observed_at, last_seen_run = l.run_id
-FROM sighting_runs AS l
-WHERE c.source = $source AND l.source = $source AND c.last_seen IS NULL
+-- run's source_runs row is written after the merge; none before the first run), and their absence counts
+-- only in complete runs (partial and failed runs never move a model towards removal) ...
+UPDATE sightings AS c
+SET last_seen = CASE WHEN c.last_seen IS NULL
+                     THEN (SELECT l.observed_at FROM sighting_runs AS l WHERE l.source = $source)
+                     ELSE c.last_seen END,
+    last_seen_run = CASE WHEN c.last_seen IS NULL
+                         THEN (SELECT l.run_id FROM sighting_runs AS l WHERE l.source = $source)
+                         ELSE c.last_seen_run END,
+    missed_runs = c.missed_runs + CASE WHEN $complete AND c.removed_at IS NULL THEN 1 ELSE 0 END
+WHERE c.source = $source AND (c.last_seen IS NULL OR ($complete AND c.removed_at IS NULL))
   AND c.source_model_id NOT IN (SELECT source_model_id FROM stg_seen);
 -- ... models it saw follow it again (missed no more, back if removed), with what they were seen with;
 -- a model already following, unchanged, is not written. What a model seen again after missing it held
@@ -146,10 +161,6 @@ WHEN MATCHED AND (c.last_seen IS NOT NULL OR c.missed_runs <> 0 OR c.removed_at 
 WHEN NOT MATCHED THEN INSERT (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs,
                               removed_at, fingerprint)
     VALUES ($source, s.source_model_id, $observed_at, NULL, NULL, 0, NULL, s.fingerprint);
--- Absence counts only in complete runs; partial and failed runs never move a model towards removal.
-UPDATE sightings SET missed_runs = missed_runs + 1
-WHERE $complete AND source = $source AND removed_at IS NULL
-  AND source_model_id NOT IN (SELECT source_model_id FROM stg_seen);
 
 -- name: removals
 -- ($removes is false for a source whose absence says nothing, e.g. vendors' lifecycle pages: sources.py)
@@ -257,8 +268,3 @@ UPDATE source_runs SET status = 'undone' WHERE run_id = $run_id;
 UPDATE runs SET status = 'undone', summary = coalesce(summary, '') || ' [undone by run ' || $undo_id || ']'
 WHERE run_id = $run_id;
 
--- name: current_versions
--- The current history version of some cards of one source (their ids in stg_keys; {columns}: the
--- fields to compare).
-SELECT source_model_id, {columns} FROM model_cards_history
-WHERE source = $source AND valid_to IS NULL AND source_model_id IN (SELECT key FROM stg_keys);
