@@ -3,6 +3,7 @@ them over, Prefect still runs and records every task, and nothing started early 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def test_nothing_starts_early_for_a_live_crawl():
         assert head_start.take("openrouter", None) is None
 
 
-def test_a_one_off_refresh_records_its_flow_and_crawl_task_in_prefect(tmp_path, monkeypatch):
+def test_a_one_off_refresh_records_its_flow_and_crawl_task_in_prefect(tmp_path):
     """Run as a user does (no Prefect server configured): afterwards Prefect's records beside the
     warehouse hold the flow run and its crawl task, completed."""
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
@@ -65,16 +66,29 @@ def test_a_one_off_refresh_records_its_flow_and_crawl_task_in_prefect(tmp_path, 
                            str(db_file)], capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "openrouter: complete, 13 cards" in proc.stdout
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / ".w.duckdb.prefect"))
-    from prefect import get_client
+    # Prefect's records beside the warehouse, read in a process of their own (this one's Prefect settings,
+    # its PREFECT_HOME among them, were fixed when it imported Prefect)
+    reader = subprocess.run([sys.executable, "-c", READ_RECORDS], capture_output=True, text=True, timeout=300,
+                            env={**env, "PREFECT_HOME": str(tmp_path / ".w.duckdb.prefect")})
+    assert reader.returncode == 0, reader.stderr[-3000:]
+    flows, tasks = json.loads(reader.stdout)
+    (flow_run,) = flows
+    assert flow_run["state"] == "COMPLETED" and flow_run["sources"] == ["openrouter"]
+    (crawl,) = [t for t in tasks if t["name"] == "crawl-openrouter"]
+    assert crawl["state"] == "COMPLETED" and crawl["flow_run_id"] == flow_run["id"]
 
-    from modeltrail.flows.local_api import local_api
-    with local_api() as url:
-        assert url is not None
-        with get_client(sync_client=True) as client:
-            (flow_run,) = client.read_flow_runs()
-            tasks = client.read_task_runs()
-    assert flow_run.state.is_completed() and flow_run.parameters["sources"] == ["openrouter"]
-    (crawl,) = [t for t in tasks if t.name == "crawl-openrouter"]
-    assert crawl.state.is_completed() and crawl.flow_run_id == flow_run.id
+
+#: prints [flow runs, task runs] of the Prefect records PREFECT_HOME names, read through the local API
+READ_RECORDS = """
+import json
+from prefect import get_client
+from modeltrail.flows.local_api import local_api
+with local_api() as url:
+    assert url is not None
+    with get_client(sync_client=True) as client:
+        flows = [{"id": str(f.id), "state": f.state.type.value, "sources": f.parameters.get("sources")}
+                 for f in client.read_flow_runs()]
+        tasks = [{"name": t.name, "state": t.state.type.value, "flow_run_id": str(t.flow_run_id)}
+                 for t in client.read_task_runs()]
+print(json.dumps([flows, tasks]))
+"""
