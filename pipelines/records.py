@@ -99,6 +99,14 @@ def _price_amount(v: float | None) -> float | None:
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_plain)]
 Url = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_plain)]
+def _aware(v: datetime) -> datetime:
+    if v.tzinfo is None:
+        raise ValueError("fetched_at must carry a time zone")
+    return v
+
+
+#: when a page was fetched: an instant, so with its time zone
+FetchTime = Annotated[datetime, AfterValidator(_aware)]
 Tokens = Annotated[int, BeforeValidator(_number), Field(gt=0, le=MAX_TOKENS)]
 Count = Annotated[int, BeforeValidator(_number), Field(gt=0, le=BIGINT_MAX)]
 Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, le=MAX_PRICE), AfterValidator(_price_amount)]
@@ -256,7 +264,7 @@ class ModelCard(Strict):
     changed to NULL. A field a card merely lacks is *unstated* (the template moved, the key vanished)
     and keeps its last stated value in history; see warehouse/db.py."""
     # provenance
-    fetched_at: datetime
+    fetched_at: FetchTime
     page_sha256: Text
     parser_version: Text
 
@@ -303,13 +311,6 @@ class ModelCard(Strict):
             raise ValueError(f"not card fields: {unknown}")
         return sorted(set(v))
 
-    @field_validator("fetched_at")
-    @classmethod
-    def _aware(cls, v: datetime) -> datetime:
-        if v.tzinfo is None:
-            raise ValueError("fetched_at must carry a time zone")
-        return v
-
 
 class ProviderFacts(Strict):
     """A catalog's facts about one provider itself (models.dev: a provider's name, API base, docs link, env
@@ -329,15 +330,8 @@ class ProviderFacts(Strict):
     """The npm package the catalog names for the provider (models.dev: an AI SDK provider package)."""
     # provenance
     url: Url
-    fetched_at: datetime
+    fetched_at: FetchTime
     page_sha256: Text
-
-    @field_validator("fetched_at")
-    @classmethod
-    def _aware(cls, v: datetime) -> datetime:
-        if v.tzinfo is None:
-            raise ValueError("fetched_at must carry a time zone")
-        return v
 
 
 class InvalidValue(ValueError):
