@@ -138,14 +138,10 @@ def _remember_data_path(ctx, param, value):
 def _warehouse(ctx, param, value):
     """--db and --data-path as one Warehouse, worked out here once for the whole command: the command's
     own --db, else the group's, else MODELTRAIL_DB, else the default file."""
-    from modeltrail.warehouse import db
     given = ctx.get_parameter_source(param.name)
     if given is not click.core.ParameterSource.COMMANDLINE and ctx.meta.get(GROUP_DB):
         value = ctx.meta[GROUP_DB]
-    try:
-        return db.Warehouse.at(value, ctx.meta.get("modeltrail.data_path"))
-    except db.WarehouseError as exc:
-        fail(str(exc))
+    return named_warehouse(value)
 
 
 def db_option(f):
@@ -162,7 +158,8 @@ def db_option(f):
 
 
 def named_warehouse(name: str):
-    """Another warehouse the command names (`migrate --to`), with the command's --data-path."""
+    """The warehouse `name` names (the command's --db, or another: `migrate --to`), with the command's
+    --data-path; a name that cannot be one is a one-line error."""
     from modeltrail.warehouse import db
     try:
         return db.Warehouse.at(name, click.get_current_context().meta.get("modeltrail.data_path"))
