@@ -22,6 +22,7 @@ from modeltrail.pipelines.records import ModelCard
 from modeltrail.warehouse import lake
 from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.lock import translate
+from modeltrail.warehouse.providers import merge_providers
 from modeltrail.warehouse.remap import remap
 from modeltrail.warehouse.rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, fingerprint, judge_unstated,
                    price_rows)
@@ -220,8 +221,7 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 removed = run_sql(con, remove, params).fetchone()
                 for stmt in close if removed is None or removed[0] else ():
                     run_sql(con, stmt, params)
-                from modeltrail.warehouse.providers import merge_providers  # (a catalog's provider facts)
-                merge_providers(con, load, params)
+                merge_providers(con, load, params)  # (a catalog's facts about its providers)
                 (count,) = sql["count_changes"]
             result = LoadResult(load.source, load.status)
             if load.status != "failed":
