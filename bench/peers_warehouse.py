@@ -26,7 +26,8 @@ for the workload's 5 sources, removal_runs=1:
     -- the crawl would run here: none (the cards are built beforehand, untimed) --
     db.connect
     per source: steps.build_load(source, output, steps.last_complete_run(con, source))   (the verdict)
-                db.load_source(con, run_id, observed_at, load, removal_runs=1)           (one transaction)
+    db.load_sources(con, run_id, observed_at, loads, removal_runs=1)     (every source: one transaction,
+                                                                           as snapshot.Run.record_all)
     steps.summarize; db.finish_run; db.remap
     flows.refresh._changes_table(con, run_id)         (the query and table of the flow's run artifact)
     close; the lock released
@@ -41,7 +42,7 @@ Timings per day (seconds), all in the results JSON:
     read     Parquet -> Python tuples (not part of any method's load)
     build    tuples -> ModelCards (pydantic validation) and their hand-over; what a crawl's parser would
              have produced (not in load)
-    load     start_run + 5 x load_source + summarize + finish_run, on open connections: the warehouse's
+    load     start_run + load_sources (5 sources) + summarize + finish_run, on open connections: the warehouse's
              writes for the run (headline; comparable to the peers' merge transaction)
     lock     taking the writer lock
     connect  the flow's two db.connect calls (migrations checked, views re-created only when they changed,
@@ -274,7 +275,7 @@ class Modeltrail:
         import pydantic
         self.meta = {"modeltrail_commit": commit, "modeltrail_db": db.__file__, "pydantic": pydantic.__version__,
                      "removal_runs": REMOVAL_RUNS, "sources_per_day": len(SOURCES),
-                     "load_is": "start_run + load_source per source + summarize + finish_run (the refresh "
+                     "load_is": "start_run + load_sources (every source, one transaction) + summarize + finish_run (the refresh "
                                 "flow's calls; cards built beforehand)",
                      "job_is": "writer lock .. release: the refresh flow's warehouse part, crawl excluded"}
         ts = "TIMESTAMPTZ '{ts}'"
@@ -407,14 +408,13 @@ class Modeltrail:
             raw = timed("connect", db.connect, self.where, busy_wait=db.READER_GRACE)
             con = TimedConnection(raw, timer, self.exact, self.prefixes)
             try:
-                verdicts, results, cards = {}, [], 0
-                for name, out in outputs.items():
-                    load = timed("verdict", lambda: steps.build_load(name, out, steps.last_complete_run(con, name)))
-                    result = in_load("load_source", db.load_source, con, run_id, when, load,
-                                     removal_runs=REMOVAL_RUNS)
-                    verdicts[name] = result.status
-                    results.append(result)
-                    cards += len(load.cards)
+                loads = [timed("verdict", lambda: steps.build_load(name, out, steps.last_complete_run(con, name)))
+                         for name, out in outputs.items()]
+                # (as the flow does: every source in one transaction, snapshot.Run.record_all)
+                results = in_load("load_source", db.load_sources, con, run_id, when, loads,
+                                  removal_runs=REMOVAL_RUNS)
+                verdicts = {r.source: r.status for r in results}
+                cards = sum(len(load.cards) for load in loads)
                 status = ("failed" if all(v == "failed" for v in verdicts.values())
                           else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
                 summary = in_load("finish", steps.summarize, con, run_id)

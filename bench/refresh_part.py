@@ -3,7 +3,7 @@ its calls in its order, crawl and Prefect's own work (task runs, logs, the artif
 
     writer lock; connect; check_order (every source, one query); start_run; close   (the run is started)
     -- the crawl runs here --
-    connect; per source: last_complete_run + build_load (the verdict), load_source
+    connect; per source: last_complete_run + build_load (the verdict); load_sources (all, one transaction)
     summarize; finish_run; remap; the artifact's change table; close; the lock released
 """
 
@@ -48,10 +48,9 @@ def refresh_part(where, outputs: dict[str, CrawlOutput], when: datetime, removal
         lock.update(run_id=run_id)
         con = db.connect(where, busy_wait=db.READER_GRACE)
         try:
-            verdicts = {}
-            for name, out in outputs.items():
-                load = steps.build_load(name, out, steps.last_complete_run(con, name))
-                verdicts[name] = db.load_source(con, run_id, when, load, removal_runs=removal_runs).status
+            loads = [steps.build_load(name, out, steps.last_complete_run(con, name)) for name, out in outputs.items()]
+            verdicts = {r.source: r.status
+                        for r in db.load_sources(con, run_id, when, loads, removal_runs=removal_runs)}
             status = ("failed" if all(v == "failed" for v in verdicts.values())
                       else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
             summary = steps.summarize(con, run_id)

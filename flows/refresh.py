@@ -143,15 +143,18 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                                 out.stats.get("modeltrail/setup_error") else ""))
             con = where.open(busy_wait=db.READER_GRACE)
             try:
+                loads = []
                 for name, out in outputs.items():
                     load = steps.build_load(name, out, steps.last_complete_run(con, name))
                     shown.detail(f"parse {name}: {len(load.cards)} cards, {len(load.problems)} problems, "
                                  f"verdict {load.status}")
-                    result = run.record(con, load, removal_runs=removal_runs)
-                    shown.detail(f"load {name}: {result.status}, {result.versions_added} new versions, "
+                    loads.append(load)
+                # (every source in one transaction and one merge; each alone should that fail)
+                for load, result in zip(loads, run.record_all(con, loads, removal_runs=removal_runs)):
+                    shown.detail(f"load {load.source}: {result.status}, {result.versions_added} new versions, "
                                  f"{result.versions_closed} closed, {result.removed} removed")
-                    stopping.loaded(name)
-                    logger.info("%s: %s, %d cards, %d new versions", name, result.status, len(load.cards),
+                    stopping.loaded(load.source)
+                    logger.info("%s: %s, %d cards, %d new versions", load.source, result.status, len(load.cards),
                                 result.versions_added)
                 summary = run.finish(con)
                 stopping.finished()

@@ -3,6 +3,7 @@ cards (`load`), a commit of a git archive (`backfill-git`).
 
     run = Run.start(con, "replay", observed_at, ["openrouter"])   # time order checked, once, here
     run.record(con, load)                                          # the source's snapshot, one transaction
+    run.record_all(con, [load, other])                             # several sources', one transaction
     run.finish(con)                                                # verdicts summed up, identity resolved
 
 A run may span several sources (a refresh of every source) and its connection may close between the
@@ -59,6 +60,19 @@ class Run:
         result = db.load_source(con, self.run_id, self.observed_at, load, removal_runs=removal_runs, archive=archive)
         self.verdicts[load.source] = result.status
         return result
+
+    def record_all(self, con, loads: list[SourceLoad], removal_runs: int = 2) -> list[LoadResult]:
+        """Several sources' snapshots in one transaction, merged by one set of statements for them all
+        (warehouse/load.py: load_sources). Should that fail, each is recorded alone, in order, as
+        `record` does: a source whose load fails rolls back alone and those before it are kept."""
+        try:
+            results = db.load_sources(con, self.run_id, self.observed_at, loads, removal_runs=removal_runs)
+        except db.WarehouseError:
+            if len(loads) < 2:
+                raise
+            return [self.record(con, load, removal_runs) for load in loads]
+        self.verdicts.update((r.source, r.status) for r in results)
+        return results
 
     @property
     def status(self) -> str:

@@ -14,7 +14,7 @@ from modeltrail.warehouse.connection import (READER_GRACE, SCHEMA_VERSION, body_
 from modeltrail.warehouse.errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
 from modeltrail.warehouse.guard import check_query  # noqa: F401
 from modeltrail.warehouse.location import Location, locate  # noqa: F401
-from modeltrail.warehouse.load import (ARCHIVE_BATCH, check_time_order, finish_run, interrupt_run, load_source, start_run,  # noqa: F401
+from modeltrail.warehouse.load import (ARCHIVE_BATCH, check_time_order, finish_run, interrupt_run, load_source, load_sources, start_run,  # noqa: F401
                                        undo_run, unstated_fields)
 from modeltrail.warehouse.lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
 from modeltrail.warehouse.lock import translate as _translate  # noqa: F401

@@ -128,87 +128,129 @@ def removes(source: str) -> bool:
 
 def load_source(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
                 removal_runs: int = 2, archive: bool = True) -> LoadResult:
-    """One source run into the warehouse, in one transaction: archive, verdict, history merge. On a
-    DuckLake, a transaction that loses a commit race to a writer of another source is run again whole
-    (lake.retrying), from the load as it was handed over."""
-    def attempt() -> LoadResult:
-        trial = dataclasses.replace(load, reasons=list(load.reasons), notes=list(load.notes))
-        result = _load_once(con, run_id, observed_at, trial, removal_runs, archive)
-        load.status, load.reasons, load.notes = trial.status, trial.reasons, trial.notes
-        return result
-    return lake.retrying(f"{load.source} (run {run_id})", attempt)
+    """One source run into the warehouse, in one transaction: archive, verdict, history merge."""
+    (result,) = load_sources(con, run_id, observed_at, [load], removal_runs, archive)
+    return result
 
 
-def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, load: SourceLoad,
-               removal_runs: int, archive: bool) -> LoadResult:
+def load_sources(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, loads: list[SourceLoad],
+                 removal_runs: int = 2, archive: bool = True) -> list[LoadResult]:
+    """Several source runs of one run into the warehouse, in one transaction: each one's archive and
+    verdict, then one history merge for them all (merge.sql's statements take every source at once,
+    each with its own verdict: stg_runs). A refresh of every source makes one set of statements, not
+    one a source. On a DuckLake, a transaction that loses a commit race to a writer of other sources
+    is run again whole (lake.retrying), from the loads as they were handed over."""
+    names = [load.source for load in loads]
+    if len(set(names)) != len(names):
+        raise ValueError(f"one load a source in a run: {', '.join(sorted(n for n in set(names) if names.count(n) > 1))} "
+                         "twice")
+    def attempt() -> list[LoadResult]:
+        trials = [dataclasses.replace(load, reasons=list(load.reasons), notes=list(load.notes)) for load in loads]
+        results = _load_once(con, run_id, observed_at, trials, removal_runs, archive)
+        for load, trial in zip(loads, trials):
+            load.status, load.reasons, load.notes = trial.status, trial.reasons, trial.notes
+        return results
+    return lake.retrying(f"{', '.join(names)} (run {run_id})", attempt)
+
+
+def _archive(con: duckdb.DuckDBPyConnection, run_id: int, loads: list[SourceLoad], archive: bool) -> None:
+    """The pages the loads fetched (bodies not archived yet, compressed), their fetch rows, where in
+    git a page read from git is, and the parse problems."""
+    # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
+    # (archive=False: the pages are archived already, with their fetch rows: a reparse)
+    # (a page read from git is not copied: git_fetches says where its blob is)
+    fetched = [(load.source, p) for load in loads for p in (load.pages if archive else [])]
+    bodies = {p.sha256: (p.content_type, p.read_body) for _, p in fetched
+              if p.sha256 and p.has_body and p.git is None}
+    bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for _, p in fetched if p.raw_sha256})
+    if bodies:
+        _stage_keys(con, list(bodies))
+        known = {r[0] for r in con.execute(query("archived_already", MERGE)).fetchall()}
+        todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
+        for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
+            batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]
+            _insert_columns(con, "pages", [{"sha256": s, "content_type": ct, "size": len(body),
+                                            "body_zlib": zlib.compress(body, 6)} for s, ct, body in batch])
+    _insert_columns(con, "fetches", [
+        {"run_id": run_id, "source": source, "url": p.url, "page_kind": p.page_kind,
+         "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
+         "via": p.via, "raw_sha256": p.raw_sha256}
+        for source, p in fetched])
+    _insert_columns(con, "git_fetches", [
+        {"run_id": run_id, "source": source, "url": p.url, "repo": p.git.repo, "commit_id": p.git.commit,
+         "path": p.git.path, "blob": p.git.blob}
+        for source, p in fetched if p.git is not None])
+    _insert_columns(con, "parse_problems", [
+        {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
+        for load in loads for u, f, m in load.problems])
+
+
+def _cards_of(loads: list[SourceLoad]) -> Iterator[tuple[SourceLoad, ModelCard]]:
+    for load in loads:
+        for card in load.cards:
+            yield load, card
+
+
+def _stage(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime,
+           loads: list[SourceLoad]) -> tuple[bool, dict[str, int]]:
+    """Stage every card the loads saw, and the records of those that moved (merge.sql: stage); carry
+    what went unstated and judge each load on it. A batch of cards at a time, across the loads (a file
+    of a million cards is read from its spool, never held whole; a refresh's few thousand cards of
+    every source are one batch). Returns (any card moved, unstated fields by source)."""
     sql = sections(MERGE)
-    params = {"source": load.source, "run_id": run_id, "observed_at": observed_at,
-              "complete": load.status == "complete", "removal_runs": removal_runs,
-              "removes": removes(load.source)}
+    for stmt in sql["stage"]:
+        con.execute(stmt)
+    any_moved = False
+    lost: dict[str, dict[str, dict[str, Any]]] = {load.source: {} for load in loads}
+    for n, batch in enumerate(_batches(_cards_of(loads), CARD_BATCH)):
+        seen: dict[tuple[str, str], int] = {}
+        for load, c in batch:  # (fingerprints of cards reused unchanged are known: not computed again)
+            known = load.fingerprints.get(c.source_model_id)
+            seen[load.source, c.source_model_id] = known if known is not None else fingerprint(c)
+        _insert_columns(con, "stg_seen", [{"source": s, "source_model_id": k, "fingerprint": v, "batch": n}
+                                          for (s, k), v in seen.items()])
+        # (the moved cards, with their current versions' values for the unstated check)
+        current: dict[tuple[str, str], dict[str, Any] | None] = {
+            (r[0], r[1]): dict(zip(HISTORY_FIELDS, r[3:])) if r[2] else None
+            for r in run_sql(con, query("moved_of_batch", MERGE).format(columns=_CURRENT_COLUMNS),
+                             {"batch": n}).fetchall()}
+        moved = [(load, c) for load, c in batch if (load.source, c.source_model_id) in current]
+        any_moved = any_moved or bool(moved)
+        carried: dict[tuple[str, str], dict[str, Any]] = {}
+        for load, c in moved:
+            key = (load.source, c.source_model_id)
+            found = unstated_fields([c], {c.source_model_id: current[key]}).get(c.source_model_id)
+            if found:
+                carried[key] = found
+                lost[load.source][c.source_model_id] = dict.fromkeys(found)
+        _insert_columns(con, "unstated", [
+            {"source": load.source, "source_model_id": c.source_model_id, "field": f, "value": as_text(v),
+             "run_id": run_id, "observed_at": observed_at, "url": c.url, "page_sha256": c.page_sha256}
+            for load, c in moved for f, v in carried.get((load.source, c.source_model_id), {}).items()])
+        _insert_columns(con, "stg_cards", [card_row(c, carried.get((load.source, c.source_model_id)))
+                                           for load, c in moved])
+        _insert_columns(con, "stg_prices", [r for _, c in moved for r in price_rows(c)])
+        _insert_columns(con, "stg_benchmarks", [r for _, c in moved for r in benchmark_rows(c)])
+    for load in loads:
+        judge_unstated(load, lost[load.source])
+    return any_moved, {source: sum(len(v) for v in fields.values()) for source, fields in lost.items()}
+
+
+def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, loads: list[SourceLoad],
+               removal_runs: int, archive: bool) -> list[LoadResult]:
+    sql = sections(MERGE)
+    params = {"run_id": run_id, "observed_at": observed_at, "removal_runs": removal_runs}
+    merged = [load for load in loads if load.status != "failed"]
+    results = {load.source: LoadResult(load.source, load.status) for load in loads}
+    unstated: dict[str, int] = {}
     try:
         with transaction(con):
-            # (sha256, content type, how to read it): parsed bodies, and the served HTML of rendered pages
-            # (archive=False: the pages are archived already, with their fetch rows: a reparse)
-            # (a page read from git is not copied: git_fetches says where its blob is)
-            fetched = load.pages if archive else []
-            bodies = {p.sha256: (p.content_type, p.read_body) for p in fetched
-                      if p.sha256 and p.has_body and p.git is None}
-            bodies.update({p.raw_sha256: (p.content_type, p.read_raw) for p in fetched if p.raw_sha256})
-            if bodies:
-                _stage_keys(con, list(bodies))
-                known = {r[0] for r in con.execute(query("archived_already", MERGE)).fetchall()}
-                todo = [(s, ct, read) for s, (ct, read) in bodies.items() if s not in known]
-                for i in range(0, len(todo), ARCHIVE_BATCH):  # a batch at a time: memory stays flat
-                    batch = [(s, ct, read()) for s, ct, read in todo[i:i + ARCHIVE_BATCH]]
-                    _insert_columns(con, "pages", [{"sha256": s, "content_type": ct, "size": len(body),
-                                                    "body_zlib": zlib.compress(body, 6)} for s, ct, body in batch])
-            _insert_columns(con, "fetches", [
-                {"run_id": run_id, "source": load.source, "url": p.url, "page_kind": p.page_kind,
-                 "status": p.status, "fetched_at": p.fetched_at, "sha256": p.sha256, "error": p.error,
-                 "via": p.via, "raw_sha256": p.raw_sha256}
-                for p in fetched])
-            _insert_columns(con, "git_fetches", [
-                {"run_id": run_id, "source": load.source, "url": p.url, "repo": p.git.repo, "commit_id": p.git.commit,
-                 "path": p.git.path, "blob": p.git.blob}
-                for p in fetched if p.git is not None])
-            _insert_columns(con, "parse_problems", [
-                {"run_id": run_id, "source": load.source, "url": u, "field": f, "message": m}
-                for u, f, m in load.problems])
-            unstated = 0
-            if load.status != "failed":
-                for stmt in sql["stage"]:
-                    con.execute(stmt)
-                # a batch of cards at a time (a file of a million cards is read from its spool, never
-                # held whole): stage what moved, carry what went unstated
-                lost: dict[str, dict[str, Any]] = {}
-                any_moved = False
-                known = load.fingerprints  # (those of cards reused unchanged: not computed again)
-                for n, batch in enumerate(_batches(load.cards, CARD_BATCH)):
-                    prints = {c.source_model_id: known[c.source_model_id] if c.source_model_id in known
-                              else fingerprint(c) for c in batch}
-                    _insert_columns(con, "stg_seen", [{"source_model_id": k, "fingerprint": v, "batch": n}
-                                                      for k, v in prints.items()])
-                    # (the moved cards, with their current versions' values for the unstated check)
-                    current: dict[str, dict[str, Any] | None] = {
-                        r[0]: dict(zip(HISTORY_FIELDS, r[2:])) if r[1] else None
-                        for r in run_sql(con, query("moved_of_batch", MERGE).format(columns=_CURRENT_COLUMNS),
-                                         {**params, "batch": n}).fetchall()}
-                    moved = [c for c in batch if c.source_model_id in current]
-                    any_moved = any_moved or bool(moved)
-                    carried = unstated_fields(moved, current)
-                    lost.update({smid: dict.fromkeys(fields) for smid, fields in carried.items()})
-                    by_id = {c.source_model_id: c for c in moved}
-                    _insert_columns(con, "unstated", [
-                        {"source": load.source, "source_model_id": smid, "field": f, "value": as_text(v),
-                         "run_id": run_id, "observed_at": observed_at, "url": by_id[smid].url,
-                         "page_sha256": by_id[smid].page_sha256}
-                        for smid, fields in carried.items() for f, v in fields.items()])
-                    _insert_columns(con, "stg_cards", [card_row(c, carried.get(c.source_model_id)) for c in moved])
-                    _insert_columns(con, "stg_prices", [r for c in moved for r in price_rows(c)])
-                    _insert_columns(con, "stg_benchmarks", [r for c in moved for r in benchmark_rows(c)])
-                unstated = sum(len(v) for v in lost.values())
-                judge_unstated(load, lost)
-                params["complete"] = load.status == "complete"
+            _archive(con, run_id, loads, archive)
+            if merged:
+                any_moved, unstated = _stage(con, run_id, observed_at, merged)
+                # each source's verdict, after the unstated check (stg_runs: the sources this merge takes)
+                _insert_columns(con, "stg_runs", [{"source": load.source, "complete": load.status == "complete",
+                                                   "removes": removes(load.source)} for load in merged])
                 # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
                 # statements would close and open nothing)
                 for section in ("cards", "prices", "benchmarks") if any_moved else ():
@@ -221,24 +263,33 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 removed = run_sql(con, remove, params).fetchone()
                 for stmt in close if removed is None or removed[0] else ():
                     run_sql(con, stmt, params)
-                merge_providers(con, load, params)  # (a catalog's facts about its providers)
+                for load in merged:  # (a catalog's facts about its providers)
+                    merge_providers(con, load, {**params, "source": load.source,
+                                                "complete": load.status == "complete",
+                                                "removes": removes(load.source)})
                 (count,) = sql["count_changes"]
-            result = LoadResult(load.source, load.status)
-            if load.status != "failed":
-                result.versions_added, result.versions_closed, result.removed = run_sql(con, count, params).fetchone()
-            run_sql(con, query("source_run", RUNS), {
-                "run_id": run_id, "source": load.source, "status": load.status,
-                "pages_ok": sum(1 for p in load.pages if p.ok), "pages_failed": sum(1 for p in load.pages if not p.ok),
-                "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
-                "versions_added": result.versions_added, "versions_closed": result.versions_closed,
-                "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
-                "error": load.error, "notes": load.notes, "unstated": unstated, "removal_runs": removal_runs})
+                for source, added, closed, gone in run_sql(con, count, params).fetchall():
+                    result = results[source]
+                    result.versions_added, result.versions_closed, result.removed = added, closed, gone
+            for load in loads:
+                result = results[load.source]
+                result.status = load.status
+                run_sql(con, query("source_run", RUNS), {
+                    "run_id": run_id, "source": load.source, "status": load.status,
+                    "pages_ok": sum(1 for p in load.pages if p.ok),
+                    "pages_failed": sum(1 for p in load.pages if not p.ok),
+                    "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
+                    "versions_added": result.versions_added, "versions_closed": result.versions_closed,
+                    "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
+                    "error": load.error, "notes": load.notes, "unstated": unstated.get(load.source, 0),
+                    "removal_runs": removal_runs})
     except duckdb.OutOfMemoryException as exc:  # (rolled back)
-        raise WarehouseError(f"{load.source}: the load ran out of the writer's memory ({str(exc).splitlines()[0]}; "
-                             "MODELTRAIL_WRITE_MEMORY raises it): rolled back, nothing of it was stored") from exc
+        raise WarehouseError(f"{', '.join(results)}: the load ran out of the writer's memory "
+                             f"({str(exc).splitlines()[0]}; MODELTRAIL_WRITE_MEMORY raises it): rolled back, "
+                             "nothing of it was stored") from exc
     except (duckdb.IOException, OSError) as exc:  # (rolled back)
         raise translate(exc, file_of(con) or Path("the warehouse")) from exc
-    return result
+    return [results[load.source] for load in loads]
 
 
 def undo_run(con: duckdb.DuckDBPyConnection, run_id: int) -> int:

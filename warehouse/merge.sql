@@ -1,8 +1,9 @@
 -- The merge of one source run into history, run as one transaction by warehouse/load.py.
--- Inputs: temp tables stg_seen (every card this run saw), stg_cards, stg_prices, stg_benchmarks (the
--- records of the cards among them that may change history), and
--- the parameters $source, $run_id, $observed_at, $complete (the source run was complete and healthy),
--- $removal_runs (consecutive complete runs a model must be missing from to count as removed).
+-- Inputs: temp tables stg_runs (the sources merged, each with its verdict: complete, the source run was
+-- complete and healthy; removes, its absence may record removals), stg_seen (every card they saw),
+-- stg_cards, stg_prices, stg_benchmarks (the records of the cards among them that may change history), and
+-- the parameters $run_id, $observed_at, $removal_runs (consecutive complete runs a model must be missing
+-- from to count as removed). Every statement takes all the sources of stg_runs at once.
 -- Sections are named by "-- name:" lines; a load runs stage, cards, prices, benchmarks, sightings,
 -- removals, count_changes in that order.
 
@@ -26,7 +27,10 @@ CREATE OR REPLACE TEMP TABLE stg_benchmarks AS
 -- its prices and benchmarks hold only the cards whose fingerprint differs from their sighting's (new,
 -- changed, or back after a removal; see moved_of_batch): the others cannot change history, so a typical
 -- day stages 1% of the rows.
-CREATE OR REPLACE TEMP TABLE stg_seen (source_model_id VARCHAR, fingerprint UBIGINT, batch INTEGER);
+CREATE OR REPLACE TEMP TABLE stg_seen (source VARCHAR, source_model_id VARCHAR, fingerprint UBIGINT, batch INTEGER);
+-- The sources this merge takes, with their verdicts (sources.py: removes, a source whose absence says
+-- nothing, e.g. vendors' lifecycle pages, records no removal).
+CREATE OR REPLACE TEMP TABLE stg_runs (source VARCHAR, complete BOOLEAN, removes BOOLEAN);
 -- Two amounts are the same price when they differ only by how a double represents them (a catalog that
 -- prints 2.0000000000000001e-07 one day and 2e-07 the next; sums computed in floats upstream): within a
 -- relative 1e-12, far below any real price move (a cent on a million dollars is 1e-8).
@@ -39,14 +43,14 @@ CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
 -- current history version's values ({columns}: the fields the unstated check compares; NULL for a model
 -- with no current version; the few moved cards are found first, then joined).
 WITH moved AS MATERIALIZED (
-    SELECT s.source_model_id FROM stg_seen AS s
+    SELECT s.source, s.source_model_id FROM stg_seen AS s
     WHERE s.batch = $batch AND NOT EXISTS (
         SELECT 1 FROM sightings AS c
-        WHERE c.source = $source AND c.removed_at IS NULL AND c.source_model_id = s.source_model_id
+        WHERE c.source = s.source AND c.removed_at IS NULL AND c.source_model_id = s.source_model_id
           AND c.fingerprint = s.fingerprint))
-SELECT m.source_model_id, h.valid_from IS NOT NULL AS has_current, {columns} FROM moved AS m
+SELECT m.source, m.source_model_id, h.valid_from IS NOT NULL AS has_current, {columns} FROM moved AS m
 LEFT JOIN model_cards_history AS h
-       ON h.source = $source AND h.valid_to IS NULL AND h.source_model_id = m.source_model_id;
+       ON h.source = m.source AND h.valid_to IS NULL AND h.source_model_id = m.source_model_id;
 
 -- name: guard_time_order
 -- History is built forwards: a snapshot older than what a source already holds would rewrite it. The
@@ -94,13 +98,14 @@ WHERE NOT EXISTS (
       AND same_amount(h.usd_per_million_tokens, s.usd_per_million_tokens)
       AND h.unit IS NOT DISTINCT FROM s.unit AND same_amount(h.usd_per_unit, s.usd_per_unit)
       AND h.variable IS NOT DISTINCT FROM s.variable);
--- A price that left a page this complete run read: closed (only for cards this run saw whole).
+-- A price that left a page a complete run read: closed (only for cards the run saw whole).
 UPDATE prices_history AS h SET valid_to = $observed_at
-WHERE $complete AND h.valid_to IS NULL AND h.source = $source
-  AND h.source_model_id IN (SELECT source_model_id FROM stg_cards)
+WHERE h.valid_to IS NULL AND h.source IN (SELECT source FROM stg_runs WHERE complete)
+  AND EXISTS (SELECT 1 FROM stg_cards AS c WHERE c.source = h.source AND c.source_model_id = h.source_model_id)
   AND NOT EXISTS (
     SELECT 1 FROM stg_prices AS s
-    WHERE s.source_model_id = h.source_model_id AND s.kind = h.kind AND s.tier IS NOT DISTINCT FROM h.tier);
+    WHERE s.source = h.source AND s.source_model_id = h.source_model_id AND s.kind = h.kind
+      AND s.tier IS NOT DISTINCT FROM h.tier);
 
 -- name: benchmarks
 -- A score is the same while its value, unit and canonical benchmark are (its reported name and setting
@@ -121,11 +126,11 @@ WHERE NOT EXISTS (
       AND h.reported_name = s.reported_name AND h.setting IS NOT DISTINCT FROM s.setting
       AND h.value = s.value AND h.unit = s.unit AND h.benchmark IS NOT DISTINCT FROM s.benchmark);
 UPDATE benchmarks_history AS h SET valid_to = $observed_at
-WHERE $complete AND h.valid_to IS NULL AND h.source = $source
-  AND h.source_model_id IN (SELECT source_model_id FROM stg_cards)
+WHERE h.valid_to IS NULL AND h.source IN (SELECT source FROM stg_runs WHERE complete)
+  AND EXISTS (SELECT 1 FROM stg_cards AS c WHERE c.source = h.source AND c.source_model_id = h.source_model_id)
   AND NOT EXISTS (
     SELECT 1 FROM stg_benchmarks AS s
-    WHERE s.source_model_id = h.source_model_id AND s.reported_name = h.reported_name
+    WHERE s.source = h.source AND s.source_model_id = h.source_model_id AND s.reported_name = h.reported_name
       AND s.setting IS NOT DISTINCT FROM h.setting);
 
 -- name: sightings
@@ -135,59 +140,71 @@ WHERE $complete AND h.valid_to IS NULL AND h.source = $source
 -- run's source_runs row is written after the merge; none before the first run), and their absence counts
 -- only in complete runs (partial and failed runs never move a model towards removal) ...
 UPDATE sightings AS c
-SET last_seen = CASE WHEN c.last_seen IS NULL
-                     THEN (SELECT l.observed_at FROM sighting_runs AS l WHERE l.source = $source)
-                     ELSE c.last_seen END,
-    last_seen_run = CASE WHEN c.last_seen IS NULL
-                         THEN (SELECT l.run_id FROM sighting_runs AS l WHERE l.source = $source)
-                         ELSE c.last_seen_run END,
-    missed_runs = c.missed_runs + CASE WHEN $complete AND c.removed_at IS NULL THEN 1 ELSE 0 END
-WHERE c.source = $source AND (c.last_seen IS NULL OR ($complete AND c.removed_at IS NULL))
-  AND c.source_model_id NOT IN (SELECT source_model_id FROM stg_seen);
+SET last_seen = CASE WHEN c.last_seen IS NULL THEN r.before_at ELSE c.last_seen END,
+    last_seen_run = CASE WHEN c.last_seen IS NULL THEN r.before_run ELSE c.last_seen_run END,
+    missed_runs = c.missed_runs + CASE WHEN r.complete AND c.removed_at IS NULL THEN 1 ELSE 0 END
+FROM (SELECT g.source, g.complete, l.observed_at AS before_at, l.run_id AS before_run
+      FROM stg_runs AS g LEFT JOIN sighting_runs AS l USING (source)) AS r
+WHERE c.source = r.source AND (c.last_seen IS NULL OR (r.complete AND c.removed_at IS NULL))
+  AND NOT EXISTS (SELECT 1 FROM stg_seen AS s WHERE s.source = c.source AND s.source_model_id = c.source_model_id);
 -- ... models it saw follow it again (missed no more, back if removed), with what they were seen with;
 -- a model already following, unchanged, is not written. What a model seen again after missing it held
 -- is kept for `runs undo`.
 INSERT INTO sightings_before (run_id, source, source_model_id, last_seen, last_seen_run, missed_runs, removed_at)
 SELECT $run_id, c.source, c.source_model_id, c.last_seen, c.last_seen_run, c.missed_runs, c.removed_at
 FROM sightings AS c
-WHERE c.source = $source AND c.last_seen IS NOT NULL
-  AND c.source_model_id IN (SELECT source_model_id FROM stg_seen);
+WHERE c.last_seen IS NOT NULL
+  AND EXISTS (SELECT 1 FROM stg_seen AS s WHERE s.source = c.source AND s.source_model_id = c.source_model_id);
 MERGE INTO sightings AS c
-USING (SELECT source_model_id, fingerprint FROM stg_seen) AS s
-ON c.source = $source AND c.source_model_id = s.source_model_id
+USING (SELECT source, source_model_id, fingerprint FROM stg_seen) AS s
+ON c.source = s.source AND c.source_model_id = s.source_model_id
 WHEN MATCHED AND (c.last_seen IS NOT NULL OR c.missed_runs <> 0 OR c.removed_at IS NOT NULL
                   OR c.fingerprint IS DISTINCT FROM s.fingerprint) THEN
     UPDATE SET last_seen = NULL, last_seen_run = NULL, missed_runs = 0, removed_at = NULL, fingerprint = s.fingerprint
 WHEN NOT MATCHED THEN INSERT (source, source_model_id, first_seen, last_seen, last_seen_run, missed_runs,
                               removed_at, fingerprint)
-    VALUES ($source, s.source_model_id, $observed_at, NULL, NULL, 0, NULL, s.fingerprint);
+    VALUES (s.source, s.source_model_id, $observed_at, NULL, NULL, 0, NULL, s.fingerprint);
 
 -- name: removals
--- ($removes is false for a source whose absence says nothing, e.g. vendors' lifecycle pages: sources.py)
+-- (only complete runs of sources whose absence may record removals: stg_runs)
 INSERT INTO removals (source, source_model_id, removed_at, last_seen, run_id)
 SELECT source, source_model_id, $observed_at, last_seen, $run_id FROM card_state
-WHERE $complete AND $removes AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
+WHERE source IN (SELECT source FROM stg_runs WHERE complete AND removes)
+  AND removed_at IS NULL AND missed_runs >= $removal_runs;
 UPDATE sightings SET removed_at = $observed_at
-WHERE $complete AND $removes AND source = $source AND removed_at IS NULL AND missed_runs >= $removal_runs;
-UPDATE model_cards_history SET valid_to = $observed_at
-WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
-    SELECT source_model_id FROM removals WHERE source = $source AND run_id = $run_id);
-UPDATE prices_history SET valid_to = $observed_at
-WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
-    SELECT source_model_id FROM removals WHERE source = $source AND run_id = $run_id);
-UPDATE benchmarks_history SET valid_to = $observed_at
-WHERE valid_to IS NULL AND source = $source AND source_model_id IN (
-    SELECT source_model_id FROM removals WHERE source = $source AND run_id = $run_id);
+WHERE source IN (SELECT source FROM stg_runs WHERE complete AND removes)
+  AND removed_at IS NULL AND missed_runs >= $removal_runs;
+UPDATE model_cards_history AS h SET valid_to = $observed_at
+WHERE h.valid_to IS NULL AND EXISTS (
+    SELECT 1 FROM removals AS r WHERE r.run_id = $run_id AND r.source = h.source AND r.source_model_id = h.source_model_id
+      AND r.source IN (SELECT source FROM stg_runs));
+UPDATE prices_history AS h SET valid_to = $observed_at
+WHERE h.valid_to IS NULL AND EXISTS (
+    SELECT 1 FROM removals AS r WHERE r.run_id = $run_id AND r.source = h.source AND r.source_model_id = h.source_model_id
+      AND r.source IN (SELECT source FROM stg_runs));
+UPDATE benchmarks_history AS h SET valid_to = $observed_at
+WHERE h.valid_to IS NULL AND EXISTS (
+    SELECT 1 FROM removals AS r WHERE r.run_id = $run_id AND r.source = h.source AND r.source_model_id = h.source_model_id
+      AND r.source IN (SELECT source FROM stg_runs));
 
 -- name: count_changes
-SELECT
-    (SELECT count(*) FROM model_cards_history WHERE source = $source AND valid_from = $observed_at AND run_id = $run_id)
-  + (SELECT count(*) FROM prices_history WHERE source = $source AND valid_from = $observed_at AND run_id = $run_id)
-  + (SELECT count(*) FROM benchmarks_history WHERE source = $source AND valid_from = $observed_at AND run_id = $run_id),
-    (SELECT count(*) FROM model_cards_history WHERE source = $source AND valid_to = $observed_at)
-  + (SELECT count(*) FROM prices_history WHERE source = $source AND valid_to = $observed_at)
-  + (SELECT count(*) FROM benchmarks_history WHERE source = $source AND valid_to = $observed_at),
-    (SELECT count(*) FROM removals WHERE source = $source AND run_id = $run_id);
+-- Per source merged: the versions this run opened, the versions closed at its time, the models it removed.
+WITH opened AS (
+    SELECT source, count(*) AS n FROM (
+        SELECT source FROM model_cards_history WHERE valid_from = $observed_at AND run_id = $run_id
+        UNION ALL SELECT source FROM prices_history WHERE valid_from = $observed_at AND run_id = $run_id
+        UNION ALL SELECT source FROM benchmarks_history WHERE valid_from = $observed_at AND run_id = $run_id)
+    GROUP BY source),
+closed AS (
+    SELECT source, count(*) AS n FROM (
+        SELECT source FROM model_cards_history WHERE valid_to = $observed_at
+        UNION ALL SELECT source FROM prices_history WHERE valid_to = $observed_at
+        UNION ALL SELECT source FROM benchmarks_history WHERE valid_to = $observed_at)
+    GROUP BY source),
+gone AS (SELECT source, count(*) AS n FROM removals WHERE run_id = $run_id GROUP BY source)
+SELECT r.source, coalesce(o.n, 0), coalesce(c.n, 0), coalesce(g.n, 0)
+FROM stg_runs AS r LEFT JOIN opened AS o USING (source) LEFT JOIN closed AS c USING (source)
+     LEFT JOIN gone AS g USING (source);
 
 -- name: identity
 -- The mapping of source ids (stg_identity, from db.remap) into model_identity: a full remap replaces

@@ -1,0 +1,133 @@
+"""A refresh records every source of its run in one transaction, merged by one set of statements for
+them all (warehouse/load.py: load_sources; snapshot.Run.record_all). The warehouse must end exactly as
+if each source had been loaded alone, in its own transaction, for every kind of event and verdict; and
+should the batch fail, each source is recorded alone, so that a source whose load fails rolls back
+alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from modeltrail.flows import snapshot
+from modeltrail.pipelines.records import Benchmark, Price
+from modeltrail.warehouse import db
+from modeltrail.warehouse import load as load_module
+from tests.conftest import day
+from tests.test_warehouse import seed_card
+
+TABLES = {
+    "model_cards_history": "source, source_model_id, valid_from",
+    "prices_history": "source, source_model_id, kind, tier, valid_from",
+    "benchmarks_history": "source, source_model_id, reported_name, setting, valid_from",
+    "sightings": "source, source_model_id",
+    "sightings_before": "run_id, source, source_model_id",
+    "removals": "source, source_model_id, run_id",
+    "unstated": "source, source_model_id, field, run_id",
+    "source_runs": "run_id, source",
+}
+
+
+def _cards(source: str, n: int, **update):
+    """n cards of one source; every source names its models alike (m-0, m-1, …), as catalogs often do."""
+    base = seed_card().model_copy(update={
+        "source": source,
+        "prices": [Price(kind="input", usd_per_million_tokens=1.1), Price(kind="output", usd_per_million_tokens=4.4)],
+        "benchmarks": [Benchmark(benchmark="gpqa", reported_name="GPQA", value=77.0, unit="percent")]})
+    return [base.model_copy(update={"source_model_id": f"m-{i}", "name": f"{source} {i}",
+                                    "fetched_at": update.pop("fetched_at", base.fetched_at), **update})
+            for i in range(n)]
+
+
+def _days():
+    """Day by day: (source, status, cards) of every source of that day's run."""
+    az, orr, dep = (lambda n, **u: _cards("azure", n, **u)), (lambda n, **u: _cards("openrouter", n, **u)), \
+        (lambda n, **u: _cards("deprecations", n, **u))
+    yield [("azure", "complete", az(6)), ("openrouter", "complete", orr(6)), ("deprecations", "complete", dep(3))]
+    # azure: a price moves, a score changes, a name, a model missing; openrouter: a price leaves the page
+    # of a model whose azure namesake is staged with that price; a
+    # lifecycle page drops a model (no removal: the source never removes)
+    a = az(5, fetched_at=day(1))
+    a[0] = a[0].model_copy(update={"prices": [Price(kind="input", usd_per_million_tokens=0.9),
+                                              Price(kind="output", usd_per_million_tokens=4.4)]})
+    a[1] = a[1].model_copy(update={"benchmarks": [Benchmark(benchmark="gpqa", reported_name="GPQA", value=80.0,
+                                                            unit="percent")]})
+    a[2] = a[2].model_copy(update={"name": "azure 2, renamed"})  # (staged, with both its prices)
+    o = orr(6, fetched_at=day(1))
+    o[2] = o[2].model_copy(update={"prices": [Price(kind="input", usd_per_million_tokens=1.1)]})
+    yield [("azure", "complete", a), ("openrouter", "complete", o), ("deprecations", "complete", dep(2))]
+    # azure's missing model is removed (2 runs); openrouter stops stating the context window on every
+    # card (template drift: partial, nothing closes); a failed lifecycle run
+    yield [("azure", "complete", az(5, fetched_at=day(2))),
+           ("openrouter", "complete", orr(6, fetched_at=day(2), context_window=None)),
+           ("deprecations", "failed", [])]
+    # azure's removed model is back, one field unstated on one card; openrouter a partial run
+    a = az(6, fetched_at=day(3))
+    a[3] = a[3].model_copy(update={"context_window": None})
+    yield [("azure", "complete", a), ("openrouter", "partial", orr(3, fetched_at=day(3))),
+           ("deprecations", "complete", dep(3, fetched_at=day(3)))]
+
+
+def _build(path, together: bool):
+    con = db.connect(path)
+    for n, sources in enumerate(_days()):
+        run = snapshot.Run.start(con, "replay", day(n), [s for s, _, _ in sources])
+        loads = [db.SourceLoad(source, status, cards=cards) for source, status, cards in sources]
+        if together:
+            results = run.record_all(con, loads, removal_runs=2)
+        else:
+            results = [run.record(con, load, removal_runs=2) for load in loads]
+        run.finish(con)
+        yield n, {r.source: (r.status, r.versions_added, r.versions_closed, r.removed) for r in results}
+    con.close()
+
+
+def _tables(path):
+    con = db.connect(path)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY {order}").fetchall() for t, order in TABLES.items()}
+    finally:
+        con.close()
+
+
+def test_sources_loaded_together_leave_the_warehouse_as_loaded_one_by_one(tmp_path):
+    alone, together = tmp_path / "alone.duckdb", tmp_path / "together.duckdb"
+    results_alone = dict(_build(alone, together=False))
+    results_together = dict(_build(together, together=True))
+    assert results_together == results_alone
+    # the scenario did what it says: a removal, template drift judged partial, unstated kept, a failed run
+    assert results_alone[2]["azure"][3] == 1 and results_alone[2]["openrouter"][0] == "partial"
+    assert results_alone[2]["deprecations"][0] == "failed" and results_alone[1]["deprecations"][3] == 0
+    a, b = _tables(alone), _tables(together)
+    for table in TABLES:
+        assert b[table] == a[table], table
+    assert a["removals"] and a["unstated"] and a["sightings_before"]
+
+
+def test_a_source_whose_load_fails_rolls_back_alone(tmp_path, monkeypatch):
+    con = db.connect(tmp_path / "w.duckdb")
+    insert = load_module._insert_columns
+
+    def disk_full_for_openrouter(con_, table, rows):  # the staging file of one source's cards cannot be written
+        if table == "stg_seen" and any(r["source"] == "openrouter" for r in rows):
+            raise OSError(28, "No space left on device")
+        return insert(con_, table, rows)
+    monkeypatch.setattr(load_module, "_insert_columns", disk_full_for_openrouter)
+    run = snapshot.Run.start(con, "replay", day(0), ["azure", "openrouter"])
+    loads = [db.SourceLoad("azure", "complete", cards=_cards("azure", 3)),
+             db.SourceLoad("openrouter", "complete", cards=_cards("openrouter", 3))]
+    with pytest.raises(db.WarehouseError):
+        run.record_all(con, loads)
+    stored = con.execute("SELECT source, count(*) FROM model_cards_history GROUP BY ALL").fetchall()
+    assert stored == [("azure", 3)]  # the batch rolled back whole; azure then loaded alone, openrouter not
+    assert con.execute("SELECT source, status FROM source_runs").fetchall() == [("azure", "complete")]
+    assert run.verdicts == {"azure": "complete"}
+    con.close()
+
+
+def test_one_load_a_source_in_a_batch(tmp_path):
+    con = db.connect(tmp_path / "w.duckdb")
+    run = db.start_run(con, "replay", day(0))
+    with pytest.raises(ValueError, match="azure twice"):
+        db.load_sources(con, run, day(0), [db.SourceLoad("azure", "complete", cards=_cards("azure", 1)),
+                                           db.SourceLoad("azure", "complete", cards=_cards("azure", 1))])
+    con.close()
