@@ -4,7 +4,7 @@ loads it: the runner `run_modeltrail.py` of that folder, kept here beside the co
 report stay in that folder; this file imports them from a writable copy of it:
 
     cp -r ../shared/peers-warehouse /tmp/pw
-    TZ=UTC DO_NOT_TRACK=1 python -m bench.peers_warehouse --peers /tmp/pw [--quick | --models N --days D]
+    TZ=UTC DO_NOT_TRACK=1 python -m bench.peers_warehouse --peers /tmp/pw [--quick | --models N --days D] [--statements]
     (cd /tmp/pw && python run_bare.py --models N --days D && python report.py --workload m<N>-d<D>-s20251)
 
 It writes work/results/<workload>-modeltrail.json in that copy, as run_modeltrail.py does, so report.py
@@ -156,6 +156,8 @@ PARSER_VERSION = "peers-gen-1"
 SOURCES = list(gen.SOURCES)
 LOCK_WAIT = 3600  # refresh_flow's default lock_wait
 KIND = "replay"
+#: --statements: seconds by statement (its first 110 characters), over every day after the first
+STATEMENTS: dict[str, float] | None = None
 
 PHASES = ("ph_fingerprint", "ph_rows", "ph_json", "ph_stage", "ph_merge_keys", "ph_merge_archived_already",
           "ph_merge_stage", "ph_merge_fingerprints", "ph_unstated", "ph_merge_cards", "ph_merge_prices",
@@ -212,6 +214,8 @@ class TimedConnection:
             if self._timer.on:
                 self._timer.add(self._classify(sql), dt)
                 self._timer.add("_sql", dt)
+                if STATEMENTS is not None:  # (--statements: each statement's own time, printed at the end)
+                    STATEMENTS[" ".join(str(sql).split())[:110]] = STATEMENTS.get(" ".join(str(sql).split())[:110], 0.0) + dt
 
     def _classify(self, sql: str) -> str:
         s = sql.lstrip()
@@ -482,9 +486,17 @@ def extra_queries(method: Modeltrail, result: dict, repeat: int = 5) -> dict:
 
 if __name__ == "__main__":
     os.environ.setdefault("TZ", "UTC")
+    if "--statements" in sys.argv:
+        sys.argv.remove("--statements")
+        STATEMENTS = {}
     a = cli("modeltrail")
     m = Modeltrail(a.workdir)
     res = run(m, a)
     res["extra_queries"] = extra_queries(m, res)
     a.results.write_text(json.dumps(res, indent=1, default=str))
     print("  extra:", json.dumps(res["extra_queries"]), flush=True)
+    if STATEMENTS is not None:
+        days = max(1, len(res["per_day"]))
+        print(f"  statements, ms a day (every day; {len(STATEMENTS)} statements):")
+        for stmt, sec in sorted(STATEMENTS.items(), key=lambda kv: -kv[1])[:40]:
+            print(f"  {1000 * sec / days:7.2f}  {stmt}")

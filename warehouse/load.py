@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-import json
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
@@ -272,17 +271,17 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                     result = results[source]
                     result.versions_added, result.versions_closed, result.removed = added, closed, gone
             for load in loads:
-                result = results[load.source]
-                result.status = load.status
-                run_sql(con, query("source_run", RUNS), {
-                    "run_id": run_id, "source": load.source, "status": load.status,
-                    "pages_ok": sum(1 for p in load.pages if p.ok),
-                    "pages_failed": sum(1 for p in load.pages if not p.ok),
-                    "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
-                    "versions_added": result.versions_added, "versions_closed": result.versions_closed,
-                    "removed": result.removed, "reasons": load.reasons, "coverage": json.dumps(load.coverage),
-                    "error": load.error, "notes": load.notes, "unstated": unstated.get(load.source, 0),
-                    "removal_runs": removal_runs})
+                results[load.source].status = load.status
+            # (one row a source: what it loaded, its verdict and why)
+            _insert_columns(con, "source_runs", [
+                {"run_id": run_id, "source": load.source, "status": load.status,
+                 "pages_ok": sum(1 for p in load.pages if p.ok), "pages_failed": sum(1 for p in load.pages if not p.ok),
+                 "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
+                 "versions_added": result.versions_added, "versions_closed": result.versions_closed,
+                 "removed": result.removed, "reasons": load.reasons, "coverage": load.coverage,
+                 "error": load.error, "notes": load.notes, "unstated": unstated.get(load.source, 0),
+                 "removal_runs": removal_runs}
+                for load, result in ((load, results[load.source]) for load in loads)])
     except duckdb.OutOfMemoryException as exc:  # (rolled back)
         raise WarehouseError(f"{', '.join(results)}: the load ran out of the writer's memory "
                              f"({str(exc).splitlines()[0]}; MODELTRAIL_WRITE_MEMORY raises it): rolled back, "

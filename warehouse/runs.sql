@@ -15,14 +15,6 @@ UPDATE runs SET finished_at = $finished_at, status = $status, summary = $summary
 -- name: run_of
 SELECT observed_at, status FROM runs WHERE run_id = $run_id;
 
--- name: source_run
-INSERT INTO source_runs (run_id, source, status, pages_ok, pages_failed, card_pages, cards, problems,
-                         versions_added, versions_closed, removed, reasons, coverage, error, notes, unstated,
-                         removal_runs)
-VALUES ($run_id, $source, $status, $pages_ok, $pages_failed, $card_pages, $cards, $problems,
-        $versions_added, $versions_closed, $removed, $reasons, $coverage, $error, $notes, $unstated,
-        $removal_runs);
-
 -- name: mark_interrupted
 -- Runs that never recorded how they ended (the process was killed, or failed mid-run): a writer that
 -- starts a run (and so holds the warehouse's writer lock: no other run can be in progress) marks them

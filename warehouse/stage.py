@@ -31,7 +31,7 @@ class _Catalog:
     """What staging asks the catalog, once per connection: the folder it stages in, and the column types
     of each table it inserts into (the warehouse's schema is brought up to date when the connection
     opens and does not change while it is open; the staging tables are re-created with the same
-    columns). A catalog look-up costs ~2 ms; a load makes ~30 of them."""
+    columns). A load inserts into ~12 tables."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         db_file = file_of(con)
@@ -39,10 +39,10 @@ class _Catalog:
         self.types: dict[str, dict[str, str]] = {}
 
     def types_of(self, con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-        # (one table at a time: all of duckdb_columns() binds every view, ~100x the cost)
+        # (the table the name resolves to, as the INSERT will; ~0.3 ms, where duckdb_columns() filtered by
+        # name costs ~2 ms and binds every view when unfiltered)
         if table not in self.types:
-            self.types[table] = dict(con.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall())
+            self.types[table] = dict(con.execute("SELECT name, type FROM pragma_table_info(?)", [table]).fetchall())
         return self.types[table]
 
 
