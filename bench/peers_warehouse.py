@@ -214,8 +214,9 @@ class TimedConnection:
             if self._timer.on:
                 self._timer.add(self._classify(sql), dt)
                 self._timer.add("_sql", dt)
-                if STATEMENTS is not None:  # (--statements: each statement's own time, printed at the end)
-                    STATEMENTS[" ".join(str(sql).split())[:110]] = STATEMENTS.get(" ".join(str(sql).split())[:110], 0.0) + dt
+            if STATEMENTS is not None:  # (--statements: each statement's own time, in the load or not)
+                key = " ".join(str(sql).split())[:110]
+                STATEMENTS[key] = STATEMENTS.get(key, 0.0) + dt
 
     def _classify(self, sql: str) -> str:
         s = sql.lstrip()

@@ -41,13 +41,12 @@ CREATE OR REPLACE TEMP MACRO same_amount(a, b) AS
 -- The cards of batch $batch of stg_seen whose fingerprint is not what their model, still listed, was last
 -- seen with (new, changed, back after a removal, or seen with no fingerprint known), each with its
 -- current history version's values ({columns}: the fields the unstated check compares; NULL for a model
--- with no current version; the few moved cards are found first, then joined).
+-- with no current version; the few moved cards are found first, then joined. EXCEPT compares NULLs as
+-- equal: stg_seen's fingerprint is never NULL, so a sighting with none known matches nothing).
 WITH moved AS MATERIALIZED (
-    SELECT s.source, s.source_model_id FROM stg_seen AS s
-    WHERE s.batch = $batch AND NOT EXISTS (
-        SELECT 1 FROM sightings AS c
-        WHERE c.source = s.source AND c.removed_at IS NULL AND c.source_model_id = s.source_model_id
-          AND c.fingerprint = s.fingerprint))
+    SELECT source, source_model_id FROM (
+        SELECT source, source_model_id, fingerprint FROM stg_seen WHERE batch = $batch
+        EXCEPT SELECT source, source_model_id, fingerprint FROM sightings WHERE removed_at IS NULL))
 SELECT m.source, m.source_model_id, h.valid_from IS NOT NULL AS has_current, {columns} FROM moved AS m
 LEFT JOIN model_cards_history AS h
        ON h.source = m.source AND h.valid_to IS NULL AND h.source_model_id = m.source_model_id;
