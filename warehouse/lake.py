@@ -20,6 +20,7 @@ import os
 import re
 import socket
 import time
+import weakref
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
@@ -84,8 +85,22 @@ def without_password(conninfo: str) -> str:
     return re.sub(r"\s*\bpassword=('(?:[^'\\]|\\.)*'|\S+)", "", conninfo).strip()
 
 
+#: what location_of found, by connection (asked at every run start and remap: a backfill makes thousands)
+_LOCATIONS: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[Location | None]]" = weakref.WeakKeyDictionary()
+
+
 def location_of(con: duckdb.DuckDBPyConnection) -> Location | None:
-    """The DuckLake a connection writes (None: a DuckDB file)."""
+    """The DuckLake a connection writes (None: a DuckDB file). A connection writes where it was opened
+    to write (connection.py attaches a lake and uses it at connect): asked once per connection."""
+    found = _LOCATIONS.get(con)
+    if found is None:
+        found = (_location_of(con),)
+        with contextlib.suppress(TypeError):  # (an object that cannot be weakly referenced: asked each time)
+            _LOCATIONS[con] = found
+    return found[0]
+
+
+def _location_of(con: duckdb.DuckDBPyConnection) -> Location | None:
     row = con.execute("SELECT path, type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     if row is None or row[1] != "ducklake" or not str(row[0]).startswith("postgres:"):
         return None
