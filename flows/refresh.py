@@ -1,6 +1,7 @@
-"""The refresh flow: crawl each source (subprocess, concurrently), then parse, judge and load each one.
+"""The refresh flow: crawl each source (subprocess, concurrently), then parse and judge each one, and load them.
 
-extract (crawl_source) -> transform (parse + verdict) -> load (one transaction per source).
+extract (crawl_source) -> transform (parse + verdict) -> load (every source in one transaction, one merge
+for them all; each source alone should that fail: snapshot.Run.record_all).
 Only the crawl touches the network, so only it retries, and only on network failure.
 """
 

@@ -5,7 +5,7 @@ stop too, and a Prefect flow that carried on would wait on that server for a min
 errors. So once a refresh's flow is running, a signal ends the process here: the crawls and Prefect's
 server are killed, the run is recorded as `interrupted` (when the warehouse can be written: else the
 next writer marks it, see warehouse/runs.sql `mark_interrupted`), the crawls' temporary folder goes,
-and the process exits at once. A source's load is one transaction: a process that ends during it
+and the process exits at once. The sources' load is one transaction: a process that ends during it
 leaves nothing of it (as after `kill -9`).
 """
 
