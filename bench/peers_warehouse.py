@@ -425,7 +425,7 @@ class Modeltrail:
                 summary = in_load("finish", steps.summarize, con, run_id)
                 in_load("finish", db.finish_run, con, run_id, status, summary)
                 timed("remap", db.remap, con)
-                changes_md = timed("changes", _changes_table, con, run_id)
+                changes_md = timed("changes", _changes_table, con, run_id, results)
             finally:
                 timed("close", raw.close)
             release_from = clock()

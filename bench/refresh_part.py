@@ -49,14 +49,14 @@ def refresh_part(where, outputs: dict[str, CrawlOutput], when: datetime, removal
         con = db.connect(where, busy_wait=db.READER_GRACE)
         try:
             loads = [steps.build_load(name, out, steps.last_complete_run(con, name)) for name, out in outputs.items()]
-            verdicts = {r.source: r.status
-                        for r in db.load_sources(con, run_id, when, loads, removal_runs=removal_runs)}
+            results = db.load_sources(con, run_id, when, loads, removal_runs=removal_runs)
+            verdicts = {r.source: r.status for r in results}
             status = ("failed" if all(v == "failed" for v in verdicts.values())
                       else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
             summary = steps.summarize(con, run_id)
             db.finish_run(con, run_id, status, summary)
             db.remap(con)
-            changes = _changes_table(con, run_id)
+            changes = _changes_table(con, run_id, results)
         finally:
             con.close()
     return {"run_id": run_id, "status": status, "verdicts": verdicts, "changes": changes}

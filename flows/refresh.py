@@ -70,7 +70,11 @@ def _on_the_wire(page) -> bool:
     return page.status is None and (not error.startswith("IgnoreRequest") or error.startswith("RobotsUnreachable"))
 
 
-def _changes_table(con, run_id: int) -> str:
+def _changes_table(con, run_id: int, results: list | None = None) -> str:
+    """The run artifact's table of this run's changes (run_results.sql: run_changes). `results`: the
+    sources' LoadResults; when none opened, closed or removed anything, there is nothing to read."""
+    if results is not None and not any(r.versions_added or r.versions_closed or r.removed for r in results):
+        return "No changes in this run.\n"
     rows = con.execute(db.query("run_changes", SQL), {"run_id": run_id, "limit": 200}).fetchall()
     if not rows:
         return "No changes in this run.\n"
@@ -151,7 +155,8 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                                  f"verdict {load.status}")
                     loads.append(load)
                 # (every source in one transaction and one merge; each alone should that fail)
-                for load, result in zip(loads, run.record_all(con, loads, removal_runs=removal_runs)):
+                results = run.record_all(con, loads, removal_runs=removal_runs)
+                for load, result in zip(loads, results):
                     shown.detail(f"load {load.source}: {result.status}, {result.versions_added} new versions, "
                                  f"{result.versions_closed} closed, {result.removed} removed")
                     stopping.loaded(load.source)
@@ -165,7 +170,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                     key="modeltrail-refresh",
                     markdown=f"# modeltrail run {run_id} ({kind}): {status}\n\nwarehouse `{where_key}`\n\n"
                              + "\n".join(f"- {line}" for line in summary.splitlines())
-                             + "\n\n## Changes\n\n" + _changes_table(con, run_id),
+                             + "\n\n## Changes\n\n" + _changes_table(con, run_id, results),
                     description=f"modeltrail run {run_id} of {where_key}")
             finally:
                 con.close()

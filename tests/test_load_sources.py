@@ -131,3 +131,22 @@ def test_one_load_a_source_in_a_batch(tmp_path):
         db.load_sources(con, run, day(0), [db.SourceLoad("azure", "complete", cards=_cards("azure", 1)),
                                            db.SourceLoad("azure", "complete", cards=_cards("azure", 1))])
     con.close()
+
+
+def test_the_artifacts_change_table_skips_its_query_only_when_nothing_changed(tmp_path):
+    from modeltrail.flows.refresh import _changes_table
+    con = db.connect(tmp_path / "w.duckdb")
+    days = list(_days())
+    days.append(days[-1])  # the last day's pages again: nothing opens, closes or goes
+    tables = []
+    for n, sources in enumerate(days):
+        run = snapshot.Run.start(con, "replay", day(n), [s for s, _, _ in sources])
+        results = run.record_all(con, [db.SourceLoad(s, status, cards=[c.model_copy(update={"fetched_at": day(n)})
+                                                                        for c in cards])
+                                       for s, status, cards in sources])
+        run.finish(con)
+        tables.append((_changes_table(con, run.run_id, results), _changes_table(con, run.run_id)))
+    assert all(fast == read for fast, read in tables)
+    assert tables[-1][0] == "No changes in this run.\n"
+    assert all(t != "No changes in this run.\n" for t, _ in tables[:-1])
+    con.close()
