@@ -47,8 +47,11 @@ _NOT_VALUES = {"fetched_at", "page_sha256", "parser_version", "url", "model_id"}
 
 
 def fingerprint(card: ModelCard) -> int:
-    """A hash of everything in a card that history versions: equal fingerprints, no new version."""
-    return _u64(card.model_dump_json(exclude=_NOT_VALUES))
+    """A hash of everything in a card that history versions: equal fingerprints, no new version. (The
+    bytes of card.model_dump_json(exclude=…), straight from pydantic-core's serializer: ~9 us of a
+    card's ~11; a refresh fingerprints every card it saw.)"""
+    return int.from_bytes(hashlib.sha256(type(card).__pydantic_serializer__.to_json(card, exclude=_NOT_VALUES)
+                                         ).digest()[:8], "big")
 
 
 def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str, Any]:
