@@ -149,9 +149,11 @@ SET last_seen = CASE WHEN c.last_seen IS NULL THEN r.before_at ELSE c.last_seen 
     last_seen_run = CASE WHEN c.last_seen IS NULL THEN r.before_run ELSE c.last_seen_run END,
     missed_runs = c.missed_runs + CASE WHEN r.complete AND c.removed_at IS NULL THEN 1 ELSE 0 END
 FROM (SELECT g.source, g.complete, l.observed_at AS before_at, l.run_id AS before_run
-      FROM stg_runs AS g LEFT JOIN sighting_runs AS l USING (source)) AS r
-WHERE c.source = r.source AND (c.last_seen IS NULL OR (r.complete AND c.removed_at IS NULL))
-  AND NOT EXISTS (SELECT 1 FROM stg_seen AS s WHERE s.source = c.source AND s.source_model_id = c.source_model_id);
+      FROM stg_runs AS g LEFT JOIN sighting_runs AS l USING (source)) AS r,
+     (SELECT source, source_model_id FROM sightings WHERE source IN (SELECT source FROM stg_runs)
+      EXCEPT SELECT source, source_model_id FROM stg_seen) AS unseen
+WHERE c.source = r.source AND c.source = unseen.source AND c.source_model_id = unseen.source_model_id
+  AND (c.last_seen IS NULL OR (r.complete AND c.removed_at IS NULL));
 -- ... models it saw follow it again (missed no more, back if removed), with what they were seen with;
 -- a model already following, unchanged, is not written. What a model seen again after missing it held
 -- is kept for `runs undo`.
