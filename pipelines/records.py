@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
                       ValidationError, field_validator, model_validator)
 
-from modeltrail.pipelines.twins import Fast, attach, aware, pattern, strict_number, twin, zero_or_at_least
+from modeltrail.pipelines.twins import Fast, Record, attach, aware, by_tag, pattern, strict_number, twin, zero_or_at_least
 
 SCHEMA_VERSION = 1
 
@@ -122,10 +122,11 @@ Count = Annotated[int, BeforeValidator(_number), Field(gt=0, le=BIGINT_MAX)]
 Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, le=MAX_PRICE), AfterValidator(_price_amount)]
 
 
-class Strict(BaseModel):
-    """A record: every value checked, nothing unknown. Validated in one pass of pydantic-core by its fast
-    validator (pipelines/twins.py: the validators above replaced by their twins); what that one refuses,
-    the model's own validator judges again (so an error is always the one it raised, word for word)."""
+class Strict(BaseModel, metaclass=Record):
+    """A record: every value checked, nothing unknown. Made (`Price(...)`, `model_validate`) in one pass of
+    pydantic-core by its fast validator (pipelines/twins.py: the validators above replaced by their twins);
+    what that one refuses, the model's own validator judges again (so an error is always the one it
+    raised, word for word). Assignment and everything else is pydantic's own."""
     # allow_inf_nan=False: NaN, Infinity are no value (and DOUBLE columns would keep them)
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False)
     #: the fast validator (set on each record class by twins.attach; None: the model's own only)
@@ -136,26 +137,21 @@ class Strict(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         attach(cls)
 
-    def __init__(self, /, **data: Any) -> None:
-        __tracebackhide__ = True
-        fast = type(self).__pydantic_fast__
-        if fast is not None and fast.of is self.__pydantic_validator__:
-            try:
-                fast.validator.validate_python(data, self_instance=self)
-                return
-            except ValidationError:
-                pass  # refused, or not sure (5.0 for a count): the validators say which and why
-        self.__pydantic_validator__.validate_python(data, self_instance=self)
-
-    __init__.__pydantic_base_init__ = True  # (pydantic validates nested records inline, not through __init__)
+    @classmethod
+    def model_rebuild(cls, **options: Any) -> bool | None:
+        """pydantic's; the fast validator made again from the rebuilt schema."""
+        rebuilt = super().model_rebuild(**options)
+        if "__pydantic_fast__" in cls.__dict__:  # (not before the class's own is made, at its creation)
+            attach(cls)
+        return rebuilt
 
     @classmethod
     def model_validate(cls, obj: Any, **options: Any) -> Any:
         """pydantic's, through the fast validator first (when no option asks for another validation)."""
         fast = cls.__pydantic_fast__
-        if not options and fast is not None and fast.of is cls.__pydantic_validator__:
+        if not options and type(obj) is dict and fast is not None and fast.of is cls.__pydantic_validator__:
             try:
-                return fast.validator.validate_python(obj)
+                return fast.validate(obj)
             except ValidationError:
                 pass
         return super().model_validate(obj, **options)
@@ -237,6 +233,7 @@ class Benchmark(Stated):
     """The benchmark's name exactly as the source wrote it."""
 
     @model_validator(mode="after")
+    @twin(by_tag("unit", {"percent": {"value": {"ge": 0, "le": 100}}, "elo": {"value": {"ge": 0}}}), top_only=True)
     def _range(self) -> "Benchmark":
         if self.unit == "percent" and not 0 <= self.value <= 100:
             raise ValueError(f"percent value {self.value} is outside 0..100 for {self.reported_name!r}")

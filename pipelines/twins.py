@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+from pydantic import BaseModel, ValidationError
 from pydantic_core import SchemaError, SchemaValidator
 
 #: a twin: given the (already rewritten) schema the validator wraps, the schema doing the same check in
@@ -38,10 +39,14 @@ _BOUNDS = {"greater_than_validator": "gt", "greater_than_or_equal_validator": "g
 _NESTED = ("schema", "items_schema", "keys_schema", "values_schema", "extras_schema", "definitions")
 
 
-def twin(rewrite: Twin) -> Callable[[Callable], Callable]:
-    """Names a validator's twin (see the module's doc)."""
+def twin(rewrite: Twin, top_only: bool = False) -> Callable[[Callable], Callable]:
+    """Names a validator's twin (see the module's doc). `top_only`: a model's rule whose twin checks the
+    model's fields, so only where the model is made from a dict (the class's own fast validator, called
+    with keyword arguments or a dict): a record nested in another may be an instance already, which
+    pydantic takes as it is, and the rule itself is kept there."""
     def mark(fn: Callable) -> Callable:
         fn.__twin__ = rewrite
+        fn.__twin_top_only__ = top_only
         return fn
     return mark
 
@@ -80,6 +85,34 @@ def aware(inner: dict) -> dict | None:
     return {**inner, "tz_constraint": "aware"}
 
 
+def by_tag(field: str, bounds: dict[Any, dict[str, dict[str, float]]]) -> Twin:
+    """A model's rule bounding a number by the value of a literal field (its tag): the model's fields,
+    once per tag, the number's bounds narrowed for that tag (`{"percent": {"value": {"ge": 0, "le": 100}}}`)."""
+    def rewrite(model: dict) -> dict | None:
+        inner = model.get("schema", {})
+        if model.get("type") != "model" or inner.get("type") != "model-fields":
+            return None
+        fields = inner["fields"]
+        tag = fields.get(field, {}).get("schema", {})
+        if tag.get("type") != "literal" or set(bounds) - set(tag["expected"]):
+            return None
+        choices = {}
+        for value in tag["expected"]:
+            narrowed = {**fields, field: {**fields[field], "schema": {**tag, "expected": [value]}}}
+            for name, limits in bounds.get(value, {}).items():
+                number = fields.get(name, {}).get("schema", {})
+                if number.get("type") not in ("int", "float"):
+                    return None
+                number = dict(number)
+                for key, limit in limits.items():
+                    tighter = max if key in ("ge", "gt") else min
+                    number[key] = tighter(number[key], limit) if key in number else limit
+                narrowed[name] = {**fields[name], "schema": number}
+            choices[value] = {**inner, "fields": narrowed}
+        return {**model, "schema": {"type": "tagged-union", "discriminator": field, "choices": choices}}
+    return rewrite
+
+
 def _bound(fn: Any, inner: dict) -> dict | None:
     """pydantic's `ge=…` run in Python after a number's validator, put back into the number's schema."""
     if not (isinstance(fn, functools.partial) and getattr(fn.func, "__name__", None) in _BOUNDS
@@ -95,8 +128,9 @@ def _bound(fn: Any, inner: dict) -> dict | None:
     return {**inner, name: limit}
 
 
-def fast_schema(schema: Any) -> Any:
-    """The schema with every validator that has a twin replaced by it (a copy; the input is unchanged)."""
+def fast_schema(schema: Any, top: bool = False) -> Any:
+    """The schema with every validator that has a twin replaced by it (a copy; the input is unchanged).
+    `top`: the schema is a class's own, validating a dict (see `twin`)."""
     if isinstance(schema, list):
         return [fast_schema(s) for s in schema]
     if not isinstance(schema, dict):
@@ -117,6 +151,8 @@ def fast_schema(schema: Any) -> Any:
             else None
         if fn is not None:
             rewrite = getattr(fn, "__twin__", None)
+            if getattr(fn, "__twin_top_only__", False) and not top:
+                rewrite = None
             replaced = rewrite(out["schema"]) if rewrite else _bound(fn, out["schema"])
             if replaced is not None:
                 return replaced
@@ -126,11 +162,11 @@ def fast_schema(schema: Any) -> Any:
 class Fast:
     """A model's fast validator, and the full validator it was made from (a model rebuilt since has a
     new one: the fast one is then not used)."""
-    __slots__ = ("of", "validator")
+    __slots__ = ("of", "validator", "validate")
 
     def __init__(self, cls: type) -> None:
         self.of = cls.__pydantic_validator__
-        schema = fast_schema(cls.__pydantic_core_schema__)
+        schema = fast_schema(cls.__pydantic_core_schema__, top=True)
         # pydantic-core would reuse a complete model's own validator for its schema (and a nested one's):
         # they are marked incomplete while the fast one is built, so that it is built from the fast schema
         complete = [c for c in _models(schema) if c.__dict__.get("__pydantic_complete__") is True]
@@ -138,6 +174,7 @@ class Fast:
             for c in complete:
                 type.__setattr__(c, "__pydantic_complete__", False)
             self.validator = SchemaValidator(schema)
+            self.validate = self.validator.validate_python
         finally:
             for c in complete:
                 type.__setattr__(c, "__pydantic_complete__", True)
@@ -160,9 +197,34 @@ def _models(schema: Any) -> set[type]:
 
 def attach(cls: type) -> None:
     """Give a complete model class its fast validator (`__pydantic_fast__`); an incomplete one (a name not
-    yet defined) keeps only its own."""
+    yet defined) keeps only its own. Called again when the class is rebuilt."""
     try:
         fast = Fast(cls) if getattr(cls, "__pydantic_complete__", False) else None
     except SchemaError:  # (a constraint pydantic-core cannot hold: the model's own validator does it all)
         fast = None
     type.__setattr__(cls, "__pydantic_fast__", fast)
+    _MADE_FAST.pop(cls, None)
+    if fast is not None and cls.__init__ is BaseModel.__init__:
+        _MADE_FAST[cls] = fast.validate
+
+
+#: class -> its fast validator's validate_python, for the classes made by it when called (`Price(...)`): a
+#: complete record class without an `__init__` of its own (a dict: a class's own attribute is slower to
+#: read, through pydantic's metaclass)
+_MADE_FAST: dict[type, Callable[[Any], Any]] = {}
+
+
+class Record(type(BaseModel)):  # (pydantic's metaclass)
+    """The metaclass of records: `Price(...)` is validated by the class's fast validator, which makes the
+    instance itself (as for a nested record or `model_validate`); what it refuses goes the usual way,
+    `__init__` and the model's own validator, whose error is raised. A class with its own `__init__`,
+    or called with positional arguments, goes the usual way only."""
+
+    def __call__(cls, *args: Any, **data: Any) -> Any:
+        fast = _MADE_FAST.get(cls)
+        if fast is not None and not args:
+            try:
+                return fast(data)
+            except ValidationError:
+                pass  # refused, or not sure (5.0 for a count): the validators say which and why
+        return super().__call__(*args, **data)

@@ -129,8 +129,20 @@ def test_records_inside_a_card_are_judged_as_before():
         ([{**BASE[Price], "usd_per_million_tokens": 5e-10}], [{**BASE[Benchmark], "unit": "elo", "value": -1}]),
     ]:
         assert_same(ModelCard, {**BASE[ModelCard], "prices": prices, "benchmarks": benchmarks})
+    for record in (good_b.model_copy(update={"value": 500.0}), good_p.model_copy(update={"unit": "image"}), good_b):
+        cls = type(record)
+        assert outcome(cls.model_validate, record) == outcome(full(cls), record)  # (a record given as it is)
     card = ModelCard(**BASE[ModelCard], prices=[good_p], benchmarks=[good_b])
     assert card.prices[0] is good_p and card.benchmarks[0] is good_b  # (the records themselves, as before)
+
+
+def test_a_scores_unit_and_value_together():
+    """The rule on a score's value by its unit (percent 0..100, Elo not negative), every unit x value."""
+    numbers = [v for v in HOSTILE if isinstance(v, (int, float, Decimal, Fraction)) or v is None]
+    numbers += [0, 100, 100.0, 100.0000001, -0.0, -1e-300, 1e9, 1e9 + 1, 50]
+    for unit in ("percent", "elo", "index", "score", "PERCENT", None, 5):
+        for value in numbers:
+            assert_same(Benchmark, {**BASE[Benchmark], "unit": unit, "value": value})
 
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
@@ -186,7 +198,11 @@ def test_the_fast_validators_call_python_only_for_the_records_rules():
              "_card_fields"}
     for cls in RECORDS:
         assert cls.__pydantic_fast__ is not None
-        assert functions(fast_schema(cls.__pydantic_core_schema__), set()) <= rules, cls.__name__
+        assert functions(fast_schema(cls.__pydantic_core_schema__, top=True), set()) <= rules, cls.__name__
+    # a score made from its values: no Python at all (its rule is checked per unit); in a card, where it
+    # may be a record already, its rule is called on it
+    assert functions(fast_schema(Benchmark.__pydantic_core_schema__, top=True), set()) == set()
+    assert "_range" in functions(fast_schema(ModelCard.__pydantic_core_schema__, top=True), set())
     # and the workload's card is validated in that one pass
     ModelCard.__pydantic_fast__.validator.validate_python(
         {**BASE[ModelCard], "prices": [Price(**BASE[Price])], "benchmarks": [Benchmark(**BASE[Benchmark])]})
