@@ -106,7 +106,8 @@ def main(argv: list[str]) -> int:
     us = 1e6
     print(f"one card x {n}: min {min(times) * us:.1f} µs, median {statistics.median(times) * us:.1f} µs")
     for name, means in figures.items():
-        print(f"{name}: {k} cards x 5: min {min(means) * us:.1f} µs a card, median {statistics.median(means) * us:.1f} µs")
+        print(f"{name}: {k} cards x 5: min {min(means) * us:.1f} µs a card, "
+              f"median {statistics.median(means) * us:.1f} µs")
     return 0
 
 

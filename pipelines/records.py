@@ -16,7 +16,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
                       ValidationError, field_validator, model_validator)
 
-from modeltrail.pipelines.twins import Fast, Record, attach, aware, by_tag, pattern, strict_number, twin, zero_or_at_least
+from modeltrail.pipelines.twins import (Fast, Record, attach, aware, by_tag, pattern, strict_number, twin,
+                                        zero_or_at_least)
 
 SCHEMA_VERSION = 1
 
@@ -83,6 +84,7 @@ CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u20
 #: a text holding none of them, as pydantic-core's pattern (Rust regex: each character written \x{…})
 NO_CONTROL = "^[^" + "".join(c if c == "-" else f"\\x{{{ord(c):X}}}" for c in CONTROL_RE.pattern[1:-1]) + "]*$"
 
+
 @twin(pattern(NO_CONTROL))
 def _plain(v: str) -> str:
     bad = CONTROL_RE.search(v)
@@ -108,6 +110,8 @@ def _price_amount(v: float | None) -> float | None:
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_plain)]
 Url = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_plain)]
+
+
 @twin(aware)
 def _aware(v: datetime) -> datetime:
     if v.tzinfo is None:
@@ -233,7 +237,8 @@ class Benchmark(Stated):
     """The benchmark's name exactly as the source wrote it."""
 
     @model_validator(mode="after")
-    @twin(by_tag("unit", {"percent": {"value": {"ge": 0, "le": 100}}, "elo": {"value": {"ge": 0}}}), top_only=True)
+    @twin(by_tag("unit", {"percent": {"value": {"ge": 0, "le": 100}}, "elo": {"value": {"ge": 0}}}),
+          top_only=True)
     def _range(self) -> "Benchmark":
         if self.unit == "percent" and not 0 <= self.value <= 100:
             raise ValueError(f"percent value {self.value} is outside 0..100 for {self.reported_name!r}")
