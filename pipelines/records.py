@@ -16,8 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
                       ValidationError, field_validator, model_validator)
 
-from modeltrail.pipelines.twins import (Fast, Record, attach, aware, by_tag, pattern, strict_number, twin,
-                                        zero_or_at_least)
+from modeltrail.pipelines.twins import Fast, Record, attach, by_tag, pattern, strict_number, twin, zero_or_at_least
 
 SCHEMA_VERSION = 1
 
@@ -112,8 +111,7 @@ Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_pl
 Url = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_plain)]
 
 
-@twin(aware)
-def _aware(v: datetime) -> datetime:
+def _aware(v: datetime) -> datetime:  # (no twin: pydantic-core's time zone constraint costs more than this)
     if v.tzinfo is None:
         raise ValueError("fetched_at must carry a time zone")
     return v

@@ -6,7 +6,7 @@ from pydantic-core into Python costs ~0.1-0.2 µs, and a card of 3 prices and 10
 (pydantic adds three for each bounded number behind a before-validator: the bounds run in Python too).
 
 Each validator may name its *twin*: the same check written as pydantic-core's own constraints (a pattern,
-strict numbers, bounds, a time zone constraint), which accepts only values the validator accepts and
+strict numbers, bounds), which accepts only values the validator accepts and
 leaves them exactly as the validator would. From a model's schema, `fast_schema` builds a second one
 where every validator with a twin is replaced by it (and pydantic's bounds are put back into the number's
 own schema). A record is validated by that one first; anything it refuses, it never explains: the
@@ -76,13 +76,6 @@ def zero_or_at_least(minimum: float) -> Twin:
         return {"type": "union", "mode": "left_to_right",
                 "choices": [{**inner, "ge": minimum}, {**inner, "le": 0}]}
     return rewrite
-
-
-def aware(inner: dict) -> dict | None:
-    """A datetime with a time zone."""
-    if inner.get("type") != "datetime" or "tz_constraint" in inner:
-        return None
-    return {**inner, "tz_constraint": "aware"}
 
 
 def by_tag(field: str, bounds: dict[Any, dict[str, dict[str, float]]]) -> Twin:
