@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
-                      field_validator, model_validator)
+                      ValidationError, field_validator, model_validator)
+
+from modeltrail.pipelines.twins import Fast, Record, attach, by_tag, pattern, strict_number, twin, zero_or_at_least
 
 SCHEMA_VERSION = 1
 
@@ -56,6 +58,9 @@ CAPABILITIES = (
 MODALITIES = ("text", "image", "audio", "video", "file")
 
 _DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+#: its twin in pydantic-core (Rust regex): ASCII digits only (Python's \d takes any script's digits, and its
+#: `$` a final newline: those go to the validator) and no control character
+_DATE_ASCII = _DATE_RE.pattern.replace(r"\d", "[0-9]")
 
 # --- bounds: every value a card holds fits the warehouse's column and means something --------------
 #: the longest text a card field holds (names, ids, versions, …: the longest real one is under 100)
@@ -75,8 +80,11 @@ MAX_SCORE = 10**9
 #: characters a text field never holds: C0 and C1 controls, DEL, the bidi overrides (a page's ESC
 #: sequence, a NUL byte); parsers drop them (normalize.plain_text), a file of cards is refused
 CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+#: a text holding none of them, as pydantic-core's pattern (Rust regex: each character written \x{…})
+NO_CONTROL = "^[^" + "".join(c if c == "-" else f"\\x{{{ord(c):X}}}" for c in CONTROL_RE.pattern[1:-1]) + "]*$"
 
 
+@twin(pattern(NO_CONTROL))
 def _plain(v: str) -> str:
     bad = CONTROL_RE.search(v)
     if bad:
@@ -84,6 +92,7 @@ def _plain(v: str) -> str:
     return v
 
 
+@twin(strict_number)
 def _number(v: Any) -> Any:
     """true/false and text are not numbers (pydantic would take `true` as 1 and "5" as 5)."""
     if isinstance(v, (bool, str)):
@@ -91,6 +100,7 @@ def _number(v: Any) -> Any:
     return v
 
 
+@twin(zero_or_at_least(MIN_PRICE))
 def _price_amount(v: float | None) -> float | None:
     if v is not None and 0 < v < MIN_PRICE:
         raise ValueError(f"{v!r} is below {MIN_PRICE} (float noise, not a price)")
@@ -99,7 +109,9 @@ def _price_amount(v: float | None) -> float | None:
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_plain)]
 Url = Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(_plain)]
-def _aware(v: datetime) -> datetime:
+
+
+def _aware(v: datetime) -> datetime:  # (no twin: pydantic-core's time zone constraint costs more than this)
     if v.tzinfo is None:
         raise ValueError("fetched_at must carry a time zone")
     return v
@@ -112,9 +124,39 @@ Count = Annotated[int, BeforeValidator(_number), Field(gt=0, le=BIGINT_MAX)]
 Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, le=MAX_PRICE), AfterValidator(_price_amount)]
 
 
-class Strict(BaseModel):
+class Strict(BaseModel, metaclass=Record):
+    """A record: every value checked, nothing unknown. Made (`Price(...)`, `model_validate`) in one pass of
+    pydantic-core by its fast validator (pipelines/twins.py: the validators above replaced by their twins);
+    what that one refuses, the model's own validator judges again (so an error is always the one it
+    raised, word for word). Assignment and everything else is pydantic's own."""
     # allow_inf_nan=False: NaN, Infinity are no value (and DOUBLE columns would keep them)
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False)
+    #: the fast validator (set on each record class by twins.attach; None: the model's own only)
+    __pydantic_fast__: ClassVar[Fast | None] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        attach(cls)
+
+    @classmethod
+    def model_rebuild(cls, **options: Any) -> bool | None:
+        """pydantic's; the fast validator made again from the rebuilt schema."""
+        rebuilt = super().model_rebuild(**options)
+        if "__pydantic_fast__" in cls.__dict__:  # (not before the class's own is made, at its creation)
+            attach(cls)
+        return rebuilt
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Any:
+        """pydantic's, through the fast validator first (when no option asks for another validation)."""
+        fast = cls.__pydantic_fast__
+        if not options and type(obj) is dict and fast is not None and fast.of is cls.__pydantic_validator__:
+            try:
+                return fast.validate(obj)
+            except ValidationError:
+                pass
+        return super().model_validate(obj, **options)
 
 
 #: a Stated value's provenance: the page that stated it (private attributes, None until a parser sets them)
@@ -133,11 +175,11 @@ class Stated(Strict):
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
         # (the post-init hook pydantic installs only sets the private attributes' defaults: without it,
         # the validator leaves __pydantic_private__ None, and pydantic makes the dict at the first set)
         cls.__pydantic_post_init__ = None
         cls.model_rebuild(force=True)
+        super().__pydantic_init_subclass__(**kwargs)  # (the fast validator, of the rebuilt schema)
 
     def __getattr__(self, item: str) -> Any:
         if item in PROVENANCE:
@@ -193,6 +235,8 @@ class Benchmark(Stated):
     """The benchmark's name exactly as the source wrote it."""
 
     @model_validator(mode="after")
+    @twin(by_tag("unit", {"percent": {"value": {"ge": 0, "le": 100}}, "elo": {"value": {"ge": 0}}}),
+          top_only=True)
     def _range(self) -> "Benchmark":
         if self.unit == "percent" and not 0 <= self.value <= 100:
             raise ValueError(f"percent value {self.value} is outside 0..100 for {self.reported_name!r}")
@@ -271,6 +315,7 @@ class ModelCard(Strict):
     @field_validator("release_date", "listed_date", "deprecation_date", "retirement_date", "training_cutoff",
                      "last_updated")
     @classmethod
+    @twin(pattern(_DATE_ASCII, narrowing=NO_CONTROL))
     def _iso_partial_date(cls, v: str | None) -> str | None:
         if v is not None and not _DATE_RE.match(v):
             raise ValueError(f"date {v!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
