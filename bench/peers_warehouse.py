@@ -35,7 +35,8 @@ for the workload's 5 sources, removal_runs=1:
 observed_at = the day's date, 00:00 UTC; kind "replay", replay = the day's folder.
 
 Needs modeltrail importable (its venv has duckdb 1.5.5 too); it imports modeltrail.flows.refresh (and so
-Prefect) for `_changes_table`, as a refresh's own process does, so the peak RSS includes Prefect:
+Prefect, under flows.local_api.startup_imports: the collector paused, then frozen) for `_changes_table`, as a
+refresh's own process does, so the peak RSS includes Prefect and the collector sees what it sees there:
     TZ=UTC DO_NOT_TRACK=1 python run_modeltrail.py [--quick | --models N --days D]
 
 Timings per day (seconds), all in the results JSON:
@@ -139,8 +140,11 @@ sys.path.insert(0, str(_peers_folder()))
 import gen  # noqa: E402
 from harness import TABLES, cli, fresh_dir, run  # noqa: E402
 
-from modeltrail.flows import snapshot, steps
-from modeltrail.flows.refresh import _changes_table
+from modeltrail.flows.local_api import startup_imports  # noqa: E402
+
+with startup_imports():  # (as `modeltrail refresh` imports Prefect: the collector paused, then frozen)
+    from modeltrail.flows import snapshot, steps
+    from modeltrail.flows.refresh import _changes_table
 from modeltrail.pipelines.handover import CrawlOutput
 from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsing import PageParser
