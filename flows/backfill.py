@@ -38,7 +38,7 @@ from modeltrail.pipelines.parsers.catalog import EntryMemo
 from modeltrail.pipelines.parsing import parse_all
 from modeltrail.pipelines.sources import get
 from modeltrail.warehouse import db
-from modeltrail.warehouse.rows import fingerprint
+from modeltrail.pipelines.fingerprints import fingerprint
 
 SQL = "run_results.sql"
 
@@ -152,8 +152,6 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
             del body
             crawl = steps.ArchivedPages(source, [page], parsed=parse_all(source, [page], memo))
             load = steps.build_load(source, crawl, steps.last_complete_run(con, source))
-            if memo is not None:  # (the cards of entries the same as in the commit before: known already)
-                load.fingerprints = {c.source_model_id: fp for c in load.cards if (fp := memo.derived(c)) is not None}
             run_id, result = snapshot.record(con, load, commit.committed_at, "backfill", commit.tag(),
                                              removal_runs=removal_runs)
             yield Step(commit, result.status, run_id, result.versions_added, len(load.cards), reason=error)

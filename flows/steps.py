@@ -62,7 +62,7 @@ def build_load(source: str, crawl_out: "CrawlOutput | ArchivedPages", last_compl
                       problems=[(p.url, p.field, str(p)) for p in problems], reasons=reasons,
                       notes=list(dict.fromkeys(parsed.notes + detail_notes(crawl_out.pages))),
                       coverage=cov, card_pages=card_pages, error=reasons[0] if status == "failed" else None,
-                      providers=parsed.providers)
+                      providers=parsed.providers, fingerprints=parsed.fingerprints)
 
 
 def summarize(con, run_id: int) -> str:

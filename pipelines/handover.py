@@ -80,9 +80,10 @@ class SourceLoad:
     coverage: dict[str, float] = field(default_factory=dict)
     card_pages: int = 0
     error: str | None = None
-    #: the warehouse's fingerprints (warehouse/rows.py) of some of the cards, by source_model_id, known
-    #: already: cards of a catalog entry that is the same as in the snapshot before (backfill-git). The
-    #: load computes the others.
+    #: the cards' fingerprints (pipelines/fingerprints.py) known already, by source_model_id: computed by
+    #: the parse that made the cards (ParsedPages.fingerprints; a catalog entry the same as in the snapshot
+    #: before keeps its own, backfill-git). The load computes the others. They must be those of these
+    #: very cards: a card changed after its parse needs its entry dropped.
     fingerprints: dict[str, int] = field(default_factory=dict)
     #: what the pages state of the providers themselves (a catalog's provider facts: models.dev), kept as
     #: their own history (warehouse/providers.sql)
@@ -109,6 +110,9 @@ class ParsedPages:
     carded: set[str] = field(default_factory=set)       # urls of the pages that gave a card
     notes: list[str] = field(default_factory=list)
     providers: list[ProviderFacts] = field(default_factory=list)
+    #: each card's fingerprint (pipelines/fingerprints.py), by source_model_id, computed as the parse
+    #: handed its cards over: the load does not compute them again
+    fingerprints: dict[str, int] = field(default_factory=dict)
 
     def result(self) -> tuple[list[ModelCard], list, int]:
         """(cards, problems, card pages read), as PageParser.result gives them."""

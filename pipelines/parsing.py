@@ -3,6 +3,7 @@ card per model (the cards several pages gave of one model, merged)."""
 
 from __future__ import annotations
 
+from modeltrail.pipelines.fingerprints import fingerprint
 from modeltrail.pipelines.handover import PageRecord, ParsedPages
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.catalog import EntryMemo
@@ -20,6 +21,7 @@ class PageParser:
 
     def __init__(self, source: str, memo: EntryMemo | None = None):
         self.source = source
+        self.memo = memo
         self.parser = get(source).parser
         catalog = getattr(self.parser, "CATALOG", None) if memo is not None else None
         self.parse = (lambda page, url, fetched_at, content_type: catalog.parse(page, url, fetched_at, memo)) \
@@ -54,10 +56,17 @@ class PageParser:
                 self.problems, self.card_pages)
 
     def parsed(self) -> ParsedPages:
-        """What was parsed, as data (the crawl hands this on, not the parser)."""
+        """What was parsed, as data (the crawl hands this on, not the parser), with each card's
+        fingerprint: computed here, in the crawl's task while other sources still crawl, not in the
+        load (a card of an entry the memo kept has its own already)."""
         cards, problems, card_pages = self.result()
+        derived = self.memo.derived if self.memo is not None else (lambda card: None)
+        prints = {}
+        for card in cards:
+            known = derived(card)
+            prints[card.source_model_id] = known if known is not None else fingerprint(card)
         return ParsedPages(cards, problems, card_pages, set(self.carded), list(self.notes),
-                           list(self.providers.values()))
+                           list(self.providers.values()), prints)
 
 
 def parse_pages(source: str, pages: list[PageRecord]) -> tuple[list[ModelCard], list[InvalidValue], int]:

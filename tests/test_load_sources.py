@@ -161,7 +161,7 @@ def test_a_cards_fingerprint_is_the_hash_of_its_values_json_as_stored_before():
     from datetime import datetime
 
     from modeltrail.pipelines.sources import get
-    from modeltrail.warehouse.rows import _NOT_VALUES, fingerprint
+    from modeltrail.pipelines.fingerprints import NOT_VALUES, fingerprint
     from tests.fixtures import cases, page_file
     seen = 0
     for case in cases():
@@ -169,7 +169,40 @@ def test_a_cards_fingerprint_is_the_hash_of_its_values_json_as_stored_before():
         parsed = get(case.parent.name).parser.parse(page_file(case).read_bytes(), meta["url"],
                                                     datetime.fromisoformat(meta["fetched_at"]))
         for card in parsed.cards:
-            text = card.model_dump_json(exclude=_NOT_VALUES)
+            text = card.model_dump_json(exclude=NOT_VALUES)
             assert fingerprint(card) == int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
             seen += 1
     assert seen > 60
+
+
+def test_a_parse_hands_over_each_cards_fingerprint_the_load_would_compute(tmp_path):
+    """The parse computes the fingerprints (while other sources still crawl) and the load trusts them:
+    they must be exactly fingerprint(card) for every card handed over, whole pages and snapshots of a
+    catalog parsed entry by entry (an entry the same as before keeps the fingerprint it had)."""
+    import json as _json
+    from datetime import datetime
+
+    from modeltrail.pipelines.fingerprints import fingerprint
+    from modeltrail.pipelines.handover import PageRecord
+    from modeltrail.pipelines.parsers.catalog import EntryMemo
+    from modeltrail.pipelines.parsing import parse_all
+    from tests.fixtures import cases, page_file
+    from tests.test_catalog_entries import AFTER, BEFORE, T1, T2, URL
+
+    def page(body: bytes, url: str, when: datetime) -> PageRecord:
+        return PageRecord(url=url, fetched_at=when, status=200, page_kind="card", body=body)
+
+    checked = 0
+    for case in cases():
+        meta = _json.loads((case / "meta.json").read_text())
+        parsed = parse_all(case.parent.name, [page(page_file(case).read_bytes(), meta["url"],
+                                                   datetime.fromisoformat(meta["fetched_at"]))])
+        assert parsed.fingerprints == {c.source_model_id: fingerprint(c) for c in parsed.cards}, case.name
+        checked += len(parsed.cards)
+    memo = EntryMemo(fingerprint)
+    for body, when in ((BEFORE, T1), (AFTER, T2), (BEFORE, T2)):
+        parsed = parse_all("litellm", [page(body if isinstance(body, bytes) else body.encode(), URL, when)], memo)
+        assert memo.reused or when == T1
+        assert parsed.fingerprints == {c.source_model_id: fingerprint(c) for c in parsed.cards}
+        checked += len(parsed.cards)
+    assert checked > 60

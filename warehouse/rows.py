@@ -8,6 +8,7 @@ import hashlib
 import json
 from typing import Any
 
+from modeltrail.pipelines.fingerprints import fingerprint  # noqa: F401 - (re-exported: the load's)
 from modeltrail.pipelines.handover import SourceLoad
 from modeltrail.pipelines.records import ModelCard
 from modeltrail.pipelines.records import Stated
@@ -40,18 +41,6 @@ def _row_hash(obj: Any) -> int:
 
 def _u64(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
-
-
-#: what a card's history versions do not cover (provenance, the identity computed apart)
-_NOT_VALUES = {"fetched_at", "page_sha256", "parser_version", "url", "model_id"}
-
-
-def fingerprint(card: ModelCard) -> int:
-    """A hash of everything in a card that history versions: equal fingerprints, no new version. (The
-    bytes of card.model_dump_json(exclude=…), straight from pydantic-core's serializer: ~9 us of a
-    card's ~11; a refresh fingerprints every card it saw.)"""
-    return int.from_bytes(hashlib.sha256(type(card).__pydantic_serializer__.to_json(card, exclude=_NOT_VALUES)
-                                         ).digest()[:8], "big")
 
 
 def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str, Any]:
