@@ -411,7 +411,7 @@ class Modeltrail:
                 run_id = in_load("start", db.start_run, con, KIND, when, replay=str(day_dir),
                                  flow_run_id=lock.holder["flow_run_id"])
             finally:
-                timed("close", raw.close)
+                timed("close", db.close_for_now, raw)  # (as the flow closes it: the checkpoint left to the load's)
             timed("other", lock.update, run_id=run_id)
             # (the crawl runs here in a refresh)
             raw = timed("connect", db.connect, self.where, busy_wait=db.READER_GRACE)

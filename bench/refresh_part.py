@@ -44,7 +44,7 @@ def refresh_part(where, outputs: dict[str, CrawlOutput], when: datetime, removal
             snapshot.check_order(con, names, when)
             run_id = db.start_run(con, kind, when, replay=replay, flow_run_id=lock.holder["flow_run_id"])
         finally:
-            con.close()
+            db.close_for_now(con)
         lock.update(run_id=run_id)
         con = db.connect(where, busy_wait=db.READER_GRACE)
         try:

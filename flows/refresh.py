@@ -118,7 +118,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
         try:
             run = snapshot.Run.start(con, kind, when, names, tag=replay, flow_run_id=lock.holder["flow_run_id"])
         finally:
-            con.close()
+            db.close_for_now(con)  # (opened again to load: its checkpoint is left to that close)
         run_id = run.run_id
         lock.update(run_id=run_id)
         stopping.running(where, run_id, sources=names)

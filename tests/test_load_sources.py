@@ -206,3 +206,27 @@ def test_a_parse_hands_over_each_cards_fingerprint_the_load_would_compute(tmp_pa
         assert parsed.fingerprints == {c.source_model_id: fingerprint(c) for c in parsed.cards}
         checked += len(parsed.cards)
     assert checked > 60
+
+
+def test_a_refresh_leaves_its_run_starts_checkpoint_to_the_load(tmp_path):
+    """The refresh closes the warehouse while it crawls without a checkpoint (close_for_now): the run row
+    is durable in the WAL, a reader sees it, and the load's connection checkpoints both at its close."""
+    path = tmp_path / "w.duckdb"
+    con = db.connect(path)
+    con.close()
+    con = db.connect(path)
+    run = snapshot.Run.start(con, "replay", day(0), ["azure"])
+    db.close_for_now(con)
+    wal = tmp_path / "w.duckdb.wal"
+    assert wal.exists()  # (left for the next close)
+    reader = db.connect(path, read_only=True)
+    assert reader.execute("SELECT run_id FROM runs").fetchall() == [(run.run_id,)]
+    reader.close()
+    con = db.connect(path)
+    run.record_all(con, [db.SourceLoad("azure", "complete", cards=_cards("azure", 2))])
+    run.finish(con)
+    con.close()
+    assert not wal.exists()
+    reader = db.connect(path, read_only=True)
+    assert reader.execute("SELECT count(*) FROM model_cards_history").fetchone() == (2,)
+    reader.close()

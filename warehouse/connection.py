@@ -187,6 +187,16 @@ def _schema_current(con) -> bool:
     return row is not None and row[0] == _views_hash() and migrate.version_of(con) == migrate.LATEST
 
 
+def close_for_now(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a writer's connection that the same writer opens again soon (a refresh starts its run, then
+    crawls, then loads): a DuckDB file's checkpoint is left to that next close (its WAL, a few rows, stays
+    beside the file until then; readers and the next writer read it). ~20 ms less a refresh. A DuckLake
+    has no checkpoint at close: closed as it is."""
+    if lake.location_of(con) is None:
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+    con.close()
+
+
 def exists(path: str | os.PathLike | Location | None = None) -> bool:
     """Is there a warehouse there yet (a file; a lake whose catalog holds one)?"""
     where = locate(path)
