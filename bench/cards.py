@@ -42,25 +42,8 @@ def rows(i: int) -> tuple[tuple, list[tuple], list[tuple]]:
     return card, prices, scores
 
 
-def build(card: tuple, prices: list[tuple], scores: list[tuple]) -> ModelCard:
-    """One card, made as bench/peers_warehouse.py `build()` makes it."""
-    ps = [Price(kind=kind, usd_per_million_tokens=usd) for _s, _m, kind, usd in prices]
-    bs = [Benchmark(benchmark=b, reported_name=b, value=score, unit="percent") for _s, _m, b, score in scores]
-    (s, m, name, org, url, version, status, release, deprecation, ctx, max_out, cutoff, params_b, lic) = card
-    return ModelCard(
-        source=s, source_model_id=m, model_id=None, name=name, organization=org, url=url,
-        version=version, status=status,
-        release_date=release.isoformat() if release is not None else None,
-        deprecation_date=deprecation.isoformat() if deprecation is not None else None,
-        context_window=ctx, max_output_tokens=max_out, training_cutoff=cutoff,
-        parameters=round(params_b * 1e9) if params_b is not None else None, license=lic,
-        prices=ps, benchmarks=bs,
-        fetched_at=WHEN, page_sha256=hashlib.sha256(url.encode()).hexdigest(),
-        parser_version="peers-1")
-
-
-def as_dict(card: tuple, prices: list[tuple], scores: list[tuple]) -> dict:
-    """The same card as one dict, prices and scores nested."""
+def _scalars(card: tuple) -> dict:
+    """A card row's fields, as bench/peers_warehouse.py `build()` maps them."""
     (s, m, name, org, url, version, status, release, deprecation, ctx, max_out, cutoff, params_b, lic) = card
     return dict(
         source=s, source_model_id=m, model_id=None, name=name, organization=org, url=url,
@@ -69,10 +52,22 @@ def as_dict(card: tuple, prices: list[tuple], scores: list[tuple]) -> dict:
         deprecation_date=deprecation.isoformat() if deprecation is not None else None,
         context_window=ctx, max_output_tokens=max_out, training_cutoff=cutoff,
         parameters=round(params_b * 1e9) if params_b is not None else None, license=lic,
-        prices=[{"kind": kind, "usd_per_million_tokens": usd} for _s, _m, kind, usd in prices],
-        benchmarks=[{"benchmark": b, "reported_name": b, "value": score, "unit": "percent"}
-                    for _s, _m, b, score in scores],
         fetched_at=WHEN, page_sha256=hashlib.sha256(url.encode()).hexdigest(), parser_version="peers-1")
+
+
+def build(card: tuple, prices: list[tuple], scores: list[tuple]) -> ModelCard:
+    """One card, made as bench/peers_warehouse.py `build()` makes it."""
+    ps = [Price(kind=kind, usd_per_million_tokens=usd) for _s, _m, kind, usd in prices]
+    bs = [Benchmark(benchmark=b, reported_name=b, value=score, unit="percent") for _s, _m, b, score in scores]
+    return ModelCard(**_scalars(card), prices=ps, benchmarks=bs)
+
+
+def as_dict(card: tuple, prices: list[tuple], scores: list[tuple]) -> dict:
+    """The same card as one dict, prices and scores nested."""
+    return dict(**_scalars(card),
+                prices=[{"kind": kind, "usd_per_million_tokens": usd} for _s, _m, kind, usd in prices],
+                benchmarks=[{"benchmark": b, "reported_name": b, "value": score, "unit": "percent"}
+                            for _s, _m, b, score in scores])
 
 
 def main(argv: list[str]) -> int:
