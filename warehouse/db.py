@@ -15,7 +15,7 @@ from modeltrail.warehouse.errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, 
 from modeltrail.warehouse.guard import check_query  # noqa: F401
 from modeltrail.warehouse.location import Location, locate  # noqa: F401
 from modeltrail.warehouse.load import (ARCHIVE_BATCH, check_time_order, finish_run, interrupt_run, load_source, load_sources, start_run,  # noqa: F401
-                                       undo_run, unstated_fields)
+                                       undo_run, unstated_of)
 from modeltrail.warehouse.lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
 from modeltrail.warehouse.lock import translate as _translate  # noqa: F401
 from modeltrail.warehouse.maintain import maintain  # noqa: F401

@@ -35,23 +35,16 @@ CARD_BATCH = 5000
 MERGE, RUNS = "merge.sql", "runs.sql"
 
 
-def unstated_fields(cards: list[ModelCard], current: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """{source_model_id: {field: value}} for the fields these cards no longer state but their current
-    version (`current`: source_model_id -> {field: value}, as moved_of_batch reads it) does. A parse miss
-    (the template moved, a key vanished) is not a change: history keeps the last stated value, and the
-    miss is recorded apart (table `unstated`). A field the page states is empty (card.stated_empty: a
-    JSON null) is a real change and is not in here."""
-    out: dict[str, dict[str, Any]] = {}
-    for card in cards:
-        before = current.get(card.source_model_id)
-        if before is None:
-            continue
-        said_empty = set(card.stated_empty)
-        lost = {f: v for f, v in before.items()
-                if not empty(v) and f not in said_empty and empty(getattr(card, f))}
-        if lost:
-            out[card.source_model_id] = lost
-    return out
+def unstated_of(card: ModelCard, current: dict[str, Any] | None) -> dict[str, Any]:
+    """{field: value} for the fields this card no longer states but its current version (`current`:
+    {field: value}, as moved_of_batch reads it; None: no current version) does. A parse miss (the
+    template moved, a key vanished) is not a change: history keeps the last stated value, and the miss
+    is recorded apart (table `unstated`). A field the page states is empty (card.stated_empty: a JSON
+    null) is a real change and is not in here."""
+    if current is None:
+        return {}
+    said_empty = set(card.stated_empty)
+    return {f: v for f, v in current.items() if not empty(v) and f not in said_empty and empty(getattr(card, f))}
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -218,7 +211,7 @@ def _stage(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime,
         carried: dict[tuple[str, str], dict[str, Any]] = {}
         for load, c in moved:
             key = (load.source, c.source_model_id)
-            found = unstated_fields([c], {c.source_model_id: current[key]}).get(c.source_model_id)
+            found = unstated_of(c, current[key])
             if found:
                 carried[key] = found
                 lost[load.source][c.source_model_id] = dict.fromkeys(found)

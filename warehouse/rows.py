@@ -45,7 +45,7 @@ def _u64(text: str) -> int:
 
 def card_row(card: ModelCard, carried: dict[str, Any] | None = None) -> dict[str, Any]:
     """The history row of a card; `carried`: values kept from its current version for fields the
-    card does not state (see unstated_fields). Its hash covers the canonical values (lists sorted; a
+    card does not state (see load.unstated_of). Its hash covers the canonical values (lists sorted; a
     later field only when it holds a value, so that versions stored before it keep their hashes)."""
     d = card.model_dump()
     d.update(carried or {})
