@@ -57,7 +57,7 @@ Timings per day (seconds), all in the results JSON:
              part, crawl and Prefect bookkeeping (task runs, logs, the artifact's upload) excluded
     ph_*     where `load` goes, from a timing proxy around the connection and timers around pure
              functions (same results):
-             ph_fingerprint  card fingerprints (rows.fingerprint, Python)
+             ph_fingerprint  card fingerprints the load computes itself (pipelines/fingerprints.py; 0 when the parse handed them over)
              ph_rows         history rows of the changed cards (card_row, price_rows, benchmark_rows)
              ph_json         encoding staged rows as JSON (stage._insert_columns)
              ph_stage        INSERT ... read_json of the staged rows

@@ -20,7 +20,7 @@ from pydantic_core import SchemaValidator
 from modeltrail.pipelines import records as r
 from modeltrail.pipelines.records import NO_CONTROL, Benchmark, ModelCard, Price, ProviderFacts
 from modeltrail.pipelines.sources import get
-from modeltrail.warehouse.rows import fingerprint
+from modeltrail.pipelines.fingerprints import fingerprint
 from tests.conftest import CAPTURES, OPENROUTER_DAYS
 from tests.fixtures import cases, page_file
 

@@ -21,7 +21,7 @@ from modeltrail.warehouse.lock import translate as _translate  # noqa: F401
 from modeltrail.warehouse.maintain import maintain  # noqa: F401
 from modeltrail.warehouse.remap import remap, seed_aliases  # noqa: F401
 from modeltrail.warehouse.rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS, LIST_FIELDS, _hash, as_text,  # noqa: F401
-                                       benchmark_rows, card_row, empty, fingerprint, judge_unstated, price_rows)
+                                       benchmark_rows, card_row, empty, judge_unstated, price_rows)
 from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, sections, transaction  # noqa: F401
 from modeltrail.warehouse.stage import _insert_columns, file_of as _file_of  # noqa: F401
 from modeltrail.warehouse.warehouse import Warehouse  # noqa: F401

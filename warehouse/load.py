@@ -15,6 +15,7 @@ import duckdb
 
 from modeltrail.pipelines.handover import LoadResult
 
+from modeltrail.pipelines.fingerprints import fingerprint
 from modeltrail.pipelines.handover import SourceLoad
 from modeltrail.pipelines.records import ModelCard
 
@@ -23,7 +24,7 @@ from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.lock import translate
 from modeltrail.warehouse.providers import merge_providers
 from modeltrail.warehouse.remap import remap
-from modeltrail.warehouse.rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, fingerprint, judge_unstated,
+from modeltrail.warehouse.rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, judge_unstated,
                    price_rows)
 from modeltrail.warehouse.sqlfiles import query, run_script, run_sql, sections, transaction
 from modeltrail.warehouse.stage import _insert_columns, file_of

@@ -8,7 +8,6 @@ import hashlib
 import json
 from typing import Any
 
-from modeltrail.pipelines.fingerprints import fingerprint  # noqa: F401 - (re-exported: the load's)
 from modeltrail.pipelines.handover import SourceLoad
 from modeltrail.pipelines.records import ModelCard
 from modeltrail.pipelines.records import Stated
