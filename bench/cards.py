@@ -42,8 +42,9 @@ def rows(i: int) -> tuple[tuple, list[tuple], list[tuple]]:
     return card, prices, scores
 
 
-def _scalars(card: tuple) -> dict:
-    """A card row's fields, as bench/peers_warehouse.py `build()` maps them."""
+def card_fields(card: tuple, when: datetime = WHEN, parser_version: str = "peers-1") -> dict:
+    """A workload card row's scalar fields as ModelCard's (bench/peers_warehouse.py `build()` maps them so
+    too), fetched at `when`."""
     (s, m, name, org, url, version, status, release, deprecation, ctx, max_out, cutoff, params_b, lic) = card
     return dict(
         source=s, source_model_id=m, model_id=None, name=name, organization=org, url=url,
@@ -52,19 +53,19 @@ def _scalars(card: tuple) -> dict:
         deprecation_date=deprecation.isoformat() if deprecation is not None else None,
         context_window=ctx, max_output_tokens=max_out, training_cutoff=cutoff,
         parameters=round(params_b * 1e9) if params_b is not None else None, license=lic,
-        fetched_at=WHEN, page_sha256=hashlib.sha256(url.encode()).hexdigest(), parser_version="peers-1")
+        fetched_at=when, page_sha256=hashlib.sha256(url.encode()).hexdigest(), parser_version=parser_version)
 
 
 def build(card: tuple, prices: list[tuple], scores: list[tuple]) -> ModelCard:
     """One card, made as bench/peers_warehouse.py `build()` makes it."""
     ps = [Price(kind=kind, usd_per_million_tokens=usd) for _s, _m, kind, usd in prices]
     bs = [Benchmark(benchmark=b, reported_name=b, value=score, unit="percent") for _s, _m, b, score in scores]
-    return ModelCard(**_scalars(card), prices=ps, benchmarks=bs)
+    return ModelCard(**card_fields(card), prices=ps, benchmarks=bs)
 
 
 def as_dict(card: tuple, prices: list[tuple], scores: list[tuple]) -> dict:
     """The same card as one dict, prices and scores nested."""
-    return dict(**_scalars(card),
+    return dict(**card_fields(card),
                 prices=[{"kind": kind, "usd_per_million_tokens": usd} for _s, _m, kind, usd in prices],
                 benchmarks=[{"benchmark": b, "reported_name": b, "value": score, "unit": "percent"}
                             for _s, _m, b, score in scores])

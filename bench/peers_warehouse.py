@@ -108,7 +108,6 @@ a deployed flow run does neither, so they are not timed here.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -140,6 +139,7 @@ sys.path.insert(0, str(_peers_folder()))
 import gen  # noqa: E402
 from harness import TABLES, cli, fresh_dir, run  # noqa: E402
 
+from bench.cards import card_fields  # noqa: E402
 from modeltrail.flows.local_api import startup_imports  # noqa: E402
 
 with startup_imports():  # (as `modeltrail refresh` imports Prefect: the collector paused, then frozen)
@@ -347,18 +347,10 @@ class Modeltrail:
         for s, m, b, score in rows["benchmarks"]:
             benches[(s, m)].append(Benchmark(benchmark=b, reported_name=b, value=score, unit="percent"))
         cards = defaultdict(list)
-        for (s, m, name, org, url, version, status, release, deprecation, ctx, max_out, cutoff, params_b,
-             lic) in rows["cards"]:
-            cards[s].append(ModelCard(
-                source=s, source_model_id=m, model_id=None, name=name, organization=org, url=url,
-                version=version, status=status,
-                release_date=release.isoformat() if release is not None else None,
-                deprecation_date=deprecation.isoformat() if deprecation is not None else None,
-                context_window=ctx, max_output_tokens=max_out, training_cutoff=cutoff,
-                parameters=round(params_b * 1e9) if params_b is not None else None, license=lic,
-                prices=prices.get((s, m), []), benchmarks=benches.get((s, m), []),
-                fetched_at=when, page_sha256=hashlib.sha256(url.encode()).hexdigest(),
-                parser_version=PARSER_VERSION))
+        for row in rows["cards"]:
+            s, m = row[0], row[1]
+            cards[s].append(ModelCard(**card_fields(row, when, PARSER_VERSION),
+                                      prices=prices.get((s, m), []), benchmarks=benches.get((s, m), [])))
         outputs = {}
         for source, (host, _share) in gen.SOURCES.items():
             page = PageRecord(url=f"https://{host}/models", fetched_at=when, status=200, page_kind="card")
