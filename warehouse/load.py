@@ -242,8 +242,9 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
             if merged:
                 any_moved, unstated = _stage(con, run_id, observed_at, merged)
                 # each source's verdict, after the unstated check (stg_runs: the sources this merge takes)
-                _insert_columns(con, "stg_runs", [{"source": load.source, "complete": load.status == "complete",
-                                                   "removes": removes(load.source)} for load in merged])
+                verdicts = [{"source": load.source, "complete": load.status == "complete",
+                             "removes": removes(load.source)} for load in merged]
+                _insert_columns(con, "stg_runs", verdicts)
                 # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
                 # statements would close and open nothing)
                 for section in ("cards", "prices", "benchmarks") if any_moved else ():
@@ -256,10 +257,8 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 removed = run_sql(con, remove, params).fetchone()
                 for stmt in close if removed is None or removed[0] else ():
                     run_sql(con, stmt, params)
-                for load in merged:  # (a catalog's facts about its providers)
-                    merge_providers(con, load, {**params, "source": load.source,
-                                                "complete": load.status == "complete",
-                                                "removes": removes(load.source)})
+                for load, verdict in zip(merged, verdicts):  # (a catalog's facts about its providers)
+                    merge_providers(con, load, {**params, **verdict})
                 (count,) = sql["count_changes"]
                 for source, added, closed, gone in run_sql(con, count, params).fetchall():
                     result = results[source]
@@ -271,11 +270,11 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 {"run_id": run_id, "source": load.source, "status": load.status,
                  "pages_ok": sum(1 for p in load.pages if p.ok), "pages_failed": sum(1 for p in load.pages if not p.ok),
                  "card_pages": load.card_pages, "cards": len(load.cards), "problems": len(load.problems),
-                 "versions_added": result.versions_added, "versions_closed": result.versions_closed,
-                 "removed": result.removed, "reasons": load.reasons, "coverage": load.coverage,
-                 "error": load.error, "notes": load.notes, "unstated": unstated.get(load.source, 0),
-                 "removal_runs": removal_runs}
-                for load, result in ((load, results[load.source]) for load in loads)])
+                 "versions_added": results[load.source].versions_added,
+                 "versions_closed": results[load.source].versions_closed, "removed": results[load.source].removed,
+                 "reasons": load.reasons, "coverage": load.coverage, "error": load.error, "notes": load.notes,
+                 "unstated": unstated.get(load.source, 0), "removal_runs": removal_runs}
+                for load in loads])
     except duckdb.OutOfMemoryException as exc:  # (rolled back)
         raise WarehouseError(f"{', '.join(results)}: the load ran out of the writer's memory "
                              f"({str(exc).splitlines()[0]}; MODELTRAIL_WRITE_MEMORY raises it): rolled back, "
