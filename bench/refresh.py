@@ -1,6 +1,6 @@
 """How long a one-off `modeltrail refresh --replay` takes with no Prefect server configured.
 
-    python -m bench.refresh [--runs 5] [--scope openrouter|all|both]
+    python -m bench.refresh [--runs 5] [--scope openrouter|all|both|floor]
 
 Each scope (one source, `refresh --replay openrouter`; every source, `refresh --replay`) runs in a new
 folder (a new warehouse and, beside it, Prefect's records): first once cold (Prefect creates its
@@ -24,21 +24,25 @@ import time
 from pathlib import Path
 
 MODES = {"in-process API (default)": "1", "Prefect's ephemeral subprocess server": "0"}
-SCOPES = {"openrouter": ["openrouter"], "all": []}
+SCOPES = {"openrouter": ["openrouter"], "all": [], "floor": None}
 
 
-def once(args: list[str], folder: Path, local_api: str) -> tuple[float, float]:
+def once(args: list[str] | None, folder: Path, local_api: str) -> tuple[float, float]:
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_HOME")}
     env.update(MODELTRAIL_LOCAL_API=local_api, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
                PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="300")  # a loaded machine: 20 s is not enough
+    if args is None:  # Prefect's smallest flow, its records beside where a warehouse would be
+        env["PREFECT_HOME"] = str(folder / ".w.duckdb.prefect")
+        command = [sys.executable, "-m", "bench.prefect_floor"]
+    else:
+        command = [sys.executable, "-m", "modeltrail", "refresh", *args, "--replay", "--db", str(folder / "w.duckdb")]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "modeltrail", "refresh", *args, "--replay", "--db",
-                           str(folder / "w.duckdb")], capture_output=True, text=True, env=env, timeout=600)
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"refresh {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"{' '.join(command[2:])} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
@@ -49,9 +53,9 @@ def spread(values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--scope", choices=["openrouter", "all", "both"], default="both")
+    ap.add_argument("--scope", choices=["openrouter", "all", "both", "floor"], default="both")
     opts = ap.parse_args(argv)
-    scopes = list(SCOPES) if opts.scope == "both" else [opts.scope]
+    scopes = ["openrouter", "all"] if opts.scope == "both" else [opts.scope]
     rows = []
     for scope in scopes:
         args = SCOPES[scope]
@@ -71,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
                           file=sys.stderr, flush=True)
             for mode in MODES:
                 walls, cpus = [w for w, _ in warm[mode]], [c for _, c in warm[mode]]
-                rows.append(f"| {scope if scope != 'all' else 'every source'} | {mode} | {cold[mode][0]:.1f} | "
+                shown = {"all": "every source", "floor": "Prefect's smallest flow (no refresh)"}.get(scope, scope)
+                rows.append(f"| {shown} | {mode} | {cold[mode][0]:.1f} | "
                             f"{spread(walls)} | {spread(cpus)} |")
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average before the end {os.getloadavg()[0]:.1f}; "
