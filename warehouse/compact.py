@@ -75,7 +75,8 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
 
 def _copy(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
     catalog = con.execute(query("current_database", SQL)).fetchone()[0]
-    con.execute(query("compact_attach", SQL).format(path=lake.literal(str(scratch))))
+    from modeltrail.warehouse.connection import ROW_GROUP_SIZE
+    con.execute(query("compact_attach", SQL).format(path=lake.literal(str(scratch)), rows=ROW_GROUP_SIZE))
     try:
         con.execute(query("compact_copy", SQL).format(database=_ident(catalog)))
         for (table,) in con.execute(query("compact_tables", SQL)).fetchall():

@@ -6,8 +6,9 @@
 CHECKPOINT;
 
 -- name: compact_attach
--- (maintain on a DuckDB file: a fresh file beside the warehouse, to copy it into; {path} a SQL literal)
-ATTACH {path} AS compacted;
+-- (maintain on a DuckDB file: a fresh file beside the warehouse, to copy it into, its row groups a
+-- writer's (connection.ROW_GROUP_SIZE); {path} a SQL literal)
+ATTACH {path} AS compacted (ROW_GROUP_SIZE {rows});
 
 -- name: compact_copy
 -- Every table (its rows and constraints), view, macro and sequence (at its current value).

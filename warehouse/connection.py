@@ -69,7 +69,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
                 raise
             return con
         check_parent(path)
-        con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False, **writer_config()})
+        con = _open_writer(path)
         con.execute("SET TimeZone = 'UTC'")
         try:
             migrate.upgrade(con)  # the numbered migrations this file has not had (see warehouse/migrate.py)
@@ -87,6 +87,33 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
         raise
     except (duckdb.Error, OSError) as exc:
         raise _translate(exc, path) from exc
+
+
+#: rows in a row group of the warehouse's tables, for the rows its writers add (DuckDB's default: 122,880).
+#: A refresh appends a few hundred versions to each history table, and its checkpoint rewrites, whole,
+#: the row group they were appended to: with the default, up to 122,880 rows of every column of
+#: `benchmarks_history` a day for a few hundred new ones. bench/RESULTS.md §13 ("Row groups").
+ROW_GROUP_SIZE = 32_768
+
+#: the name a writer gives the warehouse file it attaches
+WRITER_ALIAS = "warehouse"
+
+
+def _open_writer(path) -> duckdb.DuckDBPyConnection:
+    """The writer's DuckDB: the file attached with the warehouse's row group size (an ATTACH option:
+    `duckdb.connect(path)` has no way to pass it; it is the writer's, not the file's, so every writer
+    passes it), and used as the current database. Spilled rows go beside the file, as DuckDB puts them
+    for a file it opens itself (`<file>.tmp`)."""
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, **writer_config(),
+                                             "temp_directory": str(path) + ".tmp"})
+    try:
+        con.execute(query("attach_writer", META).format(path=lake.literal(str(path)), alias=WRITER_ALIAS,
+                                                        rows=ROW_GROUP_SIZE))
+        con.execute(query("use_writer", META).format(alias=WRITER_ALIAS))
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def reader_config() -> dict:

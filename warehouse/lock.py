@@ -152,6 +152,8 @@ def translate(exc: Exception, path: Path) -> WarehouseError:
                                  "`modeltrail sql`); try again when it finishes")
         return WarehouseBusy(f"warehouse {path} is being written by {describe_holder(path)}; "
                              "try again when it finishes")
+    if "Unique file handle conflict" in msg:  # (a writer attaches the file: see connection._open_writer)
+        return WarehouseBusy(f"warehouse {path} is open already in this process; close it first")
     if "No space left" in msg or "File too large" in msg or "Disk quota" in msg:
         return WarehouseError(f"no space left for {path} (disk full or file size limit): the load was "
                               "rolled back, nothing of it was stored")

@@ -1,6 +1,15 @@
--- The warehouse's own keeping beside its tables: the `meta` table's values (schema_version, views_hash,
--- aliases_hash), written and read by warehouse/connection.py, migrate.py, remap.py and transfer.py; and an
--- archived page's body by its hash (connection.body_of, read when `reparse` replays the archive).
+-- The warehouse's own keeping beside its tables: how a writer opens a DuckDB file (connection.py); the
+-- `meta` table's values (schema_version, views_hash, aliases_hash), written and read by
+-- warehouse/connection.py, migrate.py, remap.py and transfer.py; and an archived page's body by its hash
+-- (connection.body_of, read when `reparse` replays the archive). {placeholders} are filled by the code
+-- (identifiers and literals it quotes itself).
+
+-- name: attach_writer
+-- A writer's file, with the row groups its writes make (connection.ROW_GROUP_SIZE; {path} a SQL literal).
+ATTACH {path} AS {alias} (ROW_GROUP_SIZE {rows});
+
+-- name: use_writer
+USE {alias};
 
 -- name: set_meta
 -- (MERGE, not INSERT OR REPLACE: a DuckLake table has no primary key to replace by)
