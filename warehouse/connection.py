@@ -129,7 +129,7 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
     read-only, then lose file access (the lake's own Parquet files stay readable to it); writers bring
     the schema up to date under the catalog's "schema" lock, once per version of the SQL files."""
     con = duckdb.connect(":memory:", config=reader_config() if read_only else {
-        "autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False, **lake.writer_config()})
     try:
         if read_only:
             lake.attach(con, where, read_only=True)
