@@ -375,6 +375,37 @@ def test_the_ducklake_extensions_load_from_their_wheels_only():
     assert all("site-packages" in str(f) and f"v{duckdb.__version__}" in str(f) for f in files)
 
 
+def test_a_writer_loads_the_extensions_signature_checked_once_per_process_and_readers_always(lake):
+    """DuckDB checks an extension file's signature at each LOAD (~0.25 s a connect for the two files):
+    the first writer of a process loads them checked; later writers skip the check only while each file
+    is the one checked (same inode, size and modification time); readers always check."""
+    from modeltrail.warehouse import db, lake as lakemod
+    from modeltrail.warehouse.location import locate
+    where = locate(*lake)
+    unchecked = "SELECT current_setting('allow_unsigned_extensions')"
+    lakemod._VERIFIED.clear()
+    for expected in (False, True, True):
+        con = db.connect(where)
+        try:
+            assert con.execute(unchecked).fetchone()[0] is expected
+        finally:
+            con.close()
+    assert set(lakemod._VERIFIED) == {str(f) for f in lakemod.extension_files()}
+    reader = db.connect(where, read_only=True)
+    assert reader.execute(unchecked).fetchone()[0] is False
+    reader.close()
+    # a file that is not the one checked (here: its recorded modification time differs): checked again
+    first = str(lakemod.extension_files()[0])
+    dev, ino, size, mtime = lakemod._VERIFIED[first]
+    lakemod._VERIFIED[first] = (dev, ino, size, mtime + 1)
+    con = db.connect(where)
+    assert con.execute(unchecked).fetchone()[0] is False
+    con.close()
+    con = db.connect(where)
+    assert con.execute(unchecked).fetchone()[0] is True
+    con.close()
+
+
 def test_a_password_in_the_url_reaches_no_record(lake, tmp_path):
     """(The test cluster trusts 127.0.0.1, so any password connects.) The refresh works, and neither its
     output nor Prefect's records of the run (kept in the working directory) hold the password."""

@@ -156,7 +156,7 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
     read-only, then lose file access (the lake's own Parquet files stay readable to it); writers bring
     the schema up to date under the catalog's "schema" lock, once per version of the SQL files."""
     con = duckdb.connect(":memory:", config=reader_config() if read_only else {
-        "autoinstall_known_extensions": False, "autoload_known_extensions": False})
+        "autoinstall_known_extensions": False, "autoload_known_extensions": False, **lake.writer_config()})
     try:
         if read_only:
             lake.attach(con, where, read_only=True)
@@ -208,10 +208,12 @@ def _schema_current(con) -> bool:
     re-created views rewrite the catalog's blocks at each checkpoint; on a lake, each change would be a
     snapshot, and a conflict for the workers writing beside it)."""
     try:
-        row = run_sql(con, query("meta_value", META), {"key": "views_hash"}).fetchone()
+        with transaction(con):  # (both read `meta`: on a DuckLake, one catalog transaction, not two)
+            row = run_sql(con, query("meta_value", META), {"key": "views_hash"}).fetchone()
+            version = migrate.version_of(con)
     except duckdb.CatalogException:
         return False
-    return row is not None and row[0] == _views_hash() and migrate.version_of(con) == migrate.LATEST
+    return row is not None and row[0] == _views_hash() and version == migrate.LATEST
 
 
 def close_for_now(con: duckdb.DuckDBPyConnection) -> None:

@@ -67,7 +67,8 @@ def start_run(con: duckdb.DuckDBPyConnection, kind: str, observed_at: datetime, 
     # DuckLake, writers of other sources write beside this one: the number is taken under the catalog's
     # "run ids" lock.
     where = lake.location_of(con)
-    with lake.held(where, "run ids", command="start run") if where else contextlib.nullcontext():
+    # (one transaction: on a DuckLake, one round of catalog queries and one commit, not two)
+    with lake.held(where, "run ids", command="start run") if where else contextlib.nullcontext(), transaction(con):
         run_id = con.execute(query("next_run_id", RUNS)).fetchone()[0]
         if where is None:  # a file's writer lock is the only one: a run left without a status is dead
             run_sql(con, query("mark_interrupted", RUNS), {"run_id": run_id,

@@ -39,13 +39,17 @@ def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
 
 
 def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
-    table = con.execute(query("alias_map", SQL)).fetchall()
-    aliases = {alias: model_id for alias, model_id, _ in table}
+    # (the reads in one transaction: on a DuckLake each transaction is a round of catalog queries)
+    with transaction(con):
+        table = con.execute(query("alias_map", SQL)).fetchall()
+        aliases = {alias: model_id for alias, model_id, _ in table}
+        digest = _hash([identity.RULES_VERSION, sorted(aliases.items())])
+        known = run_sql(con, query("meta_value", META), {"key": "aliases_hash"}).fetchone()
+        only_new = not full and known is not None and known[0] == digest
+        ids = run_sql(con, query("identity_candidates", SQL), {"only_new": only_new}).fetchall()
+        if only_new and not ids:  # (nothing new to map: the statements below would change nothing)
+            return con.execute(query("mapped_ids", SQL)).fetchone()[0]
     user_targets = {model_id for _, model_id, origin in table if origin == "user"}
-    digest = _hash([identity.RULES_VERSION, sorted(aliases.items())])
-    known = run_sql(con, query("meta_value", META), {"key": "aliases_hash"}).fetchone()
-    only_new = not full and known is not None and known[0] == digest
-    ids = run_sql(con, query("identity_candidates", SQL), {"only_new": only_new}).fetchall()
     rows = []
     for source, smid, name, provider in ids:
         model_id, version, how = identity.resolve_offering(smid, name, provider, aliases=aliases, source=source)
@@ -54,9 +58,6 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
         offer = idgrammar.read(smid, provider, source)
         rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version,
                      "resolved_by": how, "route": offer.route, "region": offer.region, "variant": offer.variant})
-
-    if only_new and not rows:  # (nothing new to map: the statements below would change nothing)
-        return con.execute(query("mapped_ids", SQL)).fetchone()[0]
 
     def attempt() -> None:
         with transaction(con):
