@@ -1,6 +1,6 @@
 """A writer's DuckDB file keeps the rows it adds in row groups of connection.ROW_GROUP_SIZE rows (an ATTACH
 option, passed by every writer), and `maintain`'s fresh copy is made of such row groups too: a load's
-checkpoint rewrites the row group it appended to, whole (bench/RESULTS.md §13, "Row groups")."""
+checkpoint rewrites the row group it appended to, whole (bench/RESULTS.md §13, "Fifth pass")."""
 
 from __future__ import annotations
 

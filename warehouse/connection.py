@@ -92,7 +92,7 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
 #: rows in a row group of the warehouse's tables, for the rows its writers add (DuckDB's default: 122,880).
 #: A refresh appends a few hundred versions to each history table, and its checkpoint rewrites, whole,
 #: the row group they were appended to: with the default, up to 122,880 rows of every column of
-#: `benchmarks_history` a day for a few hundred new ones. bench/RESULTS.md §13 ("Row groups").
+#: `benchmarks_history` a day for a few hundred new ones (bench/RESULTS.md §13, "Fifth pass").
 ROW_GROUP_SIZE = 32_768
 
 #: the name a writer gives the warehouse file it attaches
