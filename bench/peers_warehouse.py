@@ -25,7 +25,7 @@ for the workload's 5 sources, removal_runs=1:
     lock.update(run_id=...)
     -- the crawl would run here: none (the cards are built beforehand, untimed) --
     db.connect
-    per source: steps.build_load(source, output, steps.last_complete_run(con, source))   (the verdict)
+    steps.last_complete_runs(con, sources); per source: steps.build_load(source, output, last[source])   (the verdict)
     db.load_sources(con, run_id, observed_at, loads, removal_runs=1)     (every source: one transaction,
                                                                            as snapshot.Run.record_all)
     steps.summarize; db.finish_run; db.remap
@@ -49,7 +49,7 @@ Timings per day (seconds), all in the results JSON:
     connect  the flow's two db.connect calls (migrations checked, views re-created only when they changed,
              staging leftovers removed)
     guard    snapshot.check_order for the 5 sources (first connection, before start_run)
-    verdict  5 x (last_complete_run + build_load): the verdict on each source run (not in load)
+    verdict  last_complete_runs + 5 x build_load: the verdict on each source run (not in load)
     remap    db.remap after finish_run (maps new source ids into model_identity and their versions)
     changes  the flow artifact's change table (run_changes, limit 200, as markdown)
     close    the two con.close() (the second checkpoints the WAL) and releasing the lock
@@ -409,8 +409,8 @@ class Modeltrail:
             raw = timed("connect", db.connect, self.where, busy_wait=db.READER_GRACE)
             con = TimedConnection(raw, timer, self.exact, self.prefixes)
             try:
-                loads = [timed("verdict", lambda: steps.build_load(name, out, steps.last_complete_run(con, name)))
-                         for name, out in outputs.items()]
+                last = timed("verdict", steps.last_complete_runs, con, list(outputs))
+                loads = [timed("verdict", steps.build_load, name, out, last.get(name)) for name, out in outputs.items()]
                 # (as the flow does: every source in one transaction, snapshot.Run.record_all)
                 results = in_load("load_source", db.load_sources, con, run_id, when, loads,
                                   removal_runs=REMOVAL_RUNS)

@@ -3,7 +3,7 @@ its calls in its order, crawl and Prefect's own work (task runs, logs, the artif
 
     writer lock; connect; check_order (every source, one query); start_run; close   (the run is started)
     -- the crawl runs here --
-    connect; per source: last_complete_run + build_load (the verdict); load_sources (all, one transaction)
+    connect; last_complete_runs, per source build_load (the verdict); load_sources (all, one transaction)
     summarize; finish_run; remap; the artifact's change table; close; the lock released
 """
 
@@ -48,7 +48,8 @@ def refresh_part(where, outputs: dict[str, CrawlOutput], when: datetime, removal
         lock.update(run_id=run_id)
         con = db.connect(where, busy_wait=db.READER_GRACE)
         try:
-            loads = [steps.build_load(name, out, steps.last_complete_run(con, name)) for name, out in outputs.items()]
+            last = steps.last_complete_runs(con, list(outputs))
+            loads = [steps.build_load(name, out, last.get(name)) for name, out in outputs.items()]
             results = db.load_sources(con, run_id, when, loads, removal_runs=removal_runs)
             verdicts = {r.source: r.status for r in results}
             status = ("failed" if all(v == "failed" for v in verdicts.values())

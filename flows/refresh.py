@@ -149,8 +149,9 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
             con = where.open(busy_wait=db.READER_GRACE)
             try:
                 loads = []
+                last_complete = steps.last_complete_runs(con, list(outputs))
                 for name, out in outputs.items():
-                    load = steps.build_load(name, out, steps.last_complete_run(con, name))
+                    load = steps.build_load(name, out, last_complete.get(name))
                     shown.detail(f"parse {name}: {len(load.cards)} cards, {len(load.problems)} problems, "
                                  f"verdict {load.status}")
                     loads.append(load)

@@ -41,16 +41,20 @@ __all__ = [  # the steps, where they live; and what this module adds: the load o
     "ArchivedPages", "CrawlOutput", "PageRecord", "SourceLoad",
     "PageParser", "has_value", "merge_by_model", "merge_cards", "parse_pages",
     "MIN_CARD_SHARE", "coverage", "detail_notes", "judge", "judge_cards", "looks_script_built",
-    "last_complete_run", "build_load", "summarize",
+    "last_complete_run", "last_complete_runs", "build_load", "summarize",
 ]
 
 
-def last_complete_run(con, source: str) -> dict | None:
+def last_complete_runs(con, sources: list[str]) -> dict[str, dict]:
+    """Each source's last complete run (a source with none is not in it), read at once."""
     from modeltrail.warehouse import db
-    row = con.execute(db.query("last_complete", SQL), {"source": source}).fetchone()
-    if row is None:
-        return None
-    return {"cards": row[0], "coverage": json.loads(row[1]) if row[1] else {}}
+    return {source: {"cards": cards, "coverage": json.loads(coverage) if coverage else {}}
+            for source, cards, coverage in con.execute(db.query("last_complete", SQL),
+                                                       {"sources": list(sources)}).fetchall()}
+
+
+def last_complete_run(con, source: str) -> dict | None:
+    return last_complete_runs(con, [source]).get(source)
 
 
 def build_load(source: str, crawl_out: "CrawlOutput | ArchivedPages", last_complete: dict | None) -> SourceLoad:

@@ -474,3 +474,34 @@ def test_maintain_can_expire_old_snapshots_without_changing_history(lake, tmp_pa
     assert "--keep-snapshots is for a DuckLake" in refused.stderr and file.stat().st_size == size
 
 
+
+
+def test_a_lake_writer_closed_for_now_stays_attached_for_the_next_one_unless_it_cannot_be_used(lake):
+    """A refresh closes its writer while it crawls (close_for_now): on a lake, it stays attached and the
+    load's connect takes it (no new instance, no ATTACH: ~110 ms); one that cannot be used any more is
+    closed and a new writer opens as usual (tests/test_kept_writer.py: the file's side)."""
+    from datetime import datetime, timezone
+
+    from modeltrail.pipelines.handover import SourceLoad
+    from modeltrail.pipelines.records import ModelCard
+    from modeltrail.warehouse import connection, db
+    where = db.locate(*lake)
+    when = datetime(2026, 4, 1, tzinfo=timezone.utc)
+    con = db.connect(where)
+    run_id = db.start_run(con, "load", when)
+    db.close_for_now(con)
+    again = db.connect(where)
+    assert again is con
+    card = ModelCard(source="azure", source_model_id="m0", model_id=None, name="m0", url="https://x.test/",
+                     fetched_at=when, page_sha256="0" * 64, parser_version="t")
+    assert db.load_source(again, run_id, when, SourceLoad("azure", "complete", cards=[card])).versions_added == 1
+    db.close_for_now(again)
+    again.execute("USE memory")  # (as if its catalog went away: its tables cannot be read)
+    again.execute(f"DETACH {connection.lake.ALIAS}")
+    fresh = db.connect(where)
+    assert fresh is not again
+    with pytest.raises(duckdb.ConnectionException):
+        again.execute("SELECT 1")
+    assert fresh.execute("SELECT count(*) FROM model_cards_history WHERE run_id = ?", [run_id]).fetchone() == (1,)
+    fresh.close()
+    assert connection._KEPT == {}

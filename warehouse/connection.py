@@ -8,7 +8,9 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
 import time
+import weakref
 import zlib
 from contextlib import contextmanager
 from functools import lru_cache
@@ -23,7 +25,7 @@ from modeltrail.warehouse.lock import WriterLock, staging_dir  # noqa: F401
 from modeltrail.warehouse.lock import translate as _translate
 from modeltrail.warehouse.remap import seed_aliases
 from modeltrail.warehouse.rows import _hash
-from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, transaction  # noqa: F401
+from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, sections, transaction  # noqa: F401
 from modeltrail.warehouse.stage import _insert_columns, file_of as _file_of  # noqa: F401
 
 META = "meta.sql"
@@ -69,7 +71,8 @@ def _connect(path, read_only: bool, allow_files: bool) -> duckdb.DuckDBPyConnect
                 raise
             return con
         check_parent(path)
-        con = _open_writer(path)
+        con = _kept_writer(where) or _open_writer(path)
+        _OPENED_AT[con] = where
         con.execute("SET TimeZone = 'UTC'")
         try:
             migrate.upgrade(con)  # the numbered migrations this file has not had (see warehouse/migrate.py)
@@ -97,6 +100,78 @@ ROW_GROUP_SIZE = 32_768
 
 #: the name a writer gives the warehouse file it attaches
 WRITER_ALIAS = "warehouse"
+
+
+#: writers closed for now (close_for_now), kept for the next writer of the same warehouse in this process
+#: ({location: (the writer's settings, connection)}): a new DuckDB instance costs ~13 ms (its catalog of
+#: built-in functions), a DuckLake's ATTACH and USE ~110 ms more. A file is detached (its lock released:
+#: readers and other processes open it as if it were closed; its WAL left for the next close); a lake
+#: stays attached (nothing of it is locked).
+_KEPT: dict[Location, tuple[dict, duckdb.DuckDBPyConnection]] = {}
+_KEEPING = threading.Lock()  # (a flow's tasks run in threads)
+#: where each writer was opened to write
+_OPENED_AT: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Location]" = weakref.WeakKeyDictionary()
+
+
+def _kept_writer(where: Location) -> duckdb.DuckDBPyConnection | None:
+    """The writer close_for_now kept for this warehouse, attached again (a file) and checked alive (a lake);
+    None: there is none, its settings are not the ones a writer would open with now, or it cannot be used
+    (the file is busy, the lake's catalog went away): a new writer opens as usual."""
+    with _KEEPING:
+        config, con = _KEPT.pop(where, (None, None))
+    if con is None:
+        return None
+    try:
+        if config != ({} if where.is_lake else writer_config()):  # (a lake's: its extensions, loaded already)
+            raise duckdb.InvalidInputException("settings changed")
+        if where.is_lake:  # (its schema checked as at any open: a round trip to a catalog that may be gone)
+            if not _schema_current(con):
+                raise duckdb.InvalidInputException("schema changed")
+        else:
+            con.execute(query("attach_writer", META).format(path=lake.literal(str(where.path)), alias=WRITER_ALIAS,
+                                                            rows=ROW_GROUP_SIZE))
+            con.execute(query("use_writer", META).format(alias=WRITER_ALIAS))
+            con.execute("PRAGMA enable_checkpoint_on_shutdown")  # (close_for_now turned it off)
+    except duckdb.Error:
+        con.close()
+        return None
+    return con
+
+
+def close_for_now(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a writer's connection that the same writer opens again soon (a refresh starts its run, then
+    crawls, then loads): a DuckDB file's checkpoint is left to that next close (its WAL, a few rows, stays
+    beside the file until then; readers and the next writer read it), ~20 ms less a refresh. The writer's
+    DuckDB is kept for that next open (_KEPT), with the file detached; a DuckLake has no checkpoint at
+    close and stays attached."""
+    where = _OPENED_AT.pop(con, None)
+    is_lake = lake.location_of(con) is not None
+    try:
+        if not is_lake:
+            con.execute("PRAGMA disable_checkpoint_on_shutdown")
+            if where is not None:
+                for stmt in sections(META)["detach_writer"]:
+                    con.execute(stmt.format(alias=WRITER_ALIAS))
+    except duckdb.Error:
+        where = None
+    if where is None:
+        con.close()
+        return
+    config = {} if is_lake else writer_config()
+    with _KEEPING:
+        _, replaced = _KEPT.pop(where, (None, None))
+        _KEPT[where] = (config, con)
+    if replaced is not None:
+        replaced.close()
+
+
+@atexit.register
+def _close_kept() -> None:
+    with _KEEPING:
+        kept = [con for _, con in _KEPT.values()]
+        _KEPT.clear()
+    for con in kept:
+        con.close()
 
 
 def _open_writer(path) -> duckdb.DuckDBPyConnection:
@@ -155,6 +230,11 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
     """A DuckLake: an in-memory DuckDB with the lake attached as its current database. Readers attach it
     read-only, then lose file access (the lake's own Parquet files stay readable to it); writers bring
     the schema up to date under the catalog's "schema" lock, once per version of the SQL files."""
+    if not read_only:
+        con = _kept_writer(where)
+        if con is not None:
+            _OPENED_AT[con] = where
+            return con
     con = duckdb.connect(":memory:", config=reader_config() if read_only else {
         "autoinstall_known_extensions": False, "autoload_known_extensions": False, **lake.writer_config()})
     try:
@@ -175,6 +255,7 @@ def _connect_lake(where: Location, read_only: bool, allow_files: bool) -> duckdb
                 with transaction(con):
                     migrate.upgrade(con, lake=True)
                     _set_up(con)
+        _OPENED_AT[con] = where
         return con
     except WarehouseError:
         con.close()
@@ -214,16 +295,6 @@ def _schema_current(con) -> bool:
     except duckdb.CatalogException:
         return False
     return row is not None and row[0] == _views_hash() and version == migrate.LATEST
-
-
-def close_for_now(con: duckdb.DuckDBPyConnection) -> None:
-    """Close a writer's connection that the same writer opens again soon (a refresh starts its run, then
-    crawls, then loads): a DuckDB file's checkpoint is left to that next close (its WAL, a few rows, stays
-    beside the file until then; readers and the next writer read it). ~20 ms less a refresh. A DuckLake
-    has no checkpoint at close: closed as it is."""
-    if lake.location_of(con) is None:
-        con.execute("PRAGMA disable_checkpoint_on_shutdown")
-    con.close()
 
 
 def exists(path: str | os.PathLike | Location | None = None) -> bool:

@@ -11,6 +11,11 @@ ATTACH {path} AS {alias} (ROW_GROUP_SIZE {rows});
 -- name: use_writer
 USE {alias};
 
+-- name: detach_writer
+-- A writer closed for now (connection.close_for_now): its DuckDB kept, the file let go (its lock with it).
+USE memory;
+DETACH {alias};
+
 -- name: set_meta
 -- (MERGE, not INSERT OR REPLACE: a DuckLake table has no primary key to replace by)
 MERGE INTO meta USING (SELECT $key AS key, $value AS value) AS s ON meta.key = s.key

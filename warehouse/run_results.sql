@@ -37,9 +37,11 @@ FROM versions_to_changes(run_cards, run_prices, run_benchmarks) WHERE run_id = $
 LIMIT $limit;
 
 -- name: last_complete
--- A source's last complete run: its card count and field coverage (what the next run is judged against).
-SELECT cards, coverage FROM source_runs WHERE source = $source AND status = 'complete'
-ORDER BY run_id DESC LIMIT 1;
+-- Each source's last complete run: its card count and field coverage (what its next run is judged
+-- against). One query for a refresh's sources.
+SELECT source, arg_max(cards, run_id), arg_max(coverage, run_id) FROM source_runs
+WHERE list_contains($sources, source) AND status = 'complete'
+GROUP BY source;
 
 -- name: run_verdicts
 -- Each source's verdict in one run (`summarize`).

@@ -28,22 +28,28 @@ def file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
 
 
 class _Catalog:
-    """What staging asks the catalog, once per connection: the folder it stages in, and the column types
-    of each table it inserts into (the warehouse's schema is brought up to date when the connection
-    opens and does not change while it is open; the staging tables are re-created with the same
-    columns). A load inserts into ~12 tables."""
+    """Where a connection stages its rows, asked once per connection."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         db_file = file_of(con)
         self.folder = staging_dir(db_file) if db_file is not None else Path(tempfile.gettempdir())
-        self.types: dict[str, dict[str, str]] = {}
+        self.lake = db_file is None
 
-    def types_of(self, con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-        # (the table the name resolves to, as the INSERT will; ~0.3 ms, where duckdb_columns() filtered by
-        # name costs ~2 ms and binds every view when unfiltered)
-        if table not in self.types:
-            self.types[table] = dict(con.execute("SELECT name, type FROM pragma_table_info(?)", [table]).fetchall())
-        return self.types[table]
+
+#: the column types of each table staging inserts into, by kind of warehouse (a DuckLake's, a file's) and
+#: table, asked once per process: every writer's schema is this code's (brought up to date when it opens;
+#: the staging tables are made by merge.sql, remap.sql and providers.sql), so a table's types are the same
+#: in every warehouse a writer of this process opens. A load inserts into ~12 tables (~0.5 ms each).
+_TYPES: dict[tuple[bool, str], dict[str, str]] = {}
+
+
+def _types_of(con: duckdb.DuckDBPyConnection, table: str, again: bool = False) -> dict[str, str]:
+    # (the table the name resolves to, as the INSERT will; ~0.3 ms, where duckdb_columns() filtered by
+    # name costs ~2 ms and binds every view when unfiltered)
+    key = (_catalog(con).lake, table)
+    if again or key not in _TYPES:
+        _TYPES[key] = dict(con.execute("SELECT name, type FROM pragma_table_info(?)", [table]).fetchall())
+    return _TYPES[key]
 
 
 _CATALOGS: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Catalog]" = weakref.WeakKeyDictionary()
@@ -67,12 +73,10 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
     pandas type). Tables with BLOB columns (the page archive, a few rows a run) bind lists instead."""
     if not rows:
         return
-    catalog = _catalog(con)
-    types = catalog.types_of(con, table)
+    types = _types_of(con, table)
     cols = list(rows[0])
-    if any(c not in types for c in cols):  # (a table made since: ask again; a wrong name still fails below)
-        catalog.types.pop(table, None)
-        types = catalog.types_of(con, table)
+    if any(c not in types for c in cols):  # (not a column the table had: ask again; a wrong name fails below)
+        types = _types_of(con, table, again=True)
     if any(types[c] == "BLOB" for c in cols):
         select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
         con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
