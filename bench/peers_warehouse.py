@@ -423,7 +423,7 @@ class Modeltrail:
                 timed("remap", db.remap, con)
                 changes_md = timed("changes", _changes_table, con, run_id, results)
             finally:
-                timed("close", raw.close)
+                timed("close", db.close_writer, raw)
             release_from = clock()
         t_end = clock()
         span["close"] += t_end - release_from

@@ -59,5 +59,5 @@ def refresh_part(where, outputs: dict[str, CrawlOutput], when: datetime, removal
             db.remap(con)
             changes = _changes_table(con, run_id, results)
         finally:
-            con.close()
+            db.close_writer(con)
     return {"run_id": run_id, "status": status, "verdicts": verdicts, "changes": changes}

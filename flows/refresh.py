@@ -174,7 +174,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                              + "\n\n## Changes\n\n" + _changes_table(con, run_id, results),
                     description=f"modeltrail run {run_id} of {where_key}")
             finally:
-                con.close()
+                db.close_writer(con)
 
     bad = sorted(n for n, v in verdicts.items() if v != "complete")
     result = {"run_id": run_id, "status": status, "verdicts": verdicts}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from modeltrail.warehouse import compact, db
+from modeltrail.warehouse import compact, connection, db
 from modeltrail.warehouse.connection import ROW_GROUP_SIZE
 from modeltrail.warehouse.location import locate
 
@@ -62,3 +62,43 @@ def test_a_second_writer_in_the_same_process_is_told_the_file_is_open(tmp_path):
     finally:
         first.close()
     db.connect(path).close()  # closed: a writer opens it again
+
+
+URLS = ("SELECT 'https://openrouter.ai/models/vendor-' || (range % 37) || '/model-' || md5(range::VARCHAR) AS url "
+        "FROM range({n})")
+
+
+def _compressions(path, table: str) -> set[str]:
+    con = db.connect(path, read_only=True)
+    try:
+        return {c for (c,) in con.execute("SELECT DISTINCT compression FROM pragma_storage_info(?) "
+                                          "WHERE column_name = 'url' AND segment_type = 'VARCHAR'", [table]).fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_writers_small_closing_checkpoint_leaves_fsst_out_and_a_large_one_keeps_it(tmp_path):
+    """close_writer: FSST is not tried on the strings of a checkpoint of a WAL under SMALL_CHECKPOINT (a
+    refresh's day); a larger one is compressed with it, as is every checkpoint DuckDB makes itself."""
+    path = tmp_path / "w.duckdb"
+    con = db.connect(path)
+    con.execute("CREATE TABLE urls (url VARCHAR)")
+    con.execute("CREATE TABLE more_urls (url VARCHAR)")
+    con.execute("CREATE TABLE same_urls (url VARCHAR)")
+    db.close_writer(con)
+    con = db.connect(path)
+    con.execute("INSERT INTO urls " + URLS.format(n=2000))  # (~160 KB of WAL; FSST is DuckDB's pick for them)
+    assert (tmp_path / "w.duckdb.wal").stat().st_size < connection.SMALL_CHECKPOINT
+    db.close_writer(con)
+    assert not (tmp_path / "w.duckdb.wal").exists()
+    assert _compressions(path, "urls") == {"Uncompressed"}
+    con = db.connect(path)
+    con.execute("INSERT INTO more_urls " + URLS.format(n=20_000))
+    assert (tmp_path / "w.duckdb.wal").stat().st_size >= connection.SMALL_CHECKPOINT
+    db.close_writer(con)
+    assert _compressions(path, "more_urls") == {"FSST"}
+    # the same small write closed as DuckDB closes it: FSST (what close_writer changes is its own close)
+    con = db.connect(path)
+    con.execute("INSERT INTO same_urls " + URLS.format(n=2000))
+    con.close()
+    assert _compressions(path, "same_urls") == {"FSST"}

@@ -165,6 +165,30 @@ def close_for_now(con: duckdb.DuckDBPyConnection) -> None:
         replaced.close()
 
 
+#: a writer's closing checkpoint of a WAL smaller than this leaves FSST out of DuckDB's compression
+#: analysis (close_writer)
+SMALL_CHECKPOINT = 1 << 20
+
+
+def close_writer(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a writer, its checkpoint writing what it wrote into the file. When that is little (a WAL
+    under SMALL_CHECKPOINT: a refresh's day of 10,000 models is ~90 KB, their first load 16 MB), FSST is
+    left out of the compression DuckDB tries on each string column it writes: trying it is most of the
+    analysis, ~25 ms of a refresh's ~95 ms close (bench/RESULTS.md §13, "Sixth pass"), for strings a few
+    KB smaller. Large checkpoints (DuckDB's own, at 16 MB of WAL, and a bulk load's close) keep it, and
+    `maintain`'s copy recompresses everything with it."""
+    where = _OPENED_AT.get(con)
+    path = (None if where.is_lake else where.path) if where is not None else _file_of(con)
+    if path is not None:
+        try:
+            small = os.stat(f"{path}.wal").st_size < SMALL_CHECKPOINT
+        except OSError:  # (no WAL: nothing to write)
+            small = False
+        if small:
+            con.execute(query("small_checkpoint", META))
+    con.close()
+
+
 @atexit.register
 def _close_kept() -> None:
     with _KEEPING:
@@ -350,7 +374,7 @@ def writing(path: str | os.PathLike | Location | None = None, wait: float = 0, o
         try:
             yield con
         finally:
-            con.close()
+            close_writer(con)
 
 
 def body_of(con: duckdb.DuckDBPyConnection, sha256: str) -> bytes:

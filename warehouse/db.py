@@ -9,8 +9,9 @@ from __future__ import annotations
 from modeltrail.pipelines.handover import LoadResult, PageRecord, SourceLoad  # noqa: F401 - their home for readers of db
 from modeltrail.warehouse import lake, migrate  # noqa: F401
 from modeltrail.warehouse.compact import compact  # noqa: F401
-from modeltrail.warehouse.connection import (READER_GRACE, SCHEMA_VERSION, body_of, close_for_now, connect, exists,  # noqa: F401
-                                             reader_config, schema_version, writer_lock, writing)
+from modeltrail.warehouse.connection import (READER_GRACE, SCHEMA_VERSION, body_of, close_for_now,  # noqa: F401
+                                             close_writer, connect, exists, reader_config, schema_version,
+                                             writer_lock, writing)
 from modeltrail.warehouse.errors import DEFAULT_DB, NoWarehouse, WarehouseBusy, WarehouseError, check_parent, db_path  # noqa: F401
 from modeltrail.warehouse.guard import check_query  # noqa: F401
 from modeltrail.warehouse.location import Location, locate  # noqa: F401

@@ -11,6 +11,10 @@ ATTACH {path} AS {alias} (ROW_GROUP_SIZE {rows});
 -- name: use_writer
 USE {alias};
 
+-- name: small_checkpoint
+-- A writer's closing checkpoint of a few rows (connection.close_writer): FSST not tried on its strings.
+SET disabled_compression_methods = 'fsst';
+
 -- name: detach_writer
 -- A writer closed for now (connection.close_for_now): its DuckDB kept, the file let go (its lock with it).
 USE memory;
