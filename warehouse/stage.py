@@ -68,9 +68,12 @@ def _folder(con: duckdb.DuckDBPyConnection) -> Path:
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert. Rows go through a newline-delimited JSON file that DuckDB reads with the table's own
-    column types: binding Python values one by one costs ~20x more (the client checks each value for a
-    pandas type). Tables with BLOB columns (the page archive, a few rows a run) bind lists instead."""
+    """Bulk insert. The rows go through a JSON file that DuckDB reads with the table's own column types:
+    binding Python values one by one costs ~20x more (the client checks each value for a pandas type).
+    The file holds one list a column ({"col": [v1, v2, ...], ...}), unnested side by side: a third of
+    the encoding of one object a row, whose keys are written again for every row (10,000 rows of 4
+    columns: 5 against 17 ms, and ~16 against ~28 ms to the table). Tables with BLOB columns (the page
+    archive, a few rows a run) bind lists instead."""
     if not rows:
         return
     types = _types_of(con, table)
@@ -81,15 +84,18 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
         select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
         con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
         return
-    spec = "{" + ", ".join(f"'{c}': '{types[c]}'" for c in cols) + "}"
+    spec = "{" + ", ".join(f"'{c}': '{types[c]}[]'" for c in cols) + "}"
+    select = ", ".join(f"unnest({c}) AS {c}" for c in cols)
+    # (encode(), not iterencode(): only it takes the C encoder)
+    data = _STAGE_JSON.encode({c: [r[c] for r in rows] for c in cols}).encode("utf-8")
     folder = _folder(con)
     folder.mkdir(exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f"modeltrail-{table}-", suffix=".json", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(_STAGE_JSON.encode(rows))  # encode(), not iterencode(): only it takes the C encoder
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_json(?, format = 'array', "
-                    f"columns = {spec}, maximum_object_size = 16777216)", [name])
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {select} FROM read_json(?, format = 'unstructured', "
+                    f"columns = {spec}, maximum_object_size = {max(len(data) + 1, 1 << 24)})", [name])
     except OSError as exc:
         raise WarehouseError(f"could not stage the rows for {table} in {name} ({exc.strerror}; disk full or "
                              "file size limit?): the load was rolled back, nothing of it was stored") from exc
