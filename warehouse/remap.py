@@ -65,6 +65,7 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
             _insert_columns(con, "stg_identity", rows)
             for stmt in sections("merge.sql")["identity"]:
                 run_sql(con, stmt, {"only_new": only_new})
-            run_sql(con, query("set_meta", META), {"key": "aliases_hash", "value": digest})
+            if not only_new:  # (only_new: the hash recorded is this one already; `meta` not written again)
+                run_sql(con, query("set_meta", META), {"key": "aliases_hash", "value": digest})
     lake.retrying("remap", attempt)  # on a DuckLake: again when it lost a commit race to a load
     return con.execute(query("mapped_ids", SQL)).fetchone()[0]
