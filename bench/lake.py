@@ -1,8 +1,8 @@
 """The same year-long warehouse workload loaded into a DuckDB file and into DuckLake (catalog in a local
 PostgreSQL, data in a local folder), side by side in one run: load per snapshot, size, as-of over all
-models, one model's history. Each day is the whole warehouse part of a refresh on each backend (writer
-lock, connect, start_run, load_source, finish_run, remap, close); the as-of state of both is compared
-row by row at the end.
+models, one model's history. Each day is the whole warehouse part of a refresh on each backend, as the
+refresh flow makes it (bench/refresh_part.py; since 2026-12-07, third session: before, one connection
+a day and no verdict, summary or change table); the as-of state of both is compared row by row at the end.
 
     python -m bench.lake MODELS DAYS CHANGE_SHARE WORKDIR [--maintain-every N] [--url ducklake:postgres://…]
 
@@ -22,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from bench.synth import load_of, snapshot
+from bench.refresh_part import crawl_output, refresh_part
+from bench.synth import snapshot
 from bench.warehouse import _latency, _size
 from modeltrail.warehouse import db
 from modeltrail.warehouse.location import Location, locate
@@ -32,17 +33,19 @@ AS_OF_AGG = "SELECT organization, count(*), sum(context_window) FROM model_cards
 HISTORY = "SELECT * FROM model_history($id, NULL)"
 
 
-def _day(where: Location, cards, when) -> tuple[float, float]:
-    """(whole warehouse part of a refresh, the load_source call alone), seconds."""
+#: the registered source the synthetic cards are judged as (bench/peer.py's)
+SOURCE = "openrouter"
+
+
+def _day(where: Location, cards, when) -> float:
+    """The warehouse part of one refresh, as the refresh flow makes it (bench/refresh_part.py: writer lock,
+    connect, time-order guard, start_run, close for now, connect, verdict, load, summary, finish,
+    identity, the artifact's change table, close), seconds."""
     t0 = time.perf_counter()
-    with db.writing(where, command="bench") as con:
-        run_id = db.start_run(con, "replay", when)
-        t1 = time.perf_counter()
-        db.load_source(con, run_id, when, load_of(cards, when))
-        t2 = time.perf_counter()
-        db.finish_run(con, run_id, "complete", "")
-        db.remap(con)
-    return time.perf_counter() - t0, t2 - t1
+    done = refresh_part(where, {SOURCE: crawl_output(SOURCE, cards, when, "https://example.org/api/models")}, when)
+    if done["status"] != "complete":
+        raise RuntimeError(f"the synthetic run's verdict is {done['status']}: {done['verdicts']}")
+    return time.perf_counter() - t0
 
 
 def _lake_bytes(where: Location, data_path: Path) -> dict:
@@ -86,13 +89,13 @@ def _run(models: int, days: int, change_share: float, workdir: Path, url: str, m
         if day:
             for i in rng.sample(range(models), int(models * change_share)):
                 versions[i] += 1
-        when, cards = snapshot(models, day, versions)
+        when, cards = snapshot(models, day, versions, source=SOURCE)
         times["file"].append(_day(file, cards, when))
         times["lake"].append(_day(lake, cards, when))
         if maintain_every and day and day % maintain_every == 0:
             maintenance.append(_maintain(lake))
         if day % 30 == 0:
-            print(f"day {day + 1}/{days}: file {times['file'][-1][0]:.2f} s, lake {times['lake'][-1][0]:.2f} s",
+            print(f"day {day + 1}/{days}: file {times['file'][-1]:.2f} s, lake {times['lake'][-1]:.2f} s",
                   file=sys.stderr)
     t_mid, t_end = snapshot(1, days // 2)[0], snapshot(1, days - 1)[0]
     f, k = db.connect(file, read_only=True), db.connect(lake, read_only=True)
@@ -110,12 +113,10 @@ def _run(models: int, days: int, change_share: float, workdir: Path, url: str, m
                           "max": max(maintenance)} if maintenance else None,
            "lake_files": k.execute(db.query("lake_files", "maintain.sql")).fetchone()}
     for name, con in (("file", f), ("lake", k)):
-        whole = [w for w, _ in times[name]]
-        alone = [a for _, a in times[name]]
+        whole = times[name]
         out["load"][name] = {
             "first_s": whole[0], "median_after_first_s": statistics.median(whole[1:]),
             "max_after_first_s": max(whole[1:]), "last_30_median_s": statistics.median(whole[-30:]),
-            "load_source_median_s": statistics.median(alone[1:]),
             "by_quarter_median_s": [statistics.median(whole[max(1, q * days // 4):(q + 1) * days // 4] or [0])
                                     for q in range(4)]}
         out.setdefault("as_of_all_models_ms", {})[name] = _latency(con, AS_OF_ALL, {"t": t_mid})
