@@ -20,17 +20,18 @@ warehouse part of the refresh flow (flows/refresh.py, refresh_flow), the same ca
 for the workload's 5 sources, removal_runs=1:
 
     writer_lock(...).acquire                          the warehouse's writer lock, held to the end
-    db.connect; snapshot.check_order (the 5 sources, one query); start_run; close (opened only to start the run,
-    as the flow does: Run.start)
+    db.connect; snapshot.check_order (the 5 sources, one query); start_run; close_for_now (opened only to start
+    the run, as the flow does: Run.start)
     lock.update(run_id=...)
     -- the crawl would run here: none (the cards are built beforehand, untimed) --
+    collector.paused(), to the close (as the flow loads: flows/collector.py)
     db.connect
     steps.last_complete_runs(con, sources); per source: steps.build_load(source, output, last[source])   (the verdict)
     db.load_sources(con, run_id, observed_at, loads, removal_runs=1)     (every source: one transaction,
                                                                            as snapshot.Run.record_all)
     steps.summarize; db.finish_run; db.remap
     flows.refresh._changes_table(con, run_id)         (the query and table of the flow's run artifact)
-    close; the lock released
+    db.close_writer; the lock released
 
 observed_at = the day's date, 00:00 UTC; kind "replay", replay = the day's folder.
 
@@ -143,7 +144,7 @@ from bench.cards import card_fields  # noqa: E402
 from modeltrail.flows.local_api import startup_imports  # noqa: E402
 
 with startup_imports():  # (as `modeltrail refresh` imports Prefect: the collector paused, then frozen)
-    from modeltrail.flows import snapshot, steps
+    from modeltrail.flows import collector, snapshot, steps
     from modeltrail.flows.refresh import _changes_table
 from modeltrail.pipelines.handover import CrawlOutput
 from modeltrail.pipelines.handover import PageRecord
@@ -406,24 +407,25 @@ class Modeltrail:
                 timed("close", db.close_for_now, raw)  # (as the flow closes it: the checkpoint left to the load's)
             timed("other", lock.update, run_id=run_id)
             # (the crawl runs here in a refresh)
-            raw = timed("connect", db.connect, self.where, busy_wait=db.READER_GRACE)
-            con = TimedConnection(raw, timer, self.exact, self.prefixes)
-            try:
-                last = timed("verdict", steps.last_complete_runs, con, list(outputs))
-                loads = [timed("verdict", steps.build_load, name, out, last.get(name)) for name, out in outputs.items()]
-                # (as the flow does: every source in one transaction, snapshot.Run.record_all)
-                results = in_load("load_source", db.load_sources, con, run_id, when, loads,
-                                  removal_runs=REMOVAL_RUNS)
-                verdicts = {r.source: r.status for r in results}
-                cards = sum(len(load.cards) for load in loads)
-                status = ("failed" if all(v == "failed" for v in verdicts.values())
-                          else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
-                summary = in_load("finish", steps.summarize, con, run_id)
-                in_load("finish", db.finish_run, con, run_id, status, summary)
-                timed("remap", db.remap, con)
-                changes_md = timed("changes", _changes_table, con, run_id, results)
-            finally:
-                timed("close", db.close_writer, raw)
+            with collector.paused():  # (as the flow loads: flows/collector.py)
+                raw = timed("connect", db.connect, self.where, busy_wait=db.READER_GRACE)
+                con = TimedConnection(raw, timer, self.exact, self.prefixes)
+                try:
+                    last = timed("verdict", steps.last_complete_runs, con, list(outputs))
+                    loads = [timed("verdict", steps.build_load, name, out, last.get(name)) for name, out in outputs.items()]
+                    # (as the flow does: every source in one transaction, snapshot.Run.record_all)
+                    results = in_load("load_source", db.load_sources, con, run_id, when, loads,
+                                      removal_runs=REMOVAL_RUNS)
+                    verdicts = {r.source: r.status for r in results}
+                    cards = sum(len(load.cards) for load in loads)
+                    status = ("failed" if all(v == "failed" for v in verdicts.values())
+                              else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
+                    summary = in_load("finish", steps.summarize, con, run_id)
+                    in_load("finish", db.finish_run, con, run_id, status, summary)
+                    timed("remap", db.remap, con)
+                    changes_md = timed("changes", _changes_table, con, run_id, results)
+                finally:
+                    timed("close", db.close_writer, raw)
             release_from = clock()
         t_end = clock()
         span["close"] += t_end - release_from

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from modeltrail.flows import snapshot, steps
+from modeltrail.flows import collector, snapshot, steps
 from modeltrail.flows.refresh import _changes_table
 from modeltrail.pipelines.handover import CrawlOutput
 from modeltrail.pipelines.handover import PageRecord
@@ -46,18 +46,19 @@ def refresh_part(where, outputs: dict[str, CrawlOutput], when: datetime, removal
         finally:
             db.close_for_now(con)
         lock.update(run_id=run_id)
-        con = db.connect(where, busy_wait=db.READER_GRACE)
-        try:
-            last = steps.last_complete_runs(con, list(outputs))
-            loads = [steps.build_load(name, out, last.get(name)) for name, out in outputs.items()]
-            results = db.load_sources(con, run_id, when, loads, removal_runs=removal_runs)
-            verdicts = {r.source: r.status for r in results}
-            status = ("failed" if all(v == "failed" for v in verdicts.values())
-                      else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
-            summary = steps.summarize(con, run_id)
-            db.finish_run(con, run_id, status, summary)
-            db.remap(con)
-            changes = _changes_table(con, run_id, results)
-        finally:
-            db.close_writer(con)
+        with collector.paused():  # (as the flow loads: flows/collector.py)
+            con = db.connect(where, busy_wait=db.READER_GRACE)
+            try:
+                last = steps.last_complete_runs(con, list(outputs))
+                loads = [steps.build_load(name, out, last.get(name)) for name, out in outputs.items()]
+                results = db.load_sources(con, run_id, when, loads, removal_runs=removal_runs)
+                verdicts = {r.source: r.status for r in results}
+                status = ("failed" if all(v == "failed" for v in verdicts.values())
+                          else "complete" if all(v == "complete" for v in verdicts.values()) else "partial")
+                summary = steps.summarize(con, run_id)
+                db.finish_run(con, run_id, status, summary)
+                db.remap(con)
+                changes = _changes_table(con, run_id, results)
+            finally:
+                db.close_writer(con)
     return {"run_id": run_id, "status": status, "verdicts": verdicts, "changes": changes}

@@ -22,7 +22,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from modeltrail.flows import progress as shown
 from modeltrail.flows import stopping
-from modeltrail.flows import head_start, snapshot, steps
+from modeltrail.flows import collector, head_start, snapshot, steps
 from modeltrail.flows.deployed import warehouse_of
 from modeltrail.spiders import replay as replay_server
 from modeltrail.pipelines.sources import SOURCES
@@ -146,6 +146,7 @@ def refresh_flow(sources: list[str] | None = None, replay: str | None = None, db
                              + (f", {failed} failed" if failed else "")
                              + (f" ({out.stats['modeltrail/setup_error']})" if out.stats and
                                 out.stats.get("modeltrail/setup_error") else ""))
+            stack.enter_context(collector.paused())  # (the load makes no cycles: flows/collector.py)
             con = where.open(busy_wait=db.READER_GRACE)
             try:
                 loads = []
