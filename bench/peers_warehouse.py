@@ -412,7 +412,8 @@ class Modeltrail:
                 con = TimedConnection(raw, timer, self.exact, self.prefixes)
                 try:
                     last = timed("verdict", steps.last_complete_runs, con, list(outputs))
-                    loads = [timed("verdict", steps.build_load, name, out, last.get(name)) for name, out in outputs.items()]
+                    loads = [timed("verdict", steps.build_load, name, out, last.get(name))
+                             for name, out in outputs.items()]
                     # (as the flow does: every source in one transaction, snapshot.Run.record_all)
                     results = in_load("load_source", db.load_sources, con, run_id, when, loads,
                                       removal_runs=REMOVAL_RUNS)

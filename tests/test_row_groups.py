@@ -66,8 +66,8 @@ def test_a_second_writer_in_the_same_process_is_told_the_file_is_open(tmp_path):
 
 #: distinct urls alike but for a number: FSST is DuckDB's pick for them every time (its analysis samples at
 #: random: for urls ending in an md5, FSST or none, run by run)
-URLS = ("SELECT 'https://catalog.example.org/models/vendor-' || (range % 37) || '/model-' || lpad(range::VARCHAR, 6, '0') "
-        "|| '/card.json' AS url FROM range({n})")
+URLS = ("SELECT 'https://catalog.example.org/models/vendor-' || (range % 37) || '/model-' "
+        "|| lpad(range::VARCHAR, 6, '0') || '/card.json' AS url FROM range({n})")
 
 
 def _compressions(path, table: str) -> set[str]:
