@@ -128,9 +128,7 @@ def _kept_writer(where: Location) -> duckdb.DuckDBPyConnection | None:
             if not _schema_current(con):
                 raise duckdb.InvalidInputException("schema changed")
         else:
-            con.execute(query("attach_writer", META).format(path=lake.literal(str(where.path)), alias=WRITER_ALIAS,
-                                                            rows=ROW_GROUP_SIZE))
-            con.execute(query("use_writer", META).format(alias=WRITER_ALIAS))
+            _attach_file(con, where.path)
             con.execute("PRAGMA enable_checkpoint_on_shutdown")  # (close_for_now turned it off)
     except duckdb.Error:
         con.close()
@@ -206,13 +204,18 @@ def _open_writer(path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, **writer_config(),
                                              "temp_directory": str(path) + ".tmp"})
     try:
-        con.execute(query("attach_writer", META).format(path=lake.literal(str(path)), alias=WRITER_ALIAS,
-                                                        rows=ROW_GROUP_SIZE))
-        con.execute(query("use_writer", META).format(alias=WRITER_ALIAS))
+        _attach_file(con, path)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _attach_file(con: duckdb.DuckDBPyConnection, path) -> None:
+    """The warehouse file attached to a writer's DuckDB with the warehouse's row groups, and used."""
+    con.execute(query("attach_writer", META).format(path=lake.literal(str(path)), alias=WRITER_ALIAS,
+                                                    rows=ROW_GROUP_SIZE))
+    con.execute(query("use_writer", META).format(alias=WRITER_ALIAS))
 
 
 def reader_config() -> dict:
