@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from modeltrail.flows import snapshot
+from modeltrail.flows import snapshot, steps
 from modeltrail.pipelines.records import Benchmark, Price
 from modeltrail.warehouse import db
 from modeltrail.warehouse import load as load_module
@@ -230,3 +230,21 @@ def test_a_refresh_leaves_its_run_starts_checkpoint_to_the_load(tmp_path):
     reader = db.connect(path, read_only=True)
     assert reader.execute("SELECT count(*) FROM model_cards_history").fetchone() == (2,)
     reader.close()
+
+
+def test_each_sources_last_complete_run_is_read_in_one_query_as_it_was_recorded(tmp_path):
+    """steps.last_complete_runs: each source's last complete run (its cards and coverage, as that run
+    recorded them: no coverage is none, not an older run's), a source with none left out; the same as
+    last_complete_run for each."""
+    con = db.connect(tmp_path / "w.duckdb")
+    rows = [(1, "azure", "complete", 10, '{"name": 1.0}'), (2, "azure", "complete", 12, None),
+            (3, "azure", "partial", 3, '{"name": 0.1}'), (1, "openrouter", "complete", 5, '{"name": 0.5}'),
+            (2, "openrouter", "failed", 0, None), (3, "litellm", "failed", 0, None)]
+    for run_id, source, status, cards, coverage in rows:
+        con.execute("INSERT INTO source_runs (run_id, source, status, cards, coverage) VALUES (?, ?, ?, ?, ?)",
+                    [run_id, source, status, cards, coverage])
+    got = steps.last_complete_runs(con, ["azure", "openrouter", "litellm"])
+    assert got == {"azure": {"cards": 12, "coverage": {}}, "openrouter": {"cards": 5, "coverage": {"name": 0.5}}}
+    assert {s: steps.last_complete_run(con, s) for s in ("azure", "openrouter", "litellm")} == \
+        {**got, "litellm": None}
+    con.close()

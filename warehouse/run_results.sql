@@ -38,8 +38,8 @@ LIMIT $limit;
 
 -- name: last_complete
 -- Each source's last complete run: its card count and field coverage (what its next run is judged
--- against). One query for a refresh's sources.
-SELECT source, arg_max(cards, run_id), arg_max(coverage, run_id) FROM source_runs
+-- against; NULL where that run recorded none). One query for a refresh's sources.
+SELECT source, arg_max_null(cards, run_id), arg_max_null(coverage, run_id) FROM source_runs
 WHERE list_contains($sources, source) AND status = 'complete'
 GROUP BY source;
 
