@@ -80,14 +80,14 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[
     cols = list(rows[0])
     if any(c not in types for c in cols):  # (not a column the table had: ask again; a wrong name fails below)
         types = _types_of(con, table, again=True)
+    columns = {c: [r[c] for r in rows] for c in cols}
     if any(types[c] == "BLOB" for c in cols):
         select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in cols)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", {c: [r[c] for r in rows] for c in cols})
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {select}", columns)
         return
     spec = "{" + ", ".join(f"'{c}': '{types[c]}[]'" for c in cols) + "}"
     select = ", ".join(f"unnest({c}) AS {c}" for c in cols)
-    # (encode(), not iterencode(): only it takes the C encoder)
-    data = _STAGE_JSON.encode({c: [r[c] for r in rows] for c in cols}).encode("utf-8")
+    data = _STAGE_JSON.encode(columns).encode("utf-8")  # (encode(), not iterencode(): only it takes the C encoder)
     folder = _folder(con)
     folder.mkdir(exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f"modeltrail-{table}-", suffix=".json", dir=folder)
