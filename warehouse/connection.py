@@ -113,6 +113,12 @@ _KEEPING = threading.Lock()  # (a flow's tasks run in threads)
 _OPENED_AT: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Location]" = weakref.WeakKeyDictionary()
 
 
+def _kept_settings(is_lake: bool) -> dict:
+    """The settings a kept writer must have been opened with to be used again: a file's memory (a
+    lake's instance has its extensions loaded already, and nothing else of it depends on when it opened)."""
+    return {} if is_lake else writer_config()
+
+
 def _kept_writer(where: Location) -> duckdb.DuckDBPyConnection | None:
     """The writer close_for_now kept for this warehouse, attached again (a file) and checked alive (a lake);
     None: there is none, its settings are not the ones a writer would open with now, or it cannot be used
@@ -122,7 +128,7 @@ def _kept_writer(where: Location) -> duckdb.DuckDBPyConnection | None:
     if con is None:
         return None
     try:
-        if config != ({} if where.is_lake else writer_config()):  # (a lake's: its extensions, loaded already)
+        if config != _kept_settings(where.is_lake):
             raise duckdb.InvalidInputException("settings changed")
         if where.is_lake:  # (its schema checked as at any open: a round trip to a catalog that may be gone)
             if not _schema_current(con):
@@ -155,7 +161,7 @@ def close_for_now(con: duckdb.DuckDBPyConnection) -> None:
     if where is None:
         con.close()
         return
-    config = {} if is_lake else writer_config()
+    config = _kept_settings(is_lake)
     with _KEEPING:
         _, replaced = _KEPT.pop(where, (None, None))
         _KEPT[where] = (config, con)
