@@ -43,7 +43,7 @@ refresh's own process does, so the peak RSS includes Prefect and the collector s
 Timings per day (seconds), all in the results JSON:
     read     Parquet -> Python tuples (not part of any method's load)
     build    tuples -> ModelCards (pydantic validation) and their hand-over; what a crawl's parser would
-             have produced (not in load)
+             have produced (not in load), each source's under collector.kept() as a catalog page's parse
     load     start_run + load_sources (5 sources) + summarize + finish_run, on open connections: the warehouse's
              writes for the run (headline; comparable to the peers' merge transaction)
     lock     taking the writer lock
@@ -342,28 +342,40 @@ class Modeltrail:
 
     @staticmethod
     def build(rows: dict[str, list[tuple]], when: datetime) -> dict[str, CrawlOutput]:
-        prices, benches = defaultdict(list), defaultdict(list)
-        for s, m, kind, usd in rows["prices"]:
-            prices[(s, m)].append(Price(kind=kind, usd_per_million_tokens=usd))
-        for s, m, b, score in rows["benchmarks"]:
-            benches[(s, m)].append(Benchmark(benchmark=b, reported_name=b, value=score, unit="percent"))
-        cards = defaultdict(list)
-        for row in rows["cards"]:
-            s, m = row[0], row[1]
-            cards[s].append(ModelCard(**card_fields(row, when, PARSER_VERSION),
-                                      prices=prices.get((s, m), []), benchmarks=benches.get((s, m), [])))
+        """Each source's cards built and handed over as a refresh parses that source's catalog page: with
+        the collector paused, then what they hold frozen (collector.kept, as flows/crawl_run._feed does for
+        a catalog source's page)."""
+        of_source = {source: {t: [] for t in TABLES} for source in gen.SOURCES}
+        for table, table_rows in rows.items():
+            for row in table_rows:
+                of_source[row[0]][table].append(row)
         outputs = {}
         for source, (host, _share) in gen.SOURCES.items():
             page = PageRecord(url=f"https://{host}/models", fetched_at=when, status=200, page_kind="card")
-            parser = PageParser(source)  # as PageParser.feed leaves it after reading that one page
-            parser.card_pages = 1
-            for card in cards.get(source, []):
-                parser.seen.setdefault(card.source_model_id, []).append(card)
-            if parser.seen:
-                parser.carded.add(page.url)
-            outputs[source] = CrawlOutput(source, pages=[page], stats={"finish_reason": "finished"},
-                                          returncode=0, parsed=parser.parsed())
+            with collector.kept():
+                parser = Modeltrail._fed(source, of_source[source], page, when)
+            outputs[source] = CrawlOutput(source, pages=[page], stats={"finish_reason": "finished"}, returncode=0,
+                                          parsed=parser.parsed())  # (after the crawl, as crawl_run.crawl)
         return outputs
+
+    @staticmethod
+    def _fed(source: str, rows: dict[str, list[tuple]], page: PageRecord, when: datetime) -> PageParser:
+        """The source's PageParser as `feed` leaves it after reading that one page."""
+        prices, benches = defaultdict(list), defaultdict(list)
+        for s, m, kind, usd in rows["prices"]:
+            prices[m].append(Price(kind=kind, usd_per_million_tokens=usd))
+        for s, m, b, score in rows["benchmarks"]:
+            benches[m].append(Benchmark(benchmark=b, reported_name=b, value=score, unit="percent"))
+        parser = PageParser(source)
+        parser.card_pages = 1
+        for row in rows["cards"]:
+            m = row[1]
+            card = ModelCard(**card_fields(row, when, PARSER_VERSION), prices=prices.get(m, []),
+                             benchmarks=benches.get(m, []))
+            parser.seen.setdefault(card.source_model_id, []).append(card)
+        if parser.seen:
+            parser.carded.add(page.url)
+        return parser
 
     # --- one day: the refresh flow's warehouse part --------------------------------------------------
 

@@ -22,11 +22,13 @@ commit's committer time, read by the source's own parser. Each snapshot is its o
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
+from modeltrail.flows import collector
 from modeltrail.flows import steps
 from modeltrail.flows import snapshot
 from modeltrail.spiders.crawl import max_page_bytes
@@ -35,6 +37,7 @@ from modeltrail.pipelines.handover import GitSource
 from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsers.base import sha256
 from modeltrail.pipelines.parsers.catalog import EntryMemo
+from modeltrail.pipelines.parsing import is_catalog
 from modeltrail.pipelines.parsing import parse_all
 from modeltrail.pipelines.sources import get
 from modeltrail.warehouse import db
@@ -113,6 +116,7 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
     sizes = blob_sizes(repo, {c.blob for c in fresh})
     cap = max_page_bytes()
     memo = EntryMemo(fingerprint) if reuse else None
+    catalog = is_catalog(source)
     if on_start:
         on_start(len(found), last + 1)
     with reading(repo):  # (one `git cat-file --batch` for every blob)
@@ -150,7 +154,9 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
                     continue
             page = page_of(url, commit, body, page_kind, where, error)
             del body
-            crawl = steps.ArchivedPages(source, [page], parsed=parse_all(source, [page], memo))
+            with collector.kept() if catalog else contextlib.nullcontext():  # (flows/collector.py)
+                parsed = parse_all(source, [page], memo)
+            crawl = steps.ArchivedPages(source, [page], parsed=parsed)
             load = steps.build_load(source, crawl, steps.last_complete_run(con, source))
             run_id, result = snapshot.record(con, load, commit.committed_at, "backfill", commit.tag(),
                                              removal_runs=removal_runs)

@@ -4,8 +4,13 @@ A refresh holds its cards while it loads them: ~37 objects the collector tracks 
 lists and field sets), 370,000 for 10,000 cards. Every full collection that the load's own allocations
 trigger walks all of them, to find no garbage: the load makes no reference cycles (rows, JSON, SQL), and
 the cards are freed by their reference counts once the load is done. On the peers' workload that was
-~50 ms of a ~450 ms warehouse part (bench/RESULTS.md §13, "Sixth pass"). The pause covers the warehouse
-part only: the crawl's parse builds trees with cycles (BeautifulSoup), which the collector must free."""
+~50 ms of a ~450 ms warehouse part (bench/RESULTS.md §13, "Sixth pass"). `paused` covers the warehouse
+part: an HTML page's parse builds trees with cycles (BeautifulSoup), which the collector must free.
+
+A catalog's parse (one JSON file: LiteLLM's, models.dev's, OpenRouter's list) builds the cards of thousands
+of models at once, and makes no cycles either: `kept` pauses the collector for it, then freezes what is
+alive (`gc.freeze`), so that no later collection of the refresh walks those cards again (§13, "Seventh
+pass")."""
 
 from __future__ import annotations
 
@@ -36,3 +41,19 @@ def paused() -> Iterator[None]:
             _DEPTH -= 1
             if _DEPTH == 0 and _RESTORE:
                 gc.enable()
+
+
+@contextlib.contextmanager
+def kept() -> Iterator[None]:
+    """For a block that builds many objects which live on and make no reference cycles (a catalog's cards):
+    the cyclic garbage so far collected, the collector paused while the block runs (as `paused`), then
+    everything alive frozen (`gc.freeze`): later collections no longer walk it; it is still freed by
+    reference counting when it is no longer used.
+
+    The trade, as for Prefect's imports (flows/local_api.startup_imports): what is alive at the freeze and
+    later becomes part of a reference cycle is not collected until the process ends (a refresh is one
+    process; Prefect runs each flow run in its own). Not frozen when the block raises."""
+    gc.collect()
+    with paused():
+        yield
+    gc.freeze()

@@ -3,6 +3,7 @@ process; see modeltrail/crawl.py), its folder read back as pages while it grows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from modeltrail.flows import collector
 from modeltrail.flows import progress
 
 from modeltrail.spiders import reach
@@ -105,7 +107,7 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
                 for page in new:
                     progress.page_seen(source, page.ok)
                     if parser:
-                        parser.feed(page)
+                        _feed(parser, page)
                 if not new:
                     time.sleep(poll)
         finally:
@@ -119,11 +121,18 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
     pages += rest
     if parser:
         for page in rest:
-            parser.feed(page)
+            _feed(parser, page)
     stats_file = out / "stats.json"
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else None
     tail = "\n".join(log_file.read_text("utf-8", errors="replace").strip().splitlines()[-5:])
     return CrawlOutput(source, pages, stats, returncode, tail, parsed=parser.parsed() if parser else None)
+
+
+def _feed(parser: PageParser, page: PageRecord) -> None:
+    """One page parsed; a catalog's cards (thousands at once, no cycles) built with the collector paused,
+    then kept out of its later passes (flows/collector.py)."""
+    with collector.kept() if parser.is_catalog else contextlib.nullcontext():
+        parser.feed(page)
 
 
 def live_urls(source: str) -> list[str]:

@@ -23,9 +23,10 @@ class PageParser:
         self.source = source
         self.memo = memo
         self.parser = get(source).parser
-        catalog = getattr(self.parser, "CATALOG", None) if memo is not None else None
+        catalog = getattr(self.parser, "CATALOG", None)
+        self.is_catalog = catalog is not None  # (see is_catalog)
         self.parse = (lambda page, url, fetched_at, content_type: catalog.parse(page, url, fetched_at, memo)) \
-            if catalog is not None else self.parser.parse
+            if catalog is not None and memo is not None else self.parser.parse
         self.problems: list[InvalidValue] = []
         self.notes: list[str] = []
         self.card_pages = 0
@@ -80,6 +81,13 @@ def parse_all(source: str, pages: list[PageRecord], memo: EntryMemo | None = Non
     for page in pages:
         parser.feed(page)
     return parser.parsed()
+
+
+def is_catalog(source: str) -> bool:
+    """The source is one catalog file (LiteLLM's, models.dev's, OpenRouter's list; its parser has a
+    CATALOG): a page gives the cards of thousands of models at once, read from JSON, with no reference
+    cycles (flows/collector.py)."""
+    return getattr(get(source).parser, "CATALOG", None) is not None
 
 
 def card_rank(source: str):

@@ -52,3 +52,64 @@ def test_overlapping_pauses_in_two_threads_give_it_back_when_the_last_ends():
     leave.set()
     t.join(10)
     assert seen == [True] and gc.isenabled()
+
+
+class _Held:  # (an object the collector tracks, that a weak reference can watch)
+    pass
+
+
+def test_kept_collects_what_was_garbage_pauses_the_block_and_freezes_what_it_built():
+    import weakref
+    cycle = _Held()
+    cycle.me = cycle
+    gone = weakref.ref(cycle)
+    del cycle
+    with collector.kept():
+        assert gone() is None  # (the garbage so far was collected, not frozen)
+        assert not gc.isenabled()
+        built = [_Held() for _ in range(100)]
+    assert gc.isenabled()
+    tracked = {id(o) for o in gc.get_objects()}
+    assert not any(id(o) in tracked for o in built)  # out of every later collection's walk
+    watch = weakref.ref(built[0])
+    del built
+    assert watch() is None  # still freed by its reference count
+
+
+def test_kept_freezes_nothing_when_the_block_raises():
+    built = []
+    with pytest.raises(ValueError), collector.kept():
+        assert not gc.isenabled()
+        built.append(_Held())
+        raise ValueError("a parse that failed")
+    assert gc.isenabled()
+    assert any(o is built[0] for o in gc.get_objects())  # (still in the collector's sight)
+
+
+def test_a_catalog_page_is_parsed_kept_and_an_html_page_as_usual(monkeypatch):
+    import contextlib
+    from datetime import datetime, timezone
+
+    from modeltrail.flows import crawl_run
+    from modeltrail.pipelines.handover import PageRecord
+    from modeltrail.pipelines.parsing import PageParser
+
+    kept = []
+
+    @contextlib.contextmanager
+    def recording():
+        kept.append(gc.isenabled())
+        yield
+
+    monkeypatch.setattr(collector, "kept", recording)
+    when = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    body = b'{"gpt-4o": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 2.5e-06}}'
+    catalog = PageParser("litellm")
+    crawl_run._feed(catalog, PageRecord(url="https://raw.githubusercontent.com/BerriAI/litellm/main/"
+                                            "model_prices_and_context_window.json", fetched_at=when,
+                                        status=200, page_kind="card", body=body,
+                                        content_type="application/json"))
+    assert kept == [True] and list(catalog.seen) == ["gpt-4o"]
+    crawl_run._feed(PageParser("openai"), PageRecord(url="https://platform.openai.com/docs/models/gpt-4o",
+                                                     fetched_at=when, status=404, page_kind="card"))
+    assert kept == [True]  # (not a catalog: parsed with the collector as it is)
