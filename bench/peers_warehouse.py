@@ -44,6 +44,7 @@ Timings per day (seconds), all in the results JSON:
     read     Parquet -> Python tuples (not part of any method's load)
     build    tuples -> ModelCards (pydantic validation) and their hand-over; what a crawl's parser would
              have produced (not in load), each source's under collector.kept() as a catalog page's parse
+    build_prints the part of build in PageParser.parsed: the cards' fingerprints (and merging by model)
     load     start_run + load_sources (5 sources) + summarize + finish_run, on open connections: the warehouse's
              writes for the run (headline; comparable to the peers' merge transaction)
     lock     taking the writer lock
@@ -161,6 +162,8 @@ PARSER_VERSION = "peers-gen-1"
 SOURCES = list(gen.SOURCES)
 LOCK_WAIT = 3600  # refresh_flow's default lock_wait
 KIND = "replay"
+#: seconds of the day's `build` spent in PageParser.parsed (merging by model, the cards' fingerprints)
+BUILD_PRINTS = [0.0]
 #: --statements: seconds by statement (its first 110 characters), over every day after the first
 STATEMENTS: dict[str, float] | None = None
 
@@ -354,8 +357,11 @@ class Modeltrail:
             page = PageRecord(url=f"https://{host}/models", fetched_at=when, status=200, page_kind="card")
             with collector.kept():
                 parser = Modeltrail._fed(source, of_source[source], page, when)
+            a = time.perf_counter()
+            parsed = parser.parsed()  # (after the crawl, as crawl_run.crawl: the cards' fingerprints)
+            BUILD_PRINTS[0] += time.perf_counter() - a
             outputs[source] = CrawlOutput(source, pages=[page], stats={"finish_reason": "finished"}, returncode=0,
-                                          parsed=parser.parsed())  # (after the crawl, as crawl_run.crawl)
+                                          parsed=parsed)
         return outputs
 
     @staticmethod
@@ -385,6 +391,7 @@ class Modeltrail:
         t0 = clock()
         rows = self.read(day_dir)
         t1 = clock()
+        BUILD_PRINTS[0] = 0.0
         outputs = self.build(rows, when)
         t2 = clock()
         del rows
@@ -448,7 +455,8 @@ class Modeltrail:
         ph = dict(timer.acc)
         sql_total = ph.pop("_sql", 0.0)
         load_s = span["start"] + span["load_source"] + span["finish"]
-        out = {"load": load_s, "read": t1 - t0, "build": t2 - t1, "lock": span["lock"], "connect": span["connect"],
+        out = {"load": load_s, "read": t1 - t0, "build": t2 - t1, "build_prints": BUILD_PRINTS[0],
+               "lock": span["lock"], "connect": span["connect"],
                "guard": span["guard"], "start": span["start"], "verdict": span["verdict"],
                "load_source": span["load_source"], "finish": span["finish"], "remap": span["remap"],
                "changes": span["changes"], "close": span["close"], "job": t_end - t2}
