@@ -9,8 +9,8 @@ part: an HTML page's parse builds trees with cycles (BeautifulSoup), which the c
 
 A catalog's parse (one JSON file: LiteLLM's, models.dev's, OpenRouter's list) builds the cards of thousands
 of models at once, and makes no cycles either: `kept` pauses the collector for it, then freezes what is
-alive (`gc.freeze`), so that no later collection of the refresh walks those cards again (§13, "Seventh
-pass")."""
+alive (`gc.freeze`), so that no later collection walks those cards again (a refresh's crawl, `crawl_run._feed`;
+each commit of `backfill-git`; each run of `reparse`). bench/RESULTS.md §13, "Seventh pass"."""
 
 from __future__ import annotations
 

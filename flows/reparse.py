@@ -7,14 +7,16 @@ it twice changes nothing the second time.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
 from modeltrail.spiders import gitarchive
-from modeltrail.flows import snapshot, steps
+from modeltrail.flows import collector, snapshot, steps
 from modeltrail.pipelines.handover import GitSource
 from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsers.base import sha256
+from modeltrail.pipelines.parsing import is_catalog
 from modeltrail.warehouse import db
 
 HISTORY = ("model_cards_history", "prices_history", "benchmarks_history", "providers_history")
@@ -115,13 +117,15 @@ def reparse(con, source: str, since: datetime | None = None, removal_runs: int |
     check(con, source, since)
     before = _snapshot(con, source)
     runs = runs_to_replay(con, source, since)
+    catalog = is_catalog(source)
     with db.transaction(con):
         truncate(con, source, since)
         db.run_script(con, SQL, "forget_run_verdicts", {"source": source, "runs": [r for r, _, _ in runs]})
         for n, (run_id, observed_at, recorded) in enumerate(runs, 1):
             pages = archived_pages(con, run_id, source)
             out = steps.ArchivedPages(source, pages)
-            load = steps.build_load(source, out, steps.last_complete_run(con, source))
+            with collector.kept() if catalog else contextlib.nullcontext():  # (flows/collector.py)
+                load = steps.build_load(source, out, steps.last_complete_run(con, source))
             setting = removal_runs or recorded or DEFAULT_REMOVAL_RUNS
             snapshot.Run.again(run_id, observed_at).record(con, load, removal_runs=setting, archive=False)
             if progress:  # progress(done, total, note)
