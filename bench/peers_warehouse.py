@@ -57,7 +57,7 @@ Timings per day (seconds), all in the results JSON:
     close    the two con.close() (the second checkpoints the WAL) and releasing the lock
     job      lock + connect + guard + load + verdict + remap + changes + close: a refresh's warehouse
              part, crawl and Prefect bookkeeping (task runs, logs, the artifact's upload) excluded
-    ph_*     where `load` goes, from a timing proxy around the connection and timers around pure
+    ph_*     where `load` goes (bench/peers_timing.py), from a timing proxy around the connection and timers around pure
              functions (same results):
              ph_fingerprint  card fingerprints the load computes itself (pipelines/fingerprints.py; 0 when the parse handed them over)
              ph_rows         history rows of the changed cards (card_row, price_rows, benchmark_rows)
@@ -141,7 +141,9 @@ sys.path.insert(0, str(_peers_folder()))
 import gen  # noqa: E402
 from harness import TABLES, cli, fresh_dir, run  # noqa: E402
 
+from bench import peers_timing  # noqa: E402
 from bench.cards import card_fields  # noqa: E402
+from bench.peers_timing import PHASES, Timer, TimedConnection, TimedEncoder, statement_phases, timed_fn  # noqa: E402
 from modeltrail.flows.local_api import startup_imports  # noqa: E402
 
 with startup_imports():  # (as `modeltrail refresh` imports Prefect: the collector paused, then frozen)
@@ -164,108 +166,6 @@ LOCK_WAIT = 3600  # refresh_flow's default lock_wait
 KIND = "replay"
 #: seconds of the day's `build` spent in PageParser.parsed (merging by model, the cards' fingerprints)
 BUILD_PRINTS = [0.0]
-#: --statements: seconds by statement (its first 110 characters), over every day after the first
-STATEMENTS: dict[str, float] | None = None
-
-PHASES = ("ph_fingerprint", "ph_rows", "ph_json", "ph_stage", "ph_merge_keys", "ph_merge_archived_already",
-          "ph_merge_stage", "ph_merge_fingerprints", "ph_unstated", "ph_merge_cards", "ph_merge_prices",
-          "ph_merge_benchmarks", "ph_merge_sightings", "ph_merge_removals", "ph_merge_count_changes",
-          "ph_runs", "ph_summary", "ph_commit", "ph_other_sql")
-
-
-def _statement_phases() -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Statement text -> phase, for the SQL files the load runs; (prefix, phase) for templated ones."""
-    exact, prefixes = {}, []
-    for file in ("merge.sql", "runs.sql", "run_results.sql"):  # (any other statement: ph_other_sql)
-        for name, stmts in db.sections(file).items():
-            if name in ("moved_of_batch", "run_verdicts"):
-                phase = {"moved_of_batch": "ph_unstated", "run_verdicts": "ph_summary"}[name]
-            elif file == "merge.sql":
-                phase = f"ph_merge_{name}"
-            elif file == "runs.sql":
-                phase = "ph_runs"
-            else:
-                phase = f"ph_q_{name}"
-            for s in stmts:
-                if "{" in s:
-                    prefixes.append((s.split("{", 1)[0], phase))
-                else:
-                    exact[s] = phase
-    return exact, prefixes
-
-
-class Timer:
-    """Accumulates seconds per phase while `on`; off outside the `load` window."""
-
-    def __init__(self):
-        self.acc: dict[str, float] = {}
-        self.on = False
-
-    def add(self, key: str, dt: float) -> None:
-        if self.on:
-            self.acc[key] = self.acc.get(key, 0.0) + dt
-
-
-class TimedConnection:
-    """Wraps a DuckDB connection: times every execute(), classified by statement (see PHASES)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, timer: Timer, exact: dict[str, str],
-                 prefixes: list[tuple[str, str]]):
-        self._con, self._timer, self._exact, self._prefixes = con, timer, exact, prefixes
-
-    def execute(self, sql, *args):
-        t0 = time.perf_counter()
-        try:
-            return self._con.execute(sql, *args)
-        finally:
-            dt = time.perf_counter() - t0
-            if self._timer.on:
-                self._timer.add(self._classify(sql), dt)
-                self._timer.add("_sql", dt)
-            if STATEMENTS is not None:  # (--statements: each statement's own time, in the load or not)
-                key = " ".join(str(sql).split())[:110]
-                STATEMENTS[key] = STATEMENTS.get(key, 0.0) + dt
-
-    def _classify(self, sql: str) -> str:
-        s = sql.lstrip()
-        if s.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            return "ph_commit"
-        if "read_json(" in s or ("INSERT INTO" in s and "unnest($" in s):
-            return "ph_stage"
-        if sql in self._exact:
-            return self._exact[sql]
-        for prefix, phase in self._prefixes:
-            if sql.startswith(prefix):
-                return phase
-        return "ph_other_sql"
-
-    def __getattr__(self, name):
-        return getattr(self._con, name)
-
-
-def _timed(fn, timer: Timer, key: str):
-    def wrapper(*args, **kwargs):
-        t0 = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            timer.add(key, time.perf_counter() - t0)
-    wrapper._peers_wrapped = True
-    return wrapper
-
-
-class _TimedEncoder:
-    """stage._STAGE_JSON with its encode() timed (same text)."""
-
-    def __init__(self, inner: json.JSONEncoder, timer: Timer):
-        self._inner, self._timer = inner, timer
-
-    def encode(self, obj):
-        t0 = time.perf_counter()
-        try:
-            return self._inner.encode(obj)
-        finally:
-            self._timer.add("ph_json", time.perf_counter() - t0)
 
 
 class Modeltrail:
@@ -277,7 +177,7 @@ class Modeltrail:
         self.db_path = workdir / "modeltrail.duckdb"
         self.where = db.locate(str(self.db_path))
         self.reader = duckdb.connect()  # reads the day's Parquet files
-        self.exact, self.prefixes = _statement_phases()
+        self.exact, self.prefixes = statement_phases()
         self.timer = Timer()
         self._instrument()
         try:
@@ -325,9 +225,9 @@ class Modeltrail:
                           ("benchmark_rows", "ph_rows")):
             fn = getattr(wload, name)
             if not getattr(fn, "_peers_wrapped", False):
-                setattr(wload, name, _timed(fn, self.timer, key))
-        if not isinstance(wstage._STAGE_JSON, _TimedEncoder):
-            wstage._STAGE_JSON = _TimedEncoder(wstage._STAGE_JSON, self.timer)
+                setattr(wload, name, timed_fn(fn, self.timer, key))
+        if not isinstance(wstage._STAGE_JSON, TimedEncoder):
+            wstage._STAGE_JSON = TimedEncoder(wstage._STAGE_JSON, self.timer)
 
     def setup(self) -> None:
         fresh_dir(self.workdir)
@@ -508,13 +408,14 @@ if __name__ == "__main__":
     os.environ.setdefault("TZ", "UTC")
     if "--statements" in sys.argv:
         sys.argv.remove("--statements")
-        STATEMENTS = {}
+        peers_timing.STATEMENTS = {}
     a = cli("modeltrail")
     m = Modeltrail(a.workdir)
     res = run(m, a)
     res["extra_queries"] = extra_queries(m, res)
     a.results.write_text(json.dumps(res, indent=1, default=str))
     print("  extra:", json.dumps(res["extra_queries"]), flush=True)
+    STATEMENTS = peers_timing.STATEMENTS
     if STATEMENTS is not None:
         days = max(1, len(res["per_day"]))
         print(f"  statements, ms a day (every day; {len(STATEMENTS)} statements):")
