@@ -199,3 +199,30 @@ def test_removal_runs_default_is_three_and_help_says_why():
     text = " ".join(res.output.split())
     assert "--removal-runs" in text and "[default: 3;" in text and "come back" in text
     assert "--allow-future" in text and "PATH..." in text
+
+
+def test_each_commit_and_each_reparsed_run_of_a_catalog_is_parsed_kept(tmp_path, monkeypatch):
+    """A catalog's cards are built with the collector paused, then frozen (flows/collector.py): in
+    backfill-git for each commit, in reparse for each run; the history is what it would be otherwise."""
+    import contextlib
+    import gc
+
+    from modeltrail.flows import collector
+
+    kept = []
+
+    @contextlib.contextmanager
+    def recording():
+        kept.append(gc.isenabled())
+        yield
+
+    repo, _ = archive(tmp_path, [(1, {"m.json": capture_with(13)}), (2, {"m.json": capture_with(12)})])
+    db = tmp_path / "w.duckdb"
+    plain = tmp_path / "plain.duckdb"
+    assert mt("backfill-git", str(repo), "m.json", "--source", "openrouter", "--db", str(plain)).exit_code == 0
+    monkeypatch.setattr(collector, "kept", recording)
+    assert mt("backfill-git", str(repo), "m.json", "--source", "openrouter", "--db", str(db)).exit_code == 0
+    assert len(kept) == 2  # one a commit
+    assert mt("reparse", "--source", "openrouter", "--db", str(db)).exit_code == 0
+    assert len(kept) == 4  # one a run
+    assert [q(db, sql) for sql in HISTORY[:2]] == [q(plain, sql) for sql in HISTORY[:2]]
