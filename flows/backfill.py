@@ -22,7 +22,6 @@ commit's committer time, read by the source's own parser. Each snapshot is its o
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -154,7 +153,7 @@ def backfill(con, repo: Path, paths: list[str], source: str, url: str | None = N
                     continue
             page = page_of(url, commit, body, page_kind, where, error)
             del body
-            with collector.kept() if catalog else contextlib.nullcontext():  # (flows/collector.py)
+            with collector.kept(catalog):  # (flows/collector.py)
                 parsed = parse_all(source, [page], memo)
             crawl = steps.ArchivedPages(source, [page], parsed=parsed)
             load = steps.build_load(source, crawl, steps.last_complete_run(con, source))

@@ -3,7 +3,6 @@ process; see modeltrail/crawl.py), its folder read back as pages while it grows.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
@@ -131,7 +130,7 @@ def crawl(source: str, out_dir: str | Path, replay: str | None = None,
 def _feed(parser: PageParser, page: PageRecord) -> None:
     """One page parsed; a catalog's cards (thousands at once, no cycles) built with the collector paused,
     then kept out of its later passes (flows/collector.py)."""
-    with collector.kept() if parser.is_catalog else contextlib.nullcontext():
+    with collector.kept(parser.is_catalog):
         parser.feed(page)
 
 

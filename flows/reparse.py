@@ -7,7 +7,6 @@ it twice changes nothing the second time.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from pathlib import Path
 
@@ -124,7 +123,7 @@ def reparse(con, source: str, since: datetime | None = None, removal_runs: int |
         for n, (run_id, observed_at, recorded) in enumerate(runs, 1):
             pages = archived_pages(con, run_id, source)
             out = steps.ArchivedPages(source, pages)
-            with collector.kept() if catalog else contextlib.nullcontext():  # (flows/collector.py)
+            with collector.kept(catalog):  # (flows/collector.py)
                 load = steps.build_load(source, out, steps.last_complete_run(con, source))
             setting = removal_runs or recorded or DEFAULT_REMOVAL_RUNS
             snapshot.Run.again(run_id, observed_at).record(con, load, removal_runs=setting, archive=False)

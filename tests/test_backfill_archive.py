@@ -212,8 +212,9 @@ def test_each_commit_and_each_reparsed_run_of_a_catalog_is_parsed_kept(tmp_path,
     kept = []
 
     @contextlib.contextmanager
-    def recording():
-        kept.append(gc.isenabled())
+    def recording(applies=True):
+        if applies:
+            kept.append(gc.isenabled())
         yield
 
     repo, _ = archive(tmp_path, [(1, {"m.json": capture_with(13)}), (2, {"m.json": capture_with(12)})])

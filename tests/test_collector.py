@@ -86,6 +86,14 @@ def test_kept_freezes_nothing_when_the_block_raises():
     assert any(o is built[0] for o in gc.get_objects())  # (still in the collector's sight)
 
 
+def test_kept_that_does_not_apply_leaves_the_collector_as_it_is():
+    built = []
+    with collector.kept(False):
+        assert gc.isenabled()
+        built.append(_Held())
+    assert any(o is built[0] for o in gc.get_objects())
+
+
 def test_a_catalog_page_is_parsed_kept_and_an_html_page_as_usual(monkeypatch):
     import contextlib
     from datetime import datetime, timezone
@@ -97,8 +105,9 @@ def test_a_catalog_page_is_parsed_kept_and_an_html_page_as_usual(monkeypatch):
     kept = []
 
     @contextlib.contextmanager
-    def recording():
-        kept.append(gc.isenabled())
+    def recording(applies=True):
+        if applies:
+            kept.append(gc.isenabled())
         yield
 
     monkeypatch.setattr(collector, "kept", recording)
