@@ -120,3 +120,24 @@ def copy_warehouse(path: Path, folder: Path, name: str = "w.duckdb") -> Path:
     target = folder / name
     shutil.copy(path, target)
     return target
+
+
+@pytest.fixture
+def kept_calls(monkeypatch):
+    """collector.kept replaced by a recorder: the list gets, for each block it applied to, whether the
+    collector was on when it began (flows/collector.py); the block runs as it would without."""
+    import contextlib
+    import gc
+
+    from modeltrail.flows import collector
+
+    calls: list[bool] = []
+
+    @contextlib.contextmanager
+    def recording(applies: bool = True):
+        if applies:
+            calls.append(gc.isenabled())
+        yield
+
+    monkeypatch.setattr(collector, "kept", recording)
+    return calls

@@ -201,27 +201,14 @@ def test_removal_runs_default_is_three_and_help_says_why():
     assert "--allow-future" in text and "PATH..." in text
 
 
-def test_each_commit_and_each_reparsed_run_of_a_catalog_is_parsed_kept(tmp_path, monkeypatch):
+def test_each_commit_and_each_reparsed_run_of_a_catalog_is_parsed_kept(tmp_path, request):
     """A catalog's cards are built with the collector paused, then frozen (flows/collector.py): in
-    backfill-git for each commit, in reparse for each run; the history is what it would be otherwise."""
-    import contextlib
-    import gc
-
-    from modeltrail.flows import collector
-
-    kept = []
-
-    @contextlib.contextmanager
-    def recording(applies=True):
-        if applies:
-            kept.append(gc.isenabled())
-        yield
-
+    backfill-git for each commit, in reparse for each run; the history is what it is with the real one."""
     repo, _ = archive(tmp_path, [(1, {"m.json": capture_with(13)}), (2, {"m.json": capture_with(12)})])
     db = tmp_path / "w.duckdb"
     plain = tmp_path / "plain.duckdb"
     assert mt("backfill-git", str(repo), "m.json", "--source", "openrouter", "--db", str(plain)).exit_code == 0
-    monkeypatch.setattr(collector, "kept", recording)
+    kept = request.getfixturevalue("kept_calls")  # (from here on: the plain backfill above used the real one)
     assert mt("backfill-git", str(repo), "m.json", "--source", "openrouter", "--db", str(db)).exit_code == 0
     assert len(kept) == 2  # one a commit
     assert mt("reparse", "--source", "openrouter", "--db", str(db)).exit_code == 0

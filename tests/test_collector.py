@@ -94,23 +94,13 @@ def test_kept_that_does_not_apply_leaves_the_collector_as_it_is():
     assert any(o is built[0] for o in gc.get_objects())
 
 
-def test_a_catalog_page_is_parsed_kept_and_an_html_page_as_usual(monkeypatch):
-    import contextlib
+def test_a_catalog_page_is_parsed_kept_and_an_html_page_as_usual(kept_calls):
     from datetime import datetime, timezone
 
     from modeltrail.flows import crawl_run
     from modeltrail.pipelines.handover import PageRecord
     from modeltrail.pipelines.parsing import PageParser
 
-    kept = []
-
-    @contextlib.contextmanager
-    def recording(applies=True):
-        if applies:
-            kept.append(gc.isenabled())
-        yield
-
-    monkeypatch.setattr(collector, "kept", recording)
     when = datetime(2026, 1, 5, tzinfo=timezone.utc)
     body = b'{"gpt-4o": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 2.5e-06}}'
     catalog = PageParser("litellm")
@@ -118,7 +108,7 @@ def test_a_catalog_page_is_parsed_kept_and_an_html_page_as_usual(monkeypatch):
                                             "model_prices_and_context_window.json", fetched_at=when,
                                         status=200, page_kind="card", body=body,
                                         content_type="application/json"))
-    assert kept == [True] and list(catalog.seen) == ["gpt-4o"]
+    assert kept_calls == [True] and list(catalog.seen) == ["gpt-4o"]
     crawl_run._feed(PageParser("openai"), PageRecord(url="https://platform.openai.com/docs/models/gpt-4o",
                                                      fetched_at=when, status=404, page_kind="card"))
-    assert kept == [True]  # (not a catalog: parsed with the collector as it is)
+    assert kept_calls == [True]  # (not a catalog: parsed with the collector as it is)
