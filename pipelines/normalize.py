@@ -34,6 +34,8 @@ _BREAKS = {0x09: " ", 0x0A: " ", 0x0D: " ", 0x2028: " ", 0x2029: " "}
 def plain_text(value: str) -> str:
     """A text field as a card keeps it: control characters dropped, line breaks and tabs made spaces,
     the ends stripped (nothing else changes)."""
+    if value.isprintable():  # (none of them is printable: the usual text, without the two translations)
+        return value.strip()
     return value.translate(_CONTROLS).translate(_BREAKS).strip()
 
 

@@ -155,3 +155,12 @@ def test_a_plus_names_another_model():
 ])
 def test_capabilities_in(words, caps):
     assert normalize.capabilities_in(words) == caps
+
+
+def test_plain_text_skips_its_translations_only_where_they_change_nothing():
+    """plain_text's shortcut (a printable text is only stripped) gives what the translations give: every
+    character they drop or replace is one str.isprintable() refuses."""
+    mapped = {**normalize._CONTROLS, **normalize._BREAKS}
+    assert [hex(c) for c in mapped if chr(c).isprintable()] == []
+    for text in ("  GPT-4o mini ", "a\u202eb\x1b[31mc", "line\none\ttab\u2028", "ünï cödé\u00a0", ""):
+        assert normalize.plain_text(text) == text.translate(normalize._CONTROLS).translate(normalize._BREAKS).strip()

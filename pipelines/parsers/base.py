@@ -41,8 +41,28 @@ def sha256(page: str | bytes) -> str:
     return hashlib.sha256(page.encode("utf-8") if isinstance(page, str) else page).hexdigest()
 
 
+class _Offered:
+    """A price or score offered to a draft as values: validated with the card, in the card's one pass
+    (pipelines/twins.py), or alone (`Draft._settle`) where a problem must be named. Until then it holds
+    its place in the draft's problems, where its problem goes should it have one."""
+    __slots__ = ("cls", "table", "key", "values", "place", "message")
+
+    def __init__(self, cls: type, table: dict, key: tuple, values: dict, place: str,
+                 message: Callable[[Exception], str]):
+        self.cls, self.table, self.key, self.values, self.place, self.message = cls, table, key, values, place, message
+
+
 class Draft:
-    """Values for one card, filled in by a parser, validated once at the end."""
+    """Values for one card, filled in by a parser, validated once at the end.
+
+    Prices and scores are offered as values (`offer`, and `price`/`price_read`/`bench`) and validated
+    with the card, nested in it: one validation a card, not one a record and the card's again. A value
+    that fails is named as before, at the place it was offered (its problem where it would have been
+    had it been made at once) and dropped alone: should the card's pass fail, each offered value is
+    made alone, then the card as before (the same cards, the same problems, in the same order)."""
+
+    #: False: each value offered is made at once, as before the one pass (tests compare the two)
+    ONE_PASS = True
 
     def __init__(self, source: str, url: str, fetched_at: datetime, page_sha256: str, parser_version: str):
         self.source, self.url = source, url
@@ -54,12 +74,27 @@ class Draft:
             "capabilities": set(), "input_modalities": set(), "output_modalities": set(),
             "reasoning_efforts": set(), "stated_empty": set(),
         }
-        self.prices: dict[tuple[str, str | None], Price] = {}
-        self.benchmarks: dict[tuple[str, str | None], Benchmark] = {}
-        self.problems: list[InvalidValue] = []
+        #: the card's prices and scores by key: records, or values offered and not validated yet
+        self.prices: dict[tuple[str, str | None], Price | _Offered] = {}
+        self.benchmarks: dict[tuple[str, str | None], Benchmark | _Offered] = {}
+        self._problems: list[InvalidValue | _Offered] = []
+        self._offered = 0  # offered values not validated yet (each holds its place in _problems)
+
+    @property
+    def problems(self) -> list[InvalidValue]:
+        """The problems met so far (values offered and not yet validated are validated first)."""
+        if self._offered:
+            self._settle_all()
+        return self._problems
+
+    @problems.setter
+    def problems(self, problems: list[InvalidValue]) -> None:
+        if self._offered:
+            self._settle_all()
+        self._problems = problems
 
     def problem(self, fieldname: str, message: str) -> None:
-        self.problems.append(InvalidValue(self.source, self.url, fieldname, message))
+        self._problems.append(InvalidValue(self.source, self.url, fieldname, message))
 
     def put(self, fieldname: str, raw: Any, convert: Callable[[Any], Any] | None = None) -> None:
         """Set a field from raw text through a normalizer; a failure becomes a problem, not a crash."""
@@ -79,42 +114,110 @@ class Draft:
     def add(self, setname: str, *items: str) -> None:
         self.sets[setname].update(items)
 
+    # --- prices and scores ----------------------------------------------------------------------------
+
+    def offer(self, cls: type, key: tuple, values: dict, place: str,
+              message: Callable[[Exception], str] | None = None, first: bool = False) -> None:
+        """A Price (cls Price: into `prices`) or Benchmark (into `benchmarks`) of the card, from its
+        values; a value that fails is the problem `place`: `message(error)` (default: each error's
+        message and input). Under a key already held: `first` keeps the one held (the new one is still
+        checked, a failure named), else the new one replaces it."""
+        table = self.prices if cls is Price else self.benchmarks
+        message = message or _message
+        if key in table or not self.ONE_PASS:  # (rare: made now, as always, so that the same stays and is named)
+            self._settle(table, key)
+            try:
+                record = cls(**values)
+            except ValidationError as exc:
+                self.problem(place, message(exc))
+                return
+            if first:
+                table.setdefault(key, record)
+            else:
+                table[key] = record
+            return
+        offered = _Offered(cls, table, key, values, place, message)
+        table[key] = offered
+        self._problems.append(offered)
+        self._offered += 1
+
+    def held(self, cls: type, key: tuple) -> Price | Benchmark | None:
+        """The price or score held under `key`, validated (None: none, or the one offered failed)."""
+        table = self.prices if cls is Price else self.benchmarks
+        self._settle(table, key)
+        return table.get(key)
+
+    def _settle(self, table: dict, key: tuple) -> None:
+        """The value offered under `key` validated alone: a record, or its problem in its place."""
+        offered = table.get(key)
+        if type(offered) is not _Offered:
+            return
+        at = next(i for i, p in enumerate(self._problems) if p is offered)
+        self._offered -= 1
+        try:
+            table[key] = offered.cls(**offered.values)
+        except ValidationError as exc:
+            self._problems[at] = InvalidValue(self.source, self.url, offered.place, offered.message(exc))
+            del table[key]
+        else:
+            del self._problems[at]
+
+    def _settle_all(self) -> None:
+        for offered in [p for p in self._problems if type(p) is _Offered]:
+            self._settle(offered.table, offered.key)
+
     def price(self, kind: str, raw: str, tier: str | None = None) -> None:
         try:
             usd = normalize.usd_per_million(raw)
-            self.prices[(kind, tier)] = Price(kind=kind, usd_per_million_tokens=usd, tier=tier)
-        except (normalize.NormalizeError, ValidationError) as exc:
+        except normalize.NormalizeError as exc:
             self.problem(f"prices.{kind}", _message(exc))
+            return
+        self.offer(Price, (kind, tier), {"kind": kind, "usd_per_million_tokens": usd, "tier": tier}, f"prices.{kind}")
 
     def price_read(self, kind: str, usd_per_million_tokens: float) -> None:
         """A per-token price already read (modeltrail.pipelines.facts), in USD per million tokens."""
-        try:
-            self.prices[(kind, None)] = Price(kind=kind, usd_per_million_tokens=usd_per_million_tokens)
-        except ValidationError as exc:
-            self.problem(f"prices.{kind}", _message(exc))
+        self.offer(Price, (kind, None), {"kind": kind, "usd_per_million_tokens": usd_per_million_tokens},
+                   f"prices.{kind}")
 
     def bench(self, reported_name: str, raw: str, setting: str | None = None,
               default_unit: str | None = None) -> None:
         reported_name = re.sub(r"\s+", " ", normalize.plain_text(reported_name)).strip()
         try:
             value, unit = normalize.score(raw, default_unit)
-            b = Benchmark(benchmark=normalize.benchmark_in(reported_name), setting=setting, value=value,
-                          unit=unit, reported_name=reported_name)
-        except (normalize.NormalizeError, ValidationError) as exc:
+        except normalize.NormalizeError as exc:
             self.problem(f"benchmarks.{reported_name}", _message(exc))
             return
-        self.benchmarks.setdefault((b.benchmark or "?" + reported_name, setting), b)
+        benchmark = normalize.benchmark_in(reported_name)
+        self.offer(Benchmark, (benchmark or "?" + reported_name, setting),
+                   {"benchmark": benchmark, "setting": setting, "value": value, "unit": unit,
+                    "reported_name": reported_name},
+                   f"benchmarks.{reported_name}", first=True)
+
+    # --- the card -----------------------------------------------------------------------------------
 
     def build(self) -> ModelCard | None:
         values = {k: normalize.plain_text(v) if isinstance(v, str) else v for k, v in self.values.items()}
         for name, items in self.sets.items():
             values[name] = sorted({normalize.plain_text(i) for i in items})
-        values["prices"] = list(self.prices.values())
-        values["benchmarks"] = list(self.benchmarks.values())
         if "model_id" not in values:
             values["model_id"], version = identity.resolve(values.get("source_model_id"), values.get("name"))
             if version and not values.get("version"):
                 values["version"] = version
+        if self._offered:  # the card and what was offered, in one pass
+            values["prices"] = [p.values if type(p) is _Offered else p for p in self.prices.values()]
+            values["benchmarks"] = [b.values if type(b) is _Offered else b for b in self.benchmarks.values()]
+            try:
+                card = ModelCard(**values)
+            except ValidationError:
+                self._settle_all()  # each alone (a failure named, in its place), then the card as always
+            else:
+                self._problems = [p for p in self._problems if type(p) is not _Offered]
+                self._offered = 0
+                self.prices = dict(zip(self.prices, card.prices))
+                self.benchmarks = dict(zip(self.benchmarks, card.benchmarks))
+                return card
+        values["prices"] = list(self.prices.values())
+        values["benchmarks"] = list(self.benchmarks.values())
         for _ in range(len(values)):
             try:
                 return ModelCard(**values)
@@ -199,6 +302,11 @@ def _drop(data: dict, loc: list) -> None:
         else:
             return  # gone already (two problems in one place)
     holder.pop(key, None)
+
+
+def first_line(exc: Exception) -> str:
+    """An error's first line (a ValidationError's: its count and the field it names)."""
+    return str(exc).splitlines()[0]
 
 
 def _message(exc: Exception, fieldname: str | None = None) -> str:

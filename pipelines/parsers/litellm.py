@@ -60,6 +60,7 @@ from modeltrail.pipelines.records import UNIT_OF_KIND
 from modeltrail.pipelines.records import InvalidValue
 from modeltrail.pipelines.records import Price
 from modeltrail.pipelines.parsers.base import Draft
+from modeltrail.pipelines.parsers.base import first_line
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.base import RawUpstream
 from modeltrail.pipelines.parsers.base import read_raw
@@ -412,15 +413,25 @@ def _price(d: Draft, key: str, name: str, kind: str, tier: str | None, value: De
     unit = UNIT_OF_KIND.get(kind, "1M tokens")
     try:
         if unit == "1M tokens":
-            price = Price(kind=kind, tier=tier, usd_per_million_tokens=normalize.usd_per_token_as_per_million(str(value)))
-            if Decimal(str(value)) * 1_000_000 > IMPLAUSIBLE_PER_MILLION:
-                notes.implausible.append(f"{key} {name} {price.usd_per_million_tokens:g}")
+            values = {"kind": kind, "tier": tier,
+                      "usd_per_million_tokens": normalize.usd_per_token_as_per_million(str(value))}
         else:
-            price = Price(kind=kind, tier=tier, unit=unit, usd_per_unit=normalize.usd_amount(str(value)))
-    except (normalize.NormalizeError, ValidationError) as exc:
-        d.problem(f"prices.{name}", str(exc).splitlines()[0])
+            values = {"kind": kind, "tier": tier, "unit": unit, "usd_per_unit": normalize.usd_amount(str(value))}
+    except normalize.NormalizeError as exc:
+        d.problem(f"prices.{name}", first_line(exc))
         return
-    held = d.prices.get((kind, tier))
+    implausible = unit == "1M tokens" and Decimal(str(value)) * 1_000_000 > IMPLAUSIBLE_PER_MILLION
+    if not implausible and (kind, tier) not in d.prices:
+        d.offer(Price, (kind, tier), values, f"prices.{name}", first_line)  # (validated with the card)
+        return
+    try:  # (rare: a note to write, or a price to compare with the one held: the price made now)
+        price = Price(**values)
+    except ValidationError as exc:
+        d.problem(f"prices.{name}", first_line(exc))
+        return
+    if implausible:
+        notes.implausible.append(f"{key} {name} {price.usd_per_million_tokens:g}")
+    held = d.held(Price, (kind, tier))
     if held is not None:
         if held != price:
             notes.doubled.append(f"{key} {kind}{f'[{tier}]' if tier else ''}")

@@ -47,6 +47,7 @@ from modeltrail.pipelines.records import InvalidValue
 from modeltrail.pipelines.records import Price
 from modeltrail.pipelines.records import ProviderFacts
 from modeltrail.pipelines.parsers.base import Draft
+from modeltrail.pipelines.parsers.base import first_line
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.base import RawUpstream
 from modeltrail.pipelines.parsers.base import read_raw
@@ -381,8 +382,10 @@ def _prices(d: Draft, pid: str, mid: str, cost: RawCostTier, tier: str | None) -
         value = getattr(cost, key)
         if value is None:
             continue
+        place = f"cost.context_over_200k.{key}" if tier else f"cost.{key}"
         try:
-            d.prices[(kind, tier)] = Price(kind=kind, tier=tier, usd_per_million_tokens=normalize.usd_amount(str(value)))
-        except (normalize.NormalizeError, ValidationError) as exc:
-            place = f"cost.context_over_200k.{key}" if tier else f"cost.{key}"
-            d.problem(place, str(exc).splitlines()[0])
+            usd = normalize.usd_amount(str(value))
+        except normalize.NormalizeError as exc:
+            d.problem(place, first_line(exc))
+            continue
+        d.offer(Price, (kind, tier), {"kind": kind, "tier": tier, "usd_per_million_tokens": usd}, place, first_line)

@@ -22,13 +22,12 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from modeltrail.pipelines import normalize
 from modeltrail.pipelines.records import UNIT_OF_KIND
 from modeltrail.pipelines.records import InvalidValue
 from modeltrail.pipelines.records import Price
 from modeltrail.pipelines.parsers.base import Draft
+from modeltrail.pipelines.parsers.base import first_line
 from modeltrail.pipelines.parsers.base import Parsed
 from modeltrail.pipelines.parsers.base import RawUpstream
 from modeltrail.pipelines.parsers.base import read_raw
@@ -242,8 +241,10 @@ def _price(d: Draft, kind: str, value: _Num) -> None:
         return
     try:
         if kind in PER_UNIT:
-            d.prices[(kind, None)] = Price(kind=kind, unit=unit, usd_per_unit=normalize.usd_amount(value))
+            values = {"kind": kind, "unit": unit, "usd_per_unit": normalize.usd_amount(value)}
         else:
-            d.prices[(kind, None)] = Price(kind=kind, usd_per_million_tokens=normalize.usd_per_token_as_per_million(value))
-    except (normalize.NormalizeError, ValidationError) as exc:
-        d.problem(f"prices.{kind}", str(exc).splitlines()[0])
+            values = {"kind": kind, "usd_per_million_tokens": normalize.usd_per_token_as_per_million(value)}
+    except normalize.NormalizeError as exc:
+        d.problem(f"prices.{kind}", first_line(exc))
+        return
+    d.offer(Price, (kind, None), values, f"prices.{kind}", first_line)
