@@ -1,6 +1,7 @@
 """Card building, one card at a time (`python -m bench.cards [N] [--cards K]`): the cost of the pydantic
 ModelCard the peers' workload builds (bench/peers_warehouse.py `build()`): 12 scalar fields, 3 Prices and 10
-Benchmarks, each Price and Benchmark built first, then the card, exactly as `build()` makes them.
+Benchmarks, given to the card as values and validated with it in one pass, exactly as `build()` makes them
+(and as a parser's Draft does: pipelines/parsers/base.py).
 
 Figures in µs a card (its Prices and Benchmarks included), CPU time of this process:
     one      the same card built N times (default 2,000), each timed alone: min and median
@@ -8,8 +9,10 @@ Figures in µs a card (its Prices and Benchmarks included), CPU time of this pro
              dropped, 5 times: min and median of the mean a card
     kept     the same, the cards kept until the loop ends, as a day of the workload keeps them (the
              garbage collector's passes over them included; in this small process, not the workload's)
-    dicts    (for comparison) the same cards validated in one call each from plain dicts, prices and
-             scores nested (`ModelCard.model_validate`): what "validate once" would cost
+    records  (for comparison) the same cards made as before 2026-12-07 (fifth session): each Price and
+             Benchmark made first, then the card, which checks each of them again
+    dicts    (for comparison) the validation alone: the same cards from dicts made beforehand
+             (`ModelCard.model_validate`)
 The machine is shared: compare before and after in the same sitting, several times.
 """
 
@@ -57,7 +60,15 @@ def card_fields(card: tuple, when: datetime = WHEN, parser_version: str = "peers
 
 
 def build(card: tuple, prices: list[tuple], scores: list[tuple]) -> ModelCard:
-    """One card, made as bench/peers_warehouse.py `build()` makes it."""
+    """One card, made as bench/peers_warehouse.py `build()` makes it: one validation, values nested."""
+    return ModelCard(**card_fields(card),
+                     prices=[{"kind": kind, "usd_per_million_tokens": usd} for _s, _m, kind, usd in prices],
+                     benchmarks=[{"benchmark": b, "reported_name": b, "value": score, "unit": "percent"}
+                                 for _s, _m, b, score in scores])
+
+
+def build_records(card: tuple, prices: list[tuple], scores: list[tuple]) -> ModelCard:
+    """The same card made as before: each Price and Benchmark first, then the card."""
     ps = [Price(kind=kind, usd_per_million_tokens=usd) for _s, _m, kind, usd in prices]
     bs = [Benchmark(benchmark=b, reported_name=b, value=score, unit="percent") for _s, _m, b, score in scores]
     return ModelCard(**card_fields(card), prices=ps, benchmarks=bs)
@@ -84,7 +95,8 @@ def main(argv: list[str]) -> int:
         build(*one)
         times.append(clock() - a)
     many = [rows(i) for i in range(k)]
-    figures = {"batch": [], "kept": [], "dicts": []}
+    assert build(*one) == build_records(*one)
+    figures = {"batch": [], "kept": [], "records": [], "dicts": []}
     for _ in range(5):
         a = clock()
         for r in many:
@@ -94,6 +106,10 @@ def main(argv: list[str]) -> int:
         kept = [build(*r) for r in many]
         figures["kept"].append((clock() - a) / k)
         del kept
+        a = clock()
+        for r in many:
+            build_records(*r)
+        figures["records"].append((clock() - a) / k)
         dicts = [as_dict(*r) for r in many]
         a = clock()
         for d in dicts:

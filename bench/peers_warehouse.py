@@ -89,7 +89,8 @@ Workload -> ModelCard mapping (every one of the 12 scalar fields has a home and 
     'YYYY-MM-DD' strings (modeltrail keeps the precision a page states); parameters_b (billions, DOUBLE)
     -> parameters = round(parameters_b * 1e9) (a count); price kind / usd_per_mtok ->
     Price(kind, usd_per_million_tokens); benchmark / score -> Benchmark(benchmark=key, reported_name=key,
-    value=score, unit='percent'). The as-of queries convert back (CAST to DATE / INTEGER,
+    value=score, unit='percent'), both given to the card as values (one validation a card, as a parser's
+    Draft; until 2026-12-07, fifth session, each was made first and the card validated them again). The as-of queries convert back (CAST to DATE / INTEGER,
     parameters / 1e9) so gen.checksum_sql sees the workload's columns and types.
     url is provenance in modeltrail (not in the version hash): it never changes in this workload.
 
@@ -152,9 +153,7 @@ with startup_imports():  # (as `modeltrail refresh` imports Prefect: the collect
 from modeltrail.pipelines.handover import CrawlOutput
 from modeltrail.pipelines.handover import PageRecord
 from modeltrail.pipelines.parsing import PageParser
-from modeltrail.pipelines.records import Benchmark
 from modeltrail.pipelines.records import ModelCard
-from modeltrail.pipelines.records import Price
 from modeltrail.warehouse import db
 from modeltrail.warehouse import load as wload
 from modeltrail.warehouse import stage as wstage
@@ -266,12 +265,14 @@ class Modeltrail:
 
     @staticmethod
     def _fed(source: str, rows: dict[str, list[tuple]], page: PageRecord, when: datetime) -> PageParser:
-        """The source's PageParser as `feed` leaves it after reading that one page."""
+        """The source's PageParser as `feed` leaves it after reading that one page. Each card is validated
+        once, its prices and scores nested in it as values, as a parser's Draft validates them
+        (pipelines/parsers/base.py: Draft.offer)."""
         prices, benches = defaultdict(list), defaultdict(list)
         for s, m, kind, usd in rows["prices"]:
-            prices[m].append(Price(kind=kind, usd_per_million_tokens=usd))
+            prices[m].append({"kind": kind, "usd_per_million_tokens": usd})
         for s, m, b, score in rows["benchmarks"]:
-            benches[m].append(Benchmark(benchmark=b, reported_name=b, value=score, unit="percent"))
+            benches[m].append({"benchmark": b, "reported_name": b, "value": score, "unit": "percent"})
         parser = PageParser(source)
         parser.card_pages = 1
         for row in rows["cards"]:
