@@ -184,10 +184,10 @@ class Draft:
         reported_name = re.sub(r"\s+", " ", normalize.plain_text(reported_name)).strip()
         try:
             value, unit = normalize.score(raw, default_unit)
+            benchmark = normalize.benchmark_in(reported_name)
         except normalize.NormalizeError as exc:
             self.problem(f"benchmarks.{reported_name}", _message(exc))
             return
-        benchmark = normalize.benchmark_in(reported_name)
         self.offer(Benchmark, (benchmark or "?" + reported_name, setting),
                    {"benchmark": benchmark, "setting": setting, "value": value, "unit": unit,
                     "reported_name": reported_name},
