@@ -61,10 +61,7 @@ def card_fields(card: tuple, when: datetime = WHEN, parser_version: str = "peers
 
 def build(card: tuple, prices: list[tuple], scores: list[tuple]) -> ModelCard:
     """One card, made as bench/peers_warehouse.py `build()` makes it: one validation, values nested."""
-    return ModelCard(**card_fields(card),
-                     prices=[{"kind": kind, "usd_per_million_tokens": usd} for _s, _m, kind, usd in prices],
-                     benchmarks=[{"benchmark": b, "reported_name": b, "value": score, "unit": "percent"}
-                                 for _s, _m, b, score in scores])
+    return ModelCard(**as_dict(card, prices, scores))
 
 
 def build_records(card: tuple, prices: list[tuple], scores: list[tuple]) -> ModelCard:

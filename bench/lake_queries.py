@@ -33,7 +33,7 @@ from modeltrail.warehouse.location import locate
 _CATALOG = re.compile(r"postgres_query|__ducklake_metadata|^\s*SELECT (table_id|data_file|del\.)")
 
 
-def _logged_day(lake, models: int, days: int, logs: Path) -> float:
+def _logged_day(lake, models: int, days: int, logs: Path) -> None:
     rng, versions = random.Random(7), [0] * models
     connect = db.connect
     on = {"day": False}
@@ -58,7 +58,6 @@ def _logged_day(lake, models: int, days: int, logs: Path) -> float:
             print(f"day {day}: {took:.2f} s{' (logged)' if on['day'] else ''}", file=sys.stderr)
     finally:
         db.connect = connect
-    return took
 
 
 def report(logs: Path) -> None:
