@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from modeltrail.pipelines import identity
 
 from modeltrail.pipelines import normalize
+from modeltrail.pipelines import prose
 from modeltrail.pipelines.text import page_lines
 from modeltrail.pipelines.parsers import azure_search
 from modeltrail.pipelines.parsers import tables
@@ -111,23 +112,23 @@ def parse(page: str | bytes, url: str, fetched_at: datetime, content_type: str |
 
     # each pattern over the few lines holding its words (a long page's text is mostly other prose)
     text = "\n".join(lines)
-    for m in _CONTEXT.finditer(normalize.lines_with(text, "context window:")):
+    for m in _CONTEXT.finditer(prose.lines_with(text, "context window:")):
         d.put("context_window", m.group(1), normalize.token_count)
-    for m in _MAX_OUTPUT.finditer(normalize.lines_with(text, "tokens:")):
+    for m in _MAX_OUTPUT.finditer(prose.lines_with(text, "tokens:")):
         d.put("max_output_tokens", m.group(1), normalize.token_count)
-    for m in _LIFECYCLE_DATE.finditer(normalize.lines_with(text, "deprecation date", "retirement date")):
+    for m in _LIFECYCLE_DATE.finditer(prose.lines_with(text, "deprecation date", "retirement date")):
         field = "deprecation_date" if m.group(1).lower() == "deprecation" else "retirement_date"
         d.put(field, m.group(2), normalize.partial_date)
         d.put("status", "deprecated" if "status" not in d.values else d.values["status"])
-    for m in _SUCCESSOR.finditer(normalize.lines_with(text, *_SUCCESSOR_WORDS)):
+    for m in _SUCCESSOR.finditer(prose.lines_with(text, *_SUCCESSOR_WORDS)):
         d.put("successor", m.group(1))
 
     # facts the page states in sentences (HF-style model cards, newer templates), when no label gave them
-    if "context_window" not in d.values and (ctx := normalize.context_in_prose(text)):
+    if "context_window" not in d.values and (ctx := prose.context_in_prose(text)):
         d.put("context_window", ctx, normalize.token_count)
-    if params := normalize.parameters_in_prose(text):
+    if params := prose.parameters_in_prose(text):
         d.put("parameters", params, normalize.scaled_count)
-    if cutoff := normalize.cutoff_in_prose(text):
+    if cutoff := prose.cutoff_in_prose(text):
         d.put("training_cutoff", cutoff, normalize.partial_date)
 
     # benchmark tables comparing models: this model's column, in the setting its table names
