@@ -1,4 +1,4 @@
--- Migration 7: pages read from a git archive (`modeltrail backfill-git`) are sourced by their blob, not
+-- Migration 8: pages read from a git archive (`modeltrail backfill-git`) are sourced by their blob, not
 -- copied. A catalog archive's file weighs megabytes and changes a little per commit: git stores it as
 -- deltas, the page archive would store every version again whole (compressed). Such a fetch keeps its
 -- row in `fetches` (sha256 of the body, via "git <commit12>") and names here where the body lives:
