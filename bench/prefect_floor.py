@@ -10,14 +10,9 @@ caller (one folder per mode, so that Prefect's database is created once, by the 
 
 from __future__ import annotations
 
-import os
+from modeltrail.flows.local_api import local_api, quiet_defaults, startup_imports
 
-# as the CLI sets them (modeltrail/cliutil.py): nothing of Prefect's calls home
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-
-from modeltrail.flows.local_api import local_api, startup_imports  # noqa: E402
+quiet_defaults()  # as the CLI sets them (modeltrail/cliutil.py): nothing of Prefect's calls home
 
 with startup_imports():
     from prefect import flow, task

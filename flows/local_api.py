@@ -24,6 +24,18 @@ import threading
 import time
 from typing import Iterator
 
+#: Prefect offline and quiet unless the user says otherwise: set before Prefect is first imported
+#: (modeltrail's CLI, bench.prefect_floor); an environment variable the user set is kept
+QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING", "DO_NOT_TRACK": "1"}
+
+
+def quiet_defaults() -> None:
+    """Nothing of Prefect's calls home, and its log stays at warnings (QUIET), unless the environment says
+    otherwise."""
+    for name, value in QUIET.items():
+        os.environ.setdefault(name, value)
+
+
 #: how long to wait for the API to answer (its first start in a new PREFECT_HOME creates Prefect's
 #: database: ~7 s on an idle 2-core machine); never less than Prefect's own ephemeral startup timeout
 STARTUP_TIMEOUT = 90.0

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from modeltrail import output
+from modeltrail.flows.local_api import quiet_defaults
 from modeltrail.output import echo, terminal_safe
 from modeltrail.pipelines.sources import SOURCES
 from modeltrail.warehouse.errors import DEFAULT_DB
@@ -18,10 +19,7 @@ from modeltrail.warehouse.errors import DEFAULT_DB
 SOURCE_NAMES = list(SOURCES)
 IDENTITY_SQL = "identity.sql"  # a typed model name resolved
 
-# Prefect: offline and quiet unless the user says otherwise.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+quiet_defaults()  # Prefect: offline and quiet unless the user says otherwise
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INCOMPLETE = 1, 2, 3
 from modeltrail.flows.stopping import EXIT_INTERRUPTED  # noqa: E402,F401 - stopped by Ctrl-C (128 + SIGINT): one number for all
