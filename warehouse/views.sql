@@ -154,7 +154,7 @@ added AS (
     FROM card_versions WHERE n = 1 OR prev_to IS DISTINCT FROM valid_from
 ),
 fields AS (
-    SELECT *, lag(value) OVER w AS old_value, lag(valid_to) OVER w AS prev_to
+    SELECT *, lag(value) OVER w AS old_value
     FROM (SELECT * FROM unpivot_card_fields(cards) UNION ALL SELECT * FROM unpivot_child_fields(prices, benchmarks))
     WINDOW w AS (PARTITION BY source, source_model_id, field ORDER BY valid_from)
 ),
