@@ -29,9 +29,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from modeltrail.pipelines import normalize
+from modeltrail.pipelines.fact_values import (AMOUNT, PER, PER_MILLION_NOTE, PER_THOUSAND_NOTE, READERS,
+                                                  UNIT_ONLY, unit_scale)
 from modeltrail.pipelines.text import row_cells
 
 
@@ -82,111 +84,6 @@ class Fact:
     raw: str        # the text the value was read from
     line: int       # index of the line it was read on
     how: str        # the layout: glued | row | next line | before | inline | sentence
-
-
-# --- values --------------------------------------------------------------------------------------------
-# Each reader takes the text right after a label and returns (value, the text read) or None; a reader
-# reads a prefix, so "1M 1M tokens" is 1M and "August 2025 · Updated April 4, 2026" is August 2025.
-
-_NUM_TOKENS = re.compile(
-    r"(\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?: \d{3})+(?![\d.])|\d+(?:\.\d+)?)(?:\s?([kKmM](?![a-zA-Z])|[kKmM](?=tokens?|tok)))?"
-    r"(?:\s*-?\s*(?:tokens?|tok)\b)?")
-
-
-def _tokens(text: str) -> tuple[int, str] | None:
-    m = _NUM_TOKENS.match(text)
-    if not m:
-        return None
-    number, suffix = m.group(1), (m.group(2) or "")
-    if not suffix and float(number.replace(",", "").replace(" ", "")) < 512:
-        return None  # "Context 2 endpoints", a rank: not a window
-    if re.match(r"[\w.%$]", text[m.end():m.end() + 1] or " ") and not suffix:
-        return None
-    value = normalize.token_count(number.replace(" ", "") + suffix)
-    return value, m.group(0).strip()
-
-
-_PER = r"(?:/|per)\s*(?:1\s?)?(?P<scale>mtok|m(?![a-z])|million|k(?![a-z])|thousand)\s*(?:input\s+|output\s+)?(?:tokens?|tok)?"
-# "$0.30", "$ 2", "$1.1/1M tokens"; the currency after the number only with its unit: "0.3$ / 1M tokens"
-# ("100$0.10" is a credits column glued to a dollar one)
-_AMOUNT = re.compile(r"(?:\$\s?(?P<a>\d+(?:\.\d+)?)(?:\s*" + _PER + r")?|(?P<b>\d+(?:\.\d+)?)\s?\$\s*" + _PER.replace("scale", "scale2") + ")",
-                     re.I)
-_UNIT_ONLY = re.compile(r"^\s*" + _PER + r"\s*$", re.I)
-_PER_MILLION_NOTE = re.compile(r"(?:per|/)\s*(?:1\s?m\b|million|mtok|m\s+tok)|\(\s*1m\s*\)", re.I)
-_PER_THOUSAND_NOTE = re.compile(r"(?:per|/)\s*(?:1\s?k\b|thousand)", re.I)
-
-
-def _scale(word: str | None) -> int | None:
-    if not word:
-        return None
-    w = word.lower()
-    return 10**6 if w in ("m", "mtok", "million") else 10**3
-
-
-def _price(text: str) -> tuple[tuple[float, int | None], str] | None:
-    """"$1.1/1M tokens" -> ((1.1, 10**6), ...); "$2.50" -> ((2.5, None), ...): the unit comes from elsewhere."""
-    m = _AMOUNT.match(text)
-    if not m:
-        return None
-    after = text[m.end():m.end() + 8].lower()
-    if not (m.group("scale") or m.group("scale2")) and re.match(r"\s*(?:/|per)\s*(?:call|request|image|search|second|minute|hour)", after):
-        return None  # a price per something else: not a token price
-    return (float(m.group("a") or m.group("b")), _scale(m.group("scale") or m.group("scale2"))), m.group(0).strip()
-
-
-_DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?!\d)|\d{4}-\d{2}(?![\d-])|\d{1,2}/\d{1,2}/\d{4}"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,\s*\d{4}"
-    r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+\d{4}"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}"
-    r"|(?:19|20)\d{2}(?![\d,.\-–])", re.I)  # a year alone, not the start of a range "2023–2025"
-
-
-def _date(text: str) -> tuple[str, str] | None:
-    m = _DATE.match(text)
-    if not m:
-        return None
-    raw = re.sub(r"(?i)\bsept\b", "Sep", m.group(0))
-    raw = re.sub(r",(?=\d)", ", ", raw)
-    try:
-        return normalize.partial_date(raw), m.group(0)
-    except normalize.NormalizeError:
-        return None
-
-
-_COUNT = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s?(b|billions?|t|trillions?|m|millions?)(?![a-z])", re.I)
-
-
-def _count(text: str) -> tuple[int, str] | None:
-    m = _COUNT.match(text)
-    if not m:
-        return None
-    suffix = m.group(2)[0].upper()
-    return normalize.scaled_count(m.group(1).replace(",", ".") + suffix), m.group(0)
-
-
-_STATUS = re.compile("|".join(sorted((re.escape(w) for w in normalize.STATUS_WORDS), key=len, reverse=True))
-                     + r"(?![a-z])", re.I)
-
-
-def _status(text: str) -> tuple[str, str] | None:
-    m = _STATUS.match(text)
-    return (normalize.status(m.group(0)), m.group(0)) if m else None
-
-
-_LICENSE = re.compile(r"MIT(?: License)?|Apache(?:[- ]2\.0| License,? (?:Version )?2\.0)|Proprietary"
-                      r"|[A-Z][\w.]*(?: [\w.]+){0,3} Community License(?: Agreement)?|CC[- ]BY(?:-[A-Z]{2})*(?:[- ]\d\.\d)?",
-                      re.I)
-
-
-def _license(text: str) -> tuple[str, str] | None:
-    m = _LICENSE.match(text)
-    return (m.group(0), m.group(0)) if m else None
-
-
-READERS: dict[str, Callable[[str], tuple[Any, str] | None]] = {
-    "tokens": _tokens, "price": _price, "date": _date, "count": _count, "status": _status, "license": _license,
-}
 
 
 # --- lines ---------------------------------------------------------------------------------------------
@@ -258,7 +155,7 @@ def _value(kind: str, text: str) -> tuple[Any, str] | None:
 def _heading_scale(lines: list[str], i: int) -> int | None:
     """The unit a block's heading gives its prices: "Pricing per 1M Tokens", "| Type | Price / 1M tokens |"."""
     for ln in reversed(lines[max(0, i - 8):i]):
-        if (scale := _line_scale(ln)) and not _AMOUNT.search(ln):  # a heading, not a line with its own price
+        if (scale := _line_scale(ln)) and not AMOUNT.search(ln):  # a heading, not a line with its own price
             return scale
     return None
 
@@ -293,8 +190,8 @@ def _finish(lab: Label, got: tuple[Any, str], lines: list[str], i: int, how: str
         amount, scale = value
         if scale is None:
             scale = label_unit
-        if scale is None and next_line is not None and (u := _UNIT_ONLY.match(next_line)):
-            scale, raw = _scale(u.group("scale")), f"{raw} {next_line}"
+        if scale is None and next_line is not None and (u := UNIT_ONLY.match(next_line)):
+            scale, raw = unit_scale(u.group("scale")), f"{raw} {next_line}"
         if scale is None:
             scale = _heading_scale(lines, i)
         if scale is None:
@@ -399,7 +296,7 @@ _SENTENCES: dict[str, list[re.Pattern]] = {
 # tokens", "$1.25 / 1M input, $2.50 / 1M output", "input $1.25/M tokens, output $2.50/M tokens"
 _PRICE_BEFORE = re.compile(r"\$\s?(\d+(?:\.\d+)?)\s*(?:(?:/|per)\s*(?:1\s?)?(?P<scale>mtok|m(?![a-z])|million|k(?![a-z])|thousand))?"
                            r"\s*(?:of\s+)?(input|output|in|out)\b", re.I)
-_PRICE_AFTER = re.compile(r"\b(input|output)\s+\$\s?(\d+(?:\.\d+)?)\s*(?:" + _PER + ")", re.I)
+_PRICE_AFTER = re.compile(r"\b(input|output)\s+\$\s?(\d+(?:\.\d+)?)\s*(?:" + PER + ")", re.I)
 
 
 _SENTENCE_PRICE_WORDS = {"price.input": ("input", "in"), "price.output": ("output", "out")}
@@ -411,12 +308,12 @@ def _sentence(lines: list[str], lab: Label) -> Fact | None:
             want = lab.field.split(".")[1]
             for m in _PRICE_BEFORE.finditer(ln):
                 if m.group(m.lastindex).lower() in _SENTENCE_PRICE_WORDS[lab.field]:
-                    scale = _scale(m.group("scale")) or _line_scale(ln[m.end():])
+                    scale = unit_scale(m.group("scale")) or _line_scale(ln[m.end():])
                     if scale:
                         return Fact(lab.field, round(float(m.group(1)) * 10**6 / scale, 9), m.group(0), i, "sentence")
             for m in _PRICE_AFTER.finditer(ln):
                 if m.group(1).lower() == want:
-                    return Fact(lab.field, round(float(m.group(2)) * 10**6 / _scale(m.group("scale")), 9),
+                    return Fact(lab.field, round(float(m.group(2)) * 10**6 / unit_scale(m.group("scale")), 9),
                                 m.group(0), i, "sentence")
         for pattern in _SENTENCES.get(lab.field, ()):
             for m in pattern.finditer(ln):
@@ -428,8 +325,8 @@ def _sentence(lines: list[str], lab: Label) -> Fact | None:
 
 def _line_scale(rest: str) -> int | None:
     """The unit a line states: "... $8.00 output per 1M tokens", "Pricing (per 1M tokens)"."""
-    if _PER_MILLION_NOTE.search(rest):
+    if PER_MILLION_NOTE.search(rest):
         return 10**6
-    if _PER_THOUSAND_NOTE.search(rest):
+    if PER_THOUSAND_NOTE.search(rest):
         return 10**3
     return None
