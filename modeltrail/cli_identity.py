@@ -41,7 +41,8 @@ def suggest(source, min_score, accept, wait, fmt, warehouse):
             for p in proposals:
                 con.execute(db.query("alias_add", SQL),
                             {"alias": alias_key(p.source_model_id)[0], "model_id": p.model_id})
-            matched = db.remap(con, full=True)
+            db.remap(con, full=True)
+            matched = db.mapped_ids(con)
         echo(f"{len(proposals)} aliases added; {matched} source ids now map to a model", err=True)
 
 

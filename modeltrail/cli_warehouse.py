@@ -156,5 +156,6 @@ def remap(wait, warehouse):
     """Re-run the identity mapping over the warehouse (no crawl)."""
     from modeltrail.warehouse import db
     with writer(warehouse, "remap", wait) as con:
-        matched = db.remap(con, full=True)
+        db.remap(con, full=True)
+        matched = db.mapped_ids(con)
     echo(f"{matched} source ids map to a model")

@@ -20,7 +20,7 @@ from modeltrail.warehouse.load import (ARCHIVE_BATCH, check_time_order, finish_r
 from modeltrail.warehouse.lock import WriterLock, describe_holder, holder_info, lock_path, staging_dir  # noqa: F401
 from modeltrail.warehouse.lock import translate as _translate  # noqa: F401
 from modeltrail.warehouse.maintain import maintain  # noqa: F401
-from modeltrail.warehouse.remap import remap, seed_aliases  # noqa: F401
+from modeltrail.warehouse.remap import mapped_ids, remap, seed_aliases  # noqa: F401
 from modeltrail.warehouse.rows import (CARD_FIELDS, HISTORY_FIELDS, LATER_FIELDS, LIST_FIELDS, _hash, as_text,  # noqa: F401
                                        benchmark_rows, card_row, empty, judge_unstated, price_rows)
 from modeltrail.warehouse.sqlfiles import _split, _sql, query, run_script, run_sql, sections, transaction  # noqa: F401

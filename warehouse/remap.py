@@ -24,9 +24,9 @@ def seed_aliases(con: duckdb.DuckDBPyConnection) -> None:
     run_sql(con, query("seed_aliases", SQL), {"aliases": list(bundled), "models": list(bundled.values())})
 
 
-def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
-    """Bring model_identity up to date with the alias table, without a crawl. Returns how many source
-    ids map to a model.
+def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> None:
+    """Bring model_identity up to date with the alias table, without a crawl (`mapped_ids` then counts
+    the source ids that map to a model: the commands print it; a refresh's remap does not ask).
 
     Only what moved is written: when the aliases and identity's rules are as they were at the last
     remap (their hash is in `meta`) and not `full`, only source ids not yet in model_identity are resolved; otherwise every id is resolved
@@ -35,10 +35,15 @@ def remap(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
     where = lake.location_of(con)
     # on a DuckLake, one remap at a time (each worker remaps after its run)
     with lake.held(where, "identity", command="remap") if where else contextlib.nullcontext():
-        return _remap(con, full)
+        _remap(con, full)
 
 
-def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
+def mapped_ids(con: duckdb.DuckDBPyConnection) -> int:
+    """How many source ids map to a canonical model."""
+    return con.execute(query("mapped_ids", SQL)).fetchone()[0]
+
+
+def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> None:
     # (the reads in one transaction: on a DuckLake each transaction is a round of catalog queries)
     with transaction(con):
         table = con.execute(query("alias_map", SQL)).fetchall()
@@ -48,7 +53,7 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
         only_new = not full and known is not None and known[0] == digest
         ids = run_sql(con, query("identity_candidates", SQL), {"only_new": only_new}).fetchall()
         if only_new and not ids:  # (nothing new to map: the statements below would change nothing)
-            return con.execute(query("mapped_ids", SQL)).fetchone()[0]
+            return
     user_targets = {model_id for _, model_id, origin in table if origin == "user"}
     rows = []
     for source, smid, name, provider in ids:
@@ -68,4 +73,3 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> int:
             if not only_new:  # (only_new: the hash recorded is this one already; `meta` not written again)
                 run_sql(con, query("set_meta", META), {"key": "aliases_hash", "value": digest})
     lake.retrying("remap", attempt)  # on a DuckLake: again when it lost a commit race to a load
-    return con.execute(query("mapped_ids", SQL)).fetchone()[0]
