@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from modeltrail.warehouse import lake
+from modeltrail.warehouse.connection import ROW_GROUP_SIZE
 from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.location import Location
 from modeltrail.warehouse.sqlfiles import query, run_sql
@@ -75,7 +76,6 @@ def compact(where: Location, wait: float = 0, on_wait=None) -> tuple[int, int]:
 
 def _copy(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
     catalog = con.execute(query("current_database", SQL)).fetchone()[0]
-    from modeltrail.warehouse.connection import ROW_GROUP_SIZE
     con.execute(query("compact_attach", SQL).format(path=lake.literal(str(scratch)), rows=ROW_GROUP_SIZE))
     try:
         con.execute(query("compact_copy", SQL).format(database=_ident(catalog)))
