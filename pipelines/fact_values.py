@@ -35,8 +35,8 @@ PER = r"(?:/|per)\s*(?:1\s?)?(?P<scale>mtok|m(?![a-z])|million|k(?![a-z])|thousa
 AMOUNT = re.compile(r"(?:\$\s?(?P<a>\d+(?:\.\d+)?)(?:\s*" + PER + r")?|(?P<b>\d+(?:\.\d+)?)\s?\$\s*" + PER.replace("scale", "scale2") + ")",
                      re.I)
 UNIT_ONLY = re.compile(r"^\s*" + PER + r"\s*$", re.I)
-PER_MILLION_NOTE = re.compile(r"(?:per|/)\s*(?:1\s?m\b|million|mtok|m\s+tok)|\(\s*1m\s*\)", re.I)
-PER_THOUSAND_NOTE = re.compile(r"(?:per|/)\s*(?:1\s?k\b|thousand)", re.I)
+_PER_MILLION_NOTE = re.compile(r"(?:per|/)\s*(?:1\s?m\b|million|mtok|m\s+tok)|\(\s*1m\s*\)", re.I)
+_PER_THOUSAND_NOTE = re.compile(r"(?:per|/)\s*(?:1\s?k\b|thousand)", re.I)
 
 
 def unit_scale(word: str | None) -> int | None:
@@ -44,6 +44,15 @@ def unit_scale(word: str | None) -> int | None:
         return None
     w = word.lower()
     return 10**6 if w in ("m", "mtok", "million") else 10**3
+
+
+def line_scale(rest: str) -> int | None:
+    """The unit a line states: "... $8.00 output per 1M tokens", "Pricing (per 1M tokens)"."""
+    if _PER_MILLION_NOTE.search(rest):
+        return 10**6
+    if _PER_THOUSAND_NOTE.search(rest):
+        return 10**3
+    return None
 
 
 def _price(text: str) -> tuple[tuple[float, int | None], str] | None:

@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from modeltrail.pipelines import normalize
-from modeltrail.pipelines.fact_values import (AMOUNT, PER, PER_MILLION_NOTE, PER_THOUSAND_NOTE, READERS,
-                                                  UNIT_ONLY, unit_scale)
+from modeltrail.pipelines.fact_values import AMOUNT, PER, READERS, UNIT_ONLY, line_scale, unit_scale
 from modeltrail.pipelines.text import row_cells
 
 
@@ -155,7 +154,7 @@ def _value(kind: str, text: str) -> tuple[Any, str] | None:
 def _heading_scale(lines: list[str], i: int) -> int | None:
     """The unit a block's heading gives its prices: "Pricing per 1M Tokens", "| Type | Price / 1M tokens |"."""
     for ln in reversed(lines[max(0, i - 8):i]):
-        if (scale := _line_scale(ln)) and not AMOUNT.search(ln):  # a heading, not a line with its own price
+        if (scale := line_scale(ln)) and not AMOUNT.search(ln):  # a heading, not a line with its own price
             return scale
     return None
 
@@ -308,7 +307,7 @@ def _sentence(lines: list[str], lab: Label) -> Fact | None:
             want = lab.field.split(".")[1]
             for m in _PRICE_BEFORE.finditer(ln):
                 if m.group(m.lastindex).lower() in _SENTENCE_PRICE_WORDS[lab.field]:
-                    scale = unit_scale(m.group("scale")) or _line_scale(ln[m.end():])
+                    scale = unit_scale(m.group("scale")) or line_scale(ln[m.end():])
                     if scale:
                         return Fact(lab.field, round(float(m.group(1)) * 10**6 / scale, 9), m.group(0), i, "sentence")
             for m in _PRICE_AFTER.finditer(ln):
@@ -320,13 +319,4 @@ def _sentence(lines: list[str], lab: Label) -> Fact | None:
                 raw = m.group("d") if "d" in pattern.groupindex else m.group(1)
                 if got := _value(lab.kind, raw):
                     return Fact(lab.field, got[0], m.group(0)[:80], i, "sentence")
-    return None
-
-
-def _line_scale(rest: str) -> int | None:
-    """The unit a line states: "... $8.00 output per 1M tokens", "Pricing (per 1M tokens)"."""
-    if PER_MILLION_NOTE.search(rest):
-        return 10**6
-    if PER_THOUSAND_NOTE.search(rest):
-        return 10**3
     return None
