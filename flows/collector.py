@@ -47,7 +47,7 @@ def paused() -> Iterator[None]:
 def kept(applies: bool = True) -> Iterator[None]:
     """For a block that builds many objects which live on and make no reference cycles (a catalog's cards):
     the cyclic garbage so far collected, the collector paused while the block runs (as `paused`), then
-    everything alive frozen (`gc.freeze`): later collections no longer walk it; it is still freed by
+    everything alive frozen (`gc.freeze`, before the collector is back): later collections no longer walk it; it is still freed by
     reference counting when it is no longer used. `applies` False: the block runs as it would without.
 
     The trade, as for Prefect's imports (flows/local_api.startup_imports): what is alive at the freeze and
@@ -59,4 +59,7 @@ def kept(applies: bool = True) -> Iterator[None]:
     gc.collect()
     with paused():
         yield
-    gc.freeze()
+        # frozen before the collector is back: its first collection after would otherwise walk everything the
+        # block built (the allocations it counted while paused make the next one come at once), ~20 ms for a
+        # 2,000-card catalog (bench/RESULTS.md §13, "Tenth pass")
+        gc.freeze()

@@ -112,3 +112,27 @@ def test_a_catalog_page_is_parsed_kept_and_an_html_page_as_usual(kept_calls):
     crawl_run._feed(PageParser("openai"), PageRecord(url="https://platform.openai.com/docs/models/gpt-4o",
                                                      fetched_at=when, status=404, page_kind="card"))
     assert kept_calls == [True]  # (not a catalog: parsed with the collector as it is)
+
+
+def test_kept_freezes_what_it_built_before_the_collector_walks_it():
+    # every collection that starts from the block's end on must find its objects frozen already (the
+    # threshold of 1 makes the first allocation after the collector is back collect)
+    seen = []
+
+    def watch(phase, info):
+        if phase == "start":
+            seen.append(gc.get_freeze_count())
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1)
+    try:
+        with collector.kept():
+            built = [_Held() for _ in range(100)]
+            frozen_before = gc.get_freeze_count()
+            gc.callbacks.append(watch)
+        [_Held() for _ in range(10)]  # (allocations: collections, now the collector is back)
+    finally:
+        gc.callbacks.remove(watch)
+        gc.set_threshold(*threshold)
+    assert seen  # (the collector did run after the block)
+    assert all(count >= frozen_before + len(built) for count in seen)

@@ -146,6 +146,29 @@ def test_remap_writes_only_what_moved(con):
     assert con.execute("SELECT model_id FROM model_identity").fetchall() == [("acme/o3-mini",)]
 
 
+def test_a_load_maps_its_new_ids_and_writes_their_versions_with_the_model(con):
+    """The load itself maps the source ids it sees for the first time (with the warehouse's aliases, as remap
+    would): each version is written with its model's id, and the remap after the run has nothing to write."""
+    card = seed_card().model_copy(update={"prices": [Price(kind="input", usd_per_million_tokens=1.1)]})
+    con.execute("INSERT OR REPLACE INTO model_aliases VALUES ('o3-mini', 'acme/o3-mini', 'user')")
+    run = db.start_run(con, "replay", day(0))
+    db.load_source(con, run, day(0), db.SourceLoad("azure", "complete", cards=[card]))
+    assert con.execute("SELECT source_model_id, model_id, resolved_by FROM model_identity").fetchall() == [
+        ("o3-mini", "acme/o3-mini", "user alias")]
+    for table in ("model_cards_history", "prices_history", "benchmarks_history"):
+        assert con.execute(f"SELECT DISTINCT model_id FROM {table}").fetchall() == [("acme/o3-mini",)], table
+    rowids = {t: con.execute(f"SELECT rowid, model_id FROM {t} ORDER BY rowid").fetchall()
+              for t in ("model_identity", "model_cards_history", "prices_history", "benchmarks_history")}
+    db.remap(con)
+    assert rowids == {t: con.execute(f"SELECT rowid, model_id FROM {t} ORDER BY rowid").fetchall() for t in rowids}
+    # seen again: not mapped twice
+    run = db.start_run(con, "replay", day(1))
+    db.load_source(con, run, day(1), db.SourceLoad("azure", "complete", cards=[card.model_copy(update={
+        "fetched_at": day(1), "prices": [Price(kind="input", usd_per_million_tokens=1.0)]})]))
+    assert con.execute("SELECT count(*) FROM model_identity").fetchone() == (1,)
+    assert con.execute("SELECT DISTINCT model_id FROM prices_history").fetchall() == [("acme/o3-mini",)]
+
+
 def test_a_price_that_leaves_the_page_is_a_change_of_the_run_that_saw_it_go(con):
     """Each event of the change feed names the run that observed it: a price gone from a card that
     stayed is the closing run's change, not the run that first saw the price (`runs undo` of that run

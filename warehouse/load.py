@@ -23,7 +23,7 @@ from modeltrail.warehouse import lake
 from modeltrail.warehouse.errors import WarehouseError
 from modeltrail.warehouse.lock import translate
 from modeltrail.warehouse.providers import merge_providers
-from modeltrail.warehouse.remap import remap
+from modeltrail.warehouse.remap import map_new, remap
 from modeltrail.warehouse.rows import (HISTORY_FIELDS, as_text, benchmark_rows, card_row, empty, judge_unstated,
                    price_rows)
 from modeltrail.warehouse.sqlfiles import query, run_script, run_sql, sections, transaction
@@ -246,6 +246,8 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 verdicts = [{"source": load.source, "complete": load.status == "complete",
                              "removes": removes(load.source)} for load in merged]
                 _insert_columns(con, "stg_runs", verdicts)
+                if any_moved:  # (new source ids mapped first: their versions are written with their model's id)
+                    map_new(con)
                 # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
                 # statements would close and open nothing)
                 for section in ("cards", "prices", "benchmarks") if any_moved else ():

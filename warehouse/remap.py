@@ -43,6 +43,34 @@ def mapped_ids(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(query("mapped_ids", SQL)).fetchone()[0]
 
 
+def map_new(con: duckdb.DuckDBPyConnection) -> None:
+    """Inside a load's transaction, before its merge: the staged cards' source ids that model_identity does not
+    hold yet, mapped as `remap` would map them (its aliases as they are now), so that the versions the merge
+    writes carry their model's id at once and the remap after the run has nothing to write (before: it
+    mapped them after the run and set the id on their versions with three history UPDATEs, ~20 ms a refresh
+    on the peers' workload, bench/RESULTS.md §13 "Tenth pass"). When the aliases have changed since the last
+    remap, that remap maps every id again anyway (a new id keeps the mapping given here: the same aliases)."""
+    ids = con.execute(query("new_of_load", SQL)).fetchall()
+    if ids:
+        _insert_columns(con, "model_identity", _resolved(ids, con.execute(query("alias_map", SQL)).fetchall()))
+
+
+def _resolved(ids: list[tuple], table: list[tuple]) -> list[dict]:
+    """The model_identity rows of source ids ((source, source_model_id, name, provider) each), with the alias
+    table's rows ((alias, model_id, origin) each)."""
+    aliases = {alias: model_id for alias, model_id, _ in table}
+    user_targets = {model_id for _, model_id, origin in table if origin == "user"}
+    rows = []
+    for source, smid, name, provider in ids:
+        model_id, version, how = identity.resolve_offering(smid, name, provider, aliases=aliases, source=source)
+        if how == "alias" and model_id in user_targets:
+            how = "user alias"
+        offer = idgrammar.read(smid, provider, source)
+        rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version,
+                     "resolved_by": how, "route": offer.route, "region": offer.region, "variant": offer.variant})
+    return rows
+
+
 def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> None:
     # (the reads in one transaction: on a DuckLake each transaction is a round of catalog queries)
     with transaction(con):
@@ -54,15 +82,7 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> None:
         ids = run_sql(con, query("identity_candidates", SQL), {"only_new": only_new}).fetchall()
         if only_new and not ids:  # (nothing new to map: the statements below would change nothing)
             return
-    user_targets = {model_id for _, model_id, origin in table if origin == "user"}
-    rows = []
-    for source, smid, name, provider in ids:
-        model_id, version, how = identity.resolve_offering(smid, name, provider, aliases=aliases, source=source)
-        if how == "alias" and model_id in user_targets:
-            how = "user alias"
-        offer = idgrammar.read(smid, provider, source)
-        rows.append({"source": source, "source_model_id": smid, "model_id": model_id, "version": version,
-                     "resolved_by": how, "route": offer.route, "region": offer.region, "variant": offer.variant})
+    rows = _resolved(ids, table)
 
     def attempt() -> None:
         with transaction(con):

@@ -9,6 +9,13 @@ WHERE NOT $only_new OR NOT EXISTS (
     SELECT 1 FROM model_identity AS i WHERE i.source = h.source AND i.source_model_id = h.source_model_id)
 GROUP BY ALL;
 
+-- name: new_of_load
+-- The source ids of the cards a load staged (merge.sql: stage) that are not mapped yet, with their name and provider.
+SELECT s.source, s.source_model_id, s.name, s.provider
+FROM stg_cards AS s
+WHERE NOT EXISTS (
+    SELECT 1 FROM model_identity AS i WHERE i.source = s.source AND i.source_model_id = s.source_model_id);
+
 -- name: alias_map
 SELECT alias, model_id, origin FROM model_aliases;
 
