@@ -186,15 +186,16 @@ def _cards_of(loads: list[SourceLoad]) -> Iterator[tuple[SourceLoad, ModelCard]]
 
 
 def _stage(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime,
-           loads: list[SourceLoad]) -> tuple[bool, dict[str, int]]:
+           loads: list[SourceLoad]) -> tuple[bool, bool, dict[str, int]]:
     """Stage every card the loads saw, and the records of those that moved (merge.sql: stage); carry
     what went unstated and judge each load on it. A batch of cards at a time, across the loads (a file
     of a million cards is read from its spool, never held whole; a refresh's few thousand cards of
-    every source are one batch). Returns (any card moved, unstated fields by source)."""
+    every source are one batch). Returns (any card moved, any moved card without a current version: new,
+    or back after a removal; unstated fields by source)."""
     sql = sections(MERGE)
     for stmt in sql["stage"]:
         con.execute(stmt)
-    any_moved = False
+    any_moved = any_bare = False
     lost: dict[str, dict[str, dict[str, Any]]] = {load.source: {} for load in loads}
     for n, batch in enumerate(_batches(_cards_of(loads), CARD_BATCH)):
         seen: dict[tuple[str, str], int] = {}
@@ -210,6 +211,7 @@ def _stage(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime,
                              {"batch": n}).fetchall()}
         moved = [(load, c) for load, c in batch if (load.source, c.source_model_id) in current]
         any_moved = any_moved or bool(moved)
+        any_bare = any_bare or any(current[load.source, c.source_model_id] is None for load, c in moved)
         carried: dict[tuple[str, str], dict[str, Any]] = {}
         for load, c in moved:
             key = (load.source, c.source_model_id)
@@ -227,7 +229,7 @@ def _stage(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime,
         _insert_columns(con, "stg_benchmarks", [r for _, c in moved for r in benchmark_rows(c)])
     for load in loads:
         judge_unstated(load, lost[load.source])
-    return any_moved, {source: sum(len(v) for v in fields.values()) for source, fields in lost.items()}
+    return any_moved, any_bare, {source: sum(len(v) for v in fields.values()) for source, fields in lost.items()}
 
 
 def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetime, loads: list[SourceLoad],
@@ -241,13 +243,13 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
         with transaction(con):
             _archive(con, run_id, loads, archive)
             if merged:
-                any_moved, unstated = _stage(con, run_id, observed_at, merged)
+                any_moved, any_bare, unstated = _stage(con, run_id, observed_at, merged)
                 # each source's verdict, after the unstated check (stg_runs: the sources this merge takes)
                 verdicts = [{"source": load.source, "complete": load.status == "complete",
                              "removes": removes(load.source)} for load in merged]
                 _insert_columns(con, "stg_runs", verdicts)
-                if any_moved:  # (new source ids mapped first: their versions are written with their model's id)
-                    map_new(con)
+                if any_bare:  # (new source ids, among the cards with no current version, mapped first: their
+                    map_new(con)  # versions are written with their model's id)
                 # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
                 # statements would close and open nothing)
                 for section in ("cards", "prices", "benchmarks") if any_moved else ():
