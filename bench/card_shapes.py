@@ -69,16 +69,9 @@ class PlainModels(_Scalars):
     benchmarks: list[_Score] = []
 
 
-class _PriceDict(TypedDict):
-    kind: str
-    usd_per_million_tokens: Optional[float]
-
-
-class _ScoreDict(TypedDict):
-    benchmark: Optional[str]
-    reported_name: str
-    value: float
-    unit: str
+#: the same fields as dicts (every key given, as the workload's values give them)
+_PriceDict = TypedDict("_PriceDict", {name: f.annotation for name, f in _Price.model_fields.items()})
+_ScoreDict = TypedDict("_ScoreDict", {name: f.annotation for name, f in _Score.model_fields.items()})
 
 
 class TypedDicts(_Scalars):
