@@ -123,8 +123,10 @@ def main(argv: list[str]) -> int:
     tuples = [_as_tuples(d) for d in dicts]
     fast = ModelCard.__pydantic_fast__.validate
     assert fast(dicts[0]) == ModelCard(**dicts[0])
-    shapes = [("ModelCard (every check)", fast, dicts), ("plain models, no checks", PlainModels.model_validate, dicts),
-              ("typed dicts, no checks", TypedDicts.model_validate, dicts), ("tuples, no checks", Tuples.model_validate, tuples)]
+    shapes = [("ModelCard (every check)", fast, dicts),
+              ("plain models, no checks", PlainModels.model_validate, dicts),
+              ("typed dicts, no checks", TypedDicts.model_validate, dicts),
+              ("tuples, no checks", Tuples.model_validate, tuples)]
     print(f"| {k:,} cards | µs a card, dropped | µs a card, kept | bytes a kept card |")
     print("|---|---:|---:|---:|")
     for name, validate, inputs in shapes:

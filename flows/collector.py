@@ -47,8 +47,9 @@ def paused() -> Iterator[None]:
 def kept(applies: bool = True) -> Iterator[None]:
     """For a block that builds many objects which live on and make no reference cycles (a catalog's cards):
     the cyclic garbage so far collected, the collector paused while the block runs (as `paused`), then
-    everything alive frozen (`gc.freeze`, before the collector is back): later collections no longer walk it; it is still freed by
-    reference counting when it is no longer used. `applies` False: the block runs as it would without.
+    everything alive frozen (`gc.freeze`, before the collector is back): later collections no longer walk
+    it; it is still freed by reference counting when it is no longer used. `applies` False: the block runs
+    as it would without.
 
     The trade, as for Prefect's imports (flows/local_api.startup_imports): what is alive at the freeze and
     later becomes part of a reference cycle is not collected until the process ends (a refresh is one
