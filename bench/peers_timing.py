@@ -15,8 +15,8 @@ STATEMENTS: dict[str, float] | None = None
 
 PHASES = ("ph_fingerprint", "ph_rows", "ph_json", "ph_stage", "ph_merge_keys", "ph_merge_archived_already",
           "ph_merge_stage", "ph_merge_fingerprints", "ph_unstated", "ph_merge_cards", "ph_merge_prices",
-          "ph_merge_benchmarks", "ph_merge_prices_gone", "ph_merge_benchmarks_gone", "ph_merge_sightings",
-          "ph_merge_removals", "ph_merge_count_changes", "ph_runs", "ph_summary", "ph_commit", "ph_other_sql")
+          "ph_merge_benchmarks", "ph_merge_sightings", "ph_merge_removals", "ph_merge_count_changes",
+          "ph_runs", "ph_summary", "ph_commit", "ph_other_sql")
 
 
 def statement_phases() -> tuple[dict[str, str], list[tuple[str, str]]]:

@@ -52,8 +52,7 @@ Timings per day (seconds), all in the results JSON:
              staging leftovers removed)
     guard    snapshot.check_order for the 5 sources (first connection, before start_run)
     verdict  last_complete_runs + 5 x build_load: the verdict on each source run (not in load)
-    remap    db.remap after finish_run (maps what the load left unmapped: since 2026-12-07, seventh session,
-             the load maps its new source ids itself, remap.map_new)
+    remap    db.remap after finish_run (maps new source ids into model_identity and their versions)
     changes  the flow artifact's change table (run_changes, limit 200, as markdown)
     close    the two con.close() (the second checkpoints the WAL) and releasing the lock
     job      lock + connect + guard + load + verdict + remap + changes + close: a refresh's warehouse
@@ -66,9 +65,7 @@ Timings per day (seconds), all in the results JSON:
              ph_stage        INSERT ... read_json of the staged rows
              ph_merge_<s>    the statements of merge.sql section <s>: keys (stg_keys for the unstated
                              check), stage (temp tables), fingerprints (what each model was last seen
-                             with), cards, prices, benchmarks, prices_gone and benchmarks_gone
-                             (those that left a page or whose model was removed), sightings, removals,
-                             count_changes
+                             with), cards, prices, benchmarks, sightings, removals, count_changes
              ph_unstated     moved_of_batch (merge.sql): which cards moved, with their current versions'
                              values for the unstated check (current_versions and stg_keys before)
              ph_runs         runs.sql: next_run_id, start_run, source_run, finish_run

@@ -250,23 +250,18 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 _insert_columns(con, "stg_runs", verdicts)
                 if any_bare:  # (new source ids, among the cards with no current version, mapped first: their
                     map_new(con)  # versions are written with their model's id)
+                # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
+                # statements would close and open nothing)
+                for section in ("cards", "prices", "benchmarks") if any_moved else ():
+                    for stmt in sql[section]:
+                        run_sql(con, stmt, params)
                 for stmt in sql["sightings"]:
                     run_sql(con, stmt, params)
                 # (the first statement records the models removed now; none: the others change nothing)
                 remove, *close = sql["removals"]
                 removed = run_sql(con, remove, params).fetchone()
-                any_removed = removed is None or bool(removed[0])
-                for stmt in close if any_removed else ():
+                for stmt in close if removed is None or removed[0] else ():
                     run_sql(con, stmt, params)
-                # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
-                # statements would close and open nothing; the prices and scores that left a page, or whose
-                # model was removed just now, are closed by one statement a table)
-                for section in ("cards", "prices", "benchmarks") if any_moved else ():
-                    for stmt in sql[section]:
-                        run_sql(con, stmt, params)
-                for section in ("prices_gone", "benchmarks_gone") if any_moved or any_removed else ():
-                    for stmt in sql[section]:
-                        run_sql(con, stmt, params)
                 for load, verdict in zip(merged, verdicts):  # (a catalog's facts about its providers)
                     merge_providers(con, load, {**params, **verdict})
                 (count,) = sql["count_changes"]

@@ -97,16 +97,11 @@ WHERE NOT EXISTS (
       AND same_amount(h.usd_per_million_tokens, s.usd_per_million_tokens)
       AND h.unit IS NOT DISTINCT FROM s.unit AND same_amount(h.usd_per_unit, s.usd_per_unit)
       AND h.variable IS NOT DISTINCT FROM s.variable);
-
--- name: prices_gone
--- A price that left a page a complete run read: closed (only for cards the run saw whole); and every price
--- of a model this run removed (removals: run after the sightings, before this).
+-- A price that left a page a complete run read: closed (only for cards the run saw whole).
 -- (the staged cards of complete runs joined first: a semi-join of the whole table planned ~2x slower)
 UPDATE prices_history AS h SET valid_to = $observed_at
 FROM (SELECT DISTINCT c.source, c.source_model_id FROM stg_cards AS c
-      WHERE c.source IN (SELECT source FROM stg_runs WHERE complete)
-      UNION SELECT r.source, r.source_model_id FROM removals AS r
-      WHERE r.run_id = $run_id AND r.source IN (SELECT source FROM stg_runs)) AS c
+      WHERE c.source IN (SELECT source FROM stg_runs WHERE complete)) AS c
 WHERE h.valid_to IS NULL AND h.source = c.source AND h.source_model_id = c.source_model_id
   AND NOT EXISTS (
     SELECT 1 FROM stg_prices AS s
@@ -134,15 +129,9 @@ SEMI JOIN (SELECT source, source_model_id, reported_name, setting, value, unit, 
        ON n.source = s.source AND n.source_model_id = s.source_model_id AND n.reported_name = s.reported_name
       AND n.setting IS NOT DISTINCT FROM s.setting AND n.value = s.value AND n.unit = s.unit
       AND n.benchmark IS NOT DISTINCT FROM s.benchmark;
-
--- name: benchmarks_gone
--- A score that left a page a complete run read, and every score of a model this run removed: closed (as
--- prices_gone).
 UPDATE benchmarks_history AS h SET valid_to = $observed_at
 FROM (SELECT DISTINCT c.source, c.source_model_id FROM stg_cards AS c
-      WHERE c.source IN (SELECT source FROM stg_runs WHERE complete)
-      UNION SELECT r.source, r.source_model_id FROM removals AS r
-      WHERE r.run_id = $run_id AND r.source IN (SELECT source FROM stg_runs)) AS c
+      WHERE c.source IN (SELECT source FROM stg_runs WHERE complete)) AS c
 WHERE h.valid_to IS NULL AND h.source = c.source AND h.source_model_id = c.source_model_id
   AND NOT EXISTS (
     SELECT 1 FROM stg_benchmarks AS s
@@ -193,6 +182,14 @@ UPDATE sightings SET removed_at = $observed_at
 WHERE source IN (SELECT source FROM stg_runs WHERE complete AND removes)
   AND removed_at IS NULL AND missed_runs >= $removal_runs;
 UPDATE model_cards_history AS h SET valid_to = $observed_at
+WHERE h.valid_to IS NULL AND EXISTS (
+    SELECT 1 FROM removals AS r WHERE r.run_id = $run_id AND r.source = h.source AND r.source_model_id = h.source_model_id
+      AND r.source IN (SELECT source FROM stg_runs));
+UPDATE prices_history AS h SET valid_to = $observed_at
+WHERE h.valid_to IS NULL AND EXISTS (
+    SELECT 1 FROM removals AS r WHERE r.run_id = $run_id AND r.source = h.source AND r.source_model_id = h.source_model_id
+      AND r.source IN (SELECT source FROM stg_runs));
+UPDATE benchmarks_history AS h SET valid_to = $observed_at
 WHERE h.valid_to IS NULL AND EXISTS (
     SELECT 1 FROM removals AS r WHERE r.run_id = $run_id AND r.source = h.source AND r.source_model_id = h.source_model_id
       AND r.source IN (SELECT source FROM stg_runs));
