@@ -52,7 +52,8 @@ Timings per day (seconds), all in the results JSON:
              staging leftovers removed)
     guard    snapshot.check_order for the 5 sources (first connection, before start_run)
     verdict  last_complete_runs + 5 x build_load: the verdict on each source run (not in load)
-    remap    db.remap after finish_run (maps new source ids into model_identity and their versions)
+    remap    db.remap after finish_run (maps what the load left unmapped: since 2026-12-07, seventh session,
+             the load maps its new source ids itself, remap.map_new)
     changes  the flow artifact's change table (run_changes, limit 200, as markdown)
     close    the two con.close() (the second checkpoints the WAL) and releasing the lock
     job      lock + connect + guard + load + verdict + remap + changes + close: a refresh's warehouse
