@@ -248,8 +248,12 @@ def _load_once(con: duckdb.DuckDBPyConnection, run_id: int, observed_at: datetim
                 verdicts = [{"source": load.source, "complete": load.status == "complete",
                              "removes": removes(load.source)} for load in merged]
                 _insert_columns(con, "stg_runs", verdicts)
-                if any_bare:  # (new source ids, among the cards with no current version, mapped first: their
-                    map_new(con)  # versions are written with their model's id)
+                # (new source ids, among the cards with no current version, mapped first: their versions are
+                # written with their model's id. Not on a DuckLake: there identity is written only under the
+                # catalog's "identity" lock, by remap after the run, one writer at a time; a load writing it
+                # beside another worker's remap loses its commit to DuckLake's conflict check)
+                if any_bare and lake.location_of(con) is None:
+                    map_new(con)
                 # (no moved card in any batch: the staged cards, prices and benchmarks are empty, and their
                 # statements would close and open nothing)
                 for section in ("cards", "prices", "benchmarks") if any_moved else ():

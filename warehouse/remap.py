@@ -50,7 +50,8 @@ def map_new(con: duckdb.DuckDBPyConnection) -> None:
     mapped them after the run and set the id on their versions with three history UPDATEs, in a transaction
     of its own: 31–36 ms of remap a refresh on the peers' workload, now 7–9, of which the load pays ~10 ms
     here; bench/RESULTS.md §13 "Tenth pass"). When the aliases have changed since the last remap, that
-    remap maps every id again anyway (a new id keeps the mapping given here: the same aliases)."""
+    remap maps every id again anyway (a new id keeps the mapping given here: the same aliases). A DuckDB
+    file only: on a DuckLake identity is written under the catalog's "identity" lock, by remap."""
     ids = con.execute(query("new_of_load", SQL)).fetchall()
     if ids:
         _insert_columns(con, "model_identity", _resolved(ids, con.execute(query("alias_map", SQL)).fetchall()))
