@@ -75,15 +75,35 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
     if width is not None:
         widths = [min(max_width, w) for w in widths]
-    widths = fit(widths, width, [i for i, c in enumerate(cols) if _detail(c)],
+    fitted = fit(widths, width, [i for i, c in enumerate(cols) if _detail(c)],
                  [i for i, c in enumerate(cols) if _names(c)])
-
-    def cut(c: str, w: int) -> str:
-        return c if len(c) <= w else c[: w - 1] + "…"
-    out.write("  ".join(cut(c, w).ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
+    if any(f < min(MIN_COLUMN, w) for f, w in zip(fitted, widths)):  # (cut below MIN_COLUMN: unreadable)
+        _expanded(cols, cells, width, out)
+        return
+    widths = fitted
+    out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for r in cells:
-        out.write("  ".join(cut(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+        out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+
+
+def _cut(c: str, w: int) -> str:
+    return c if len(c) <= w else c[: max(w, 1) - 1] + "…"
+
+
+def _expanded(cols: list[str], cells: list[list[str]], width: int, out) -> None:
+    """A table too wide for the terminal even with every column cut to MIN_COLUMN (`compare` of a model
+    that 20 offerings list, `sql` over every column of a table): each row as a block, a line a column
+    (name, then value), as psql's expanded display. A column left blank in that row is left out, as a
+    table leaves it blank; a value longer than the line is cut ("…"; csv and json keep it whole)."""
+    name_w = min(max(map(len, cols)), max(MIN_COLUMN, width // 2))
+    value_w = max(width - name_w - 2, 2)
+    for n, r in enumerate(cells, 1):
+        mark = f"-[ {n} ]"
+        out.write(mark + "-" * max(0, min(width, 40) - len(mark)) + "\n")
+        for c, v in zip(cols, r):
+            if v:
+                out.write(f"{_cut(c, name_w).ljust(name_w)}  {_cut(v, value_w)}".rstrip() + "\n")
 
 
 #: a column is never narrowed below this (its cells then end in "…")

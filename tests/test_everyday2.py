@@ -342,6 +342,37 @@ def test_a_narrow_terminal_cuts_urls_and_hashes_and_values_before_ids(monkeypatc
     assert "…" in lines[2]
 
 
+def test_a_table_too_wide_for_the_terminal_is_shown_a_row_at_a_time(monkeypatch):
+    """`compare` of a model twenty offerings list, on a 100-column terminal: cut to fit, every column would
+    be two characters wide ("b…" for every field). Each row is then a block of name and value lines, its
+    blank cells left out; piped, it is the table, whole."""
+    from modeltrail import output
+    import io
+    offerings = [f"litellm:azure/eu/o3-mini-2025-01-{d:02d}" for d in range(1, 21)]
+    cols = ["field", *offerings, "conflict"]
+    rows = [["benchmark.gpqa", *(["77.0%"] + [None] * 19), "yes"],
+            ["capabilities", *(["function_calling,reasoning,structured_outputs," * 3] * 20), None]]
+    monkeypatch.setenv("COLUMNS", "100")
+    out = io.StringIO()
+    output.render(cols, rows, out=out)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    name = len(offerings[0])  # (the longest column name: the name's width)
+    assert lines[:4] == ["-[ 1 ]" + "-" * 34, "field".ljust(name) + "  benchmark.gpqa",
+                         offerings[0] + "  77.0%", "conflict".ljust(name) + "  yes"]
+    assert lines[4].startswith("-[ 2 ]") and len(lines) == 4 + 1 + 1 + 20  # (no blank cell shown)
+    assert all(line.startswith(o + "  function_calling,") and line.endswith("…")
+               for line, o in zip(lines[6:], offerings))
+    monkeypatch.setenv("COLUMNS", "1000")  # room for a column each: the table as always
+    out = io.StringIO()
+    output.render(cols, rows, out=out)
+    assert out.getvalue().splitlines()[0].startswith("field           litellm:azure/eu/o3-mini-2025-01-01")
+    monkeypatch.delenv("COLUMNS")  # piped: the table, every cell whole
+    out = io.StringIO()
+    output.render(cols, rows, out=out)
+    assert len(out.getvalue().splitlines()) == 4 and "…" not in out.getvalue()
+
+
 def test_piped_tables_are_never_cut_and_prices_are_plain_decimals(monkeypatch):
     from modeltrail import output
     import io
