@@ -25,8 +25,10 @@ from modeltrail.pipelines import idgrammar
 from modeltrail.pipelines import normalize
 _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google", "deepseek", "mistral")
 #: bump when alias_key or resolve map names differently: the next remap then maps every id again
-RULES_VERSION = 4  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r";
-#                    4: catalog ids read by their grammar (idgrammar) when no alias maps them
+RULES_VERSION = 5  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r";
+#                    4: catalog ids read by their grammar (idgrammar) when no alias maps them;
+#                    5: Bedrock's capacity commitments and image step tiers are prices, not publishers;
+#                       Bedrock's legacy Claude -vN:M and Titan's -vN are versions, not revisions
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

@@ -59,8 +59,12 @@ FIRST_PARTY = {
     "ai21": "ai21", "upstage": "upstage",
     "inception": "inception", "morph": "morph", "v0": "vercel",
 }
-#: a segment naming an image's quality or size: a price tier of the same model (LiteLLM's hd/1024-x-1792/dall-e-3)
-_IMAGE_TIER = re.compile(r"^(hd|standard|low|medium|high|\d+-x-\d+|max-x-max)$")
+#: a segment naming an image's quality, size or step count: a price tier of the same model (LiteLLM's
+#: hd/1024-x-1792/dall-e-3, 512-x-512/50-steps/stability.stable-diffusion-xl-v0)
+_IMAGE_TIER = re.compile(r"^(hd|standard|low|medium|high|\d+-x-\d+|max-x-max|\d+-steps|max-steps)$")
+#: a segment naming a capacity commitment: Bedrock's provisioned throughput, a price of the same model
+#: (LiteLLM's bedrock/us-east-1/1-month-commitment/anthropic.claude-v2), never who published it
+_COMMITMENT = re.compile(r"^(\d+-(month|year)|no)-commitment$")
 
 #: a segment that is a region or deployment scope (LiteLLM's azure/eu/…, bedrock/us-east-1/…)
 _REGION = re.compile(r"^(eu|us|global|global-standard|data-zone|(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d)$")
@@ -71,7 +75,7 @@ _PLUMBING = frozenset({"accounts", "fireworks", "models", "invoke", "converse", 
 _VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
 _BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
                       r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer)\."
-                      r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::\d+)?$")
+                      r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::(?P<bm>\d+))?$")
 _VERTEX_AT = re.compile(r"^(?P<name>.+)@(?P<version>\d{8}|\d{3}|latest|default)$")
 
 #: vendor of a product, by the start of its key (first match wins; a key no row fits has no vendor)
@@ -138,6 +142,7 @@ class Offering:
 def _dash_versions(key: str, rules: list[str]) -> str:
     """Versions written with hyphens where the vendor writes dots: claude-3-5-sonnet, llama3-1-70b."""
     new = re.sub(r"^claude-(\d)-(\d)(?=-)", r"claude-\1.\2", key)
+    new = re.sub(r"^(claude(?:-instant)?)-v(\d+)$", r"\1-\2", new)               # openrouter claude-instant-v1
     new = re.sub(r"^llama-?(\d)-(\d)(?=-)", r"llama-\1.\2", new)              # bedrock llama3-1-70b
     new = re.sub(r"^llama-v(\d)p(\d)(?=-)", r"llama-\1.\2", new)              # fireworks llama-v3p1-70b
     new = re.sub(r"^llama-v(\d)(?=-)", r"llama-\1", new)                      # fireworks llama-v3-70b
@@ -194,7 +199,7 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         elif seg in VENDOR_ORGS:
             vendor = VENDOR_ORGS[seg]
             rules.append("vendor org")
-        elif seg in _PLUMBING or _IMAGE_TIER.match(seg):
+        elif seg in _PLUMBING or _IMAGE_TIER.match(seg) or _COMMITMENT.match(seg):
             pass
         elif len(parts) == 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", seg):
             vendor = seg  # an org we do not know: who published the model (a fine-tuner's own model)
@@ -209,6 +214,15 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         vendor = vendor or VENDOR_ORGS.get(m.group("vendor"), m.group("vendor"))
         name = m.group("name")
         rules.append("bedrock id")
+        if m.group("bv") and (vendor, name) in (("anthropic", "claude"), ("anthropic", "claude-instant")):
+            # a name with no version of its own: its -vN[:M] is the model's (anthropic.claude-v2:1 is Claude
+            # 2.1, claude-instant-v1 Claude Instant 1), not Bedrock's revision as in claude-3-haiku-…-v1:0
+            name = f"{name}-{m.group('bv')}" + (f".{m.group('bm')}" if m.group("bm") not in (None, "0") else "")
+            rules.append("bedrock claude version")
+        elif m.group("bv") and vendor == "amazon" and name.startswith("titan-"):
+            # Titan's -vN is its generation: titan-embed-text-v1 (G1) and -v2:0 (V2) are two models
+            name = f"{name}-v{m.group('bv')}"
+            rules.append("titan generation")
     if m := _VERTEX_AT.match(name):
         name, version = m.group("name"), m.group("version")
         rules.append("vertex @version")

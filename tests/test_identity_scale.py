@@ -89,6 +89,12 @@ def test_every_hard_negative_is_kept_apart():
     ("openrouter/mistralai/codestral-2501", None, "mistral/codestral", "2501", "year-month suffix"),
     ("mistral/mistral-large-2411", None, "mistral/mistral-large-2411", None, "vendor org"),
     ("azure/gpt-4o-mini", None, "openai/gpt-4o-mini", None, "vendor from name"),
+    # Bedrock's legacy Claude ids carry the model's version (claude-v2:1 is Claude 2.1), under a capacity
+    # commitment too (a price, not a publisher: it named the "vendor" 6-month-commitment)
+    ("bedrock/us-west-2/6-month-commitment/anthropic.claude-v2:1", None, "anthropic/claude-2.1", None,
+     "bedrock claude version"),
+    ("openrouter/anthropic/claude-instant-v1", None, "anthropic/claude-instant-1", None, "vendor's version spelling"),
+    ("amazon.titan-embed-text-v2:0", None, "amazon/titan-embed-text-v2", None, "titan generation"),
 ])
 def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, says):
     got_id, got_version, how = identity.resolve_offering(smid, None, provider)
@@ -100,6 +106,7 @@ def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, sa
     ("ft:gpt-4o-2024-08-06", None),                          # a fine-tune's price row
     ("snowflake/snowflake-llama-3.3-70b", None),             # Snowflake's own variant
     ("some-gateway/brand-new-model-x", "some-gateway"),      # a provider's route, and a name nothing knows
+    ("512-x-512/50-steps/stability.stable-diffusion-xl-v0", None),  # an image tier is no publisher ("50-steps")
 ])
 def test_what_the_rules_do_not_understand_stays_unmatched(smid, provider):
     model_id, _, how = identity.resolve_offering(smid, provider=provider)
