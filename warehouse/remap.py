@@ -57,10 +57,11 @@ def map_new(con: duckdb.DuckDBPyConnection) -> None:
         _insert_columns(con, "model_identity", _resolved(ids, con.execute(query("alias_map", SQL)).fetchall()))
 
 
-def _resolved(ids: list[tuple], table: list[tuple]) -> list[dict]:
+def _resolved(ids: list[tuple], table: list[tuple], aliases: dict[str, str] | None = None) -> list[dict]:
     """The model_identity rows of source ids ((source, source_model_id, name, provider) each), with the alias
-    table's rows ((alias, model_id, origin) each)."""
-    aliases = {alias: model_id for alias, model_id, _ in table}
+    table's rows ((alias, model_id, origin) each; `aliases`: them as a dict, when the caller has it)."""
+    if aliases is None:
+        aliases = {alias: model_id for alias, model_id, _ in table}
     user_targets = {model_id for _, model_id, origin in table if origin == "user"}
     rows = []
     for source, smid, name, provider in ids:
@@ -84,7 +85,7 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> None:
         ids = run_sql(con, query("identity_candidates", SQL), {"only_new": only_new}).fetchall()
         if only_new and not ids:  # (nothing new to map: the statements below would change nothing)
             return
-    rows = _resolved(ids, table)
+    rows = _resolved(ids, table, aliases)
 
     def attempt() -> None:
         with transaction(con):
