@@ -28,7 +28,8 @@ _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google"
 RULES_VERSION = 5  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r";
 #                    4: catalog ids read by their grammar (idgrammar) when no alias maps them;
 #                    5: Bedrock's capacity commitments and image step tiers are prices, not publishers;
-#                       Bedrock's legacy Claude -vN:M and Titan's -vN are versions, not revisions
+#                       Bedrock's legacy Claude -vN:M and Titan's -vN are versions, not revisions;
+#                       Claude 4 on is family first, version dotted (claude-4-5-sonnet = claude-sonnet-4.5)
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

@@ -143,6 +143,13 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     """Versions written with hyphens where the vendor writes dots: claude-3-5-sonnet, llama3-1-70b."""
     new = re.sub(r"^claude-(\d)-(\d)(?=-)", r"claude-\1.\2", key)
     new = re.sub(r"^(claude(?:-instant)?)-v(\d+)$", r"\1-\2", new)               # openrouter claude-instant-v1
+    # Claude 4 on: the family first, its version after (Anthropic's claude-sonnet-4-5, OpenRouter's
+    # claude-sonnet-4.5); LiteLLM's and others' version-first claude-4-opus, claude-4-5-sonnet name the same
+    new = re.sub(r"^claude-([4-9])(?:[.-](\d))?-(opus|sonnet|haiku)(?=-|$)",
+                 lambda m: f"claude-{m[3]}-{m[1]}" + (f".{m[2]}" if m[2] else ""), new)
+    new = re.sub(r"^claude-(opus|sonnet|haiku)-(\d)-(\d)(?=-|$)", r"claude-\1-\2.\3", new)  # …-4-5(-20250929)
+    new = re.sub(r"^claude-(opus|sonnet|haiku)-(\d)([1-9])$", r"claude-\1-\2.\3", new)     # GitHub's claude-opus-41
+    new = re.sub(r"^claude-(opus|sonnet|haiku)-(\d)\.0(?=-|$)", r"claude-\1-\2", new)      # claude-opus-4-0: Opus 4
     new = re.sub(r"^llama-?(\d)-(\d)(?=-)", r"llama-\1.\2", new)              # bedrock llama3-1-70b
     new = re.sub(r"^llama-v(\d)p(\d)(?=-)", r"llama-\1.\2", new)              # fireworks llama-v3p1-70b
     new = re.sub(r"^llama-v(\d)(?=-)", r"llama-\1", new)                      # fireworks llama-v3-70b

@@ -95,6 +95,10 @@ def test_every_hard_negative_is_kept_apart():
      "bedrock claude version"),
     ("openrouter/anthropic/claude-instant-v1", None, "anthropic/claude-instant-1", None, "vendor's version spelling"),
     ("amazon.titan-embed-text-v2:0", None, "amazon/titan-embed-text-v2", None, "titan generation"),
+    # Claude 4 on names the family first: Anthropic's claude-sonnet-4-5, LiteLLM's version-first claude-4-opus
+    ("anthropic/claude-sonnet-4-5-20250929", None, "anthropic/claude-sonnet-4.5", "20250929",
+     "vendor's version spelling"),
+    ("claude-4-opus-20250514", None, "anthropic/claude-opus-4", "20250514", "vendor's version spelling"),
 ])
 def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, says):
     got_id, got_version, how = identity.resolve_offering(smid, None, provider)
