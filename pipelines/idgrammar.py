@@ -80,12 +80,13 @@ _VERTEX_AT = re.compile(r"^(?P<name>.+)@(?P<version>\d{8}|\d{3}|latest|default)$
 
 #: vendor of a product, by the start of its key (first match wins; a key no row fits has no vendor)
 _FAMILY = (
-    (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
+    (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-3-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
     (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"), (r"llama", "meta"),
     (r"(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)", "mistral"),
     (r"(command|c4ai|aya|embed-|rerank-)", "cohere"), (r"deepseek", "deepseek"),
     (r"(chat-bison|text-bison|code-bison|codechat-bison|code-gecko|text-unicorn|medlm|textembedding-gecko|"
-     r"text-multilingual-embedding|text-embedding-00|imagegeneration|chirp)", "google"),
+     r"text-multilingual-embedding|text-embedding-00|text-embedding-large-exp|text-embedding-preview|imagegeneration|"
+     r"chirp)", "google"),
     (r"(ada$|text-embedding-ada|gpt-image|sora)", "openai"),
     (r"(qwen|qwq|qvq)", "alibaba"), (r"grok", "xai"), (r"phi-", "microsoft"), (r"(glm|chatglm)", "z-ai"),
     (r"(kimi|moonshot)", "moonshot"), (r"(minimax|abab)", "minimax"), (r"(nova-|titan-)", "amazon"),
@@ -156,6 +157,13 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     new = re.sub(r"^llama(\d)", r"llama-\1", new)                             # llama3.3-70b, llama3-70b
     new = re.sub(r"^(deepseek-v\d)p(\d)", r"\1.\2", new)                      # fireworks deepseek-v3p1
     new = re.sub(r"^meta-llama-", "llama-", new)                              # Meta-Llama-3.1-70B-Instruct
+    new = re.sub(r"^gpt-35-", "gpt-3.5-", new)                                # Azure's gpt-35-turbo
+    new = re.sub(r"^qwen-(\d)", r"qwen\1", new)                               # qwen-3-14b: Qwen's qwen3-14b
+    new = re.sub(r"^gemma(\d)", r"gemma-\1", new)                             # Groq's gemma2-9b-it
+    # any other version written with a hyphen: one digit, a hyphen, one digit, then a hyphen or the end
+    # (llama-3-1-70b, qwen2-5-7b, deepseek-v3-1, jamba-1-5-large, rerank-v3-5; never a date's -08-06 nor
+    # a size's 3-8b)
+    new = re.sub(r"(?<=-)(v?\d)-(\d)(?=-|$)", r"\1.\2", new, count=1)
     if new != key:
         rules.append("vendor's version spelling")
     return new

@@ -45,5 +45,5 @@ def test_a_moved_date_is_a_change_and_a_model_off_the_page_keeps_its_date(tmp_pa
     assert not [c for c in changes if c["source_model_id"] == "groq/gemma2-9b-it"]
     rows = [json.loads(line) for line in cli.run_here(
         "deprecations", "--past", "--vendor", "groq", "--format", "json", "--db", db, check=True).stdout.splitlines()]
-    gemma = [r for r in rows if r["model_id"] == "google/gemma2-9b-it"]
+    gemma = [r for r in rows if r["model_id"] == "google/gemma-2-9b-it"]  # (Groq writes gemma2: Google's gemma-2)
     assert len(gemma) == 1 and gemma[0]["shutdown"] == "2025-10-08"

@@ -99,6 +99,14 @@ def test_every_hard_negative_is_kept_apart():
     ("anthropic/claude-sonnet-4-5-20250929", None, "anthropic/claude-sonnet-4.5", "20250929",
      "vendor's version spelling"),
     ("claude-4-opus-20250514", None, "anthropic/claude-opus-4", "20250514", "vendor's version spelling"),
+    # a version written with a hyphen anywhere (never a date or a size), Azure's gpt-35, Groq's gemma2
+    ("databricks/databricks-meta-llama-3-1-70b-instruct", None, "meta/llama-3.1-70b-instruct", None,
+     "vendor's version spelling"),
+    ("cohere.rerank-v3-5:0", None, "cohere/rerank-v3.5", None, "vendor's version spelling"),
+    ("azure/gpt-35-turbo-0125", None, "openai/gpt-3.5-turbo", "0125", "vendor's version spelling"),
+    ("groq/gemma2-9b-it", "groq", "google/gemma-2-9b-it", None, "vendor's version spelling"),
+    # text-embedding-005 is Google's (Vertex), OpenAI's are text-embedding-3-* and -ada-002
+    ("text-embedding-005", None, "google/text-embedding-005", None, "vendor from name"),
 ])
 def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, says):
     got_id, got_version, how = identity.resolve_offering(smid, None, provider)
