@@ -66,22 +66,29 @@ _IMAGE_TIER = re.compile(r"^(hd|standard|low|medium|high|\d+-x-\d+|max-x-max|\d+
 #: (LiteLLM's bedrock/us-east-1/1-month-commitment/anthropic.claude-v2), never who published it
 _COMMITMENT = re.compile(r"^(\d+-(month|year)|no)-commitment$")
 
-#: a segment that is a region or deployment scope (LiteLLM's azure/eu/…, bedrock/us-east-1/…)
-_REGION = re.compile(r"^(eu|us|global|global-standard|data-zone|(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d)$")
+#: a segment that is a region or deployment scope (LiteLLM's azure/eu/…, bedrock/us-east-1/…, bedrock/*/…: any)
+_REGION = re.compile(r"^(eu|us|global|global-standard|data-zone|\*|(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d)$")
+#: a host's or vendor's name written before the model's (Databricks' databricks-…, Azure's cohere-…, Cerebras'
+#: zai-glm-4.6, Gradient's alibaba-qwen3-32b)
+_HOST_PREFIXES = ("databricks-", "anthropic-", "openai-", "cohere-", "zai-org-", "zai-", "alibaba-", "cerebras-",
+                  "groq-")
+#: hosts whose name is such a prefix before Llama only (Meta's Llama API: cerebras-llama-4-…), never before their
+#: own models (Cerebras' cerebras-gpt)
+_LLAMA_HOSTS = ("cerebras-", "groq-")
 #: path segments that are plumbing, not names (Fireworks' account path, Bedrock's API flavour)
 _PLUMBING = frozenset({"accounts", "fireworks", "models", "invoke", "converse", "converse_like", "llm", "chat",
                        "completion", "text-completion"})
 
 _VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
 _BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
-                      r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer)\."
+                      r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer|xai)\."
                       r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::(?P<bm>\d+))?$")
 _VERTEX_AT = re.compile(r"^(?P<name>.+)@(?P<version>\d{8}|\d{3}|latest|default)$")
 
 #: vendor of a product, by the start of its key (first match wins; a key no row fits has no vendor)
 _FAMILY = (
     (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-3-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
-    (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"), (r"llama", "meta"),
+    (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"), (r"(llama|codellama)", "meta"),
     (r"(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)", "mistral"),
     (r"(command|c4ai|aya|embed-|rerank-)", "cohere"), (r"deepseek", "deepseek"),
     (r"(chat-bison|text-bison|code-bison|codechat-bison|code-gecko|text-unicorn|medlm|textembedding-gecko|"
@@ -242,8 +249,9 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         name, version = m.group("name"), m.group("version")
         rules.append("vertex @version")
     key = name.lower().replace("_", "-").replace(" ", "-")
-    for prefix in ("databricks-", "anthropic-", "openai-", "cohere-"):
-        if key.startswith(prefix) and len(key) > len(prefix):
+    for prefix in _HOST_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix) and (
+                prefix not in _LLAMA_HOSTS or key[len(prefix):].startswith("llama")):
             key = key[len(prefix):]
             rules.append("hosting prefix")
     key = _dash_versions(key, rules)

@@ -107,6 +107,11 @@ def test_every_hard_negative_is_kept_apart():
     ("groq/gemma2-9b-it", "groq", "google/gemma-2-9b-it", None, "vendor's version spelling"),
     # text-embedding-005 is Google's (Vertex), OpenAI's are text-embedding-3-* and -ada-002
     ("text-embedding-005", None, "google/text-embedding-005", None, "vendor from name"),
+    ("oci/xai.grok-3", None, "xai/grok-3", None, "bedrock id"),              # Oracle's ids are vendor.model too
+    ("bedrock/*/1-month-commitment/cohere.command-text-v14", None, "cohere/command-text", None, "region"),  # (any)
+    ("cerebras/zai-glm-4.6", "cerebras", "z-ai/glm-4.6", None, "hosting prefix"),
+    ("llama/groq-llama-4-maverick-17b-128e-instruct", "llama", "meta/llama-4-maverick-17b-128e-instruct", None,
+     "hosting prefix"),
 ])
 def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, says):
     got_id, got_version, how = identity.resolve_offering(smid, None, provider)
@@ -119,6 +124,7 @@ def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, sa
     ("snowflake/snowflake-llama-3.3-70b", None),             # Snowflake's own variant
     ("some-gateway/brand-new-model-x", "some-gateway"),      # a provider's route, and a name nothing knows
     ("512-x-512/50-steps/stability.stable-diffusion-xl-v0", None),  # an image tier is no publisher ("50-steps")
+    ("cerebras/cerebras-gpt-13b", "cerebras"),               # Cerebras' own model: its name is no hosting prefix
 ])
 def test_what_the_rules_do_not_understand_stays_unmatched(smid, provider):
     model_id, _, how = identity.resolve_offering(smid, provider=provider)
