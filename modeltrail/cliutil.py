@@ -246,14 +246,16 @@ def show(con, query: str, params=None, fmt: str = "table", limit: int = 0) -> in
 
 
 def resolve_model(con, name: str) -> str:
-    """One lookup for every command: a canonical id, a source's id or any alias, in any case ("o3 Mini",
-    "openai/O3-MINI", "o3-mini-2025-01-31") -> the canonical id (or the source id of an unmatched
+    """One lookup for every command: a canonical id, with or without its vendor, a source's id or any alias,
+    in any case, or as any catalog writes it ("o3 Mini", "openai/O3-MINI", "o3-mini-2025-01-31",
+    "claude-sonnet-4.5", "claude-sonnet-4-5") -> the canonical id (or the source id of an unmatched
     model). Several meanings are listed, not guessed; a name nothing here is known by is a usage error
     naming the closest known names."""
-    from modeltrail.pipelines.identity import alias_key
+    from modeltrail.pipelines.identity import alias_key, resolve_offering
     from modeltrail.warehouse import db
     found = [r[0] for r in db.run_sql(con, db.query("model_candidates", IDENTITY_SQL),
-                                       {"name": name, "key": alias_key(name)[0]}).fetchall() if r[0]]
+                                       {"name": name, "key": alias_key(name)[0],
+                                        "read": resolve_offering(name)[0]}).fetchall() if r[0]]
     if len(found) > 1:
         raise click.BadParameter(f"{name!r} could mean {terminal_safe(', '.join(sorted(found)))}: say which",
                                  param_hint="MODEL")

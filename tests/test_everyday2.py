@@ -207,6 +207,17 @@ def test_a_mistyped_model_is_a_usage_error_naming_the_closest(small, tmp_path, a
     assert not (tmp_path / "out").exists()
 
 
+def test_a_model_is_found_by_its_name_without_its_vendor_or_as_a_catalog_writes_it(small):
+    """`history llama-guard-4-12b` said "no model": only a source's whole id or the canonical id with its
+    vendor were looked up. The canonical id without its vendor, and any catalog's spelling the id grammar
+    reads (deepseek-v3-2-exp for deepseek-v3.2-exp), name the model too."""
+    for name, model in (("llama-guard-4-12b", "meta/llama-guard-4-12b"), ("LLAMA-GUARD-4-12B", "meta/llama-guard-4-12b"),
+                        ("deepseek-v3-2-exp", "deepseek/deepseek-v3.2-exp"), ("gpt-4o-mini", "openai/gpt-4o-mini")):
+        res = CliRunner().invoke(main, ["history", name, "--format", "csv", "--db", str(small)])
+        assert res.exit_code == 0, (name, res.stderr)
+        assert {line.split(",")[0] for line in res.stdout.splitlines()[1:]} == {model}, name
+
+
 def test_a_name_like_nothing_known_is_said_without_a_guess(small):
     res = CliRunner().invoke(main, ["changes", "--model", "zzzz-qqqq", "--db", str(small)])
     assert res.exit_code == 2 and res.stderr == "Error: no model zzzz-qqqq\n"

@@ -4,10 +4,13 @@
 -- stored by warehouse/remap.py (remap.sql).
 
 -- name: model_candidates
--- What a name a user types may mean: canonical ids and source ids equal to it (any case), and the
--- canonical id its alias key maps to. (model_id, source_model_id or NULL when the id itself matched)
+-- What a name a user types may mean: canonical ids and source ids equal to it (any case), a canonical id
+-- it is the name of without its vendor ("claude-sonnet-4.5"), the canonical id the id grammar reads in it
+-- ($read: "claude-sonnet-4-5"), and the canonical id its alias key maps to. (model_id, source_model_id or
+-- NULL when the id itself matched)
 SELECT DISTINCT coalesce(model_id, source_model_id) AS id FROM model_identity
 WHERE lower(model_id) = lower($name) OR lower(source_model_id) = lower($name)
+   OR ends_with(lower(model_id), '/' || lower($name)) OR model_id = $read
 UNION
 SELECT model_id FROM model_aliases WHERE alias = $key;
 
