@@ -97,7 +97,7 @@ _FAMILY = (
     (r"(ada$|text-embedding-ada|gpt-image|sora)", "openai"),
     (r"(qwen|qwq|qvq)", "alibaba"), (r"grok", "xai"), (r"phi-", "microsoft"), (r"(glm|chatglm)", "z-ai"),
     (r"(kimi|moonshot)", "moonshot"), (r"(minimax|abab)", "minimax"), (r"(nova-|titan-)", "amazon"),
-    (r"jamba", "ai21"), (r"sonar", "perplexity"),
+    (r"jamba", "ai21"), (r"sonar", "perplexity"), (r"dbrx", "databricks"),
 )
 _FAMILY_RE = [(re.compile("^" + p), v) for p, v in _FAMILY]
 
@@ -176,6 +176,9 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     return new
 
 
+#: routes that also publish models of their own: inside an id they name its publisher, not a host
+#: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
+_PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | {"openrouter", "switchpoint", "vercel", "databricks"}
 #: sources whose ids are `<author>/<model>` (OpenRouter): the first segment is who published the model
 AUTHOR_FIRST = frozenset({"openrouter"})
 #: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
@@ -221,6 +224,10 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         elif seg in VENDOR_ORGS:
             vendor = VENDOR_ORGS[seg]
             rules.append("vendor org")
+        elif seg in ROUTES and seg not in _PUBLISHING_ROUTES:
+            # a host named inside the id (Vercel's cerebras/qwen3-coder, LiteLLM's …/bedrock/amazon.nova-canvas-v1:0)
+            route = route or seg
+            rules.append("route inside")
         elif seg in _PLUMBING or _IMAGE_TIER.match(seg) or _COMMITMENT.match(seg):
             pass
         elif len(parts) == 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", seg):

@@ -112,6 +112,10 @@ def test_every_hard_negative_is_kept_apart():
     ("cerebras/zai-glm-4.6", "cerebras", "z-ai/glm-4.6", None, "hosting prefix"),
     ("llama/groq-llama-4-maverick-17b-128e-instruct", "llama", "meta/llama-4-maverick-17b-128e-instruct", None,
      "hosting prefix"),
+    # a host named inside the id is a route (a route that publishes models of its own names their publisher)
+    ("vercel/cerebras/qwen3-coder", "vercel", "alibaba/qwen3-coder", None, "route inside"),
+    ("1024-x-1024/50-steps/bedrock/amazon.nova-canvas-v1:0", None, "amazon/nova-canvas", None, "route inside"),
+    ("databricks/databricks-dbrx-instruct", "databricks", "databricks/dbrx-instruct", None, "hosting prefix"),
 ])
 def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, says):
     got_id, got_version, how = identity.resolve_offering(smid, None, provider)
