@@ -45,8 +45,11 @@ VENDOR_ORGS = {
     "deepseek": "deepseek", "deepseek-ai": "deepseek", "qwen": "alibaba", "cohere": "cohere",
     "microsoft": "microsoft", "amazon": "amazon", "moonshotai": "moonshot", "z-ai": "z-ai", "zai-org": "z-ai",
     "thudm": "z-ai", "minimax": "minimax", "minimaxai": "minimax", "ai21": "ai21", "nvidia": "nvidia",
-    "perplexity": "perplexity", "mistral-ai": "mistral", "zai": "z-ai", "zhipuai": "z-ai",
+    "perplexity": "perplexity", "mistral-ai": "mistral", "zai": "z-ai", "zhipuai": "z-ai", "codellama": "meta",
 }
+#: hub orgs that re-host other publishers' weights under their own name (Unsloth's uploads, Chutes' and
+#: Together's copies): inside an id they name neither the publisher nor another model
+_REHOST_ORGS = frozenset({"unsloth", "chutesai", "togethercomputer"})
 
 #: routes that are a vendor's own API: what they serve is that vendor's model, whatever its name starts with
 #: (Deepgram's `nova-2` is not Amazon's Nova)
@@ -119,7 +122,7 @@ _SNAPSHOTS = (
 #: `qwen-turbo` and Z.ai's `GLM-5-Turbo` are products of their own, so `turbo` falls away only where listed).
 #: Groq's `-versatile` / `-instant` are not here: they drop the `-instruct` a base id would need.
 _HOSTING = {
-    "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas)$"),
+    "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas|hf)$"),
     "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic)$"),
     "alibaba": re.compile(r"-(fp8|maas)$"),
     "mistral": re.compile(r"-(maas)$"),
@@ -228,7 +231,7 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
             # a host named inside the id (Vercel's cerebras/qwen3-coder, LiteLLM's …/bedrock/amazon.nova-canvas-v1:0)
             route = route or seg
             rules.append("route inside")
-        elif seg in _PLUMBING or _IMAGE_TIER.match(seg) or _COMMITMENT.match(seg):
+        elif seg in _PLUMBING or seg in _REHOST_ORGS or _IMAGE_TIER.match(seg) or _COMMITMENT.match(seg):
             pass
         elif len(parts) == 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", seg):
             vendor = seg  # an org we do not know: who published the model (a fine-tuner's own model)

@@ -116,6 +116,9 @@ def test_every_hard_negative_is_kept_apart():
     ("vercel/cerebras/qwen3-coder", "vercel", "alibaba/qwen3-coder", None, "route inside"),
     ("1024-x-1024/50-steps/bedrock/amazon.nova-canvas-v1:0", None, "amazon/nova-canvas", None, "route inside"),
     ("databricks/databricks-dbrx-instruct", "databricks", "databricks/dbrx-instruct", None, "hosting prefix"),
+    # a hub org that re-hosts another publisher's weights names neither (Unsloth's, Chutes', Together's copies)
+    ("chutes/unsloth/gemma-3-12b-it", "chutes", "google/gemma-3-12b-it", None, "vendor from name"),
+    ("deepinfra/meta-llama/Llama-2-7b-chat-hf", None, "meta/llama-2-7b-chat", None, "hosting suffix -hf"),
 ])
 def test_each_grammar_rule_with_its_reason(smid, provider, model_id, version, says):
     got_id, got_version, how = identity.resolve_offering(smid, None, provider)
