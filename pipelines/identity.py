@@ -32,7 +32,8 @@ RULES_VERSION = 5  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       Claude 4 on is family first, version dotted (claude-4-5-sonnet = claude-sonnet-4.5);
 #                       any version written with a hyphen is dotted (llama-3-1-70b, gpt-35-turbo, qwen-3);
 #                       Oracle's xai.grok-3, Bedrock's */ region, hosts' zai-glm-4.6 and cerebras-llama-…, a host
-#                       named inside an id (vercel/cerebras/qwen3-coder), re-hosting hub orgs (unsloth/…)
+#                       named inside an id (vercel/cerebras/qwen3-coder), re-hosting hub orgs (unsloth/…),
+#                       GitHub's ai21-labs/ai21-jamba-…, Groq's qwen-qwq-32b
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

@@ -46,6 +46,7 @@ VENDOR_ORGS = {
     "microsoft": "microsoft", "amazon": "amazon", "moonshotai": "moonshot", "z-ai": "z-ai", "zai-org": "z-ai",
     "thudm": "z-ai", "minimax": "minimax", "minimaxai": "minimax", "ai21": "ai21", "nvidia": "nvidia",
     "perplexity": "perplexity", "mistral-ai": "mistral", "zai": "z-ai", "zhipuai": "z-ai", "codellama": "meta",
+    "ai21-labs": "ai21", "featherless-ai": "featherless",
 }
 #: hub orgs that re-host other publishers' weights under their own name (Unsloth's uploads, Chutes' and
 #: Together's copies): inside an id they name neither the publisher nor another model
@@ -72,9 +73,9 @@ _COMMITMENT = re.compile(r"^(\d+-(month|year)|no)-commitment$")
 #: a segment that is a region or deployment scope (LiteLLM's azure/eu/…, bedrock/us-east-1/…, bedrock/*/…: any)
 _REGION = re.compile(r"^(eu|us|global|global-standard|data-zone|\*|(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d)$")
 #: a host's or vendor's name written before the model's (Databricks' databricks-…, Azure's cohere-…, Cerebras'
-#: zai-glm-4.6, Gradient's alibaba-qwen3-32b)
-_HOST_PREFIXES = ("databricks-", "anthropic-", "openai-", "cohere-", "zai-org-", "zai-", "alibaba-", "cerebras-",
-                  "groq-")
+#: zai-glm-4.6, Gradient's alibaba-qwen3-32b, GitHub's ai21-jamba-1.5-large)
+_HOST_PREFIXES = ("databricks-", "anthropic-", "openai-", "cohere-", "zai-org-", "zai-", "alibaba-", "ai21-",
+                  "cerebras-", "groq-")
 #: hosts whose name is such a prefix before Llama only (Meta's Llama API: cerebras-llama-4-…), never before their
 #: own models (Cerebras' cerebras-gpt)
 _LLAMA_HOSTS = ("cerebras-", "groq-")
@@ -169,6 +170,7 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     new = re.sub(r"^meta-llama-", "llama-", new)                              # Meta-Llama-3.1-70B-Instruct
     new = re.sub(r"^gpt-35-", "gpt-3.5-", new)                                # Azure's gpt-35-turbo
     new = re.sub(r"^qwen-(\d)", r"qwen\1", new)                               # qwen-3-14b: Qwen's qwen3-14b
+    new = re.sub(r"^qwen-(qwq|qvq)-", r"\1-", new)                             # Groq's qwen-qwq-32b: QwQ-32B
     new = re.sub(r"^gemma(\d)", r"gemma-\1", new)                             # Groq's gemma2-9b-it
     # any other version written with a hyphen: one digit, a hyphen, one digit, then a hyphen or the end
     # (llama-3-1-70b, qwen2-5-7b, deepseek-v3-1, jamba-1-5-large, rerank-v3-5; never a date's -08-06 nor
