@@ -153,29 +153,26 @@ class Offering:
 
 def _dash_versions(key: str, rules: list[str]) -> str:
     """Versions written with hyphens where the vendor writes dots: claude-3-5-sonnet, llama3-1-70b."""
-    new = re.sub(r"^claude-(\d)-(\d)(?=-)", r"claude-\1.\2", key)
-    new = re.sub(r"^(claude(?:-instant)?)-v(\d+)$", r"\1-\2", new)               # openrouter claude-instant-v1
+    new = re.sub(r"^(claude(?:-instant)?)-v(\d+)$", r"\1-\2", key)               # openrouter claude-instant-v1
     # Claude 4 on: the family first, its version after (Anthropic's claude-sonnet-4-5, OpenRouter's
     # claude-sonnet-4.5); LiteLLM's and others' version-first claude-4-opus, claude-4-5-sonnet name the same
     new = re.sub(r"^claude-([4-9])(?:[.-](\d))?-(opus|sonnet|haiku)(?=-|$)",
                  lambda m: f"claude-{m[3]}-{m[1]}" + (f".{m[2]}" if m[2] else ""), new)
-    new = re.sub(r"^claude-(opus|sonnet|haiku)-(\d)-(\d)(?=-|$)", r"claude-\1-\2.\3", new)  # …-4-5(-20250929)
     new = re.sub(r"^claude-(opus|sonnet|haiku)-(\d)([1-9])$", r"claude-\1-\2.\3", new)     # GitHub's claude-opus-41
-    new = re.sub(r"^claude-(opus|sonnet|haiku)-(\d)\.0(?=-|$)", r"claude-\1-\2", new)      # claude-opus-4-0: Opus 4
-    new = re.sub(r"^llama-?(\d)-(\d)(?=-)", r"llama-\1.\2", new)              # bedrock llama3-1-70b
     new = re.sub(r"^llama-v(\d)p(\d)(?=-)", r"llama-\1.\2", new)              # fireworks llama-v3p1-70b
     new = re.sub(r"^llama-v(\d)(?=-)", r"llama-\1", new)                      # fireworks llama-v3-70b
-    new = re.sub(r"^llama(\d)", r"llama-\1", new)                             # llama3.3-70b, llama3-70b
+    new = re.sub(r"^llama(\d)", r"llama-\1", new)                             # llama3.3-70b, bedrock llama3-1-70b
     new = re.sub(r"^(deepseek-v\d)p(\d)", r"\1.\2", new)                      # fireworks deepseek-v3p1
     new = re.sub(r"^meta-llama-", "llama-", new)                              # Meta-Llama-3.1-70B-Instruct
     new = re.sub(r"^gpt-35-", "gpt-3.5-", new)                                # Azure's gpt-35-turbo
     new = re.sub(r"^qwen-(\d)", r"qwen\1", new)                               # qwen-3-14b: Qwen's qwen3-14b
     new = re.sub(r"^qwen-(qwq|qvq)-", r"\1-", new)                             # Groq's qwen-qwq-32b: QwQ-32B
     new = re.sub(r"^gemma(\d)", r"gemma-\1", new)                             # Groq's gemma2-9b-it
-    # any other version written with a hyphen: one digit, a hyphen, one digit, then a hyphen or the end
-    # (llama-3-1-70b, qwen2-5-7b, deepseek-v3-1, jamba-1-5-large, rerank-v3-5; never a date's -08-06 nor
-    # a size's 3-8b)
+    # a version written with a hyphen: one digit, a hyphen, one digit, then a hyphen or the end (claude-3-5-sonnet,
+    # claude-sonnet-4-5-20250929, llama-3-1-70b, qwen2-5-7b, deepseek-v3-1, jamba-1-5-large, rerank-v3-5; never a
+    # date's -08-06 nor a size's 3-8b)
     new = re.sub(r"(?<=-)(v?\d)-(\d)(?=-|$)", r"\1.\2", new, count=1)
+    new = re.sub(r"^claude-(opus|sonnet|haiku)-(\d)\.0(?=-|$)", r"claude-\1-\2", new)      # claude-opus-4-0: Opus 4
     if new != key:
         rules.append("vendor's version spelling")
     return new
