@@ -178,13 +178,13 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     return new
 
 
-#: routes that also publish models of their own: inside an id they name its publisher, not a host
-#: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
-_PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | {"openrouter", "switchpoint", "vercel", "databricks"}
 #: sources whose ids are `<author>/<model>` (OpenRouter): the first segment is who published the model
 AUTHOR_FIRST = frozenset({"openrouter"})
 #: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
 _ROUTERS = frozenset({"openrouter", "switchpoint"})
+#: routes that also publish models of their own: inside an id they name its publisher, not a host
+#: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
+_PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | _ROUTERS | {"vercel", "databricks"}
 
 
 @lru_cache(maxsize=65536)

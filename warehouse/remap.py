@@ -57,11 +57,10 @@ def map_new(con: duckdb.DuckDBPyConnection) -> None:
         _insert_columns(con, "model_identity", _resolved(ids, con.execute(query("alias_map", SQL)).fetchall()))
 
 
-def _resolved(ids: list[tuple], table: list[tuple], aliases: dict[str, str] | None = None) -> list[dict]:
+def _resolved(ids: list[tuple], table: list[tuple]) -> list[dict]:
     """The model_identity rows of source ids ((source, source_model_id, name, provider) each), with the alias
-    table's rows ((alias, model_id, origin) each; `aliases`: them as a dict, when the caller has it)."""
-    if aliases is None:
-        aliases = {alias: model_id for alias, model_id, _ in table}
+    table's rows ((alias, model_id, origin) each)."""
+    aliases = {alias: model_id for alias, model_id, _ in table}
     user_targets = {model_id for _, model_id, origin in table if origin == "user"}
     rows = []
     for source, smid, name, provider in ids:
@@ -78,14 +77,14 @@ def _remap(con: duckdb.DuckDBPyConnection, full: bool) -> None:
     # (the reads in one transaction: on a DuckLake each transaction is a round of catalog queries)
     with transaction(con):
         table = con.execute(query("alias_map", SQL)).fetchall()
-        aliases = {alias: model_id for alias, model_id, _ in table}
-        digest = _hash([identity.RULES_VERSION, sorted(aliases.items())])
+        # (the aliases' (alias, model_id) pairs, sorted: an alias is the table's key, so each is there once)
+        digest = _hash([identity.RULES_VERSION, sorted((alias, model_id) for alias, model_id, _ in table)])
         known = run_sql(con, query("meta_value", META), {"key": "aliases_hash"}).fetchone()
         only_new = not full and known is not None and known[0] == digest
         ids = run_sql(con, query("identity_candidates", SQL), {"only_new": only_new}).fetchall()
         if only_new and not ids:  # (nothing new to map: the statements below would change nothing)
             return
-    rows = _resolved(ids, table, aliases)
+    rows = _resolved(ids, table)
 
     def attempt() -> None:
         with transaction(con):
