@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -72,19 +73,106 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
     cells = [[terminal_safe(_text(v)) for v in r] for r in rows]
     cols = [terminal_safe(c) for c in cols]
     width = terminal_width(out)
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    table = _Table(cols, cells, [_floor(c, [r[i] for r in rows], [r[i] for r in cells])
+                                 for i, c in enumerate(cols)])
     if width is not None:
-        widths = [min(max_width, w) for w in widths]
-    fitted = fit(widths, width, [i for i, c in enumerate(cols) if _detail(c)],
-                 [i for i, c in enumerate(cols) if _names(c)])
-    if any(f < min(MIN_COLUMN, w) for f, w in zip(fitted, widths)):  # (cut below MIN_COLUMN: unreadable)
-        _expanded(cols, cells, width, out)
-        return
-    widths = fitted
-    out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(cols, widths)).rstrip() + "\n")
-    out.write("  ".join("-" * w for w in widths) + "\n")
-    for r in cells:
-        out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+        table.widths = [min(max_width, w) for w in table.widths]
+        table.fit(width, details_only=True)
+        if not table.fits(width) and len(cells) > 1:  # the details cut: say what every row holds once
+            table = table.hoisted(out, width)
+        table.fit(width)
+        if not table.fits(width):  # cut below its floor, a column is unreadable: a row at a time
+            _expanded(table.cols, table.cells, width, out)
+            return
+    table.write(out)
+
+
+class _Table:
+    """Columns to show with their widths and floors (`fit` narrows them to a terminal)."""
+
+    def __init__(self, cols: list[str], cells: list[list[str]], floors: list[int]):
+        self.cols, self.cells, self.floors = cols, cells, floors
+        self.widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+
+    def fit(self, total: int, details_only: bool = False) -> None:
+        """Narrow the columns until a row (with its 2-space gaps) fits `total` characters: the details
+        (where a value was read) as far as they go, then the widest of the others but the ids and names,
+        then the widest of all; none below its floor (`_floor`)."""
+        first = [i for i, c in enumerate(self.cols) if _detail(c)]
+        self.widths = fit(self.widths, total, first, [i for i, c in enumerate(self.cols) if _names(c)],
+                          self.floors, stop_after_first=details_only)
+
+    def fits(self, total: int) -> bool:
+        return sum(self.widths) + 2 * (len(self.widths) - 1) <= total
+
+    def hoisted(self, out, width: int) -> "_Table":
+        """The table without the columns that hold one value in every row, written above it as
+        `name: value` (those blank in every row named on one line)."""
+        same = [i for i in range(len(self.cols)) if len({r[i] for r in self.cells}) == 1]
+        if not same or len(same) == len(self.cols):
+            return self
+        for i in same:
+            if self.cells[0][i]:
+                out.write(_cut(f"{self.cols[i]}: {self.cells[0][i]}", width) + "\n")
+        blank = [self.cols[i] for i in same if not self.cells[0][i]]
+        if blank:
+            out.write(_cut("blank in every row: " + ", ".join(blank), width) + "\n")
+        keep = [i for i in range(len(self.cols)) if i not in same]
+        table = _Table([self.cols[i] for i in keep], [[r[i] for i in keep] for r in self.cells],
+                       [self.floors[i] for i in keep])
+        table.widths = [self.widths[i] for i in keep]
+        return table
+
+    def write(self, out) -> None:
+        heads = [_header_lines(c, w) for c, w in zip(self.cols, self.widths)]
+        depth = max(map(len, heads), default=1)
+        for n in range(depth):  # (a header cut to its column is wrapped at its "_", bottom-aligned)
+            line = [(h[n - depth + len(h)] if n >= depth - len(h) else "").ljust(w)
+                    for h, w in zip(heads, self.widths)]
+            out.write("  ".join(line).rstrip() + "\n")
+        out.write("  ".join("-" * w for w in self.widths) + "\n")
+        for r in self.cells:
+            out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(r, self.widths)).rstrip() + "\n")
+
+
+#: the most lines a header is wrapped onto
+HEADER_LINES = 3
+
+
+def _header_lines(col: str, w: int) -> list[str]:
+    """A column's name on as many lines as its width needs (at most HEADER_LINES), broken at its "_"s
+    as a text is at its spaces: `cheapest_input_at` at 8 is `cheapest` over `input_at`, where cut it
+    would read `cheapes…` as its neighbours do. A word longer than the column is cut ("…")."""
+    if len(col) <= w:
+        return [col]
+    lines: list[str] = []
+    for word in col.split("_"):
+        if lines and len(lines[-1]) + 1 + len(word) <= w:
+            lines[-1] += "_" + word
+        else:
+            lines.append(word)
+    if len(lines) > HEADER_LINES:
+        lines = lines[:HEADER_LINES - 1] + ["_".join(lines[HEADER_LINES - 1:])]
+    return [_cut(line, w) for line in lines]
+
+
+def _floor(col: str, values: list[Any], cells: list[str]) -> int:
+    """How narrow a column may be cut: MIN_COLUMN characters (or its whole width when narrower); a
+    number not below its widest cell (a cut number reads as another number); a time not below its day
+    (`2026-12-07…`). Its name, when longer, is wrapped (`_header_lines`)."""
+    cell = max(map(len, cells), default=0)
+    floor = min(MIN_COLUMN, max(cell, len(col)))
+    values = [v for v in values if v is not None and v != ""]
+    if values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values):
+        return max(floor, cell)
+    if values and all(isinstance(v, (datetime, date)) or (isinstance(v, str) and _TIME_RE.match(v))
+                      for v in values):
+        return max(floor, min(cell, len("2026-12-07…")))
+    return floor
+
+
+#: a date or a time (ISO 8601), as text
+_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ]\d)")
 
 
 def _cut(c: str, w: int) -> str:
@@ -145,21 +233,21 @@ def _names(col: str) -> bool:
 NAME_COLUMNS = {"model", "model_id", "source_model_id", "name", "source", "field", "alias"}
 
 
-def fit(widths: list[int], total: int | None, first: Sequence[int] = (), last: Sequence[int] = ()) -> list[int]:
+def fit(widths: list[int], total: int | None, first: Sequence[int] = (), last: Sequence[int] = (),
+        floors: Sequence[int] | None = None, stop_after_first: bool = False) -> list[int]:
     """Narrow columns until the row (with its 2-space gaps) fits `total` characters: the `first` ones
     (details) as far as they go, then the widest of the others but the `last` (ids and names), then
-    the widest of all."""
+    the widest of all; each down to its floor (MIN_COLUMN when not given). What cannot fit so is
+    returned as narrow as it got (the caller shows the rows another way)."""
     widths = list(widths)
     if total is None:
         return widths
+    floors = list(floors) if floors is not None else [MIN_COLUMN] * len(widths)
     others = [i for i in range(len(widths)) if i not in set(last)]
-    # the groups in turn down to MIN_COLUMN; a table of many columns on a narrow terminal, then every
-    # column down to two characters (one and the `…`)
-    for group, floor in ((list(first), MIN_COLUMN), (others, MIN_COLUMN), (range(len(widths)), MIN_COLUMN),
-                         (range(len(widths)), 2)):
-        while group and sum(widths) + 2 * (len(widths) - 1) > total:
-            i = max(group, key=lambda k: widths[k])
-            if widths[i] <= floor:
+    for group in (list(first), others, list(range(len(widths))))[:1 if stop_after_first else 3]:
+        while sum(widths) + 2 * (len(widths) - 1) > total:
+            above = [k for k in group if widths[k] > floors[k]]
+            if not above:
                 break
-            widths[i] -= 1
+            widths[max(above, key=lambda k: widths[k])] -= 1
     return widths

@@ -337,67 +337,6 @@ def test_loading_a_raw_catalog_says_what_it_is_and_the_command_that_loads_it(tmp
                              input='{"a": 1}\n')  # a card gone wrong: its fields are named
     assert res.exit_code == 1 and "stdin:1: field " in res.stderr
 
-# --- 11. tables ----------------------------------------------------------------------------------
-
-def test_a_narrow_terminal_cuts_urls_and_hashes_and_values_before_ids(monkeypatch):
-    from modeltrail import output
-    import io
-    cols = ["source_model_id", "field", "value", "source_url", "raw_sha256"]
-    row = ["openai/gpt-4o-mini-2024-07-18", "price.input", "x" * 30, "https://example.com/" + "p" * 40, "f" * 64]
-    monkeypatch.setenv("COLUMNS", "80")
-    out = io.StringIO()
-    output.render(cols, [row], out=out)
-    lines = out.getvalue().splitlines()
-    assert all(len(line) <= 80 for line in lines)
-    assert lines[2].startswith("openai/gpt-4o-mini-2024-07-18  price.input  ")  # whole
-    assert "…" in lines[2]
-
-
-def test_a_table_too_wide_for_the_terminal_is_shown_a_row_at_a_time(monkeypatch):
-    """`compare` of a model twenty offerings list, on a 100-column terminal: cut to fit, every column would
-    be two characters wide ("b…" for every field). Each row is then a block of name and value lines, its
-    blank cells left out; piped, it is the table, whole."""
-    from modeltrail import output
-    import io
-    offerings = [f"litellm:azure/eu/o3-mini-2025-01-{d:02d}" for d in range(1, 21)]
-    cols = ["field", *offerings, "conflict"]
-    rows = [["benchmark.gpqa", *(["77.0%"] + [None] * 19), "yes"],
-            ["capabilities", *(["function_calling,reasoning,structured_outputs," * 3] * 20), None]]
-    monkeypatch.setenv("COLUMNS", "100")
-    out = io.StringIO()
-    output.render(cols, rows, out=out)
-    lines = out.getvalue().splitlines()
-    assert all(len(line) <= 100 for line in lines)
-    name = len(offerings[0])  # (the longest column name: the name's width)
-    assert lines[:4] == ["-[ 1 ]" + "-" * 34, "field".ljust(name) + "  benchmark.gpqa",
-                         offerings[0] + "  77.0%", "conflict".ljust(name) + "  yes"]
-    assert lines[4].startswith("-[ 2 ]") and len(lines) == 4 + 1 + 1 + 20  # (no blank cell shown)
-    assert all(line.startswith(o + "  function_calling,") and line.endswith("…")
-               for line, o in zip(lines[6:], offerings))
-    monkeypatch.setenv("COLUMNS", "1000")  # room for a column each: the table as always
-    out = io.StringIO()
-    output.render(cols, rows, out=out)
-    assert out.getvalue().splitlines()[0].startswith("field           litellm:azure/eu/o3-mini-2025-01-01")
-    monkeypatch.delenv("COLUMNS")  # piped: the table, every cell whole
-    out = io.StringIO()
-    output.render(cols, rows, out=out)
-    assert len(out.getvalue().splitlines()) == 4 and "…" not in out.getvalue()
-
-
-def test_piped_tables_are_never_cut_and_prices_are_plain_decimals(monkeypatch):
-    from modeltrail import output
-    import io
-    monkeypatch.delenv("COLUMNS", raising=False)
-    out = io.StringIO()  # not a terminal
-    url = "https://example.com/" + "p" * 100
-    output.render(["url", "price", "whole", "ctx"], [[url, 1e-05, 2.5e-07, 128000.0]], out=out)
-    lines = out.getvalue().splitlines()
-    assert url in lines[2] and "…" not in out.getvalue()
-    assert lines[2].split()[1:] == ["0.00001", "0.00000025", "128000"]
-    out = io.StringIO()
-    output.render(["price"], [[1e-05]], fmt="csv", out=out)
-    assert out.getvalue() == "price\n0.00001\n"
-
 # --- 12. history: one period per value ----------------------------------------------------------
 
 def test_history_of_a_field_is_one_period_per_value(tmp_path, cards):
