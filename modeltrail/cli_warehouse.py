@@ -82,7 +82,7 @@ def alias_add(name, model_id, force, wait, warehouse):
     and which source ids it re-maps."""
     import re
 
-    from modeltrail.pipelines.identity import alias_key
+    from modeltrail.pipelines.identity import alias_key, respelled
     if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.:-]*", model_id):
         raise click.BadParameter(f"{model_id!r} is not of the form organization/model (letters, digits, "
                                  "'.', '-', '_')", param_hint="MODEL_ID")
@@ -94,6 +94,12 @@ def alias_add(name, model_id, force, wait, warehouse):
         if not force:
             if not con.execute(db.query("alias_target_known", IDENTITY_SQL), {"model_id": model_id}).fetchone()[0]:
                 fail(f"no model {model_id} in the warehouse (a typo?); --force adds it anyway", 2)
+            spelled = respelled(model_id, {a: m for a, m, o in con.execute(
+                db.query("alias_origins", IDENTITY_SQL)).fetchall() if o != "user"})
+            if spelled and con.execute(db.query("alias_target_known", IDENTITY_SQL),
+                                       {"model_id": spelled}).fetchone()[0]:
+                fail(f"{model_id} is spelled {spelled} by today's rules (its ids would be apart from that "
+                     "model's); --force adds it as written", 2)
             if key not in {alias_key(n)[0] for (n,) in con.execute(db.query("names_shown", IDENTITY_SQL)).fetchall()}:
                 fail(f"no source has shown {name!r}; --force adds the alias anyway", 2)
         before = con.execute(db.query("alias_get", IDENTITY_SQL), {"alias": key}).fetchone()
@@ -144,9 +150,36 @@ def _say_remapped(moved: list[tuple]) -> None:
 @format_option
 @db_option
 def alias_list(fmt, warehouse):
-    """List the aliases."""
+    """List the aliases; `note` says when today's rules spell a user's target otherwise (its ids are then
+    apart from the model's others) and the command that follows it."""
+    from modeltrail.output import render
     from modeltrail.warehouse import db
-    show(reader(warehouse), db.query("aliases", IDENTITY_SQL), fmt=fmt)
+    con = reader(warehouse)
+    rows = con.execute(db.query("alias_origins", IDENTITY_SQL)).fetchall()
+    moved = respelled_targets(con, rows)
+    render(["alias", "model_id", "origin", "note"],
+           [(a, m, o, _follow(a, moved[a]) if a in moved else None) for a, m, o in rows], fmt=fmt)
+
+
+def respelled_targets(con, rows: list[tuple] | None = None) -> dict[str, str]:
+    """alias -> the canonical id, for each user alias whose target today's rules spell otherwise
+    (identity.respelled) where that spelling is a model some source id maps to by the rules or the
+    bundled aliases: `alias add` made under older rules (`claude-3-5-sonnet` ->
+    `anthropic/claude-3-5-sonnet`, the model since rules 5 being `anthropic/claude-3.5-sonnet`)."""
+    from modeltrail.pipelines.identity import respelled
+    from modeltrail.warehouse import db
+    rows = rows if rows is not None else con.execute(db.query("alias_origins", IDENTITY_SQL)).fetchall()
+    ours = {a: m for a, m, origin in rows if origin != "user"}
+    users = [(a, m) for a, m, origin in rows if origin == "user"]
+    if not users:
+        return {}
+    models = {m for (m,) in con.execute(db.query("models_by_rules", IDENTITY_SQL)).fetchall()}
+    now = {a: respelled(m, ours) for a, m in users}
+    return {a: n for a, n in now.items() if n in models}
+
+
+def _follow(alias: str, model_id: str) -> str:
+    return f"the rules now call this model {model_id}: `modeltrail alias add {alias} {model_id}` follows it"
 
 
 @click.command()
@@ -158,4 +191,7 @@ def remap(wait, warehouse):
     with writer(warehouse, "remap", wait) as con:
         db.remap(con, full=True)
         matched = db.mapped_ids(con)
+        moved = respelled_targets(con)
     echo(f"{matched} source ids map to a model")
+    for alias_, model_id in moved.items():
+        echo(f"alias {alias_!r}: {_follow(alias_, model_id)}", err=True)

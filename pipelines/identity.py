@@ -87,6 +87,15 @@ def resolve_offering(source_model_id: str, name: str | None = None, provider: st
     return offer.model_id, offer.version or version, "rules: " + offer.reason
 
 
+def respelled(model_id: str, aliases: dict[str, str] | None = None) -> str | None:
+    """The canonical id today's rules give `model_id` when they spell it otherwise, else None. A user's
+    alias whose target older rules spelled (`anthropic/claude-3-5-sonnet`, `anthropic/claude-3.5-sonnet`
+    since rules 5) maps its ids apart from the model's other ids. None when the rules keep the id, do not
+    read it, or read a version in it (`openai/gpt-4o-2024-05-13` as a model of its own is a choice)."""
+    now, version, _ = resolve_offering(model_id, aliases=aliases)
+    return now if now and now != model_id and version is None else None
+
+
 def resolve(*names: str | None, aliases: dict[str, str] | None = None) -> tuple[str | None, str | None]:
     """(canonical model id or None, version or None) for the first of `names` that maps."""
     table = bundled_aliases() if aliases is None else aliases

@@ -122,3 +122,37 @@ def test_models_view_has_one_row_per_model_with_the_cheapest_offering(db):
     r = mt("models", "--format", "csv", "--db", str(db))
     assert r.exit_code == 0 and r.output.splitlines()[0].startswith("vendor,model_id,offering_count")
 
+
+
+def test_a_users_alias_to_a_model_older_rules_spelled_is_said_with_the_command_that_follows_it(db):
+    """Rules 5 spell Claude 3.5 Sonnet `anthropic/claude-3.5-sonnet`; an alias a user added under older
+    rules still names `anthropic/claude-3-5-sonnet`, and its ids sat apart from the model's others,
+    silently. `alias add` now refuses such a target (unless --force), and `alias list` and `remap` say
+    which aliases point at an old spelling and the command that follows the model."""
+    r = mt("alias", "add", "anthropic/claude-3.5-haiku", "anthropic/claude-3-5-sonnet", "--db", str(db))
+    assert r.exit_code == 2, r.output
+    # (no model of that spelling: the first refusal, as before)
+    assert "no model anthropic/claude-3-5-sonnet" in r.output
+    r = mt("alias", "add", "anthropic/claude-3.5-haiku", "anthropic/claude-3-5-sonnet", "--force", "--db", str(db))
+    assert r.exit_code == 0, r.output  # (as a user's alias of rules 4 is in a warehouse today)
+    r = mt("alias", "add", "anthropic/claude-3-haiku", "anthropic/claude-3-5-sonnet", "--db", str(db))
+    assert r.exit_code == 2 and ("anthropic/claude-3-5-sonnet is spelled anthropic/claude-3.5-sonnet by "
+                                 "today's rules") in r.output and "--force" in r.output
+    listed = [json.loads(line) for line in mt("alias", "list", "--format", "json", "--db", str(db)).output.splitlines()]
+    users = [a for a in listed if a["origin"] == "user"]
+    assert users == [{"alias": "claude-3.5-haiku", "model_id": "anthropic/claude-3-5-sonnet", "origin": "user",
+                      "note": "the rules now call this model anthropic/claude-3.5-sonnet: `modeltrail alias add "
+                              "claude-3.5-haiku anthropic/claude-3.5-sonnet` follows it"}]
+    assert all(a["note"] is None for a in listed if a["origin"] != "user")
+    r = mt("remap", "--db", str(db))
+    assert r.exit_code == 0 and ("alias 'claude-3.5-haiku': the rules now call this model "
+                                 "anthropic/claude-3.5-sonnet") in r.output
+    r = mt("alias", "add", "claude-3.5-haiku", "anthropic/claude-3.5-sonnet", "--db", str(db))
+    assert r.exit_code == 0, r.output
+    assert rows(db, "SELECT model_id FROM model_identity WHERE source_model_id = 'anthropic/claude-3.5-haiku'") \
+        == [("anthropic/claude-3.5-sonnet",)]
+    assert "rules now call" not in mt("remap", "--db", str(db)).output
+    # a dated target is a snapshot made a model on purpose: never said to be an old spelling
+    r = mt("alias", "add", "anthropic/claude-3-haiku", "anthropic/claude-3.5-sonnet-2024-10-22", "--force",
+           "--db", str(db))
+    assert r.exit_code == 0 and "rules now call" not in mt("remap", "--db", str(db)).output

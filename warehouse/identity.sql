@@ -22,13 +22,19 @@ MERGE INTO model_aliases AS a USING (SELECT $alias AS alias, $model_id AS model_
 WHEN MATCHED THEN UPDATE SET model_id = s.model_id, origin = 'user'
 WHEN NOT MATCHED THEN INSERT VALUES (s.alias, s.model_id, 'user');
 
--- name: aliases
-SELECT * FROM model_aliases ORDER BY model_id, alias;
-
 -- name: alias_target_known
 -- Whether a canonical id is one the warehouse knows: a mapped model, or the target of an alias.
 SELECT EXISTS (SELECT 1 FROM model_identity WHERE model_id = $model_id)
     OR EXISTS (SELECT 1 FROM model_aliases WHERE model_id = $model_id);
+
+-- name: alias_origins
+-- Every alias with its target and origin ('user': `alias add`), for `alias list` and `remap` to find a
+-- user's target that today's rules spell otherwise (modeltrail/cli_warehouse.py: respelled_targets).
+SELECT alias, model_id, origin FROM model_aliases ORDER BY model_id, alias;
+
+-- name: models_by_rules
+-- The canonical ids some source id maps to by the rules or the bundled aliases (not a user's alias).
+SELECT DISTINCT model_id FROM model_identity WHERE model_id IS NOT NULL AND resolved_by <> 'user alias';
 
 -- name: names_shown
 -- Every source id and name any source has shown (`alias add` compares their alias keys with its NAME's).
