@@ -47,10 +47,20 @@ def suggest(source, min_score, accept, wait, fmt, warehouse):
 
 
 @click.command()
+@click.argument("search", required=False)
+@click.option("--vendor", metavar="VENDOR", help="Only this vendor's models (`anthropic`, `meta`, …).")
 @format_option
 @db_option
-def models(fmt, warehouse):
+def models(search, vendor, fmt, warehouse):
     """One row per canonical model: vendor, offerings per source, cheapest current input and output
-    price and where, the vendor's lifecycle word and retirement date, the context window."""
+    price and where, the vendor's lifecycle word and retirement date, the context window. SEARCH: only
+    the models whose id holds it (any case): `modeltrail models sonnet`."""
+    from modeltrail.cliutil import did_you_mean
     from modeltrail.warehouse import db
-    show(reader(warehouse), db.query("models", SQL), fmt=fmt)
+    con = reader(warehouse)
+    if vendor is not None:
+        vendors = {v for (v,) in con.execute(db.query("vendors", SQL)).fetchall()}
+        if vendor.lower() not in vendors:
+            raise click.BadParameter(f"no model of vendor {vendor!r} here{did_you_mean(vendor, vendors)}",
+                                     param_hint="--vendor")
+    show(con, db.query("models", SQL), {"search": search, "vendor": vendor}, fmt=fmt)

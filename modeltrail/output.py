@@ -77,6 +77,7 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
                                  for i, c in enumerate(cols)])
     if width is not None:
         table.widths = [min(max_width, w) for w in table.widths]
+        table.wrap_headers(width)
         table.fit(width, details_only=True)
         if not table.fits(width) and len(cells) > 1:  # the details cut: say what every row holds once
             table = table.hoisted(out, width)
@@ -101,6 +102,14 @@ class _Table:
         first = [i for i, c in enumerate(self.cols) if _detail(c)]
         self.widths = fit(self.widths, total, first, [i for i, c in enumerate(self.cols) if _names(c)],
                           self.floors, stop_after_first=details_only)
+
+    def wrap_headers(self, total: int) -> None:
+        """Columns wider than their cells for their names alone first give that room back, their names
+        wrapped at a "_" (`offering_count` over two-digit counts), which cuts nothing."""
+        need = [min(w, max(self.floors[i], max((len(r[i]) for r in self.cells), default=0),
+                           max(map(len, c.split("_")))))  # (its longest word: a line of its name)
+                for i, (c, w) in enumerate(zip(self.cols, self.widths))]
+        self.widths = fit(self.widths, total, list(range(len(self.cols))), (), need, stop_after_first=True)
 
     def fits(self, total: int) -> bool:
         return sum(self.widths) + 2 * (len(self.widths) - 1) <= total

@@ -123,6 +123,23 @@ def test_models_view_has_one_row_per_model_with_the_cheapest_offering(db):
     assert r.exit_code == 0 and r.output.splitlines()[0].startswith("vendor,model_id,offering_count")
 
 
+def test_models_are_found_by_a_part_of_their_id_and_by_vendor(db):
+    every = {m: v for v, m in rows(db, "SELECT vendor, model_id FROM models")}
+
+    def listed(*args):
+        r = mt("models", *args, "--format", "json", "--db", str(db))
+        assert r.exit_code == 0, r.output
+        return [json.loads(line)["model_id"] for line in r.output.splitlines()]
+
+    sonnets = listed("SONNET")
+    assert sonnets == sorted(m for m in every if "sonnet" in m) and "anthropic/claude-sonnet-4.5" in sonnets
+    assert listed("--vendor", "Anthropic") == sorted(m for m, v in every.items() if v == "anthropic")
+    assert listed("gpt", "--vendor", "openai") == sorted(m for m, v in every.items() if v == "openai" and "gpt" in m)
+    assert listed("no-such-model-anywhere") == []  # (an empty answer, not an error: a script's search)
+    r = mt("models", "--vendor", "antropic", "--db", str(db))
+    assert r.exit_code == 2 and "no model of vendor 'antropic' here; did you mean anthropic?" in r.output
+
+
 
 def test_a_users_alias_to_a_model_older_rules_spelled_is_said_with_the_command_that_follows_it(db):
     """Rules 5 spell Claude 3.5 Sonnet `anthropic/claude-3.5-sonnet`; an alias a user added under older

@@ -68,7 +68,14 @@ SELECT model_id, mode(context_window) AS context_window, min(release_date) AS re
 FROM model_cards WHERE model_id IS NOT NULL GROUP BY ALL;
 
 -- name: models
-SELECT * FROM models ORDER BY vendor, model_id;
+-- `models [SEARCH] [--vendor V]`: every model, or those whose id holds SEARCH (any case), of one vendor.
+SELECT * FROM models
+WHERE ($search IS NULL OR contains(lower(model_id), lower($search)))
+  AND ($vendor IS NULL OR vendor = lower($vendor))
+ORDER BY vendor, model_id;
+
+-- name: vendors
+SELECT DISTINCT split_part(model_id, '/', 1) FROM model_identity WHERE model_id IS NOT NULL;
 
 -- name: known_names
 -- Every name a model is known by here (canonical ids, source ids, aliases): what a mistyped name is
