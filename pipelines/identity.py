@@ -25,7 +25,7 @@ from modeltrail.pipelines import idgrammar
 from modeltrail.pipelines import normalize
 _VENDOR_PREFIXES = ("openai", "azure openai", "microsoft", "anthropic", "google", "deepseek", "mistral")
 #: bump when alias_key or resolve map names differently: the next remap then maps every id again
-RULES_VERSION = 5  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r";
+RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+" is "r-plus", not "r";
 #                    4: catalog ids read by their grammar (idgrammar) when no alias maps them;
 #                    5: Bedrock's capacity commitments and image step tiers are prices, not publishers;
 #                       Bedrock's legacy Claude -vN:M and Titan's -vN are versions, not revisions;
@@ -34,6 +34,8 @@ RULES_VERSION = 5  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       Oracle's xai.grok-3, Bedrock's */ region, hosts' zai-glm-4.6 and cerebras-llama-…, a host
 #                       named inside an id (vercel/cerebras/qwen3-coder), re-hosting hub orgs (unsloth/…),
 #                       GitHub's ai21-labs/ai21-jamba-…, Groq's qwen-qwq-32b
+#                    6: Vertex's Mistral @YYMM is the release (mistral-large@2407 = mistral-large-2407), Mistral
+#                       NeMo's -2407 its one release (open-mistral-nemo-2407, Mistral-Nemo-Instruct-2407)
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

@@ -87,7 +87,8 @@ _VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
 _BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
                       r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer|xai)\."
                       r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::(?P<bm>\d+))?$")
-_VERTEX_AT = re.compile(r"^(?P<name>.+)@(?P<version>\d{8}|\d{3}|latest|default)$")
+_VERTEX_AT = re.compile(r"^(?P<name>.+)@(?:(?P<release>2\d[01]\d)(?:-(?P<snapshot>\d{3}))?|"
+                        r"(?P<version>\d{8}|\d{3}|latest|default))$")
 
 #: vendor of a product, by the start of its key (first match wins; a key no row fits has no vendor)
 _FAMILY = (
@@ -114,7 +115,10 @@ _SNAPSHOTS = (
                                    r"-(?P<v>\d{3})$")),                           # gemini-1.5-pro-002
     ("month-day suffix", re.compile(r"^(?P<k>(gpt-|deepseek-|o1|o3|o4|chatgpt-|grok-).+?)-(?P<v>[01]\d[0-3]\d)$")),
     ("month-day suffix", re.compile(r"^(?P<k>.+-(preview|exp))-(?P<v>[01]\d-?[0-3]\d)$")),  # …-preview-0409
-    ("year-month suffix", re.compile(r"^(?P<k>codestral)-(?P<v>2\d[01]\d)$")),           # codestral-2501
+    # codestral-2501; Mistral NeMo's one release (Mistral's open-mistral-nemo-2407, the Hugging Face
+    # Mistral-Nemo-Instruct-2407); other Mistral releases are models of their own (mistral-large-2407: Large 2,
+    # -2411: Large 2.1)
+    ("year-month suffix", re.compile(r"^(?P<k>codestral|mistral-nemo|mistral-nemo-instruct)-(?P<v>2\d[01]\d)$")),
     ("latest alias", re.compile(r"^(?P<k>.+?)-(?P<v>latest)$")),
 )
 
@@ -255,7 +259,9 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
             name = f"{name}-v{m.group('bv')}"
             rules.append("titan generation")
     if m := _VERTEX_AT.match(name):
-        name, version = m.group("name"), m.group("version")
+        name, version = m.group("name"), m.group("version") or m.group("snapshot")
+        if m.group("release"):  # Mistral's on Vertex: mistral-large@2411-001 is mistral-large-2411's 001
+            name = f"{name}-{m.group('release')}"
         rules.append("vertex @version")
     key = name.lower().replace("_", "-").replace(" ", "-")
     for prefix in _HOST_PREFIXES:
