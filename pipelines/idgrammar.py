@@ -187,6 +187,10 @@ AUTHOR_FIRST = frozenset({"openrouter"})
 #: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
 _ROUTERS = frozenset({"openrouter", "switchpoint"})
 #: routes that also publish models of their own: inside an id they name its publisher, not a host
+#: the context window Groq wrote at the end of its first ids (llama3-70b-8192, mixtral-8x7b-32768): how it
+#: serves the model, not another model
+_GROQ_CONTEXT = re.compile(r"-(4096|8192|32768)$")
+
 #: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
 _PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | _ROUTERS | {"vercel", "databricks"}
 
@@ -280,6 +284,9 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         while m := hosting.search(key):
             key = key[:m.start()]
             rules.append(f"hosting suffix -{m.group(1)}")
+    if route == "groq" and (m := _GROQ_CONTEXT.search(key)):  # Groq's llama3-70b-8192: the context it serves
+        key = key[:m.start()]
+        rules.append("groq context suffix")
     if key.startswith("claude") and route in ("vertex_ai", "google-vertex-anthropic", "vertex_ai_beta") and \
             key.endswith("-v2") and version:
         key = key[:-3]  # Vertex names the 20241022 Claude 3.5 Sonnet "-v2@20241022"
