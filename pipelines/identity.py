@@ -36,7 +36,8 @@ RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       GitHub's ai21-labs/ai21-jamba-…, Groq's qwen-qwq-32b
 #                    6: Vertex's Mistral @YYMM is the release (mistral-large@2407 = mistral-large-2407), Mistral
 #                       NeMo's -2407 its one release (open-mistral-nemo-2407, Mistral-Nemo-Instruct-2407); Groq's
-#                       context suffix (llama3-70b-8192 is Llama 3 70B)
+#                       context suffix (llama3-70b-8192 is Llama 3 70B); Fireworks' 4p5 is 4.5 (glm-4p5,
+#                       qwen2p5-coder); NVIDIA-Nemotron-… is nemotron-…
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

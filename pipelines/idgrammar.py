@@ -167,6 +167,7 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     new = re.sub(r"^llama-v(\d)(?=-)", r"llama-\1", new)                      # fireworks llama-v3-70b
     new = re.sub(r"^llama(\d)", r"llama-\1", new)                             # llama3.3-70b, bedrock llama3-1-70b
     new = re.sub(r"^(deepseek-v\d)p(\d)", r"\1.\2", new)                      # fireworks deepseek-v3p1
+    new = re.sub(r"(?<=[a-z-])(\d)p(\d)(?=-|$)", r"\1.\2", new)               # fireworks glm-4p5, qwen2p5-coder
     new = re.sub(r"^meta-llama-", "llama-", new)                              # Meta-Llama-3.1-70B-Instruct
     new = re.sub(r"^gpt-35-", "gpt-3.5-", new)                                # Azure's gpt-35-turbo
     new = re.sub(r"^qwen-(\d)", r"qwen\1", new)                               # qwen-3-14b: Qwen's qwen3-14b
@@ -273,6 +274,9 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
                 prefix not in _LLAMA_HOSTS or key[len(prefix):].startswith("llama")):
             key = key[len(prefix):]
             rules.append("hosting prefix")
+    if key.startswith("nvidia-nemotron-"):  # NVIDIA's NVIDIA-Nemotron-Nano-9B-v2: OpenRouter's nemotron-nano-9b-v2
+        key = key[len("nvidia-"):]
+        rules.append("vendor's name before its model")
     key = _dash_versions(key, rules)
     if re.match(r"open-(mistral|mixtral|codestral)-", key):  # Mistral's API names its open models "open-…"
         key = key[len("open-"):]
