@@ -84,6 +84,7 @@ _PLUMBING = frozenset({"accounts", "fireworks", "models", "invoke", "converse", 
                        "completion", "text-completion"})
 
 _VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
+_SIZE_TAG = re.compile(r":(\d+(?:\.\d+)?[bm])$", re.I)
 _BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
                       r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer|xai)\."
                       r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::(?P<bm>\d+))?$")
@@ -93,7 +94,9 @@ _VERTEX_AT = re.compile(r"^(?P<name>.+)@(?:(?P<release>2\d[01]\d)(?:-(?P<snapsho
 #: vendor of a product, by the start of its key (first match wins; a key no row fits has no vendor)
 _FAMILY = (
     (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-3-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
-    (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"), (r"(llama|codellama)", "meta"),
+    (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"),
+    (r"llama-[\d.]+-nemotron", "nvidia"),  # NVIDIA's Llama-3.1-Nemotron-70B-Instruct (its own fine-tune)
+    (r"(llama|codellama)", "meta"),
     (r"(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)", "mistral"),
     (r"(command|c4ai|aya|embed-|rerank-)", "cohere"), (r"deepseek", "deepseek"),
     (r"(chat-bison|text-bison|code-bison|codechat-bison|code-gecko|text-unicorn|medlm|textembedding-gecko|"
@@ -101,7 +104,11 @@ _FAMILY = (
      r"chirp)", "google"),
     (r"(ada$|text-embedding-ada|gpt-image|sora)", "openai"),
     (r"(qwen|qwq|qvq)", "alibaba"), (r"grok", "xai"), (r"phi-", "microsoft"), (r"(glm|chatglm)", "z-ai"),
-    (r"(kimi|moonshot)", "moonshot"), (r"(minimax|abab)", "minimax"), (r"(nova-|titan-)", "amazon"),
+    (r"(kimi|moonshot)", "moonshot"), (r"(minimax|abab)", "minimax"),
+    # Deepgram's speech models nova-2, nova-3-medical (Cloudflare's nova-3); Amazon's nova-lite, nova-2-lite
+    (r"nova(-\d+)?(-(general|medical|atc|automotive|conversationalai|drivethru|finance|meeting|phonecall|video|"
+     r"voicemail))?$", "deepgram"),
+    (r"(nova-|titan-)", "amazon"),
     (r"jamba", "ai21"), (r"sonar", "perplexity"), (r"dbrx", "databricks"),
 )
 _FAMILY_RE = [(re.compile("^" + p), v) for p, v in _FAMILY]
@@ -132,6 +139,7 @@ _HOSTING = {
     "alibaba": re.compile(r"-(fp8|maas)$"),
     "mistral": re.compile(r"-(maas)$"),
     "google": re.compile(r"-(maas)$"),
+    "nvidia": re.compile(r"-(fp8)$"),  # Lambda's llama3.1-nemotron-70b-instruct-fp8
 }
 
 
@@ -171,6 +179,10 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     new = re.sub(r"^meta-llama-", "llama-", new)                              # Meta-Llama-3.1-70B-Instruct
     new = re.sub(r"^gpt-35-", "gpt-3.5-", new)                                # Azure's gpt-35-turbo
     new = re.sub(r"^qwen-(\d)", r"qwen\1", new)                               # qwen-3-14b: Qwen's qwen3-14b
+    new = re.sub(r"^qwen([12])-?(5)(?=-)", r"qwen\1.\2", new)                  # qwen2-5-7b, Lambda's qwen25-coder
+    new = re.sub(r"-distill-qwen-(\d)-(\d)b", r"-distill-qwen-\1.\2b", new)      # deepseek-r1-distill-qwen-1-5b
+    new = re.sub(r"^(code-bison|text-bison|chat-bison|codechat-bison)(\d+k)", r"\1-\2", new)  # code-bison32k
+    new = re.sub(r"^embed-v-(\d)", r"embed-v\1", new)                          # Azure's embed-v-4-0
     new = re.sub(r"^qwen-(qwq|qvq)-", r"\1-", new)                             # Groq's qwen-qwq-32b: QwQ-32B
     new = re.sub(r"^gemma(\d)", r"gemma-\1", new)                             # Groq's gemma2-9b-it
     # a version written with a hyphen: one digit, a hyphen, one digit, then a hyphen or the end (claude-3-5-sonnet,
@@ -192,6 +204,10 @@ _ROUTERS = frozenset({"openrouter", "switchpoint"})
 #: serves the model, not another model
 _GROQ_CONTEXT = re.compile(r"-(4096|8192|32768)$")
 
+#: families of published weights a vendor's own API may serve beside its models (Deepgram's whisper-large);
+#: any other name on a vendor's API is the vendor's (Voyage's rerank-2 is not Cohere's, Deepgram's nova not Amazon's)
+_OPEN_WEIGHTS = re.compile(r"^(whisper|llama-|gemma-|qwen)")
+
 #: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
 _PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | _ROUTERS | {"vercel", "databricks"}
 
@@ -204,6 +220,7 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
     rules: list[str] = []
     text = source_model_id.strip()
     variant = None
+    text = _SIZE_TAG.sub(r"-\1", text)  # Ollama's llama2:13b: a size, not a variant
     if m := _VARIANT.search(text):
         variant = m.group("v")
         text = text[:m.start()]
@@ -232,6 +249,9 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         if _REGION.match(seg):
             region = seg
             rules.append("region")
+        elif seg in FIRST_PARTY and route is None and _OPEN_WEIGHTS.match(parts[-1].lower()):
+            route = seg  # a vendor's API serving another's published weights (deepgram/whisper-large)
+            rules.append("vendor's API")
         elif seg in VENDOR_ORGS:
             vendor = VENDOR_ORGS[seg]
             rules.append("vendor org")
@@ -308,8 +328,12 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
     # (NVIDIA's llama-3.1-nemotron, a fine-tuner's hermes-3-llama): its own model, never the family's;
     # so does a vendor's own API (route)
     if vendor is None and route in FIRST_PARTY:
-        vendor = FIRST_PARTY[route]
-        rules.append("vendor's own API")
+        if _OPEN_WEIGHTS.match(key) and (named := family(key)) != FIRST_PARTY[route]:
+            vendor = named  # Deepgram's whisper-large: OpenAI's Whisper, served by Deepgram
+            rules.append("another vendor's open model on a vendor's API")
+        else:
+            vendor = FIRST_PARTY[route]
+            rules.append("vendor's own API")
     if vendor is None and (vendor := family(key)):
         rules.append("vendor from name")
     return Offering(key=key, vendor=vendor, version=version, route=route, region=region, variant=variant,
