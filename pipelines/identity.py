@@ -39,7 +39,10 @@ RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       context suffix (llama3-70b-8192 is Llama 3 70B); Fireworks' 4p5 is 4.5 (glm-4p5,
 #                       qwen2p5-coder); NVIDIA-Nemotron-… is nemotron-…, Llama-3.1-Nemotron NVIDIA's own;
 #                       Deepgram's whisper is OpenAI's, nova-3 Deepgram's (also on Cloudflare); qwen2-5 and
-#                       qwen25 are qwen2.5, Ollama's llama2:13b llama-2-13b, code-bison32k code-bison-32k
+#                       qwen25 are qwen2.5, Ollama's llama2:13b llama-2-13b, code-bison32k code-bison-32k;
+#                       Perplexity's API (its pplx-70b-chat; the Llama and Mixtral it served are Meta's and
+#                       Mistral's); OpenRouter's nova-pro-v1 is Bedrock's nova-pro; Together's and DeepInfra's
+#                       Qwen …-Instruct-Turbo the Instruct
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

@@ -60,7 +60,7 @@ FIRST_PARTY = {
     "deepseek": "deepseek", "xai": "xai", "gemini": "google", "palm": "google",
     "voyage": "voyage", "deepgram": "deepgram", "aleph_alpha": "aleph-alpha", "moonshot": "moonshot",
     "moonshotai": "moonshot", "moonshotai-cn": "moonshot", "zai": "z-ai", "zhipuai": "z-ai", "minimax": "minimax",
-    "ai21": "ai21", "upstage": "upstage",
+    "ai21": "ai21", "upstage": "upstage", "perplexity": "perplexity",
     "inception": "inception", "morph": "morph", "v0": "vercel",
 }
 #: a segment naming an image's quality, size or step count: a price tier of the same model (LiteLLM's
@@ -136,7 +136,7 @@ _SNAPSHOTS = (
 _HOSTING = {
     "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas|hf)$"),
     "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic)$"),
-    "alibaba": re.compile(r"-(fp8|maas)$"),
+    "alibaba": re.compile(r"-(fp8|maas)$|(?<=-instruct)-(turbo)$"),  # Together's Qwen2.5-72B-Instruct-Turbo
     "mistral": re.compile(r"-(maas)$"),
     "google": re.compile(r"-(maas)$"),
     "nvidia": re.compile(r"-(fp8)$"),  # Lambda's llama3.1-nemotron-70b-instruct-fp8
@@ -204,9 +204,10 @@ _ROUTERS = frozenset({"openrouter", "switchpoint"})
 #: serves the model, not another model
 _GROQ_CONTEXT = re.compile(r"-(4096|8192|32768)$")
 
-#: families of published weights a vendor's own API may serve beside its models (Deepgram's whisper-large);
+#: families of published weights a vendor's own API may serve beside its models (Deepgram's whisper-large,
+#: Perplexity's llama-3.1-8b-instruct);
 #: any other name on a vendor's API is the vendor's (Voyage's rerank-2 is not Cohere's, Deepgram's nova not Amazon's)
-_OPEN_WEIGHTS = re.compile(r"^(whisper|llama-|gemma-|qwen)")
+_OPEN_WEIGHTS = re.compile(r"^(whisper|llama-|codellama-|gemma-|qwen|mistral-|mixtral-)")
 
 #: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
 _PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | _ROUTERS | {"vercel", "databricks"}
@@ -249,7 +250,8 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         if _REGION.match(seg):
             region = seg
             rules.append("region")
-        elif seg in FIRST_PARTY and route is None and _OPEN_WEIGHTS.match(parts[-1].lower()):
+        elif seg in FIRST_PARTY and route is None and _OPEN_WEIGHTS.match(parts[-1].lower()) and \
+                family(parts[-1].lower()) != FIRST_PARTY[seg]:
             route = seg  # a vendor's API serving another's published weights (deepgram/whisper-large)
             rules.append("vendor's API")
         elif seg in VENDOR_ORGS:
@@ -307,7 +309,10 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
     if hosting := _HOSTING.get(family(key) or ""):
         while m := hosting.search(key):
             key = key[:m.start()]
-            rules.append(f"hosting suffix -{m.group(1)}")
+            rules.append(f"hosting suffix -{m.group(m.lastindex)}")
+    if key.startswith("nova-") and (m := re.search(r"-v\d+$", key)) and family(key) == "amazon":
+        key = key[:m.start()]  # OpenRouter's amazon/nova-pro-v1: Bedrock's amazon.nova-pro-v1:0, whose -v1 is its revision
+        rules.append("nova -vN")
     if route == "groq" and (m := _GROQ_CONTEXT.search(key)):  # Groq's llama3-70b-8192: the context it serves
         key = key[:m.start()]
         rules.append("groq context suffix")

@@ -59,8 +59,9 @@ def test_pairwise_precision_and_recall_on_the_labelled_set():
         fn += same and not joined
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     print(f"pairs: tp={tp} fp={fp} fn={fn} precision={precision:.4f} recall={recall:.4f}")
-    assert precision >= 0.98
-    assert recall >= 0.90
+    # (measured: 1.0 and 1.0 on 99 models and 1,026 ids, rules 6; a ratchet below them, not a goal)
+    assert precision >= 0.995
+    assert recall >= 0.98
 
 
 def test_every_hard_negative_is_kept_apart():
