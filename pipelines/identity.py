@@ -42,7 +42,8 @@ RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       qwen25 are qwen2.5, Ollama's llama2:13b llama-2-13b, code-bison32k code-bison-32k;
 #                       Perplexity's API (its pplx-70b-chat; the Llama and Mixtral it served are Meta's and
 #                       Mistral's); OpenRouter's nova-pro-v1 is Bedrock's nova-pro; Together's and DeepInfra's
-#                       Qwen …-Instruct-Turbo the Instruct
+#                       Qwen …-Instruct-Turbo the Instruct; Bedrock's stability.* ids (SDXL's -v0/-v1 two
+#                       models), orgs alibaba-nlp, meituan-longcat, rekaai, stabilityai
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

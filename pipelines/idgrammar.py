@@ -46,7 +46,8 @@ VENDOR_ORGS = {
     "microsoft": "microsoft", "amazon": "amazon", "moonshotai": "moonshot", "z-ai": "z-ai", "zai-org": "z-ai",
     "thudm": "z-ai", "minimax": "minimax", "minimaxai": "minimax", "ai21": "ai21", "nvidia": "nvidia",
     "perplexity": "perplexity", "mistral-ai": "mistral", "zai": "z-ai", "zhipuai": "z-ai", "codellama": "meta",
-    "ai21-labs": "ai21", "featherless-ai": "featherless",
+    "ai21-labs": "ai21", "featherless-ai": "featherless", "alibaba-nlp": "alibaba", "meituan-longcat": "meituan",
+    "rekaai": "reka", "stabilityai": "stability",
 }
 #: hub orgs that re-host other publishers' weights under their own name (Unsloth's uploads, Chutes' and
 #: Together's copies): inside an id they name neither the publisher nor another model
@@ -86,7 +87,7 @@ _PLUMBING = frozenset({"accounts", "fireworks", "models", "invoke", "converse", 
 _VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
 _SIZE_TAG = re.compile(r":(\d+(?:\.\d+)?[bm])$", re.I)
 _BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
-                      r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer|xai)\."
+                      r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer|xai|stability)\."
                       r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::(?P<bm>\d+))?$")
 _VERTEX_AT = re.compile(r"^(?P<name>.+)@(?:(?P<release>2\d[01]\d)(?:-(?P<snapshot>\d{3}))?|"
                         r"(?P<version>\d{8}|\d{3}|latest|default))$")
@@ -183,6 +184,7 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     new = re.sub(r"-distill-qwen-(\d)-(\d)b", r"-distill-qwen-\1.\2b", new)      # deepseek-r1-distill-qwen-1-5b
     new = re.sub(r"^(code-bison|text-bison|chat-bison|codechat-bison)(\d+k)", r"\1-\2", new)  # code-bison32k
     new = re.sub(r"^embed-v-(\d)", r"embed-v\1", new)                          # Azure's embed-v-4-0
+    new = re.sub(r"^sd(\d)-(\d)(?=-)", r"sd\1.\2", new)                          # Bedrock's stability.sd3-5-large
     new = re.sub(r"^qwen-(qwq|qvq)-", r"\1-", new)                             # Groq's qwen-qwq-32b: QwQ-32B
     new = re.sub(r"^gemma(\d)", r"gemma-\1", new)                             # Groq's gemma2-9b-it
     # a version written with a hyphen: one digit, a hyphen, one digit, then a hyphen or the end (claude-3-5-sonnet,
@@ -285,6 +287,13 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
             # Titan's -vN is its generation: titan-embed-text-v1 (G1) and -v2:0 (V2) are two models
             name = f"{name}-v{m.group('bv')}"
             rules.append("titan generation")
+        elif m.group("bv") and vendor == "stability" and name == "stable-diffusion-xl":
+            # SDXL's -v0 (0.9) and -v1 (1.0) are two models, as Titan's generations
+            name = f"{name}-v{m.group('bv')}"
+            rules.append("sdxl generation")
+        elif m.group("bv") and vendor == "stability" and m.group("bm") not in (None, "0"):
+            version = f"{m.group('bv')}.{m.group('bm')}"  # stable-image-ultra-v1:1: Stable Image Ultra 1.1
+            rules.append("stability version")
     if m := _VERTEX_AT.match(name):
         name, version = m.group("name"), m.group("version") or m.group("snapshot")
         if m.group("release"):  # Mistral's on Vertex: mistral-large@2411-001 is mistral-large-2411's 001
