@@ -51,7 +51,7 @@ VENDOR_ORGS = {
 }
 #: hub orgs that re-host other publishers' weights under their own name (Unsloth's uploads, Chutes' and
 #: Together's copies): inside an id they name neither the publisher nor another model
-_REHOST_ORGS = frozenset({"unsloth", "chutesai", "togethercomputer"})
+_REHOST_ORGS = frozenset({"unsloth", "chutesai", "togethercomputer", "thebloke"})  # (TheBloke's quantized copies)
 
 #: routes that are a vendor's own API: what they serve is that vendor's model, whatever its name starts with
 #: (Deepgram's `nova-2` is not Amazon's Nova)
@@ -82,7 +82,7 @@ _HOST_PREFIXES = ("databricks-", "anthropic-", "openai-", "cohere-", "zai-org-",
 _LLAMA_HOSTS = ("cerebras-", "groq-")
 #: path segments that are plumbing, not names (Fireworks' account path, Bedrock's API flavour)
 _PLUMBING = frozenset({"accounts", "fireworks", "models", "invoke", "converse", "converse_like", "llm", "chat",
-                       "completion", "text-completion"})
+                       "completion", "text-completion", "@cf", "@hf"})  # (Cloudflare's @cf/meta/…, @hf/…)
 
 _VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
 _SIZE_TAG = re.compile(r":(\d+(?:\.\d+)?[bm])$", re.I)
@@ -111,6 +111,7 @@ _FAMILY = (
      r"voicemail))?$", "deepgram"),
     (r"(nova-|titan-)", "amazon"),
     (r"jamba", "ai21"), (r"sonar", "perplexity"), (r"dbrx", "databricks"),
+    (r"mpt-", "mosaicml"), (r"bge-", "baai"), (r"gte-(base|large|small)", "thenlper"),  # (Databricks' databricks-…)
 )
 _FAMILY_RE = [(re.compile("^" + p), v) for p, v in _FAMILY]
 
@@ -202,6 +203,10 @@ AUTHOR_FIRST = frozenset({"openrouter"})
 #: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
 _ROUTERS = frozenset({"openrouter", "switchpoint"})
 #: routes that also publish models of their own: inside an id they name its publisher, not a host
+#: a quantization written after any model's name: how the weights are served, never a product's name (the
+#: hosting words per family are in _HOSTING: `turbo`, `fp8`, … name products somewhere)
+_QUANTIZED = re.compile(r"-(awq|gptq|int8|int4)$")
+
 #: the context window Groq wrote at the end of its first ids (llama3-70b-8192, mixtral-8x7b-32768): how it
 #: serves the model, not another model
 _GROQ_CONTEXT = re.compile(r"-(4096|8192|32768)$")
@@ -315,6 +320,9 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
     if key.startswith("grok-") and key.endswith("-beta"):  # xAI's beta label on a model it later ships
         key = key[:-len("-beta")]
         rules.append("xai -beta label")
+    if m := _QUANTIZED.search(key):  # a copy of the weights quantized to serve (Cloudflare's …-awq, …-int8)
+        key = key[:m.start()]
+        rules.append(f"quantized -{m.group(1)}")
     if hosting := _HOSTING.get(family(key) or ""):
         while m := hosting.search(key):
             key = key[:m.start()]
