@@ -305,7 +305,7 @@ def runs_undo(run_id, wait, warehouse):
               help="Directory to write into (created if missing).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
               help="File format.")
-@click.option("--as-of", help="ISO 8601 instant of the snapshot (default: now).")
+@click.option("--as-of", help="ISO 8601 instant of the snapshot, or this long ago (30d, 2w) (default: now).")
 @click.option("--force", is_flag=True, help="Replace files of the same name in DIR.")
 @db_option
 def export(out_dir, fmt, as_of, force, warehouse):

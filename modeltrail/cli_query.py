@@ -70,7 +70,7 @@ def history(model, field, fmt, warehouse):
 
 
 @click.command()
-@click.option("--since", help="Only changes at or after this ISO 8601 time.")
+@click.option("--since", help="Only changes at or after this ISO 8601 time, or this long ago (7d, 12h, 2w).")
 @click.option("--source", help="Only this source.")
 @click.option("--model", help="Only this model (canonical id or source id).")
 @format_option

@@ -113,7 +113,7 @@ def sources(fmt, warehouse):
                    "(created if needed).")
 @click.option("--model", "models", multiple=True,
               help="A model to show (repeatable; any id or alias). Default: the ones that changed most.")
-@click.option("--since", help="Start of the period (ISO 8601); default: all history.")
+@click.option("--since", help="Start of the period (ISO 8601, or this long ago: 7d, 12h, 2w); default: all history.")
 @db_option
 def report(out_dir, models, since, warehouse):
     """Write one offline HTML report: price history charts per model (a step line per source and price

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -84,14 +85,23 @@ def replay_location(replay: str | None, absolute: bool = False) -> str | None:
 
 
 def parse_time(value: str | None, option: str) -> datetime | None:
+    """An ISO 8601 time (no zone: UTC), or a time that long ago: `7d`, `12h`, `2w`, `30m` (`changes
+    --since 7d`: the last week's)."""
     if value is None:
         return None
+    if m := _AGO.fullmatch(value.strip()):
+        return datetime.now(timezone.utc) - timedelta(**{_AGO_UNITS[m.group(2)]: int(m.group(1))})
     try:
         t = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z)",
-                                 param_hint=option)
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z) nor a time "
+                                 "ago (7d, 12h, 2w)", param_hint=option)
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+#: a time that long ago: minutes, hours, days, weeks
+_AGO = re.compile(r"(\d{1,6})([mhdw])")
+_AGO_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def observation_time(value: str | None, allow_future: bool) -> datetime | None:

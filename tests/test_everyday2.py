@@ -370,3 +370,39 @@ def test_verbose_refresh_says_each_step_of_each_source(tmp_path):
     assert "load openrouter: complete, 58 new versions, 0 closed, 0 removed" in lines
     assert lines.index("fetch openrouter: 1 page") < lines.index("load openrouter: complete, 58 new versions, "
                                                                  "0 closed, 0 removed")
+
+
+# --- 14. a time ago -----------------------------------------------------------------------------------
+
+def test_since_takes_a_time_ago(tmp_path, cards):
+    """`changes --since 7d` (the last week's), as `deprecations --within 90d` takes days: a time that long
+    ago, beside the ISO 8601 times every --since and --as-of take."""
+    import csv
+    import io
+    from datetime import datetime, timedelta, timezone
+    db = tmp_path / "w.duckdb"
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    load(db, cards, stamp(now - timedelta(days=3)))
+    load(db, cards.replace('"context_window":128000', '"context_window":64000'), stamp(now - timedelta(hours=2)))
+
+    # export --as-of a time ago: the snapshot of then (the first load's context, not the second's); first, as the
+    # reading commands run in this process keep their connection to its end
+    res = mt("export", "--out", str(tmp_path / "out"), "--as-of", "1d", "--format", "csv", "--db", str(db))
+    assert res.exit_code == 0, res.output
+    (cards_file,) = (tmp_path / "out").glob("model_cards_*.csv")
+    with open(cards_file, newline="") as fh:
+        assert sum(r["context_window"] == "128000" for r in csv.DictReader(fh)) == 3
+
+    def changed_at(*since):
+        res = mt("changes", *since, "--format", "csv", "--db", str(db))
+        assert res.exit_code == 0, res.output
+        return {r["changed_at"] for r in csv.DictReader(io.StringIO(res.output))}
+    assert changed_at("--since", "1d") == {stamp(now - timedelta(hours=2))}
+    assert changed_at("--since", "4d") == changed_at() == {stamp(now - timedelta(days=3)),
+                                                           stamp(now - timedelta(hours=2))}
+    assert changed_at("--since", "3h") == changed_at("--since", "1w").difference({stamp(now - timedelta(days=3))})
+    assert changed_at("--since", "30m") == set()
+    res = mt("changes", "--since", "2q", "--db", str(db))
+    assert res.exit_code == 2 and "'2q' is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z) nor a time ago " \
+                                  "(7d, 12h, 2w)" in res.output
