@@ -6,8 +6,9 @@ it came from, and every stated shutdown per vendor (past and upcoming, the vendo
 
 Charts are plotly figures; plotly.js is one file beside the page (`plotly.min.js`, written once into
 the report's folder, referenced relatively: no CDN, no network), so the folder opens anywhere, offline,
-and the page itself stays small. `collect` reads the warehouse (named queries); `render` is a pure
-function of what it read; `write_asset` puts the shared script beside the pages.
+and the page itself stays small. `collect` reads the warehouse (named queries: report_data.py); `render`
+is a pure function of what it read (its charts: report_charts.py); `write_asset` puts the shared script
+beside the pages.
 """
 
 from __future__ import annotations
@@ -15,180 +16,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-#: models a report shows when none is named
-DEFAULT_MODELS = 20
-#: its statements (warehouse/report.sql)
-SQL = "report.sql"
+from modeltrail.report_charts import _series, lifecycle_figure, step_figure
+from modeltrail.report_data import ReportData, Version, collect  # noqa: F401 - what `modeltrail report` calls
+
 #: the chart library, one file beside the pages; each page loads it by this relative name
 ASSET = "plotly.min.js"
 
-
-@dataclass
-class Version:
-    source: str
-    field: str
-    value: str
-    valid_from: datetime
-    valid_to: datetime | None
-    url: str
-
-
-@dataclass
-class ReportData:
-    warehouse: str
-    generated_at: datetime
-    since: datetime | None
-    models: list[str]
-    series: dict[str, list[Version]] = field(default_factory=dict)       # model -> versions
-    changes: list[tuple] = field(default_factory=list)
-    conflicts: list[tuple] = field(default_factory=list)
-    lifecycle: dict[str, list[dict]] = field(default_factory=dict)
-    note: str | None = None
-    shutdowns: list[dict] = field(default_factory=list)  # rows of the `shutdowns` query, past ones too
-    today: Any = None
-
-
-def collect(con, warehouse: str, models: list[str], since: datetime | None, now: datetime) -> ReportData:
-    from modeltrail.warehouse import db
-    floor = since or datetime(1970, 1, 1, tzinfo=timezone.utc)
-    note = None
-    if not models:
-        rows = con.execute(db.query("report_models", SQL), {"since": floor, "limit": DEFAULT_MODELS + 1}).fetchall()
-        models = [m for m, _ in rows[:DEFAULT_MODELS]]
-        if len(rows) > DEFAULT_MODELS:
-            note = (f"the {DEFAULT_MODELS} models with the most changes in the period; name others with "
-                    "--model")
-    data = ReportData(warehouse, now, since, models, note=note)
-    series = con.execute(db.query("report_series", SQL), {"models": models}).fetchall()
-    for m, source, fld, value, vfrom, vto, url in series:
-        data.series.setdefault(m, []).append(Version(source, fld, value, vfrom, vto, url))
-    data.changes = con.execute(db.query("report_changes", SQL), {"since": floor, "models": models}).fetchall()
-    data.conflicts = con.execute(db.query("report_conflicts", SQL), {"models": models}).fetchall()
-    cur = con.execute(db.query("report_lifecycle", SQL), {"models": models})
-    cols = [d[0] for d in cur.description]
-    for row in cur.fetchall():
-        rec = dict(zip(cols, row))
-        data.lifecycle.setdefault(rec["model_id"], []).append(rec)
-    from modeltrail import shutdowns
-    data.today = shutdowns.today(now=now)
-    data.shutdowns = shutdowns.as_dicts(*shutdowns.listing(con, shutdowns.Window(data.today, None, past=True), None))
-    return data
-
-
-# --- charts ----------------------------------------------------------------------------------------------
-
-def _number(value: str) -> float | None:
-    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)(?:%| Elo)?", value.strip())
-    return float(m.group(1)) if m else None
-
-
-def _series(versions: list[Version], want) -> dict[tuple[str, str], list[Version]]:
-    out: dict[tuple[str, str], list[Version]] = {}
-    for v in versions:
-        if want(v.field) and _number(v.value) is not None:
-            out.setdefault((v.source, v.field), []).append(v)
-    return out
-
-
-def _t(text: Any) -> str:
-    """Text for plotly: it reads a subset of HTML in titles, legends, hover labels and tick labels
-    (`<a href=…>` becomes a live link, `<br>`, `<b>`, …), so a name from a page has its `&`, `<` and `>`
-    written as entities: shown as the characters, never as markup."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _group(label: str) -> tuple[str, str]:
-    """A series label's legend group (its source) and its entry within the group: a source listing the
-    model under several ids is labelled `source:id` (view source_labels); each id is an entry of the
-    source's group, a source with one id is its own entry."""
-    source, _, sid = label.partition(":")
-    return source, sid or source
-
-
-def step_figure(title: str, unit: str, series: dict[tuple[str, str], list[Version]], now: datetime,
-                ends: dict[str, tuple[datetime, str]] | None = None):
-    """One step line per (source, field): a point at each version's start (marked), held until the
-    source stopped stating it: the last version's end, else where the source removed the model or last
-    listed it (`ends`, by series label), else now. The legend, on the right (the plot keeps its height;
-    a long legend scrolls), has one group per source, titled with it, its offerings' lines inside."""
-    import plotly.graph_objects as go
-    ends = ends or {}
-    fig = go.Figure()
-    titled: set[str] = set()
-    for (source, fld), versions in sorted(series.items(), key=lambda kv: (_group(kv[0][0]), kv[0][1])):
-        xs, ys, urls, notes, sizes = [], [], [], [], []
-        for v in sorted(versions, key=lambda v: v.valid_from):
-            xs.append(v.valid_from)
-            ys.append(_number(v.value))
-            urls.append(_t(v.url))
-            notes.append(f"from {_e(v.valid_from)} UTC")
-            sizes.append(9)
-        last = max(versions, key=lambda v: v.valid_from)
-        if last.valid_to:
-            end, why = last.valid_to, "no longer stated from"
-        elif source in ends:
-            end, why = ends[source]
-        else:
-            end, why = now, "still stated at"
-        end = max(end, last.valid_from)
-        xs.append(end)
-        ys.append(_number(last.value))
-        urls.append(_t(last.url))
-        notes.append(f"{why} {_e(end)} UTC")
-        sizes.append(0)
-        group, entry = _group(source)
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, name=_t(f"{entry} · {fld}"), mode="lines+markers", line_shape="hv",
-            marker={"size": sizes}, customdata=urls, text=notes, legendgroup=group,
-            legendgrouptitle={"text": _t(group)} if group not in titled else None,
-            hovertemplate="%{y} " + unit + "<br>%{text}<br>%{customdata}<extra>" + html.escape(source) + "</extra>"))
-        titled.add(group)
-    fig.update_layout(title=_t(title), height=340, margin={"l": 50, "r": 20, "t": 40, "b": 40},
-                      legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
-                              "groupclick": "toggleitem", "tracegroupgap": 6, "font": {"size": 11}},
-                      template="plotly_white")
-    fig.update_yaxes(title_text=unit)
-    return fig
-
-
-#: lifecycle events: (label, row key, marker symbol, colour); named in the legend, never written on the chart
-#: (labels on the chart overlapped wherever two events fall close together)
-_EVENTS = (("first seen", "first_seen", "circle", "#2ca02c"),
-           ("deprecation seen", "deprecation_seen_at", "diamond", "#ff7f0e"),
-           ("deprecation date", "deprecation_date", "x", "#d62728"),
-           ("retirement date", "retirement_date", "x-thin-open", "#9467bd"),
-           ("removed", "removed_at", "square", "#7f7f7f"))
-
-
-def lifecycle_figure(model: str, rows: list[dict], now: datetime):
-    """Per source, a line from first seen to removal (or last seen), with its lifecycle events marked;
-    the events are told apart by marker and named once each in the legend (and in the table below the
-    chart), not as text on the chart."""
-    import plotly.graph_objects as go
-    fig = go.Figure()
-    for r in rows:
-        fig.add_trace(go.Scatter(x=[r["first_seen"], r["removed_at"] or r.get("last_seen") or now], y=[_t(r["source"])] * 2,
-                                 mode="lines", line={"width": 6, "color": "#c6dbef"}, name=_t(f"{r['source']} listed"),
-                                 hoverinfo="x+name", showlegend=False))
-    for label, key, symbol, colour in _EVENTS:
-        hits = [r for r in rows if r.get(key)]
-        if hits:
-            fig.add_trace(go.Scatter(x=[r[key] for r in hits], y=[_t(r["source"]) for r in hits], mode="markers",
-                                     name=label, marker={"symbol": symbol, "size": 11, "color": colour,
-                                                         "line": {"width": 2, "color": colour}},
-                                     hovertemplate=label + " %{x}<br>%{y}<extra></extra>"))
-    fig.update_layout(title=_t(f"{model}: lifecycle"), height=max(200, 120 + 50 * len(rows)),
-                      legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
-                      margin={"l": 90, "r": 20, "t": 40, "b": 30}, template="plotly_white")
-    return fig
-
-
-# --- page ------------------------------------------------------------------------------------------------
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222}
 h1{margin-bottom:0}h2{border-top:2px solid #ddd;padding-top:16px}.meta{color:#666}
