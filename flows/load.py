@@ -151,6 +151,7 @@ def read_cards(stream: IO[str], name: str, source: str | None = None,
     sources: dict[str, int] = {}
     local: list[tuple[int, str]] = []  # cards whose url is no page's (a file parsed without --url)
     read: list[str] = []  # the text, kept while no line is a card: to say what a file of no card is
+    carded = False  # a line was a card (refused or not): the file is cards, whatever else is wrong with it
     #: source_model_id -> (line, offset in the spool) of its first line: a later line of the same model
     #: may fill its gaps (pages of one source), never contradict it (one of the two would silently win)
     first: dict[str, tuple[int, int]] = {}
@@ -178,6 +179,7 @@ def read_cards(stream: IO[str], name: str, source: str | None = None,
         except ValidationError as exc:
             refuse(f"{name}:{n}: {_field_error(exc)}")
             continue
+        carded = True
         if source is not None and card.source != source:
             refuse(f"{name}:{n}: field source: {card.source!r} is not --source {source!r}")
             continue
@@ -219,7 +221,7 @@ def read_cards(stream: IO[str], name: str, source: str | None = None,
         (first_source, a), (second, b) = list(sources.items())[:2]
         refuse(f"{name}:{b}: field source: {second!r}, but line {a} is {first_source!r}: one file is one "
                "source's snapshot (split it, or pass --source)")
-    if errors and not first and (sniffed := looks_like("".join(read), source)):
+    if errors and not carded and (sniffed := looks_like("".join(read), source)):
         spool.close()
         what, parser = sniffed
         shown = "FILE" if name == "stdin" else name

@@ -406,3 +406,35 @@ def test_since_takes_a_time_ago(tmp_path, cards):
     res = mt("changes", "--since", "2q", "--db", str(db))
     assert res.exit_code == 2 and "'2q' is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z) nor a time ago " \
                                   "(7d, 12h, 2w)" in res.output
+
+
+# --- 15. what a conflict is ----------------------------------------------------------------------------
+
+def test_who_serves_an_offering_and_when_a_source_listed_it_are_no_conflict(tmp_path):
+    """The conflicts view (and `compare`'s conflict column) named 109 "conflicts" of `provider` on the
+    replayed captures: Azure's and OpenAI's offerings of one model are served by two providers by nature.
+    What differs by offering or by source (provider, regions, listed date, last updated) is no
+    disagreement about the model; its context window still is."""
+    import json
+
+    def card(source, smid, provider, ctx, listed, regions):
+        return json.dumps({"source": source, "source_model_id": smid, "model_id": None, "name": "GPT-4o",
+                           "url": f"https://example.com/{source}", "provider": provider, "context_window": ctx,
+                           "listed_date": listed, "last_updated": listed, "regions": regions,
+                           "fetched_at": "2026-01-01T00:00:00+00:00", "page_sha256": "0" * 64,
+                           "parser_version": "test"})
+    db = tmp_path / "w.duckdb"
+    # (two sources whose one-card snapshot is a complete run)
+    load(db, card("tokenhub", "gpt-4o", "azure", 128000, "2024-05-13", ["eastus"]) + "\n", "2026-01-01T00:00:00Z")
+    load(db, card("302ai", "gpt-4o-2024-08-06", "openai", 64000, "2024-06-01", ["global"]) + "\n",
+         "2026-01-01T00:00:00Z")
+    # (a card of a source modeltrail does not know is refused as such: it was said to look like Azure's
+    # model list, whose parser reads a "provider" and a "name" in any JSON object)
+    res = mt("load", "-", "--observed-at", "2026-01-02T00:00:00Z", "--db", str(db),
+             input=card("catalog-a", "gpt-4o", "azure", 1, "2024-05-13", []) + "\n")
+    assert res.exit_code == 1 and "stdin:1: field source: unknown source 'catalog-a'" in res.output, res.output
+    assert rows(db, "SELECT model_id, field FROM conflicts ORDER BY ALL") == [("openai/gpt-4o", "context_window")]
+    res = mt("compare", "openai/gpt-4o", "--format", "json", "--db", str(db))
+    conflict = {r["field"]: r["conflict"] for r in map(json.loads, res.output.splitlines())}
+    assert conflict["context_window"] == "yes"
+    assert conflict["provider"] == conflict["listed_date"] == conflict["regions"] == ""

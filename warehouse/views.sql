@@ -343,8 +343,11 @@ WITH v AS (
                 ELSE length(regexp_extract(regexp_replace(value, '( Elo|%)$', ''), '\.(\d+)$', 1)) END AS decimals,
            regexp_full_match(value, '\d{4}(-\d{2}(-\d{2})?)?') AS is_date
     FROM model_compare
+    -- (left out: what differs by offering or by source by nature, not a disagreement about the model: who
+    -- serves it and where, when a source listed or last updated its entry, a lifecycle page's wording)
     WHERE field NOT IN ('organization', 'version', 'capabilities', 'reasoning_efforts', 'license',
-                        'deprecation_date', 'retirement_date')
+                        'deprecation_date', 'retirement_date', 'provider', 'regions', 'listed_date',
+                        'last_updated', 'section', 'retirement_qualifier')
 ),
 keyed AS (
     SELECT *,
