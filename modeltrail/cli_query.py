@@ -50,15 +50,20 @@ def sql(query, limit, fmt, warehouse):
 @click.command()
 @click.argument("model")
 @click.option("--field", help="Only this field (e.g. context_window, price.input, benchmark.gpqa).")
+@click.option("--source", help="Only what this source stated (e.g. openrouter).")
 @format_option
 @db_option
-def history(model, field, fmt, warehouse):
+def history(model, field, source, fmt, warehouse):
     """Every version of every field of MODEL (canonical id or a source's id), with when and where."""
     con = reader(warehouse)
     model = resolve_model(con, model)
     from modeltrail.warehouse import db
-    cur = con.execute(db.query("history", HISTORY_SQL), {"model": model, "field": field})
+    cur = con.execute(db.query("history", HISTORY_SQL), {"model": model, "field": field, "source": source})
     cols, rows = [d[0] for d in cur.description], cur.fetchall()
+    if not rows and source is not None:
+        sources = [r[0] for r in con.execute(db.query("history_sources", HISTORY_SQL), {"model": model}).fetchall()]
+        if source not in sources:
+            fail(f"{model!r} has no history from {source!r}; its sources: {', '.join(sources)}", 2)
     if not rows:  # say why, and print no empty table first
         fields = ([r[0] for r in con.execute(db.query("history_fields", HISTORY_SQL), {"model": model}).fetchall()]
                   if field else [])

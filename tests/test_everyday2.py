@@ -438,3 +438,21 @@ def test_who_serves_an_offering_and_when_a_source_listed_it_are_no_conflict(tmp_
     conflict = {r["field"]: r["conflict"] for r in map(json.loads, res.output.splitlines())}
     assert conflict["context_window"] == "yes"
     assert conflict["provider"] == conflict["listed_date"] == conflict["regions"] == ""
+
+
+def test_history_of_one_source(tmp_path, cards):
+    """`history MODEL --source S`: a model that twenty offerings list, one catalog's word on it."""
+    import csv
+    import io
+    db = tmp_path / "w.duckdb"
+    load(db, cards, "2026-01-01T00:00:00Z")
+    whole = mt("history", "openai/gpt-4o-mini", "--format", "csv", "--db", str(db)).output
+    res = mt("history", "openai/gpt-4o-mini", "--source", "openrouter", "--format", "csv", "--db", str(db))
+    assert res.exit_code == 0 and res.output == whole  # (one source here: the same rows)
+    assert {r["source"] for r in csv.DictReader(io.StringIO(res.output))} == {"openrouter"}
+    res = mt("history", "openai/gpt-4o-mini", "--source", "azure", "--db", str(db))
+    assert res.exit_code == 2 and "'openai/gpt-4o-mini' has no history from 'azure'; its sources: openrouter" \
+        in res.output
+    res = mt("history", "openai/gpt-4o-mini", "--source", "openrouter", "--field", "price.input", "--format", "csv",
+             "--db", str(db))
+    assert [r["field"] for r in csv.DictReader(io.StringIO(res.output))] == ["price.input"]

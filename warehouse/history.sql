@@ -12,8 +12,14 @@ WHERE c.model_id = $model;
 SELECT DISTINCT field FROM conflicts WHERE model_id = $model;
 
 -- name: history
--- Every version of one model's fields (all, or $field), with when and where (`modeltrail history`).
-SELECT * FROM model_history($model, $field) ORDER BY field, source, valid_from, source_model_id, value;
+-- Every version of one model's fields (all, or $field), with when and where (`modeltrail history`), from
+-- every source or $source's.
+SELECT * FROM model_history($model, $field) WHERE $source IS NULL OR source = $source
+ORDER BY field, source, valid_from, source_model_id, value;
+
+-- name: history_sources
+-- The sources one model has history from.
+SELECT DISTINCT source FROM model_history($model, NULL) ORDER BY 1;
 
 -- name: history_fields
 -- The fields one model has history for.
