@@ -91,7 +91,9 @@ def resolve_offering(source_model_id: str, name: str | None = None, provider: st
     if model_id:
         return model_id, version or offer.version, "alias"
     if offer.model_id is None:
-        return None, offer.version or version, "unmatched: " + offer.reason
+        why = offer.reason if offer.rules and offer.rules[-1].endswith(("not matched", "not a model")) else \
+            f"{offer.reason}: no vendor known for {offer.key!r}"  # (what a user reads in `unmatched`)
+        return None, offer.version or version, "unmatched: " + why
     key, _ = alias_key(offer.key)
     if key in table:
         return table[key], offer.version or version, "rules + alias: " + offer.reason

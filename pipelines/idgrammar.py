@@ -203,6 +203,11 @@ AUTHOR_FIRST = frozenset({"openrouter"})
 #: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
 _ROUTERS = frozenset({"openrouter", "switchpoint"})
 #: routes that also publish models of their own: inside an id they name its publisher, not a host
+#: LiteLLM's keys that price a size class on a host, not a model (fireworks-ai-up-to-16b,
+#: together-ai-41.1b-80b, fireworks-ai-embedding-150m-to-350m, fireworks-ai-default)
+_PRICE_TIER = re.compile(r"^(fireworks-ai|together-ai)-(default|(moe-|embedding-)?(up-to-|above-)?[\d.]+[bm]"
+                         r"(-(to-)?[\d.]+[bm])?)$")
+
 #: a quantization written after any model's name: how the weights are served, never a product's name (the
 #: hosting words per family are in _HOSTING: `turbo`, `fp8`, … name products somewhere)
 _QUANTIZED = re.compile(r"-(awq|gptq|int8|int4)$")
@@ -233,6 +238,8 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         variant = m.group("v")
         text = text[:m.start()]
         rules.append(f"variant :{variant}")
+    if _PRICE_TIER.match(text):  # LiteLLM's fireworks-ai-up-to-16b: what a size of model costs there
+        return Offering(key=text.lower(), vendor=None, variant=variant, rules=("a price tier, not a model",))
     if text.startswith("ft:"):  # a fine-tuned model's price row: not the vendor's weights
         return Offering(key=text.lower(), vendor=None, variant=variant, rules=("fine-tune: not matched",))
     parts = [p.removeprefix("hf:") for p in text.split("/") if p]

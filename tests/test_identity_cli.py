@@ -99,10 +99,13 @@ def test_identity_suggest_proposes_with_evidence_and_accept_adds_the_aliases(db)
     props = [json.loads(line) for line in r.output.splitlines() if line.startswith("{")]
     mine = [p for p in props if p["source_model_id"] == "openai/gpt-4o-mini"]
     assert mine and mine[0]["model_id"] == "openai/gpt-4o-mini" and "same product key" in mine[0]["evidence"]
-    # `unmatched` shows the best proposal beside the id
+    # `unmatched` shows the best proposal beside the id, and why the rules left each unmatched
     r = mt("unmatched", "--format", "json", "--db", str(db))
     row = [json.loads(line) for line in r.output.splitlines() if '"openai/gpt-4o-mini"' in line]
     assert row and row[0]["suggestion"].startswith("openai/gpt-4o-mini (same product key")
+    assert row[0]["why"] == "test"
+    router = [json.loads(line) for line in r.output.splitlines() if '"openrouter/auto"' in line]
+    assert router and router[0]["why"] == "a router: not matched"
     # --accept adds them as user aliases and maps the id
     r = mt("identity", "suggest", "--accept", "--db", str(db))
     assert r.exit_code == 0, r.output

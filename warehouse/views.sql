@@ -308,8 +308,11 @@ FROM model_identity;
 
 -- Source ids that map to no canonical model (add aliases for them: `modeltrail alias add`), each with the
 -- name, organization and page of its last version (a model its source no longer lists included).
+-- `why`: what the rules made of the id (model_identity.resolved_by without its "unmatched: "): a router, a
+-- fine-tune, a price tier, or what part of it they could not read.
 CREATE OR REPLACE VIEW unmatched AS
-SELECT i.source, i.source_model_id, c.name, c.organization, c.url
+SELECT i.source, i.source_model_id, c.name, c.organization, c.url,
+       regexp_replace(coalesce(i.resolved_by, ''), '^unmatched: ', '') AS why
 FROM model_identity AS i
 LEFT JOIN (SELECT source, source_model_id, arg_max(name, valid_from) AS name,
                   arg_max(organization, valid_from) AS organization, arg_max(url, valid_from) AS url
