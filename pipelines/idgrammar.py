@@ -97,6 +97,7 @@ _FAMILY = (
     (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-3-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
     (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"),
     (r"llama-[\d.]+-nemotron", "nvidia"),  # NVIDIA's Llama-3.1-Nemotron-70B-Instruct (its own fine-tune)
+    (r"llama-[\d.]+-sonar", "perplexity"),  # Perplexity's llama-3.1-sonar-large-128k-online (its own, on Llama)
     (r"(llama|codellama)", "meta"),
     (r"(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)", "mistral"),
     (r"(command|c4ai|aya|embed-|rerank-)", "cohere"), (r"deepseek", "deepseek"),
@@ -219,7 +220,7 @@ _GROQ_CONTEXT = re.compile(r"-(4096|8192|32768)$")
 #: families of published weights a vendor's own API may serve beside its models (Deepgram's whisper-large,
 #: Perplexity's llama-3.1-8b-instruct);
 #: any other name on a vendor's API is the vendor's (Voyage's rerank-2 is not Cohere's, Deepgram's nova not Amazon's)
-_OPEN_WEIGHTS = re.compile(r"^(whisper|llama-|codellama-|gemma-|qwen|mistral-|mixtral-)")
+_OPEN_WEIGHTS = re.compile(r"^(whisper|llama-(?![\d.]+-sonar)|codellama-|gemma-|qwen|mistral-|mixtral-)")
 
 #: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
 _PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | _ROUTERS | {"vercel", "databricks"}
