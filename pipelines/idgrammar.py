@@ -137,7 +137,7 @@ _SNAPSHOTS = (
 #: `qwen-turbo` and Z.ai's `GLM-5-Turbo` are products of their own, so `turbo` falls away only where listed).
 #: Groq's `-versatile` / `-instant` are not here: they drop the `-instruct` a base id would need.
 _HOSTING = {
-    "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas|hf)$"),
+    "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas|hf|fast|basic)$"),  # (Nebius' -fast, Fireworks' -basic)
     "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic)$"),
     "alibaba": re.compile(r"-(fp8|maas)$|(?<=-instruct)-(turbo)$"),  # Together's Qwen2.5-72B-Instruct-Turbo
     "mistral": re.compile(r"-(maas)$"),
@@ -341,6 +341,10 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
     if route == "groq" and (m := _GROQ_CONTEXT.search(key)):  # Groq's llama3-70b-8192: the context it serves
         key = key[:m.start()]
         rules.append("groq context suffix")
+    if route == "groq" and family(key) == "meta" and (m := re.search(r"-(versatile|instant|specdec)$", key)) \
+            and "instruct" not in key:
+        key = key[:m.start()] + "-instruct"  # Groq's llama-3.3-70b-versatile: the instruct model, served its way
+        rules.append(f"groq -{m.group(1)}")
     if key.startswith("claude") and route in ("vertex_ai", "google-vertex-anthropic", "vertex_ai_beta") and \
             key.endswith("-v2") and version:
         key = key[:-3]  # Vertex names the 20241022 Claude 3.5 Sonnet "-v2@20241022"
