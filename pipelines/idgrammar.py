@@ -77,6 +77,9 @@ _REGION = re.compile(r"^(eu|us|global|global-standard|data-zone|\*|(us|eu|ap|ca|
 #: zai-glm-4.6, Gradient's alibaba-qwen3-32b, GitHub's ai21-jamba-1.5-large)
 _HOST_PREFIXES = ("databricks-", "anthropic-", "openai-", "cohere-", "zai-org-", "zai-", "alibaba-", "ai21-",
                   "cerebras-", "groq-")
+#: a vendor's or API's name written before a model's own (start of the key, what falls away): NVIDIA's
+#: NVIDIA-Nemotron-Nano-9B-v2 (OpenRouter's nemotron-nano-9b-v2), the Gemini API's gemini-gemma-2-27b-it
+_NAMED_BEFORE = (("nvidia-nemotron-", "nvidia-"), ("gemini-gemma-", "gemini-"))
 #: hosts whose name is such a prefix before Llama only (Meta's Llama API: cerebras-llama-4-…), never before their
 #: own models (Cerebras' cerebras-gpt)
 _LLAMA_HOSTS = ("cerebras-", "groq-")
@@ -121,8 +124,8 @@ _SNAPSHOTS = (
     ("date suffix", re.compile(r"^(?P<k>.+?)-(?P<v>20\d\d-\d\d-\d\d)$")),        # gpt-4o-2024-08-06
     ("date suffix", re.compile(r"^(?P<k>.+?)-(?P<v>20\d\d[01]\d[0-3]\d)$")),     # claude-3-5-sonnet-20241022
     ("month-year suffix", re.compile(r"^(?P<k>.+?)-(?P<v>[01]\d-20\d\d)$")),       # command-r-08-2024
-    ("snapshot number", re.compile(r"^(?P<k>(gemini|gemma|text-embedding|textembedding|chat-bison|text-bison).+?)"
-                                   r"-(?P<v>\d{3})$")),                           # gemini-1.5-pro-002
+    ("snapshot number", re.compile(r"^(?P<k>(gemini|gemma|text-embedding|textembedding).+?|chat-bison.*?|"
+                                   r"text-bison.*?)-(?P<v>\d{3})$")),           # gemini-1.5-pro-002, chat-bison-001
     ("month-day suffix", re.compile(r"^(?P<k>(gpt-|deepseek-|o1|o3|o4|chatgpt-|grok-).+?)-(?P<v>[01]\d[0-3]\d)$")),
     ("month-day suffix", re.compile(r"^(?P<k>.+-(preview|exp))-(?P<v>[01]\d-?[0-3]\d)$")),  # …-preview-0409
     # codestral-2501; Mistral NeMo's one release (Mistral's open-mistral-nemo-2407, the Hugging Face
@@ -318,9 +321,10 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
                 prefix not in _LLAMA_HOSTS or key[len(prefix):].startswith("llama")):
             key = key[len(prefix):]
             rules.append("hosting prefix")
-    if key.startswith("nvidia-nemotron-"):  # NVIDIA's NVIDIA-Nemotron-Nano-9B-v2: OpenRouter's nemotron-nano-9b-v2
-        key = key[len("nvidia-"):]
-        rules.append("vendor's name before its model")
+    for start, extra in _NAMED_BEFORE:
+        if key.startswith(start):
+            key = key[len(extra):]
+            rules.append("a vendor's name before its model")
     key = _dash_versions(key, rules)
     if re.match(r"open-(mistral|mixtral|codestral)-", key):  # Mistral's API names its open models "open-…"
         key = key[len("open-"):]
