@@ -50,7 +50,9 @@ RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       Perplexity's llama-3.1-sonar its own; Groq's -versatile/-instant/-specdec Llama the instruct
 #                       model, Nebius' and Cloudflare's -fast and Fireworks' -basic Llama the model; PaLM's
 #                       chat-bison-001 is chat-bison's 001, the Gemini API's gemini-gemma-2-9b-it Gemma; aliases
-#                       gemini-pro (1.0), OpenRouter's gemini-pro-1.5 and palm-2-chat-bison
+#                       gemini-pro (1.0), OpenRouter's gemini-pro-1.5 and palm-2-chat-bison; a fine-tune's row
+#                       anywhere in an id (openai/ft:gpt-4o-…: its base had made every fine-tune one "openai/ft");
+#                       Bedrock's openai.gpt-oss-120b-1:0 is gpt-oss-120b
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

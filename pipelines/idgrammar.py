@@ -91,7 +91,7 @@ _VARIANT = re.compile(r":(?P<v>[a-z][a-z0-9-]*)$")
 _SIZE_TAG = re.compile(r":(\d+(?:\.\d+)?[bm])$", re.I)
 _BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
                       r"(?P<vendor>anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer|xai|stability)\."
-                      r"(?P<name>.+?)(?:-v(?P<bv>\d+))?(?::(?P<bm>\d+))?$")
+                      r"(?P<name>.+?)(?:-v(?P<bv>\d+)|-(?P<bn>\d+)(?=:\d+$))?(?::(?P<bm>\d+))?$")
 _VERTEX_AT = re.compile(r"^(?P<name>.+)@(?:(?P<release>2\d[01]\d)(?:-(?P<snapshot>\d{3}))?|"
                         r"(?P<version>\d{8}|\d{3}|latest|default))$")
 
@@ -237,6 +237,8 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
     rules: list[str] = []
     text = source_model_id.strip()
     variant = None
+    if re.search(r"(^|/)ft:", text):  # a fine-tuned model's price row (ft:gpt-4o-2024-08-06): not the vendor's weights
+        return Offering(key=text.lower(), vendor=None, rules=("fine-tune: not matched",))
     text = _SIZE_TAG.sub(r"-\1", text)  # Ollama's llama2:13b: a size, not a variant
     if m := _VARIANT.search(text):
         variant = m.group("v")
@@ -244,8 +246,6 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         rules.append(f"variant :{variant}")
     if _PRICE_TIER.match(text):  # LiteLLM's fireworks-ai-up-to-16b: what a size of model costs there
         return Offering(key=text.lower(), vendor=None, variant=variant, rules=("a price tier, not a model",))
-    if text.startswith("ft:"):  # a fine-tuned model's price row: not the vendor's weights
-        return Offering(key=text.lower(), vendor=None, variant=variant, rules=("fine-tune: not matched",))
     parts = [p.removeprefix("hf:") for p in text.split("/") if p]
     route = region = vendor = None
     if source in AUTHOR_FIRST and len(parts) == 2:
@@ -293,6 +293,8 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         region = m.group("region") or region
         vendor = vendor or VENDOR_ORGS.get(m.group("vendor"), m.group("vendor"))
         name = m.group("name")
+        if m.group("bn") and vendor != "openai":  # (only OpenAI's gpt-oss-120b-1:0 writes its revision without a v:
+            name = f"{name}-{m.group('bn')}"      # Cohere's rerank-v3-5:0 is rerank v3.5)
         rules.append("bedrock id")
         if m.group("bv") and (vendor, name) in (("anthropic", "claude"), ("anthropic", "claude-instant")):
             # a name with no version of its own: its -vN[:M] is the model's (anthropic.claude-v2:1 is Claude
