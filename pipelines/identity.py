@@ -52,7 +52,9 @@ RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       chat-bison-001 is chat-bison's 001, the Gemini API's gemini-gemma-2-9b-it Gemma; aliases
 #                       gemini-pro (1.0), OpenRouter's gemini-pro-1.5 and palm-2-chat-bison; a fine-tune's row
 #                       anywhere in an id (openai/ft:gpt-4o-…: its base had made every fine-tune one "openai/ft");
-#                       Bedrock's openai.gpt-oss-120b-1:0 is gpt-oss-120b
+#                       Bedrock's openai.gpt-oss-120b-1:0 is gpt-oss-120b, its cohere.embed-english-v3 Embed
+#                       English v3.0; Together's -tput DeepSeek the model; aliases of Cohere's v3 spellings,
+#                       deepseek-r1-671b, grok-code-fast
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".

@@ -141,7 +141,7 @@ _SNAPSHOTS = (
 #: Groq's `-versatile` / `-instant` are not here: they drop the `-instruct` a base id would need.
 _HOSTING = {
     "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas|hf|fast|basic)$"),  # (Nebius' -fast, Fireworks' -basic)
-    "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic)$"),
+    "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic|tput)$"),  # (Together's -tput: a throughput deployment)
     "alibaba": re.compile(r"-(fp8|maas)$|(?<=-instruct)-(turbo)$"),  # Together's Qwen2.5-72B-Instruct-Turbo
     "mistral": re.compile(r"-(maas)$"),
     "google": re.compile(r"-(maas)$"),
@@ -305,6 +305,10 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
             # Titan's -vN is its generation: titan-embed-text-v1 (G1) and -v2:0 (V2) are two models
             name = f"{name}-v{m.group('bv')}"
             rules.append("titan generation")
+        elif m.group("bv") and vendor == "cohere" and name.startswith("embed-"):
+            # Cohere's embed-english-v3 is Embed English v3.0 (the version is the model's, as Cohere writes it)
+            name = f"{name}-v{m.group('bv')}.0"
+            rules.append("cohere embed version")
         elif m.group("bv") and vendor == "stability" and name == "stable-diffusion-xl":
             # SDXL's -v0 (0.9) and -v1 (1.0) are two models, as Titan's generations
             name = f"{name}-v{m.group('bv')}"
