@@ -142,7 +142,7 @@ _SNAPSHOTS = (
 _HOSTING = {
     "meta": re.compile(r"-(turbo|turbo-free|free|fp8|fp16|bf16|maas|hf|fast|basic)$"),  # (Nebius' -fast, Fireworks' -basic)
     "deepseek": re.compile(r"-(turbo|free|fp8|maas|basic|tput)$"),  # (Together's -tput: a throughput deployment)
-    "alibaba": re.compile(r"-(fp8|maas)$|(?<=-instruct)-(turbo)$"),  # Together's Qwen2.5-72B-Instruct-Turbo
+    "alibaba": re.compile(r"-(fp8|maas|tput)$|(?<=-instruct)-(turbo)$"),  # Together's …-Instruct-Turbo, -fp8-tput
     "mistral": re.compile(r"-(maas)$"),
     "google": re.compile(r"-(maas)$"),
     "nvidia": re.compile(r"-(fp8)$"),  # Lambda's llama3.1-nemotron-70b-instruct-fp8
