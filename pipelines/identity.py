@@ -54,7 +54,9 @@ RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       anywhere in an id (openai/ft:gpt-4o-…: its base had made every fine-tune one "openai/ft");
 #                       Bedrock's openai.gpt-oss-120b-1:0 is gpt-oss-120b, its cohere.embed-english-v3 Embed
 #                       English v3.0; Together's -tput DeepSeek the model; aliases of Cohere's v3 spellings,
-#                       deepseek-r1-671b, grok-code-fast
+#                       deepseek-r1-671b, grok-code-fast; aliases from OpenRouter's own hugging_face_id: Mixtral
+#                       8x7B/8x22B Instruct v0.1 (the only ones), Mistral Small 3.1's 2503 and 3.2's 2506, Sao10K's
+#                       and TNG's names, Phi-3.5-mini-128k, deepseek-prover-v2 (671B)
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".
