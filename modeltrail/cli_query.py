@@ -96,19 +96,31 @@ def changes(since, source, model, fmt, warehouse):
 
 @click.command()
 @click.argument("model")
+@click.option("--field", help="Only this field (e.g. price.input, context_window, benchmark.gpqa and its settings).")
+@click.option("--source", help="Only this source's offerings (e.g. litellm: where it is served, side by side).")
 @format_option
 @db_option
-def compare(model, fmt, warehouse):
+def compare(model, field, source, fmt, warehouse):
     """MODEL's current values from every source, side by side: one row per field, a column per source,
     and `conflict` when the sources disagree beyond rounding (see the `conflicts` view). A source that
     lists the model under several ids (a dated snapshot, a ":free" offering) has a column per id,
-    `source:id`.
+    `source:id`. `--field price.input`: where it is offered, at what price.
 
     One table in every format, so csv and json have one shape."""
     from modeltrail.warehouse import db
     con = reader(warehouse)
     model = resolve_model(con, model)
-    values = con.execute(db.query("compare_values", HISTORY_SQL), {"model": model}).fetchall()
+    values = con.execute(db.query("compare_values", HISTORY_SQL),
+                         {"model": model, "field": field, "source": source}).fetchall()
+    if not values and (field or source):
+        every = con.execute(db.query("compare_values", HISTORY_SQL),
+                            {"model": model, "field": None, "source": None}).fetchall()
+        if every:
+            fields = sorted({f.split("[")[0] for f, _, _ in every})
+            sources = sorted({label.split(":")[0] for _, label, _ in every})
+            fail(f"{model!r} has no current value" + (f" of {field!r}" if field else "")
+                 + (f" from {source!r}" if source else "") + f"; its fields: {', '.join(fields)}; "
+                 f"its sources: {', '.join(sources)}", 2)
     if not values:
         fail(f"no source has {model!r}; see `modeltrail unmatched` or the model_identity table")
     conflicts = {f for (f,) in con.execute(db.query("compare_conflicts", HISTORY_SQL), {"model": model}).fetchall()}

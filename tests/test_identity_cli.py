@@ -176,3 +176,23 @@ def test_a_users_alias_to_a_model_older_rules_spelled_is_said_with_the_command_t
     r = mt("alias", "add", "anthropic/claude-3-haiku", "anthropic/claude-3.5-sonnet-2024-10-22", "--force",
            "--db", str(db))
     assert r.exit_code == 0 and "rules now call" not in mt("remap", "--db", str(db)).output
+
+
+def test_compare_one_field_or_one_source(db):
+    """`compare MODEL --field price.input`: where a model is offered and at what price, a row; `--source`
+    keeps one source's offerings; what the model has none of is said with its fields and sources."""
+    r = mt("compare", "openai/gpt-4o", "--field", "price.input", "--format", "json", "--db", str(db))
+    assert r.exit_code == 0, r.output
+    (row,) = [json.loads(line) for line in r.output.splitlines()]
+    offers = [k for k in row if k not in ("field", "conflict")]
+    assert row["field"] == "price.input" and len(offers) >= 2 and all(k.startswith("openrouter:") for k in offers)
+    whole = {json.loads(line)["field"]: json.loads(line) for line in mt(
+        "compare", "openai/gpt-4o", "--format", "json", "--db", str(db)).output.splitlines()}
+    assert row == whole["price.input"]  # the same values as in the whole table
+    r = mt("compare", "openai/gpt-4o", "--source", "openrouter", "--format", "json", "--db", str(db))
+    assert {json.loads(line)["field"] for line in r.output.splitlines()} == set(whole)
+    r = mt("compare", "openai/gpt-4o", "--source", "litellm", "--db", str(db))
+    assert r.exit_code == 2 and "'openai/gpt-4o' has no current value from 'litellm'" in r.output \
+        and "its sources: openrouter" in r.output
+    r = mt("compare", "openai/gpt-4o", "--field", "price.inptu", "--db", str(db))
+    assert r.exit_code == 2 and "its fields: " in r.output and "price.input" in r.output

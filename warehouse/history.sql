@@ -3,9 +3,11 @@
 
 -- name: compare_values
 -- One model's current values, per field and source (`source:id` where a source lists the model under
--- several ids: source_labels) for `modeltrail compare`.
+-- several ids: source_labels) for `modeltrail compare`: every field, or $field (with its settings:
+-- `benchmark.gpqa` takes `benchmark.gpqa[high]`), from every source or $source.
 SELECT c.field, l.label, c.value FROM model_compare AS c JOIN source_labels AS l USING (source, source_model_id)
-WHERE c.model_id = $model;
+WHERE c.model_id = $model AND ($field IS NULL OR c.field = $field OR c.field LIKE $field || '[%')
+  AND ($source IS NULL OR c.source = $source);
 
 -- name: compare_conflicts
 -- The fields of one model whose sources disagree beyond rounding.
