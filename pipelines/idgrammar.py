@@ -295,7 +295,7 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         name = m.group("name")
         if m.group("bn") and vendor != "openai":  # (only OpenAI's gpt-oss-120b-1:0 writes its revision without a v:
             name = f"{name}-{m.group('bn')}"      # Cohere's rerank-v3-5:0 is rerank v3.5)
-        rules.append("bedrock id")
+        rules.append("oracle id" if route == "oci" else "bedrock id")  # (OCI writes vendor.model as Bedrock does)
         if m.group("bv") and (vendor, name) in (("anthropic", "claude"), ("anthropic", "claude-instant")):
             # a name with no version of its own: its -vN[:M] is the model's (anthropic.claude-v2:1 is Claude
             # 2.1, claude-instant-v1 Claude Instant 1), not Bedrock's revision as in claude-3-haiku-…-v1:0

@@ -132,7 +132,7 @@ def test_every_hard_negative_is_kept_apart():
     ("groq/gemma2-9b-it", "groq", "google/gemma-2-9b-it", None, "vendor's version spelling"),
     # text-embedding-005 is Google's (Vertex), OpenAI's are text-embedding-3-* and -ada-002
     ("text-embedding-005", None, "google/text-embedding-005", None, "vendor from name"),
-    ("oci/xai.grok-3", None, "xai/grok-3", None, "bedrock id"),              # Oracle's ids are vendor.model too
+    ("oci/xai.grok-3", None, "xai/grok-3", None, "oracle id"),              # Oracle's ids are vendor.model too
     # (any region; Bedrock's command-text is Cohere's Command: the bundled alias, after the rules' reading)
     ("bedrock/*/1-month-commitment/cohere.command-text-v14", None, "cohere/command", None, "region"),
     ("cerebras/zai-glm-4.6", "cerebras", "z-ai/glm-4.6", None, "hosting prefix"),
