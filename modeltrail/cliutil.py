@@ -90,7 +90,10 @@ def parse_time(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     if m := _AGO.fullmatch(value.strip()):
-        return datetime.now(timezone.utc) - timedelta(**{_AGO_UNITS[m.group(2)]: int(m.group(1))})
+        try:
+            return datetime.now(timezone.utc) - timedelta(**{_AGO_UNITS[m.group(2)]: int(m.group(1))})
+        except OverflowError:  # (999999w: before year 1)
+            raise click.BadParameter(f"{value!r} is longer ago than any time", param_hint=option) from None
     try:
         t = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -403,6 +403,8 @@ def test_since_takes_a_time_ago(tmp_path, cards):
                                                            stamp(now - timedelta(hours=2))}
     assert changed_at("--since", "3h") == changed_at("--since", "1w").difference({stamp(now - timedelta(days=3))})
     assert changed_at("--since", "30m") == set()
+    res = mt("changes", "--since", "999999w", "--db", str(db))
+    assert res.exit_code == 2 and "'999999w' is longer ago than any time" in res.output
     res = mt("changes", "--since", "2q", "--db", str(db))
     assert res.exit_code == 2 and "'2q' is not an ISO 8601 time (e.g. 2026-01-01T00:00:00Z) nor a time ago " \
                                   "(7d, 12h, 2w)" in res.output
