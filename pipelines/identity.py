@@ -34,29 +34,12 @@ RULES_VERSION = 6  # 2: a variant suffix (":free") names the same model; 3: "R+"
 #                       Oracle's xai.grok-3, Bedrock's */ region, hosts' zai-glm-4.6 and cerebras-llama-…, a host
 #                       named inside an id (vercel/cerebras/qwen3-coder), re-hosting hub orgs (unsloth/…),
 #                       GitHub's ai21-labs/ai21-jamba-…, Groq's qwen-qwq-32b
-#                    6: Vertex's Mistral @YYMM is the release (mistral-large@2407 = mistral-large-2407), Mistral
-#                       NeMo's -2407 its one release (open-mistral-nemo-2407, Mistral-Nemo-Instruct-2407); Groq's
-#                       context suffix (llama3-70b-8192 is Llama 3 70B); Fireworks' 4p5 is 4.5 (glm-4p5,
-#                       qwen2p5-coder); NVIDIA-Nemotron-… is nemotron-…, Llama-3.1-Nemotron NVIDIA's own;
-#                       Deepgram's whisper is OpenAI's, nova-3 Deepgram's (also on Cloudflare); qwen2-5 and
-#                       qwen25 are qwen2.5, Ollama's llama2:13b llama-2-13b, code-bison32k code-bison-32k;
-#                       Perplexity's API (its pplx-70b-chat; the Llama and Mixtral it served are Meta's and
-#                       Mistral's); OpenRouter's nova-pro-v1 is Bedrock's nova-pro; Together's and DeepInfra's
-#                       Qwen …-Instruct-Turbo the Instruct; Bedrock's stability.* ids (SDXL's -v0/-v1 two
-#                       models), orgs alibaba-nlp, meituan-longcat, rekaai, stabilityai; a quantized copy (-awq,
-#                       -int8) is the model; Cloudflare's @cf/@hf paths; MPT, BGE and GTE's publishers;
-#                       bundled aliases: Kimi K2 Instruct is kimi-k2, Llama 3.3 70B and 4's the instruct models,
-#                       Qwen3 Coder the 480B-A35B, OpenRouter's deepseek-chat-v3 DeepSeek V3, Mistral Medium 3 2505;
-#                       Perplexity's llama-3.1-sonar its own; Groq's -versatile/-instant/-specdec Llama the instruct
-#                       model, Nebius' and Cloudflare's -fast and Fireworks' -basic Llama the model; PaLM's
-#                       chat-bison-001 is chat-bison's 001, the Gemini API's gemini-gemma-2-9b-it Gemma; aliases
-#                       gemini-pro (1.0), OpenRouter's gemini-pro-1.5 and palm-2-chat-bison; a fine-tune's row
-#                       anywhere in an id (openai/ft:gpt-4o-…: its base had made every fine-tune one "openai/ft");
-#                       Bedrock's openai.gpt-oss-120b-1:0 is gpt-oss-120b, its cohere.embed-english-v3 Embed
-#                       English v3.0; Together's -tput DeepSeek the model; aliases of Cohere's v3 spellings,
-#                       deepseek-r1-671b, grok-code-fast; aliases from OpenRouter's own hugging_face_id: Mixtral
-#                       8x7B/8x22B Instruct v0.1 (the only ones), Mistral Small 3.1's 2503 and 3.2's 2506, Sao10K's
-#                       and TNG's names, Phi-3.5-mini-128k, deepseek-prover-v2 (671B)
+#                    6: releases, quantizations, hosts' serving words and spellings read as the model (Vertex's
+#                       mistral-large@2407, Groq's llama3-70b-8192 and -versatile, -awq/-int8, -tput, -fast,
+#                       Fireworks' glm-4p5, qwen2-5), open weights on a vendor's API are their publisher's
+#                       (Deepgram's whisper), a fine-tune's ft: anywhere in an id, Bedrock's stability.*, OCI's ids
+#                       (the rules and the bundled aliases of that round: `git log -- pipelines/idgrammar.py
+#                       pipelines/data/aliases.csv`)
 
 _DATED = re.compile(r"^(?P<base>.+?)-(?P<version>\d{4}-\d{2}-\d{2})$")
 # An aggregator's variant of one model: "deepseek/deepseek-chat-v3-0324:free", "openai/gpt-4o:extended".
