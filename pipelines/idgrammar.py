@@ -14,6 +14,9 @@ base/instruct checkpoint stays in the key: it is another model. Only determinist
 matching: an id the rules do not understand keeps its own name as key, so it joins nothing it should not.
 
 Pure functions, no I/O. The warehouse resolves with these keys after the alias table (modeltrail.pipelines.identity).
+`read` goes through an id in four steps: its path (`_path`: author, route, region, orgs), a cloud's own id form
+(`_platform_id`: Bedrock's, Vertex's), the product's key (`_product_key`: spellings, hosts' words, the snapshot as
+the version) and its vendor (`_vendor_of`); the vocabularies it reads with are pipelines/idvocab.py.
 """
 
 from __future__ import annotations
@@ -22,48 +25,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-#: catalog route segments that name who serves the model, not the model (LiteLLM providers, models.dev
-#: provider ids, gateways). The first path segment of a catalog id is its route when it is one of these.
-ROUTES = frozenset("""
-    ai21 aihubmix aiml anyscale anthropic azure azure_ai azure-cognitive-services azure_text baseten bedrock
-    bedrock_converse cerebras chutes clarifai cloudflare cloudflare-workers-ai codestral cohere cohere_chat cortecs
-    dashscope databricks deepinfra deepseek fastrouter featherless_ai fireworks fireworks-ai fireworks_ai
-    friendliai gemini github github-copilot github-models google google-vertex google-vertex-anthropic
-    gradient_ai groq huggingface hyperbolic inception inference lambda_ai llama lmstudio meta_llama mistral
-    modelscope moonshot moonshotai moonshotai-cn morph nebius novita nscale nvidia nvidia_nim oci ollama
-    ollama_chat openai openrouter ovhcloud palm perplexity replicate requesty sagemaker sambanova scaleway
-    snowflake submodel synthetic text-completion-codestral text-completion-openai together_ai togetherai
-    v0 vercel vercel_ai_gateway vertex_ai vertex_ai_beta voyage wandb watsonx xai zai zhipuai
-    vertex amazon-bedrock alibaba alibaba-cn iflowcn opencode lucidquery zai-coding-plan zhipuai-coding-plan zenmux vultr
-    venice
-""".split())
+from modeltrail.pipelines.idvocab import (AUTHOR_FIRST, FIRST_PARTY, OPEN_WEIGHTS, PUBLISHING_ROUTES, REHOST_ORGS,
+                                          ROUTERS, ROUTES, VENDOR_ORGS, family)
 
-#: path segments that name the vendor (an org on a hub or aggregator) -> the vendor's canonical name
-VENDOR_ORGS = {
-    "openai": "openai", "anthropic": "anthropic", "meta-llama": "meta", "meta": "meta", "meta_llama": "meta",
-    "mistralai": "mistral", "mistral": "mistral", "google": "google", "x-ai": "xai", "xai": "xai",
-    "deepseek": "deepseek", "deepseek-ai": "deepseek", "qwen": "alibaba", "cohere": "cohere",
-    "microsoft": "microsoft", "amazon": "amazon", "moonshotai": "moonshot", "z-ai": "z-ai", "zai-org": "z-ai",
-    "thudm": "z-ai", "minimax": "minimax", "minimaxai": "minimax", "ai21": "ai21", "nvidia": "nvidia",
-    "perplexity": "perplexity", "mistral-ai": "mistral", "zai": "z-ai", "zhipuai": "z-ai", "codellama": "meta",
-    "ai21-labs": "ai21", "featherless-ai": "featherless", "alibaba-nlp": "alibaba", "meituan-longcat": "meituan",
-    "rekaai": "reka", "stabilityai": "stability",
-}
-#: hub orgs that re-host other publishers' weights under their own name (Unsloth's uploads, Chutes' and
-#: Together's copies): inside an id they name neither the publisher nor another model
-_REHOST_ORGS = frozenset({"unsloth", "chutesai", "togethercomputer", "thebloke"})  # (TheBloke's quantized copies)
-
-#: routes that are a vendor's own API: what they serve is that vendor's model, whatever its name starts with
-#: (Deepgram's `nova-2` is not Amazon's Nova)
-FIRST_PARTY = {
-    "openai": "openai", "text-completion-openai": "openai", "anthropic": "anthropic", "mistral": "mistral",
-    "codestral": "mistral", "text-completion-codestral": "mistral", "cohere": "cohere", "cohere_chat": "cohere",
-    "deepseek": "deepseek", "xai": "xai", "gemini": "google", "palm": "google",
-    "voyage": "voyage", "deepgram": "deepgram", "aleph_alpha": "aleph-alpha", "moonshot": "moonshot",
-    "moonshotai": "moonshot", "moonshotai-cn": "moonshot", "zai": "z-ai", "zhipuai": "z-ai", "minimax": "minimax",
-    "ai21": "ai21", "upstage": "upstage", "perplexity": "perplexity",
-    "inception": "inception", "morph": "morph", "v0": "vercel",
-}
 #: a segment naming an image's quality, size or step count: a price tier of the same model (LiteLLM's
 #: hd/1024-x-1792/dall-e-3, 512-x-512/50-steps/stability.stable-diffusion-xl-v0)
 _IMAGE_TIER = re.compile(r"^(hd|standard|low|medium|high|\d+-x-\d+|max-x-max|\d+-steps|max-steps)$")
@@ -94,30 +58,6 @@ _BEDROCK = re.compile(r"^(?:(?P<region>us|eu|apac|global|us-gov|jp|au)\.)?"
                       r"(?P<name>.+?)(?:-v(?P<bv>\d+)|-(?P<bn>\d+)(?=:\d+$))?(?::(?P<bm>\d+))?$")
 _VERTEX_AT = re.compile(r"^(?P<name>.+)@(?:(?P<release>2\d[01]\d)(?:-(?P<snapshot>\d{3}))?|"
                         r"(?P<version>\d{8}|\d{3}|latest|default))$")
-
-#: vendor of a product, by the start of its key (first match wins; a key no row fits has no vendor)
-_FAMILY = (
-    (r"(gpt-|o1\b|o1-|o3\b|o3-|o4-|chatgpt-|text-embedding-3-|dall-e|tts-|whisper|davinci|babbage|codex-|omni-moderation|text-moderation|computer-use)", "openai"),
-    (r"claude", "anthropic"), (r"(gemini|gemma|learnlm|imagen|veo)", "google"),
-    (r"llama-[\d.]+-nemotron", "nvidia"),  # NVIDIA's Llama-3.1-Nemotron-70B-Instruct (its own fine-tune)
-    (r"llama-[\d.]+-sonar", "perplexity"),  # Perplexity's llama-3.1-sonar-large-128k-online (its own, on Llama)
-    (r"(llama|codellama)", "meta"),
-    (r"(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)", "mistral"),
-    (r"(command|c4ai|aya|embed-|rerank-)", "cohere"), (r"deepseek", "deepseek"),
-    (r"(chat-bison|text-bison|code-bison|codechat-bison|code-gecko|text-unicorn|medlm|textembedding-gecko|"
-     r"text-multilingual-embedding|text-embedding-00|text-embedding-large-exp|text-embedding-preview|imagegeneration|"
-     r"chirp)", "google"),
-    (r"(ada$|text-embedding-ada|gpt-image|sora)", "openai"),
-    (r"(qwen|qwq|qvq)", "alibaba"), (r"grok", "xai"), (r"phi-", "microsoft"), (r"(glm|chatglm)", "z-ai"),
-    (r"(kimi|moonshot)", "moonshot"), (r"(minimax|abab)", "minimax"),
-    # Deepgram's speech models nova-2, nova-3-medical (Cloudflare's nova-3); Amazon's nova-lite, nova-2-lite
-    (r"nova(-\d+)?(-(general|medical|atc|automotive|conversationalai|drivethru|finance|meeting|phonecall|video|"
-     r"voicemail))?$", "deepgram"),
-    (r"(nova-|titan-)", "amazon"),
-    (r"jamba", "ai21"), (r"sonar", "perplexity"), (r"dbrx", "databricks"),
-    (r"mpt-", "mosaicml"), (r"bge-", "baai"), (r"gte-(base|large|small)", "thenlper"),  # (Databricks' databricks-…)
-)
-_FAMILY_RE = [(re.compile("^" + p), v) for p, v in _FAMILY]
 
 # Snapshot suffixes, tried in order on the key's end.
 _SNAPSHOTS = (
@@ -202,11 +142,6 @@ def _dash_versions(key: str, rules: list[str]) -> str:
     return new
 
 
-#: sources whose ids are `<author>/<model>` (OpenRouter): the first segment is who published the model
-AUTHOR_FIRST = frozenset({"openrouter"})
-#: authors that are routers, not publishers (OpenRouter's `openrouter/auto`)
-_ROUTERS = frozenset({"openrouter", "switchpoint"})
-#: routes that also publish models of their own: inside an id they name its publisher, not a host
 #: LiteLLM's keys that price a size class on a host, not a model (fireworks-ai-up-to-16b,
 #: together-ai-41.1b-80b, fireworks-ai-embedding-150m-to-350m, fireworks-ai-default)
 _PRICE_TIER = re.compile(r"^(fireworks-ai|together-ai)-(default|(moe-|embedding-)?(up-to-|above-)?[\d.]+[bm]"
@@ -219,15 +154,6 @@ _QUANTIZED = re.compile(r"-(awq|gptq|int8|int4)$")
 #: the context window Groq wrote at the end of its first ids (llama3-70b-8192, mixtral-8x7b-32768): how it
 #: serves the model, not another model
 _GROQ_CONTEXT = re.compile(r"-(4096|8192|32768)$")
-
-#: families of published weights a vendor's own API may serve beside its models (Deepgram's whisper-large,
-#: Perplexity's llama-3.1-8b-instruct);
-#: any other name on a vendor's API is the vendor's (Voyage's rerank-2 is not Cohere's, Deepgram's nova not Amazon's)
-_OPEN_WEIGHTS = re.compile(r"^(whisper|llama-(?![\d.]+-sonar)|codellama-|gemma-|qwen|mistral-|mixtral-)")
-
-#: (Vercel's v0, OpenRouter's own, Databricks' dbrx, a vendor's API)
-_PUBLISHING_ROUTES = frozenset(FIRST_PARTY) | _ROUTERS | {"vercel", "databricks"}
-
 
 @lru_cache(maxsize=65536)
 def read(source_model_id: str, provider: str | None = None, source: str | None = None) -> Offering:
@@ -246,12 +172,30 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         rules.append(f"variant :{variant}")
     if _PRICE_TIER.match(text):  # LiteLLM's fireworks-ai-up-to-16b: what a size of model costs there
         return Offering(key=text.lower(), vendor=None, variant=variant, rules=("a price tier, not a model",))
+    path = _path(text, provider, source, rules)
+    if path is None:
+        return Offering(key=text.lower(), vendor=None, variant=variant, rules=tuple(rules))
+    name, route, region, vendor = path
+    name, region, vendor, version = _platform_id(name, route, region, vendor, rules)
+    key, version = _product_key(name, route, version, rules)
+    if "/" in key:
+        return Offering(key=key, vendor=None, version=version, route=route, region=region, variant=variant,
+                        rules=tuple(rules + ["unknown org: not matched"]))
+    return Offering(key=key, vendor=_vendor_of(key, route, vendor, rules), version=version, route=route,
+                    region=region, variant=variant, rules=tuple(rules))
+
+
+def _path(text: str, provider: str | None, source: str | None, rules: list[str]
+          ) -> tuple[str, str | None, str | None, str | None] | None:
+    """(the model's name, route, region, vendor) from an id's path segments: its author (OpenRouter), the
+    route its catalog put first, then regions, vendor orgs, hosts and plumbing; None for a router's id."""
     parts = [p.removeprefix("hf:") for p in text.split("/") if p]
     route = region = vendor = None
     if source in AUTHOR_FIRST and len(parts) == 2:
         author = parts.pop(0).lower()
-        if author in _ROUTERS:
-            return Offering(key=text.lower(), vendor=None, variant=variant, rules=tuple(rules + ["a router: not matched"]))
+        if author in ROUTERS:
+            rules.append("a router: not matched")
+            return None
         vendor = VENDOR_ORGS.get(author, author)
         rules.append("author")
     elif len(parts) > 1 and provider and parts[0].lower() == provider.lower():
@@ -268,18 +212,18 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         if _REGION.match(seg):
             region = seg
             rules.append("region")
-        elif seg in FIRST_PARTY and route is None and _OPEN_WEIGHTS.match(parts[-1].lower()) and \
+        elif seg in FIRST_PARTY and route is None and OPEN_WEIGHTS.match(parts[-1].lower()) and \
                 family(parts[-1].lower()) != FIRST_PARTY[seg]:
             route = seg  # a vendor's API serving another's published weights (deepgram/whisper-large)
             rules.append("vendor's API")
         elif seg in VENDOR_ORGS:
             vendor = VENDOR_ORGS[seg]
             rules.append("vendor org")
-        elif seg in ROUTES and seg not in _PUBLISHING_ROUTES:
+        elif seg in ROUTES and seg not in PUBLISHING_ROUTES:
             # a host named inside the id (Vercel's cerebras/qwen3-coder, LiteLLM's …/bedrock/amazon.nova-canvas-v1:0)
             route = route or seg
             rules.append("route inside")
-        elif seg in _PLUMBING or seg in _REHOST_ORGS or _IMAGE_TIER.match(seg) or _COMMITMENT.match(seg):
+        elif seg in _PLUMBING or seg in REHOST_ORGS or _IMAGE_TIER.match(seg) or _COMMITMENT.match(seg):
             pass
         elif len(parts) == 2 and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", seg):
             vendor = seg  # an org we do not know: who published the model (a fine-tuner's own model)
@@ -287,7 +231,13 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         else:
             break
         parts.pop(0)
-    name = "/".join(parts)
+    return "/".join(parts), route, region, vendor
+
+
+def _platform_id(name: str, route: str | None, region: str | None, vendor: str | None, rules: list[str]
+                 ) -> tuple[str, str | None, str | None, str | None]:
+    """(name, region, vendor, version) of a cloud's own id form: Bedrock's (and OCI's) vendor.model-vN:M,
+    Vertex's model@version."""
     version = None
     if "/" not in name and (m := _BEDROCK.match(name)):
         region = m.group("region") or region
@@ -321,6 +271,12 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
         if m.group("release"):  # Mistral's on Vertex: mistral-large@2411-001 is mistral-large-2411's 001
             name = f"{name}-{m.group('release')}"
         rules.append("vertex @version")
+    return name, region, vendor, version
+
+
+def _product_key(name: str, route: str | None, version: str | None, rules: list[str]) -> tuple[str, str | None]:
+    """(the vendor product's key, version): the name lower-cased, hosts' prefixes and suffixes, spellings
+    and quantizations read away, then a snapshot suffix as the version."""
     key = name.lower().replace("_", "-").replace(" ", "-")
     for prefix in _HOST_PREFIXES:
         if key.startswith(prefix) and len(key) > len(prefix) and (
@@ -365,14 +321,15 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
                 key, version = m.group("k"), m.group("v")
                 rules.append(rule)
                 break
-    if "/" in key:
-        return Offering(key=key, vendor=None, version=version, route=route, region=region, variant=variant,
-                        rules=tuple(rules + ["unknown org: not matched"]))
-    # the org that published it names the vendor, also when the name starts with another's family
-    # (NVIDIA's llama-3.1-nemotron, a fine-tuner's hermes-3-llama): its own model, never the family's;
-    # so does a vendor's own API (route)
+    return key, version
+
+
+def _vendor_of(key: str, route: str | None, vendor: str | None, rules: list[str]) -> str | None:
+    """Who published the product: the org that the id names (NVIDIA's llama-3.1-nemotron, a fine-tuner's
+    hermes-3-llama: its own model, never the family's), else a vendor's own API (route), else the family
+    its name starts with."""
     if vendor is None and route in FIRST_PARTY:
-        if _OPEN_WEIGHTS.match(key) and (named := family(key)) != FIRST_PARTY[route]:
+        if OPEN_WEIGHTS.match(key) and (named := family(key)) != FIRST_PARTY[route]:
             vendor = named  # Deepgram's whisper-large: OpenAI's Whisper, served by Deepgram
             rules.append("another vendor's open model on a vendor's API")
         else:
@@ -380,12 +337,4 @@ def read(source_model_id: str, provider: str | None = None, source: str | None =
             rules.append("vendor's own API")
     if vendor is None and (vendor := family(key)):
         rules.append("vendor from name")
-    return Offering(key=key, vendor=vendor, version=version, route=route, region=region, variant=variant,
-                    rules=tuple(rules))
-
-
-def family(key: str) -> str | None:
-    for pattern, vendor in _FAMILY_RE:
-        if pattern.match(key):
-            return vendor
-    return None
+    return vendor
