@@ -43,7 +43,8 @@ _HOST_PREFIXES = ("databricks-", "anthropic-", "openai-", "cohere-", "zai-org-",
                   "cerebras-", "groq-")
 #: a vendor's or API's name written before a model's own (start of the key, what falls away): NVIDIA's
 #: NVIDIA-Nemotron-Nano-9B-v2 (OpenRouter's nemotron-nano-9b-v2), the Gemini API's gemini-gemma-2-27b-it
-_NAMED_BEFORE = (("nvidia-nemotron-", "nvidia-"), ("gemini-gemma-", "gemini-"))
+_NAMED_BEFORE = (("nvidia-nemotron-", "nvidia-"), ("gemini-gemma-", "gemini-"), ("moonshot-kimi-", "moonshot-"),
+                 ("moonshotai-kimi-", "moonshotai-"))  # (Alibaba's moonshot-kimi-k2-instruct, Groq's moonshotai-kimi-…)
 #: hosts whose name is such a prefix before Llama only (Meta's Llama API: cerebras-llama-4-…), never before their
 #: own models (Cerebras' cerebras-gpt)
 _LLAMA_HOSTS = ("cerebras-", "groq-")
@@ -66,7 +67,8 @@ _SNAPSHOTS = (
     ("month-year suffix", re.compile(r"^(?P<k>.+?)-(?P<v>[01]\d-20\d\d)$")),       # command-r-08-2024
     ("snapshot number", re.compile(r"^(?P<k>(gemini|gemma|text-embedding|textembedding).+?|chat-bison.*?|"
                                    r"text-bison.*?)-(?P<v>\d{3})$")),           # gemini-1.5-pro-002, chat-bison-001
-    ("month-day suffix", re.compile(r"^(?P<k>(gpt-|deepseek-|o1|o3|o4|chatgpt-|grok-).+?)-(?P<v>[01]\d[0-3]\d)$")),
+    ("month-day suffix", re.compile(r"^(?P<k>(gpt-|deepseek-|o1|o3|o4|chatgpt-|grok-|moonshot-v).+?)"
+                                    r"-(?P<v>[01]\d[0-3]\d)$")),                # moonshot-v1-8k-0430
     ("month-day suffix", re.compile(r"^(?P<k>.+-(preview|exp))-(?P<v>[01]\d-?[0-3]\d)$")),  # …-preview-0409
     # codestral-2501; Mistral NeMo's one release (Mistral's open-mistral-nemo-2407, the Hugging Face
     # Mistral-Nemo-Instruct-2407); other Mistral releases are models of their own (mistral-large-2407: Large 2,
@@ -86,6 +88,7 @@ _HOSTING = {
     "mistral": re.compile(r"-(maas)$"),
     "google": re.compile(r"-(maas)$"),
     "nvidia": re.compile(r"-(fp8)$"),  # Lambda's llama3.1-nemotron-70b-instruct-fp8
+    "z-ai": re.compile(r"-(fp8)$"),  # Together's GLM-4.5-Air-FP8
 }
 
 
