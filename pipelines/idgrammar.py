@@ -262,6 +262,10 @@ def _platform_id(name: str, route: str | None, region: str | None, vendor: str |
             # Cohere's embed-english-v3 is Embed English v3.0 (the version is the model's, as Cohere writes it)
             name = f"{name}-v{m.group('bv')}.0"
             rules.append("cohere embed version")
+        elif vendor == "deepseek" and name == "v3":
+            # Bedrock's deepseek.v3-v1:0 is DeepSeek-V3.1 (AWS's name for it; models.dev: "DeepSeek-V3.1")
+            name = "deepseek-v3.1"
+            rules.append("bedrock deepseek v3.1")
         elif m.group("bv") and vendor == "stability" and name == "stable-diffusion-xl":
             # SDXL's -v0 (0.9) and -v1 (1.0) are two models, as Titan's generations
             name = f"{name}-v{m.group('bv')}"
