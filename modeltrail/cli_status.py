@@ -28,8 +28,9 @@ def _when(t: datetime | None) -> str | None:
 @db_option
 def status(fmt, warehouse):
     """Per source: its last run and verdict (and the first reason when not complete), when it was last
-    complete, the models it holds, the last change it brought, when it last fetched a page, and its
-    next scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
+    complete, the models it holds (and how many of them map to no canonical model: `modeltrail
+    unmatched` lists them), the last change it brought, when it last fetched a page, and its next
+    scheduled run (when a Prefect server serves a deployment writing to this warehouse)."""
     from modeltrail.warehouse import db
     con = reader(warehouse)  # a warehouse that does not exist is refused, not shown as "never run"
     have = {r[0]: r for r in con.execute(db.query("source_status", SQL)).fetchall()}
@@ -38,13 +39,13 @@ def status(fmt, warehouse):
     for name in SOURCES:
         nxt = upcoming.get(name) if isinstance(upcoming, dict) else upcoming
         if name not in have:
-            rows.append([name, None, "never run", None, None, 0, None, None, nxt])
+            rows.append([name, None, "never run", None, None, 0, 0, None, None, nxt])
             continue
-        _, run, verdict, run_at, why, complete_at, cards, change_at, fetched_at = have[name]
+        _, run, verdict, run_at, why, complete_at, cards, unmatched, change_at, fetched_at = have[name]
         rows.append([name, run, verdict + (f": {why}" if why else ""), _when(run_at), _when(complete_at), cards,
-                     _when(change_at), _when(fetched_at), nxt])
-    output.render(["source", "last_run", "verdict", "run_at", "last_complete", "models", "last_change",
-                   "last_fetched", "next_run"], rows, fmt)
+                     unmatched, _when(change_at), _when(fetched_at), nxt])
+    output.render(["source", "last_run", "verdict", "run_at", "last_complete", "models", "unmatched",
+                   "last_change", "last_fetched", "next_run"], rows, fmt)
     cut = con.execute(db.query("interrupted_run", SQL)).fetchone()
     if cut is not None:
         run, kind, started, summary = cut

@@ -360,7 +360,9 @@ def test_status_says_where_each_source_stands(loaded, tmp_path):
     assert (o["last_run"], o["verdict"], o["models"]) == (1, "complete", 13)
     assert o["run_at"] == o["last_complete"] == o["last_change"] == "2026-01-01 00:00"
     assert o["last_fetched"] and o["next_run"] == "no Prefect server"
-    assert rows["azure"]["verdict"] == "never run" and rows["azure"]["models"] == 0
+    # of its 13 models, those no canonical model takes (`unmatched` lists them)
+    assert o["unmatched"] == 1 == len(mt("unmatched", "--format", "json", "--db", str(loaded)).stdout.splitlines())  # (openrouter/auto)
+    assert rows["azure"]["verdict"] == "never run" and rows["azure"]["models"] == rows["azure"]["unmatched"] == 0
     fetched = {r["source"]: r["last_fetched"] for r in map(json.loads, mt(
         "sources", "--format", "json", "--db", str(loaded)).stdout.splitlines())}
     assert fetched["openrouter"] == o["last_fetched"] and fetched["azure"] is None

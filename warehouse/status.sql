@@ -2,8 +2,9 @@
 -- `modeltrail runs` (modeltrail/cli.py).
 
 -- name: source_status
--- Per source: its last run and verdict (and why), when it was last complete, the cards it holds now,
--- the last change it brought, and when it last fetched a page (`modeltrail status`).
+-- Per source: its last run and verdict (and why), when it was last complete, the cards it holds now (and
+-- how many of them map to no model: `modeltrail unmatched`), the last change it brought, and when it last
+-- fetched a page (`modeltrail status`).
 WITH last AS (
     SELECT s.source, max(s.run_id) AS last_run, arg_max(s.status, s.run_id) AS last_status,
            arg_max(r.observed_at, s.run_id) AS last_run_at,
@@ -12,14 +13,16 @@ WITH last AS (
     FROM source_runs AS s JOIN runs AS r USING (run_id)
     GROUP BY s.source
 ), cards AS (
-    SELECT source, count(*) FILTER (WHERE removed_at IS NULL) AS cards FROM card_state GROUP BY source
+    SELECT c.source, count(*) FILTER (WHERE c.removed_at IS NULL) AS cards,
+           count(*) FILTER (WHERE c.removed_at IS NULL AND i.model_id IS NULL) AS unmatched
+    FROM card_state AS c LEFT JOIN model_identity AS i USING (source, source_model_id) GROUP BY c.source
 ), changed AS (
     SELECT source, max(changed_at) AS last_change FROM changes GROUP BY source
 ), fetched AS (
     SELECT source, max(fetched_at) AS last_fetched FROM fetches GROUP BY source
 )
 SELECT l.source, l.last_run, l.last_status, l.last_run_at, l.why, l.last_complete_at,
-       coalesce(c.cards, 0) AS cards, g.last_change, f.last_fetched
+       coalesce(c.cards, 0) AS cards, coalesce(c.unmatched, 0) AS unmatched, g.last_change, f.last_fetched
 FROM last AS l
 LEFT JOIN cards AS c USING (source) LEFT JOIN changed AS g USING (source) LEFT JOIN fetched AS f USING (source);
 
