@@ -150,9 +150,11 @@ def _dash_versions(key: str, rules: list[str]) -> str:
 _PRICE_TIER = re.compile(r"^(fireworks-ai|together-ai)-(default|(moe-|embedding-)?(up-to-|above-)?[\d.]+[bm]"
                          r"(-(to-)?[\d.]+[bm])?)$")
 
-#: a quantization written after any model's name: how the weights are served, never a product's name (the
-#: hosting words per family are in _HOSTING: `turbo`, `fp8`, … name products somewhere)
-_QUANTIZED = re.compile(r"-(awq|gptq|int8|int4)$")
+#: a quantization or number format written after any model's name, or a deployment that takes LoRA adapters:
+#: how the weights are served, never a product's name (Cloudflare's …-awq, …-int8, …-lora; Chutes' and
+#: Together's …-FP8 copies). The hosting words per family are in _HOSTING: `turbo`, `free`, … name products
+#: somewhere.
+_QUANTIZED = re.compile(r"-(awq|gptq|int8|int4|fp8|fp16|bf16|lora)$")
 
 #: the context window Groq wrote at the end of its first ids (llama3-70b-8192, mixtral-8x7b-32768): how it
 #: serves the model, not another model
@@ -301,7 +303,7 @@ def _product_key(name: str, route: str | None, version: str | None, rules: list[
     if key.startswith("grok-") and key.endswith("-beta"):  # xAI's beta label on a model it later ships
         key = key[:-len("-beta")]
         rules.append("xai -beta label")
-    if m := _QUANTIZED.search(key):  # a copy of the weights quantized to serve (Cloudflare's …-awq, …-int8)
+    while m := _QUANTIZED.search(key):  # a copy of the weights as served (Cloudflare's …-fp8-fast, …-hf-lora)
         key = key[:m.start()]
         rules.append(f"quantized -{m.group(1)}")
     if hosting := _HOSTING.get(family(key) or ""):
