@@ -380,3 +380,29 @@ def test_report_has_shutdowns_per_vendor(built, tmp_path):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
     assert "2026-05-12" in section and "20 days ago" in section  # a past shutdown (dall-e-2)
     assert "in 29 days" in section
+
+
+def test_a_hosts_shutdown_of_its_offering_is_no_end_of_the_model(tmp_path):
+    """Groq's lifecycle page retires *its* llama-3.3-70b-versatile (Llama 3.3 70B Instruct as Groq serves
+    it): `models` called Meta's model retired on Groq's date. A page is the maker's word only when its
+    vendor made the model (lifecycle's role `vendor`); a host's says when it stops serving (role `host`),
+    and a model is retired or deprecated without its maker's word only where all its offerings are."""
+    db = tmp_path / "w.duckdb"
+    groq = vendor_card("groq", "llama-3.3-70b-versatile", retires="2026-08-16", status="retired",
+                       url="https://console.groq.com/docs/deprecations")
+    load(db, vendor_page(moved=False) + [groq], "2026-01-01T00:00:00Z")
+    load(db, [azure_card("Llama-3.3-70B-Instruct"), azure_card("o3-mini", retires="2026-09-30", status="deprecated")],
+         "2026-01-01T00:00:00Z")
+    life = {r["source"]: r for r in rows_of(mt("sql", "SELECT * FROM lifecycle WHERE model_id = "
+                                                      "'meta/llama-3.3-70b-instruct'", "--format", "json", "--db", str(db)))}
+    assert (life["deprecations"]["role"], life["deprecations"]["retirement_date"]) == ("host", "2026-08-16")
+    assert life["azure"]["role"] == "catalog" and life["azure"]["vendor_retirement_date"] is None
+    models = {r["model_id"]: r for r in rows_of(mt("models", "--format", "json", "--db", str(db)))}
+    assert (models["meta/llama-3.3-70b-instruct"]["lifecycle"], models["meta/llama-3.3-70b-instruct"]["retirement_date"]) \
+        == (None, None)
+    # the maker's page is the model's word, whatever a catalog says of its offering
+    assert (models["openai/o3-mini"]["lifecycle"], models["openai/o3-mini"]["retirement_date"]) == ("deprecated", "2026-10-10")
+    # the host's shutdown is listed, under its page, after the maker's (there is none here)
+    rows = listing(db, "--vendor", "groq")
+    assert [(r["model_id"], r["source_model_id"], r["shutdown"]) for r in rows] == [
+        ("meta/llama-3.3-70b-instruct", "groq/llama-3.3-70b-versatile", "2026-08-16")]

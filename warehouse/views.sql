@@ -252,7 +252,8 @@ CREATE OR REPLACE MACRO stated_dates_agree(a, b) AS starts_with(a, b) OR starts_
 -- and version stated them, `current` whether that version is still current.
 -- Beside each row, what the vendor's own lifecycle page (source `deprecations`, role `vendor`) says of
 -- the same model and snapshot (`snapshot`: the version a dated id names, o3-mini-2025-01-31): the
--- vendor's word next to every catalog's (role `catalog`). `vendor` is the model's maker: the canonical
+-- vendor's word next to every catalog's (role `catalog`). A host's lifecycle page (Groq's, Bedrock's:
+-- role `host`) says when it stops serving its offering of the model, never the model's own end. `vendor` is the model's maker: the canonical
 -- id's (or source id's) prefix, else the card's organization.
 CREATE OR REPLACE VIEW lifecycle AS
 WITH last_version AS (
@@ -268,7 +269,13 @@ per_source AS (
            d.announced_at AS deprecation_seen_at, d.url AS deprecation_url, s.removed_at,
            i.version AS snapshot, c.retirement_qualifier, c.section, c.organization, c.url, c.stated_at,
            c.current,
-           CASE WHEN s.source = 'deprecations' THEN 'vendor' ELSE 'catalog' END AS role,
+           CASE WHEN s.source <> 'deprecations' THEN 'catalog'
+                -- a lifecycle page is the maker's word when its vendor made the model (Vertex's pages are
+                -- Google's); a host's (Groq's, Bedrock's) says when it stops serving its offering
+                WHEN (CASE split_part(s.source_model_id, '/', 1) WHEN 'vertex' THEN 'google'
+                           ELSE split_part(s.source_model_id, '/', 1) END)
+                     = split_part(coalesce(i.model_id, s.source_model_id), '/', 1) THEN 'vendor'
+                ELSE 'host' END AS role,
            coalesce(i.model_id, s.source_model_id) AS model_key
     FROM card_state AS s
     LEFT JOIN model_identity AS i USING (source, source_model_id)
@@ -429,14 +436,22 @@ px AS (
       AND usd_per_million_tokens > 0
     GROUP BY ALL
 ),
+-- the maker's word (its lifecycle page: lifecycle's role `vendor`); else what every offering says, a model
+-- being retired or deprecated only where all its offerings are (one host retiring its offering, Groq's
+-- llama-3.3-70b-versatile, retires no model), and its end the last of theirs when each states one
 life AS (
-    SELECT model_id,
-           coalesce(max(status) FILTER (WHERE source = 'deprecations'),
-                    CASE WHEN bool_or(status = 'retired') THEN 'retired'
-                         WHEN bool_or(status = 'deprecated') THEN 'deprecated' END) AS lifecycle,
-           coalesce(min(retirement_date) FILTER (WHERE source = 'deprecations'), min(retirement_date)) AS retirement_date,
-           mode(context_window) AS context_window
-    FROM cur GROUP BY ALL
+    SELECT c.model_id,
+           coalesce(max(c.status) FILTER (WHERE l.role = 'vendor'),
+                    CASE WHEN bool_and(coalesce(c.status, 'active') = 'retired') THEN 'retired'
+                         WHEN bool_and(coalesce(c.status, 'active') IN ('deprecated', 'retired')) THEN 'deprecated'
+                    END) AS lifecycle,
+           coalesce(min(c.retirement_date) FILTER (WHERE l.role = 'vendor'),
+                    CASE WHEN bool_and(c.retirement_date IS NOT NULL) THEN max(c.retirement_date) END)
+               AS retirement_date,
+           mode(c.context_window) AS context_window
+    FROM cur AS c LEFT JOIN (SELECT DISTINCT source, source_model_id, role FROM lifecycle) AS l
+      USING (source, source_model_id)
+    GROUP BY ALL
 )
 SELECT split_part(o.model_id, '/', 1) AS vendor, o.model_id, o.offering_count, o.offerings,
        i.usd AS cheapest_input, i.at AS cheapest_input_at, p.usd AS cheapest_output, p.at AS cheapest_output_at,
