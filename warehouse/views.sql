@@ -255,6 +255,16 @@ CREATE OR REPLACE MACRO stated_dates_agree(a, b) AS starts_with(a, b) OR starts_
 -- vendor's word next to every catalog's (role `catalog`). A host's lifecycle page (Groq's, Bedrock's:
 -- role `host`) says when it stops serving its offering of the model, never the model's own end. `vendor` is the model's maker: the canonical
 -- id's (or source id's) prefix, else the card's organization.
+-- What a source's card of a model is to its lifecycle: 'catalog' (a catalog or reseller lists it), 'vendor'
+-- (the maker's own lifecycle page: the page's vendor, the prefix of its ids, made the model; Vertex's pages
+-- are Google's), 'host' (a host's lifecycle page, Groq's or Bedrock's: when it stops serving its offering).
+CREATE OR REPLACE MACRO lifecycle_role(source, source_model_id, model_id) AS
+    CASE WHEN source <> 'deprecations' THEN 'catalog'
+         WHEN (CASE split_part(source_model_id, '/', 1) WHEN 'vertex' THEN 'google'
+                    ELSE split_part(source_model_id, '/', 1) END)
+              = split_part(coalesce(model_id, source_model_id), '/', 1) THEN 'vendor'
+         ELSE 'host' END;
+
 CREATE OR REPLACE VIEW lifecycle AS
 WITH last_version AS (
     SELECT source, source_model_id, status, deprecation_date, retirement_date, successor, retirement_qualifier,
@@ -269,13 +279,7 @@ per_source AS (
            d.announced_at AS deprecation_seen_at, d.url AS deprecation_url, s.removed_at,
            i.version AS snapshot, c.retirement_qualifier, c.section, c.organization, c.url, c.stated_at,
            c.current,
-           CASE WHEN s.source <> 'deprecations' THEN 'catalog'
-                -- a lifecycle page is the maker's word when its vendor made the model (Vertex's pages are
-                -- Google's); a host's (Groq's, Bedrock's) says when it stops serving its offering
-                WHEN (CASE split_part(s.source_model_id, '/', 1) WHEN 'vertex' THEN 'google'
-                           ELSE split_part(s.source_model_id, '/', 1) END)
-                     = split_part(coalesce(i.model_id, s.source_model_id), '/', 1) THEN 'vendor'
-                ELSE 'host' END AS role,
+           lifecycle_role(s.source, s.source_model_id, i.model_id) AS role,
            coalesce(i.model_id, s.source_model_id) AS model_key
     FROM card_state AS s
     LEFT JOIN model_identity AS i USING (source, source_model_id)
@@ -440,18 +444,15 @@ px AS (
 -- being retired or deprecated only where all its offerings are (one host retiring its offering, Groq's
 -- llama-3.3-70b-versatile, retires no model), and its end the last of theirs when each states one
 life AS (
-    SELECT c.model_id,
-           coalesce(max(c.status) FILTER (WHERE l.role = 'vendor'),
-                    CASE WHEN bool_and(coalesce(c.status, 'active') = 'retired') THEN 'retired'
-                         WHEN bool_and(coalesce(c.status, 'active') IN ('deprecated', 'retired')) THEN 'deprecated'
+    SELECT model_id,
+           coalesce(max(status) FILTER (WHERE lifecycle_role(source, source_model_id, model_id) = 'vendor'),
+                    CASE WHEN bool_and(coalesce(status, 'active') = 'retired') THEN 'retired'
+                         WHEN bool_and(coalesce(status, 'active') IN ('deprecated', 'retired')) THEN 'deprecated'
                     END) AS lifecycle,
-           coalesce(min(c.retirement_date) FILTER (WHERE l.role = 'vendor'),
-                    CASE WHEN bool_and(c.retirement_date IS NOT NULL) THEN max(c.retirement_date) END)
-               AS retirement_date,
-           mode(c.context_window) AS context_window
-    FROM cur AS c LEFT JOIN (SELECT DISTINCT source, source_model_id, role FROM lifecycle) AS l
-      USING (source, source_model_id)
-    GROUP BY ALL
+           coalesce(min(retirement_date) FILTER (WHERE lifecycle_role(source, source_model_id, model_id) = 'vendor'),
+                    CASE WHEN bool_and(retirement_date IS NOT NULL) THEN max(retirement_date) END) AS retirement_date,
+           mode(context_window) AS context_window
+    FROM cur GROUP BY ALL
 )
 SELECT split_part(o.model_id, '/', 1) AS vendor, o.model_id, o.offering_count, o.offerings,
        i.usd AS cheapest_input, i.at AS cheapest_input_at, p.usd AS cheapest_output, p.at AS cheapest_output_at,
