@@ -94,8 +94,7 @@ def alias_add(name, model_id, force, wait, warehouse):
         if not force:
             if not con.execute(db.query("alias_target_known", IDENTITY_SQL), {"model_id": model_id}).fetchone()[0]:
                 fail(f"no model {model_id} in the warehouse (a typo?); --force adds it anyway", 2)
-            spelled = respelled(model_id, {a: m for a, m, o in con.execute(
-                db.query("alias_origins", IDENTITY_SQL)).fetchall() if o != "user"})
+            spelled = respelled(model_id, _not_users(con.execute(db.query("alias_origins", IDENTITY_SQL)).fetchall()))
             if spelled and con.execute(db.query("alias_target_known", IDENTITY_SQL),
                                        {"model_id": spelled}).fetchone()[0]:
                 fail(f"{model_id} is spelled {spelled} by today's rules (its ids would be apart from that "
@@ -169,13 +168,19 @@ def respelled_targets(con, rows: list[tuple] | None = None) -> dict[str, str]:
     from modeltrail.pipelines.identity import respelled
     from modeltrail.warehouse import db
     rows = rows if rows is not None else con.execute(db.query("alias_origins", IDENTITY_SQL)).fetchall()
-    ours = {a: m for a, m, origin in rows if origin != "user"}
+    ours = _not_users(rows)
     users = [(a, m) for a, m, origin in rows if origin == "user"]
     if not users:
         return {}
     models = {m for (m,) in con.execute(db.query("models_by_rules", IDENTITY_SQL)).fetchall()}
     now = {a: respelled(m, ours) for a, m in users}
     return {a: n for a, n in now.items() if n in models}
+
+
+def _not_users(rows: list[tuple]) -> dict[str, str]:
+    """alias -> model of the alias table's rows (alias, model_id, origin) that are not the user's own: the
+    table the rules are read with when asking how they spell a user's target (identity.respelled)."""
+    return {a: m for a, m, origin in rows if origin != "user"}
 
 
 def _follow(alias: str, model_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import re
@@ -73,8 +74,7 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
     cells = [[terminal_safe(_text(v)) for v in r] for r in rows]
     cols = [terminal_safe(c) for c in cols]
     width = terminal_width(out)
-    table = _Table(cols, cells, [_floor(c, [r[i] for r in rows], [r[i] for r in cells])
-                                 for i, c in enumerate(cols)])
+    table = _Table(cols, cells, rows)
     if width is not None:
         table.widths = [min(max_width, w) for w in table.widths]
         table.wrap_headers(width)
@@ -91,9 +91,20 @@ def _render(cols, rows, fmt, out, max_width, header) -> None:
 class _Table:
     """Columns to show with their widths and floors (`fit` narrows them to a terminal)."""
 
-    def __init__(self, cols: list[str], cells: list[list[str]], floors: list[int]):
-        self.cols, self.cells, self.floors = cols, cells, floors
-        self.widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    def __init__(self, cols: list[str], cells: list[list[str]], rows: Sequence[Sequence[Any]] | None = None,
+                 floors: list[int] | None = None):
+        """`rows`: the values the cells show (their types set each column's floor, read only when the table
+        is fitted to a terminal); or `floors` as given."""
+        self.cols, self.cells, self._rows = cols, cells, rows
+        #: each column's widest cell
+        self.cell_widths = [max((len(r[i]) for r in cells), default=0) for i in range(len(cols))]
+        self.widths = [max(len(c), w) for c, w in zip(cols, self.cell_widths)]
+        if floors is not None:
+            self.floors = floors
+
+    @functools.cached_property
+    def floors(self) -> list[int]:
+        return [_floor(c, [r[i] for r in self._rows], w) for i, (c, w) in enumerate(zip(self.cols, self.cell_widths))]
 
     def fit(self, total: int, details_only: bool = False) -> None:
         """Narrow the columns until a row (with its 2-space gaps) fits `total` characters: the details
@@ -106,9 +117,8 @@ class _Table:
     def wrap_headers(self, total: int) -> None:
         """Columns wider than their cells for their names alone first give that room back, their names
         wrapped at a "_" (`offering_count` over two-digit counts), which cuts nothing."""
-        need = [min(w, max(self.floors[i], max((len(r[i]) for r in self.cells), default=0),
-                           max(map(len, c.split("_")))))  # (its longest word: a line of its name)
-                for i, (c, w) in enumerate(zip(self.cols, self.widths))]
+        need = [min(w, max(floor, cell, max(map(len, c.split("_")))))  # (its longest word: a line of its name)
+                for c, w, floor, cell in zip(self.cols, self.widths, self.floors, self.cell_widths)]
         self.widths = fit(self.widths, total, list(range(len(self.cols))), (), need, stop_after_first=True)
 
     def fits(self, total: int) -> bool:
@@ -128,7 +138,7 @@ class _Table:
             out.write(_cut("blank in every row: " + ", ".join(blank), width) + "\n")
         keep = [i for i in range(len(self.cols)) if i not in same]
         table = _Table([self.cols[i] for i in keep], [[r[i] for i in keep] for r in self.cells],
-                       [self.floors[i] for i in keep])
+                       floors=[self.floors[i] for i in keep])
         table.widths = [self.widths[i] for i in keep]
         return table
 
@@ -165,11 +175,10 @@ def _header_lines(col: str, w: int) -> list[str]:
     return [_cut(line, w) for line in lines]
 
 
-def _floor(col: str, values: list[Any], cells: list[str]) -> int:
+def _floor(col: str, values: list[Any], cell: int) -> int:
     """How narrow a column may be cut: MIN_COLUMN characters (or its whole width when narrower); a
     number not below its widest cell (a cut number reads as another number); a time not below its day
-    (`2026-12-07…`). Its name, when longer, is wrapped (`_header_lines`)."""
-    cell = max(map(len, cells), default=0)
+    (`2026-12-07…`). Its name, when longer, is wrapped (`_header_lines`). `cell`: its widest cell."""
     floor = min(MIN_COLUMN, max(cell, len(col)))
     values = [v for v in values if v is not None and v != ""]
     if values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values):
